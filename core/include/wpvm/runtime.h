@@ -1,0 +1,202 @@
+// The embedding API: engine, store, instances, externs, linker, host functions.
+//
+// Ownership: a Store owns every runtime object (functions, tables, memories,
+// globals, instances) created in it; pointers to them stay valid for the
+// store's lifetime. A Store and its objects are used by one thread at a time.
+// Modules (wpvm/module.h) are immutable and may be shared freely.
+#pragma once
+#include <bit>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "wpvm/module.h"
+#include "wpvm/result.h"
+#include "wpvm/trap.h"
+#include "wpvm/types.h"
+
+namespace wpvm {
+
+class Func;
+class Table;
+class Memory;
+class Global;
+class Instance;
+class Store;
+
+struct V128 {
+  uint64_t lo = 0, hi = 0;
+  bool operator==(const V128&) const = default;
+};
+
+// A typed Wasm value. Floats are kept as bit patterns so NaN payloads survive.
+// References: nullptr is null; a funcref points at a Func, an externref is an
+// opaque host pointer.
+struct Value {
+  ValType type = ValType::kI32;
+  union {
+    uint32_t i32;
+    uint64_t i64;
+    uint32_t f32_bits;
+    uint64_t f64_bits;
+    V128 v128;
+    void* ref;
+  };
+  Value() : v128{} {}
+
+  static Value from_i32(uint32_t v) { Value r; r.type = ValType::kI32; r.i32 = v; return r; }
+  static Value from_i64(uint64_t v) { Value r; r.type = ValType::kI64; r.i64 = v; return r; }
+  static Value from_f32_bits(uint32_t v) { Value r; r.type = ValType::kF32; r.f32_bits = v; return r; }
+  static Value from_f64_bits(uint64_t v) { Value r; r.type = ValType::kF64; r.f64_bits = v; return r; }
+  static Value from_f32(float v) { return from_f32_bits(std::bit_cast<uint32_t>(v)); }
+  static Value from_f64(double v) { return from_f64_bits(std::bit_cast<uint64_t>(v)); }
+  static Value from_v128(V128 v) { Value r; r.type = ValType::kV128; r.v128 = v; return r; }
+  static Value from_ref(ValType t, void* p) { Value r; r.type = t; r.ref = p; return r; }
+  static Value zero(ValType t);  // the default value of a type (0, +0.0, null)
+
+  float f32() const { return std::bit_cast<float>(f32_bits); }
+  double f64() const { return std::bit_cast<double>(f64_bits); }
+  std::string to_string() const;  // "i32:42", "f64:1.5", "funcref:null"
+};
+
+// Outcome of calling into Wasm: results, or the trap that ended the call.
+struct CallResult {
+  std::vector<Value> values;
+  std::optional<Trap> trap;
+  bool ok() const { return !trap.has_value(); }
+};
+
+using Extern = std::variant<Func*, Table*, Memory*, Global*>;
+ExternKind extern_kind(const Extern& e);
+
+// What a host function sees of its caller.
+class Caller {
+ public:
+  virtual ~Caller() = default;
+  virtual Store& store() = 0;
+  virtual Instance* instance() = 0;  // calling instance (nullptr if called from the host)
+  // The calling instance's memory 0 (most host APIs, WASI included, use it), or nullptr.
+  virtual Memory* memory() = 0;
+};
+
+// A host function. Reads args (typed as its FuncType's params), writes one
+// Value per result. Returning a Trap ends the Wasm call with it.
+using HostFn = std::function<std::optional<Trap>(Caller& caller, std::span<const Value> args,
+                                                 std::span<Value> results)>;
+
+enum class Tier : uint8_t { kInterp, kJit };
+
+struct EngineConfig {
+  Tier tier = Tier::kInterp;
+  uint32_t max_call_depth = 10000;   // deeper recursion traps "call stack exhausted"
+  size_t value_stack_bytes = 8u << 20;  // interpreter value stack per thread of execution
+  bool explicit_bounds_checks = false;  // for hosts that cannot reserve address space
+};
+
+class Engine {
+ public:
+  explicit Engine(EngineConfig config = {}) : config_(config) {}
+  const EngineConfig& config() const { return config_; }
+
+ private:
+  EngineConfig config_;
+};
+
+class Func {
+ public:
+  virtual ~Func() = default;
+  virtual const FuncType& type() const = 0;
+};
+
+class Memory {
+ public:
+  virtual ~Memory() = default;
+  virtual const MemoryType& type() const = 0;
+  virtual uint8_t* data() = 0;
+  virtual uint64_t size_bytes() const = 0;
+  uint64_t pages() const { return size_bytes() / kPageSize; }
+  // Grows by delta pages; returns the old size in pages, or nullopt on failure.
+  virtual std::optional<uint64_t> grow(uint64_t delta) = 0;
+  // True if [addr, addr+len) lies inside the memory.
+  bool in_bounds(uint64_t addr, uint64_t len) const { return addr <= size_bytes() && len <= size_bytes() - addr; }
+};
+
+class Table {
+ public:
+  virtual ~Table() = default;
+  virtual const TableType& type() const = 0;
+  virtual uint32_t size() const = 0;
+  virtual std::optional<Value> get(uint32_t index) const = 0;
+  virtual bool set(uint32_t index, const Value& v) = 0;
+  virtual std::optional<uint32_t> grow(uint32_t delta, const Value& init) = 0;
+};
+
+class Global {
+ public:
+  virtual ~Global() = default;
+  virtual const GlobalType& type() const = 0;
+  virtual Value get() const = 0;
+  virtual void set(const Value& v) = 0;  // caller checks mutability and type
+};
+
+class Instance {
+ public:
+  virtual ~Instance() = default;
+  virtual const Module& module() const = 0;
+  virtual std::optional<Extern> find_export(std::string_view name) const = 0;
+  virtual std::vector<std::pair<std::string, Extern>> exports() const = 0;
+  Func* func(std::string_view name) const;
+  Memory* memory(std::string_view name) const;
+  Global* global(std::string_view name) const;
+  Table* table(std::string_view name) const;
+};
+
+// Resolves imports by (module, name). Entries are externs of one store.
+class Linker {
+ public:
+  void define(std::string module, std::string name, Extern value);
+  // Every export of an instance, under module name `module` (spec `register`).
+  void define_instance(std::string module, const Instance& instance);
+  std::optional<Extern> resolve(std::string_view module, std::string_view name) const;
+
+ private:
+  std::map<std::pair<std::string, std::string>, Extern, std::less<>> entries_;
+};
+
+class Store {
+ public:
+  explicit Store(const Engine& engine);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  const Engine& engine() const;
+
+  Func* create_host_func(FuncType type, HostFn fn, std::string debug_name = {});
+  Result<Memory*> create_memory(const MemoryType& type);
+  Result<Table*> create_table(const TableType& type, const Value& init);
+  Global* create_global(const GlobalType& type, const Value& init);
+
+  // Links, allocates, initialises (segments, start function). Link failures are
+  // kUnlinkable; a trap during initialisation is kUninstantiable with the trap
+  // text as message (writes done before the trap stay, as Wasm 2.0 says).
+  Result<Instance*> instantiate(std::shared_ptr<const Module> module, const Linker& linker);
+
+  // Calls a function. Argument count and types are checked (a mismatch is a
+  // kHost trap with a message).
+  CallResult call(Func* func, std::span<const Value> args);
+
+  class Impl;
+  Impl& impl() { return *impl_; }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace wpvm

@@ -1,0 +1,33 @@
+// Traps are values, not errors: a call that traps returns a Trap describing
+// why, and the engine stays usable afterwards.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace wpvm {
+
+enum class TrapKind : uint8_t {
+#define WPVM_TRAP(name, text) k##name,
+#include "wpvm/trap.def"
+#undef WPVM_TRAP
+};
+
+// The spec's wording for a trap kind.
+const char* trap_text(TrapKind kind);
+
+struct Frame {
+  uint32_t func_index = 0;  // index in its module's function space
+  std::string name;         // from the name section, or empty
+};
+
+struct Trap {
+  TrapKind kind = TrapKind::kUnreachable;
+  std::string message;        // extra detail (host traps); may be empty
+  int32_t exit_code = 0;      // for kExit
+  std::vector<Frame> backtrace;  // innermost first
+
+  std::string to_string() const;  // trap_text(kind) plus message
+};
+
+}  // namespace wpvm
