@@ -14,6 +14,7 @@
 //           tables, ...).
 //   Feature Mvp, SignExt, SatTrunc, MultiValue, BulkMemory, RefTypes, Simd, Threads.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <string_view>
 
@@ -72,5 +73,26 @@ struct OpcodeInfo {
 extern const OpcodeInfo kOpcodeInfo[static_cast<size_t>(Opcode::kCount)];
 inline const OpcodeInfo& opcode_info(Opcode op) { return kOpcodeInfo[static_cast<size_t>(op)]; }
 inline std::string_view opcode_text(Opcode op) { return opcode_info(op).text; }
+
+// Decoder lookup, (prefix, code) -> Opcode; Opcode::kCount where no opcode
+// exists. Prefixed codes beyond a table's size are never valid opcodes.
+inline constexpr uint32_t kMaxCodeFc = 32, kMaxCodeFd = 256, kMaxCodeFe = 128;
+extern const std::array<Opcode, 256> kOpcodesSingle;
+extern const std::array<Opcode, kMaxCodeFc> kOpcodesFc;
+extern const std::array<Opcode, kMaxCodeFd> kOpcodesFd;
+extern const std::array<Opcode, kMaxCodeFe> kOpcodesFe;
+inline Opcode lookup_opcode(uint8_t prefix, uint32_t code) {
+  switch (prefix) {
+    case 0x00: return code < 256 ? kOpcodesSingle[code] : Opcode::kCount;
+    case 0xfc: return code < kMaxCodeFc ? kOpcodesFc[code] : Opcode::kCount;
+    case 0xfd: return code < kMaxCodeFd ? kOpcodesFd[code] : Opcode::kCount;
+    case 0xfe: return code < kMaxCodeFe ? kOpcodesFe[code] : Opcode::kCount;
+    default: return Opcode::kCount;
+  }
+}
+inline bool is_prefix_byte(uint8_t b) { return b == 0xfc || b == 0xfd || b == 0xfe; }
+
+// The opcode with this text, or Opcode::kCount (for tools and tests).
+Opcode opcode_from_text(std::string_view text);
 
 }  // namespace wpvm
