@@ -1,0 +1,37 @@
+// Running one converted spec script (wast2json JSON) against the engine: a
+// fresh Engine/Store, spectest instance and registry per script, every command
+// treated as the suite's README prescribes, each one guarded so that nothing a
+// command does can stop the script.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "wpvm/result.h"
+#include "wpvm/runtime.h"
+
+namespace wpvm::spec {
+
+enum class Verdict : uint8_t { kPass, kFail, kSkip };
+
+struct CommandReport {
+  uint32_t line = 0;
+  std::string command;  // "assert_return", ...
+  Verdict verdict = Verdict::kPass;
+  std::string detail;   // for failures: what was done, expected vs got
+};
+
+// Called once per command, in script order.
+using CommandSink = std::function<void(const CommandReport&)>;
+
+// Before each command the runner calls `progress(line, type)`, so that a
+// supervisor can say where a crash happened.
+using ProgressSink = std::function<void(uint32_t line, const std::string& command)>;
+
+// Runs every command of `json`. Errors are only for scripts that cannot be run
+// at all (unreadable JSON, no spectest module).
+Result<void> run_script(const std::filesystem::path& json, const EngineConfig& config,
+                        const CommandSink& sink, const ProgressSink& progress);
+
+}  // namespace wpvm::spec
