@@ -111,7 +111,7 @@ Errno poll_oneoff(HostCall& c) {
   for (const Sub& s : subs) {
     uint32_t p = out + events * layout::kEventSize;
     if (s.type == EventType::kClock) {
-      if (s.deadline <= elapsed || r == 0 && s.deadline == timeout) put_event(c, p, s, 0, 0), ++events;
+      if (s.deadline <= elapsed || (r == 0 && s.deadline == timeout)) put_event(c, p, s, 0, 0), ++events;
     } else if (s.error != Errno::kSuccess) {
       put_event(c, p, s, 0, 0), ++events;
     } else if (short re = pfds[s.pollfd_index].revents; re != 0) {

@@ -1,0 +1,173 @@
+// `wpvm run`: instantiate a module with WASI preview1 and run `_start`, or call
+// one export with --invoke. Maps the outcome to the process exit status.
+#include <iostream>
+#include <memory>
+
+#include "command.h"
+#include "invoke_values.h"
+#include "wpvm/module.h"
+#include "wpvm/runtime.h"
+#include "wpvm/wasi.h"
+
+namespace wpvm::cli {
+namespace {
+
+struct RunOptions {
+  WasiConfig wasi;
+  Tier tier = Tier::kInterp;
+  std::string invoke;
+  std::string module_path;
+  std::vector<std::string> args;  // after the module path
+};
+
+// Options come before the module path; everything after it belongs to the guest.
+bool parse_options(std::span<const std::string> a, RunOptions& o) {
+  size_t i = 0;
+  auto value = [&](const std::string& flag, std::string& out) {
+    std::string prefix = flag + "=";
+    if (a[i].rfind(prefix, 0) == 0) {
+      out = a[i].substr(prefix.size());
+      return true;
+    }
+    if (a[i] != flag) return false;
+    if (i + 1 >= a.size()) {
+      std::cerr << "Error: " << flag << " needs a value\n";
+      out.clear();
+      return true;
+    }
+    out = a[++i];
+    return true;
+  };
+  for (; i < a.size() && a[i].size() > 1 && a[i][0] == '-'; ++i) {
+    std::string v;
+    if (a[i] == "--") { ++i; break; }
+    if (value("--dir", v)) {
+      if (v.empty()) return false;
+      o.wasi.preopens.push_back(WasiConfig::parse_dir(v));
+    } else if (value("--env", v)) {
+      size_t eq = v.find('=');
+      if (v.empty() || eq == std::string::npos || eq == 0) {
+        std::cerr << "Error: --env wants NAME=VALUE\n";
+        return false;
+      }
+      o.wasi.env.emplace_back(v.substr(0, eq), v.substr(eq + 1));
+    } else if (value("--tier", v)) {
+      if (v == "interp") o.tier = Tier::kInterp;
+      else if (v == "jit") o.tier = Tier::kJit;
+      else {
+        std::cerr << "Error: --tier wants interp or jit\n";
+        return false;
+      }
+    } else if (value("--invoke", v)) {
+      if (v.empty()) return false;
+      o.invoke = v;
+    } else {
+      std::cerr << "Error: unknown option " << a[i] << "\n";
+      return false;
+    }
+  }
+  if (i >= a.size()) {
+    std::cerr << "Error: no module given\n";
+    return false;
+  }
+  o.module_path = a[i];
+  o.args.assign(a.begin() + static_cast<ptrdiff_t>(i) + 1, a.end());
+  return true;
+}
+
+int report_trap(const Trap& trap, const Module& module) {
+  if (trap.kind == TrapKind::kExit) return trap.exit_code;
+  std::cout.flush();
+  std::cerr << "Error: trap: " << trap.to_string() << "\n";
+  if (!trap.backtrace.empty()) std::cerr << "wasm backtrace:\n";
+  for (size_t i = 0; i < trap.backtrace.size(); ++i) {
+    const Frame& f = trap.backtrace[i];
+    std::string_view name = f.name.empty() ? module.func_name(f.func_index) : f.name;
+    std::cerr << "  " << i << ": func[" << f.func_index << "]";
+    if (!name.empty()) std::cerr << " " << name;
+    std::cerr << "\n";
+  }
+  return kExitTrap;
+}
+
+int invoke(Store& store, Instance& inst, const RunOptions& o) {
+  Func* f = inst.func(o.invoke);
+  if (!f) {
+    std::cerr << "Error: no exported function named '" << o.invoke << "'\n";
+    return 1;
+  }
+  const FuncType& type = f->type();
+  if (type.params.size() != o.args.size()) {
+    std::cerr << "Error: '" << o.invoke << "' takes " << type.params.size()
+              << " argument(s), got " << o.args.size() << "\n";
+    return 1;
+  }
+  std::vector<Value> args;
+  for (size_t i = 0; i < o.args.size(); ++i) {
+    auto v = parse_value(type.params[i], o.args[i]);
+    if (!v) {
+      std::cerr << "Error: argument " << i + 1 << " ('" << o.args[i] << "') is not a valid "
+                << val_type_name(type.params[i]) << "\n";
+      return 1;
+    }
+    args.push_back(*v);
+  }
+  CallResult r = store.call(f, args);
+  if (!r.ok()) return report_trap(*r.trap, inst.module());
+  for (const Value& v : r.values) std::cout << format_value(v) << "\n";
+  return 0;
+}
+
+int run_start(Store& store, Instance& inst) {
+  // Reactors get their initializer; commands their _start. Neither: nothing to run.
+  for (const char* entry : {"_initialize", "_start"}) {
+    Func* f = inst.func(entry);
+    if (!f) continue;
+    CallResult r = store.call(f, {});
+    if (!r.ok()) return report_trap(*r.trap, inst.module());
+  }
+  return 0;
+}
+
+}  // namespace
+
+int run_main(std::span<const std::string> a) {
+  RunOptions o;
+  if (!parse_options(a, o)) {
+    std::cerr << "(see `wpvm help run`)\n";
+    return kExitUsage;
+  }
+  auto bytes = read_file(o.module_path);
+  if (!bytes) {
+    std::cerr << "Error: " << bytes.error().message << "\n";
+    return 1;
+  }
+  auto module = load_module(*bytes);
+  if (!module) {
+    std::cerr << "Error: " << describe_error(module.error()) << "\n";
+    return 1;
+  }
+  o.wasi.args.push_back(o.module_path);
+  o.wasi.args.insert(o.wasi.args.end(), o.args.begin(), o.args.end());
+  auto wasi = Wasi::create(o.wasi);
+  if (!wasi) {
+    std::cerr << "Error: " << wasi.error().message << "\n";
+    return 1;
+  }
+  EngineConfig config;
+  config.tier = o.tier;
+  Engine engine(config);
+  Store store(engine);
+  Linker linker;
+  (*wasi)->define(linker, store);
+  auto inst = store.instantiate(*module, linker);
+  if (!inst) {
+    std::cerr << "Error: " << describe_error(inst.error()) << "\n";
+    return 1;
+  }
+  int status = o.invoke.empty() ? run_start(store, **inst) : invoke(store, **inst, o);
+  std::cout.flush();
+  return status;
+}
+
+}  // namespace wpvm::cli
