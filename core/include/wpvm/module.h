@@ -38,7 +38,8 @@ struct Export {
   uint32_t index = 0;
 };
 
-struct Global {
+// A defined global of a module (the runtime object is wpvm::Global in runtime.h).
+struct GlobalDef {
   GlobalType type;
   ConstExpr init;
 };
@@ -97,7 +98,7 @@ struct Module {
   uint32_t num_imported_memories = 0;
   uint32_t num_imported_globals = 0;
 
-  std::vector<Global> globals;       // defined globals only
+  std::vector<GlobalDef> globals;    // defined globals only
   std::vector<FunctionBody> bodies;  // defined functions only
   std::vector<Export> exports;
   std::optional<uint32_t> start;
