@@ -1,0 +1,657 @@
+// The interpreter's code builder (see builder.h) and compile(), which runs the
+// body decoder with it. Instruction operand layouts are listed beside each
+// handler in executor.cpp.
+#include "interp/builder.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "body_decoder.h"
+
+namespace wpvm::interp {
+
+namespace {
+
+enum class RowKind : uint8_t { kNone, kUn, kBin, kLoad, kStore };
+struct Row {
+  IOp iop;
+  RowKind kind;
+};
+
+// Wasm opcode -> interpreter row of the same name (interp_ops.def).
+Row row_of(Opcode op) {
+  switch (op) {
+#define WPVM_UN(name, in, out, expr) case Opcode::name: return {IOp::name, RowKind::kUn};
+#define WPVM_BIN(name, in, out, expr) case Opcode::name: return {IOp::name, RowKind::kBin};
+#define WPVM_UN_TRAP(name, in, out, fn) case Opcode::name: return {IOp::name, RowKind::kUn};
+#define WPVM_BIN_TRAP(name, in, out, fn) case Opcode::name: return {IOp::name, RowKind::kBin};
+#define WPVM_LOAD(name, mem_t, out) case Opcode::name: return {IOp::name, RowKind::kLoad};
+#define WPVM_STORE(name, in, mem_t) case Opcode::name: return {IOp::name, RowKind::kStore};
+#include "interp/interp_ops.def"
+    default: return {IOp::kCount, RowKind::kNone};
+  }
+}
+
+// i32 compares that can fuse with a following br_if / if: the fused
+// branch-if-true op, and the one for the negated condition.
+struct CmpFusion {
+  IOp op, taken, negated;
+};
+constexpr CmpFusion kCmpFusions[] = {
+    {IOp::I32Eqz, IOp::BrIfI32Eqz, IOp::BrIfI32Nez}, {IOp::I32Eq, IOp::BrIfI32Eq, IOp::BrIfI32Ne},
+    {IOp::I32Ne, IOp::BrIfI32Ne, IOp::BrIfI32Eq},     {IOp::I32LtS, IOp::BrIfI32LtS, IOp::BrIfI32GeS},
+    {IOp::I32LtU, IOp::BrIfI32LtU, IOp::BrIfI32GeU},  {IOp::I32GtS, IOp::BrIfI32GtS, IOp::BrIfI32LeS},
+    {IOp::I32GtU, IOp::BrIfI32GtU, IOp::BrIfI32LeU},  {IOp::I32LeS, IOp::BrIfI32LeS, IOp::BrIfI32GtS},
+    {IOp::I32LeU, IOp::BrIfI32LeU, IOp::BrIfI32GtU},  {IOp::I32GeS, IOp::BrIfI32GeS, IOp::BrIfI32LtS},
+    {IOp::I32GeU, IOp::BrIfI32GeU, IOp::BrIfI32LtU},
+};
+const CmpFusion* cmp_fusion(IOp op) {
+  for (const CmpFusion& f : kCmpFusions)
+    if (f.op == op) return &f;
+  return nullptr;
+}
+
+// Beyond this many distinct constants per function, constants are written by
+// Const instructions instead of being copied into every frame on entry.
+constexpr size_t kMaxFrameConsts = 64;
+
+}  // namespace
+
+Builder::Builder(InstanceImpl& inst, Code& code) : inst_(inst), code_(code), handlers_(handler_table()) {}
+
+// ---- emission ----
+
+size_t Builder::emit_op(IOp op) {
+  Word w;
+  w.h = handlers_[static_cast<size_t>(op)];
+  words_.push_back(w);
+  return words_.size() - 1;
+}
+
+void Builder::emit_pair(Opnd a, Opnd b) {
+  Word w;
+  w.u.a = a.v;
+  w.u.b = b.v;
+  uint32_t i = static_cast<uint32_t>(words_.size());
+  if (a.slot) slot_fields_.push_back(i * 2);
+  if (b.slot) slot_fields_.push_back(i * 2 + 1);
+  words_.push_back(w);
+}
+
+void Builder::emit_ptr(const void* p) {
+  Word w;
+  w.ptr = const_cast<void*>(p);
+  words_.push_back(w);
+}
+
+void Builder::emit_imm(uint64_t v) {
+  Word w;
+  w.imm = v;
+  words_.push_back(w);
+}
+
+void Builder::emit_target(Ctrl& c) {
+  size_t i = words_.size();
+  emit_imm(c.is_loop ? c.start : 0);
+  target_fields_.push_back(i);
+  if (!c.is_loop) c.fixes.push_back(i);
+}
+
+// Binds a block's forward branches here; no instruction may be folded across.
+void Builder::bind(Ctrl& c) {
+  for (size_t f : c.fixes) words_[f].imm = words_.size();
+  c.fixes.clear();
+  last_.word_end = SIZE_MAX;
+}
+
+void Builder::note_result(size_t dst_word) {
+  last_ = Last{};
+  last_.word_end = words_.size();
+  last_.dst_word = dst_word;
+}
+
+// ---- virtual stack ----
+
+uint32_t Builder::top_pos() const { return stack_.empty() ? 0 : stack_.back().pos + slot_width(stack_.back().type); }
+
+uint32_t Builder::width(std::span<const ValType> types) {
+  uint32_t n = 0;
+  for (ValType t : types) n += slot_width(t);
+  return n;
+}
+
+uint32_t Builder::enc(const Entry& e) const {
+  switch (e.kind) {
+    case Kind::kStack: return kStackTag | e.pos;
+    case Kind::kLocal: return e.ref;
+    case Kind::kConst: return kConstTag | e.ref;
+  }
+  return 0;
+}
+
+Builder::Entry Builder::pop() {
+  Entry e = stack_.back();
+  stack_.pop_back();
+  return e;
+}
+
+Builder::Entry& Builder::push_stack(ValType t) {
+  uint32_t pos = top_pos();
+  stack_.push_back(Entry{t, Kind::kStack, 0, pos});
+  max_pos_ = std::max(max_pos_, pos + slot_width(t));
+  return stack_.back();
+}
+
+void Builder::push_const(ValType t, uint64_t lo, uint64_t hi) {
+  if (slot_width(t) == 1) {
+    auto it = const_index_.find({lo, 0});
+    if (it == const_index_.end() && const_index_.size() < kMaxFrameConsts) {
+      it = const_index_.emplace(std::make_pair(lo, uint64_t{0}), static_cast<uint32_t>(code_.consts.size())).first;
+      code_.consts.push_back(lo);
+    }
+    if (it != const_index_.end()) {
+      Entry& e = push_stack(t);
+      e.kind = Kind::kConst;
+      e.ref = it->second;
+      return;
+    }
+  }
+  Entry& e = push_stack(t);
+  for (uint32_t i = 0; i < slot_width(t); ++i) {
+    emit_op(IOp::Const);
+    emit_pair(S(kStackTag | (e.pos + i)), N(0));
+    emit_imm(i == 0 ? lo : hi);
+  }
+  last_.word_end = SIZE_MAX;
+}
+
+void Builder::materialize(Entry& e) {
+  if (e.kind == Kind::kStack) return;
+  emit_op(slot_width(e.type) == 2 ? IOp::Copy2 : IOp::Copy);
+  emit_pair(S(kStackTag | e.pos), S(enc(e)));
+  e.kind = Kind::kStack;
+  last_.word_end = SIZE_MAX;
+}
+
+void Builder::materialize_all() {
+  for (Entry& e : stack_) materialize(e);
+}
+
+// After a label: the block's values (params at else, results at end) sit in
+// their home slots; everything the block pushed above them is gone.
+void Builder::reset_stack(const Ctrl& c, std::span<const ValType> types) {
+  stack_.resize(c.height);
+  for (ValType t : types) push_stack(t);
+}
+
+// ---- control ----
+
+void Builder::begin_function(const FuncContext& fc) {
+  uint32_t slot = 0;
+  for (size_t i = 0; i < fc.locals.size(); ++i) {
+    if (i == fc.type->params.size()) code_.param_slots = slot;
+    local_slot_.push_back(slot);
+    slot += slot_width(fc.locals[i]);
+  }
+  if (fc.locals.size() == fc.type->params.size()) code_.param_slots = slot;
+  code_.local_slots = slot;
+  result_slots_ = width(fc.type->results);
+  Ctrl c;
+  c.results = fc.type->results;
+  ctrls_.push_back(std::move(c));
+}
+
+void Builder::end_function(bool reachable) {
+  Ctrl& c = ctrls_.front();
+  if (reachable) materialize_all();
+  if (reachable || !c.fixes.empty()) {
+    bind(c);
+    emit_op(IOp::Return);
+    emit_pair(S(kStackTag | 0), N(result_slots_));
+  }
+  ctrls_.clear();
+}
+
+void Builder::block(BlockSig sig) {
+  materialize_all();
+  Ctrl c;
+  c.height = static_cast<uint32_t>(stack_.size() - sig.params.size());
+  c.base_pos = c.height < stack_.size() ? stack_[c.height].pos : top_pos();
+  c.params.assign(sig.params.begin(), sig.params.end());
+  c.results.assign(sig.results.begin(), sig.results.end());
+  ctrls_.push_back(std::move(c));
+  last_.word_end = SIZE_MAX;
+}
+
+void Builder::loop(BlockSig sig) {
+  block(sig);
+  ctrls_.back().is_loop = true;
+  ctrls_.back().start = words_.size();
+}
+
+void Builder::if_(BlockSig sig) {
+  Entry cond = pop();
+  materialize_all();
+  Last saved = last_;  // block() forgets it; the condition's compare may fuse
+  block(sig);
+  last_ = saved;
+  Ctrl& c = ctrls_.back();
+  Ctrl tmp;  // collects the else branch field
+  if (!try_fused_branch(cond, true, tmp)) {
+    emit_op(IOp::BrUnless);
+    emit_pair(S(enc(cond)), N(0));
+    emit_target(tmp);
+  }
+  c.else_fix = tmp.fixes.front();
+  last_.word_end = SIZE_MAX;
+}
+
+void Builder::else_(bool reachable) {
+  Ctrl& c = ctrls_.back();
+  if (reachable) {
+    materialize_all();
+    emit_op(IOp::Br);
+    emit_target(c);
+  }
+  words_[*c.else_fix].imm = words_.size();
+  c.else_fix.reset();
+  reset_stack(c, c.params);
+  last_.word_end = SIZE_MAX;
+}
+
+void Builder::end(bool reachable) {
+  Ctrl& c = ctrls_.back();
+  if (reachable) materialize_all();
+  if (c.else_fix) words_[*c.else_fix].imm = words_.size();
+  if (!c.is_loop) bind(c);
+  Ctrl done = std::move(ctrls_.back());
+  ctrls_.pop_back();
+  reset_stack(done, done.results);
+  last_.word_end = SIZE_MAX;
+}
+
+// Moves the branch's values to the target's home slots, then jumps.
+void Builder::emit_branch(Ctrl& t) {
+  uint32_t n = width(t.is_loop ? t.params : t.results);
+  uint32_t src = top_pos() - n;
+  if (n == 0 || src == t.base_pos) {
+    emit_op(IOp::Br);
+    emit_target(t);
+  } else {
+    emit_op(IOp::BrCopy);
+    emit_target(t);
+    emit_pair(S(kStackTag | t.base_pos), S(kStackTag | src));
+    emit_pair(N(n), N(0));
+  }
+}
+
+// Replaces the compare that produced `cond` by a fused compare-and-branch.
+bool Builder::try_fused_branch(const Entry& cond, bool invert, Ctrl& target) {
+  if (!last_.is_cmp || last_.word_end != words_.size() || cond.kind != Kind::kStack || cond.pos != last_.pos)
+    return false;
+  const CmpFusion* f = cmp_fusion(last_.op);
+  if (!f) return false;
+  Last l = last_;
+  words_.resize(l.word_begin);
+  slot_fields_.resize(l.fix_begin);
+  emit_op(invert ? f->negated : f->taken);
+  emit_pair(S(l.a), l.op == IOp::I32Eqz ? N(0) : S(l.b));
+  emit_target(target);
+  last_.word_end = SIZE_MAX;
+  return true;
+}
+
+void Builder::br(uint32_t depth) {
+  materialize_all();
+  if (depth == ctrls_.size() - 1) return return_();
+  emit_branch(ctrls_[ctrls_.size() - 1 - depth]);
+  last_.word_end = SIZE_MAX;
+}
+
+void Builder::br_if(uint32_t depth) {
+  Entry cond = pop();
+  materialize_all();
+  Ctrl& t = ctrls_[ctrls_.size() - 1 - depth];
+  uint32_t n = width(t.is_loop ? t.params : t.results);
+  uint32_t src = top_pos() - n;
+  if (n == 0 || src == t.base_pos) {
+    if (!try_fused_branch(cond, false, t)) {
+      emit_op(IOp::BrIf);
+      emit_pair(S(enc(cond)), N(0));
+      emit_target(t);
+    }
+  } else {
+    emit_op(IOp::BrIfCopy);
+    emit_pair(S(enc(cond)), N(0));
+    emit_target(t);
+    emit_pair(S(kStackTag | t.base_pos), S(kStackTag | src));
+    emit_pair(N(n), N(0));
+  }
+  last_.word_end = SIZE_MAX;
+}
+
+void Builder::br_table(std::span<const uint32_t> depths, uint32_t default_depth) {
+  Entry index = pop();
+  materialize_all();
+  Ctrl& d = ctrls_[ctrls_.size() - 1 - default_depth];
+  uint32_t n = width(d.is_loop ? d.params : d.results);
+  emit_op(IOp::BrTable);
+  emit_pair(S(enc(index)), N(static_cast<uint32_t>(depths.size())));
+  emit_pair(S(kStackTag | (top_pos() - n)), N(0));
+  auto entry = [&](uint32_t depth) {
+    Ctrl& t = ctrls_[ctrls_.size() - 1 - depth];
+    emit_target(t);
+    emit_pair(S(kStackTag | t.base_pos), N(n));
+  };
+  for (uint32_t depth : depths) entry(depth);
+  entry(default_depth);
+  last_.word_end = SIZE_MAX;
+}
+
+void Builder::return_() {
+  materialize_all();
+  emit_op(IOp::Return);
+  emit_pair(S(kStackTag | (top_pos() - result_slots_)), N(result_slots_));
+  last_.word_end = SIZE_MAX;
+}
+
+void Builder::unreachable() {
+  emit_op(IOp::Unreachable);
+  last_.word_end = SIZE_MAX;
+}
+
+// ---- instructions ----
+
+void Builder::local_set(uint32_t index, bool tee) {
+  uint32_t slot = local_slot_[index];
+  Entry v = stack_.back();
+  bool aliased = false;  // a deferred read of this local below the value
+  for (size_t i = 0; i + 1 < stack_.size(); ++i)
+    if (stack_[i].kind == Kind::kLocal && stack_[i].ref == slot) aliased = true;
+  if (!aliased && v.kind == Kind::kStack && last_.word_end == words_.size() && last_.pos == v.pos &&
+      slot_width(v.type) == 1) {
+    // Retarget the producing instruction's result to the local.
+    words_[last_.dst_word].u.a = slot;
+    stack_.pop_back();
+    last_.word_end = SIZE_MAX;
+    if (tee) stack_.push_back(Entry{v.type, Kind::kLocal, slot, v.pos});
+    return;
+  }
+  for (size_t i = 0; i + 1 < stack_.size(); ++i)
+    if (stack_[i].kind == Kind::kLocal && stack_[i].ref == slot) materialize(stack_[i]);
+  stack_.pop_back();
+  if (!(v.kind == Kind::kLocal && v.ref == slot)) {
+    emit_op(slot_width(v.type) == 2 ? IOp::Copy2 : IOp::Copy);
+    emit_pair(S(slot), S(enc(v)));
+  }
+  last_.word_end = SIZE_MAX;
+  if (tee) stack_.push_back(v);
+}
+
+void Builder::emit_call(FuncImpl* f, std::span<const ValType> params, std::span<const ValType> results,
+                        std::optional<Entry> index, const Imm& imm) {
+  size_t first = stack_.size() - params.size();
+  for (size_t i = first; i < stack_.size(); ++i) materialize(stack_[i]);
+  uint32_t base = first < stack_.size() ? stack_[first].pos : top_pos();
+  stack_.resize(first);
+  if (f) {
+    emit_op(IOp::Call);
+    emit_ptr(f);
+    emit_pair(S(kStackTag | base), N(0));
+  } else {
+    emit_op(IOp::CallIndirect);
+    emit_ptr(inst_.tables[imm.index2]);
+    emit_pair(N(inst_.type_ids[imm.index]), S(kStackTag | base));
+    emit_pair(S(enc(*index)), N(0));
+  }
+  for (ValType t : results) push_stack(t);
+  // A callee frame starts at `base`; host results are written there too.
+  max_pos_ = std::max(max_pos_, base + std::max(width(params), width(results)));
+  last_.word_end = SIZE_MAX;
+}
+
+bool Builder::numeric(Opcode op, const Imm& imm) {
+  Row row = row_of(op);
+  if (row.kind == RowKind::kNone) return false;
+  size_t fix_begin = slot_fields_.size();
+  switch (row.kind) {
+    case RowKind::kUn: {
+      Entry a = pop();
+      size_t at = emit_op(row.iop);
+      emit_pair(S(kStackTag | a.pos), S(enc(a)));
+      note_result(at + 1);
+      last_.word_begin = at;
+      last_.fix_begin = fix_begin;
+      last_.a = enc(a);
+      last_.pos = a.pos;
+      break;
+    }
+    case RowKind::kBin: {
+      Entry b = pop(), a = pop();
+      size_t at = emit_op(row.iop);
+      emit_pair(S(kStackTag | a.pos), S(enc(a)));
+      emit_pair(S(enc(b)), N(0));
+      note_result(at + 1);
+      last_.word_begin = at;
+      last_.fix_begin = fix_begin;
+      last_.a = enc(a);
+      last_.b = enc(b);
+      last_.pos = a.pos;
+      break;
+    }
+    case RowKind::kLoad: {
+      Entry a = pop();
+      size_t at = emit_op(row.iop);
+      emit_pair(S(kStackTag | a.pos), S(enc(a)));
+      emit_pair(N(static_cast<uint32_t>(imm.mem.offset)), N(0));
+      note_result(at + 1);
+      last_.pos = a.pos;
+      break;
+    }
+    case RowKind::kStore: {
+      Entry v = pop(), a = pop();
+      emit_op(row.iop);
+      emit_pair(S(enc(a)), S(enc(v)));
+      emit_pair(N(static_cast<uint32_t>(imm.mem.offset)), N(0));
+      last_.word_end = SIZE_MAX;
+      return true;
+    }
+    case RowKind::kNone: break;
+  }
+  last_.is_cmp = cmp_fusion(row.iop) != nullptr;
+  last_.op = row.iop;
+  return true;
+}
+
+bool Builder::memory_or_table(Opcode op, const Imm& imm, std::span<const ValType> pops) {
+  auto three = [&](IOp iop, Opnd extra, const void* p1, const void* p2) {
+    Entry n = pop(), b = pop(), a = pop();
+    emit_op(iop);
+    emit_pair(S(enc(a)), S(enc(b)));
+    emit_pair(S(enc(n)), extra);
+    if (p1) emit_ptr(p1);
+    if (p2) emit_ptr(p2);
+  };
+  (void)pops;
+  switch (op) {
+    case Opcode::MemorySize: {
+      uint32_t pos = top_pos();
+      size_t at = emit_op(IOp::MemorySize);
+      emit_pair(S(kStackTag | pos), N(0));
+      note_result(at + 1);
+      last_.pos = pos;
+      return true;
+    }
+    case Opcode::MemoryGrow: {
+      Entry d = pop();
+      size_t at = emit_op(IOp::MemoryGrow);
+      emit_pair(S(kStackTag | d.pos), S(enc(d)));
+      note_result(at + 1);
+      last_.pos = d.pos;
+      return true;
+    }
+    case Opcode::MemoryFill: three(IOp::MemoryFill, N(0), nullptr, nullptr); return true;
+    case Opcode::MemoryCopy: three(IOp::MemoryCopy, N(0), nullptr, nullptr); return true;
+    case Opcode::MemoryInit: three(IOp::MemoryInit, N(imm.index), nullptr, nullptr); return true;
+    case Opcode::DataDrop:
+      emit_op(IOp::DataDrop);
+      emit_pair(N(imm.index), N(0));
+      return true;
+    case Opcode::TableGet: {
+      Entry i = pop();
+      size_t at = emit_op(IOp::TableGet);
+      emit_pair(S(kStackTag | i.pos), S(enc(i)));
+      emit_ptr(inst_.tables[imm.index]);
+      note_result(at + 1);
+      last_.pos = i.pos;
+      return true;
+    }
+    case Opcode::TableSet: {
+      Entry v = pop(), i = pop();
+      emit_op(IOp::TableSet);
+      emit_pair(S(enc(i)), S(enc(v)));
+      emit_ptr(inst_.tables[imm.index]);
+      return true;
+    }
+    case Opcode::TableSize: {
+      uint32_t pos = top_pos();
+      size_t at = emit_op(IOp::TableSize);
+      emit_pair(S(kStackTag | pos), N(0));
+      emit_ptr(inst_.tables[imm.index]);
+      note_result(at + 1);
+      last_.pos = pos;
+      return true;
+    }
+    case Opcode::TableGrow: {
+      Entry delta = pop(), init = pop();
+      size_t at = emit_op(IOp::TableGrow);
+      emit_pair(S(kStackTag | init.pos), S(enc(init)));
+      emit_pair(S(enc(delta)), N(0));
+      emit_ptr(inst_.tables[imm.index]);
+      note_result(at + 1);
+      last_.pos = init.pos;
+      return true;
+    }
+    case Opcode::TableFill: three(IOp::TableFill, N(0), inst_.tables[imm.index], nullptr); return true;
+    case Opcode::TableCopy:
+      three(IOp::TableCopy, N(0), inst_.tables[imm.index], inst_.tables[imm.index2]);
+      return true;
+    case Opcode::TableInit: three(IOp::TableInit, N(imm.index), inst_.tables[imm.index2], nullptr); return true;
+    case Opcode::ElemDrop:
+      emit_op(IOp::ElemDrop);
+      emit_pair(N(imm.index), N(0));
+      return true;
+    default: return false;
+  }
+}
+
+void Builder::op(Opcode op, const Imm& imm, std::span<const ValType> pops, std::span<const ValType> pushes) {
+  switch (op) {
+    case Opcode::Nop: return;
+    case Opcode::Drop: pop(); return;
+    case Opcode::LocalGet: {
+      Entry& e = push_stack(imm.type);
+      e.kind = Kind::kLocal;
+      e.ref = local_slot_[imm.index];
+      return;
+    }
+    case Opcode::LocalSet: return local_set(imm.index, false);
+    case Opcode::LocalTee: return local_set(imm.index, true);
+    case Opcode::I32Const: return push_const(ValType::kI32, static_cast<uint32_t>(imm.bits[0]), 0);
+    case Opcode::I64Const: return push_const(ValType::kI64, imm.bits[0], 0);
+    case Opcode::F32Const: return push_const(ValType::kF32, static_cast<uint32_t>(imm.bits[0]), 0);
+    case Opcode::F64Const: return push_const(ValType::kF64, imm.bits[0], 0);
+    case Opcode::RefNull: return push_const(imm.type, 0, 0);
+    case Opcode::GlobalGet: {
+      uint32_t pos = top_pos();
+      size_t at = emit_op(slot_width(imm.type) == 2 ? IOp::GlobalGet2 : IOp::GlobalGet);
+      emit_pair(S(kStackTag | pos), N(0));
+      emit_ptr(inst_.globals[imm.index]->cell);
+      push_stack(pushes[0]);
+      if (slot_width(imm.type) == 1) {
+        note_result(at + 1);
+        last_.pos = pos;
+      }
+      return;
+    }
+    case Opcode::GlobalSet: {
+      Entry v = pop();
+      emit_op(slot_width(v.type) == 2 ? IOp::GlobalSet2 : IOp::GlobalSet);
+      emit_pair(S(enc(v)), N(0));
+      emit_ptr(inst_.globals[imm.index]->cell);
+      last_.word_end = SIZE_MAX;
+      return;
+    }
+    case Opcode::RefFunc: {
+      uint32_t pos = top_pos();
+      size_t at = emit_op(IOp::RefFunc);
+      emit_pair(S(kStackTag | pos), N(0));
+      emit_ptr(inst_.funcs[imm.index]);
+      push_stack(pushes[0]);
+      note_result(at + 1);
+      last_.pos = pos;
+      return;
+    }
+    case Opcode::Select:
+    case Opcode::SelectT: {
+      Entry c = pop(), b = pop(), a = pop();
+      size_t at = emit_op(slot_width(a.type) == 2 ? IOp::Select2 : IOp::Select);
+      emit_pair(S(kStackTag | a.pos), S(enc(c)));
+      emit_pair(S(enc(a)), S(enc(b)));
+      push_stack(pushes[0]);
+      if (slot_width(a.type) == 1) {
+        note_result(at + 1);
+        last_.pos = a.pos;
+      }
+      return;
+    }
+    case Opcode::Call:
+      return emit_call(inst_.funcs[imm.index], pops, pushes, std::nullopt, imm);
+    case Opcode::CallIndirect: {
+      Entry index = pop();
+      return emit_call(nullptr, pops.first(pops.size() - 1), pushes, index, imm);
+    }
+    default: break;
+  }
+  Last saved = last_;
+  if (numeric(op, imm) || memory_or_table(op, imm, pops)) {
+    for (ValType t : pushes) push_stack(t);
+    return;
+  }
+  last_ = saved;
+  if (error_.empty()) error_ = "unsupported opcode " + std::string(opcode_text(op));
+  emit_op(IOp::Unreachable);
+}
+
+Result<void> Builder::finish() {
+  if (!error_.empty()) return make_error(ErrorKind::kUsage, kNoOffset, error_);
+  uint32_t nconsts = static_cast<uint32_t>(code_.consts.size());
+  uint32_t stack_base = code_.local_slots + nconsts;
+  for (uint32_t f : slot_fields_) {
+    Word& w = words_[f / 2];
+    uint32_t& v = (f & 1) ? w.u.b : w.u.a;
+    if (v & kStackTag) v = stack_base + (v & kTagMask);
+    else if (v & kConstTag) v = code_.local_slots + (v & kTagMask);
+  }
+  code_.frame_slots = stack_base + std::max(max_pos_, result_slots_) + 2;
+  code_.words = std::move(words_);
+  for (size_t f : target_fields_) code_.words[f].target = code_.words.data() + code_.words[f].imm;
+  return {};
+}
+
+Result<void> compile(FuncImpl& f) {
+  InstanceImpl& inst = *f.instance;
+  const Module& m = *inst.mod;
+  uint32_t defined = f.func_index - m.num_imported_funcs;
+  auto code = std::make_unique<Code>();
+  Builder b(inst, *code);
+  WPVM_TRY(decode_function(m, defined, b));
+  WPVM_TRY(b.finish());
+  f.code = code.get();
+  inst.codes[defined] = std::move(code);
+  return {};
+}
+
+static_assert(Emitter<Builder>);
+
+}  // namespace wpvm::interp

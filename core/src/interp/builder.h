@@ -1,0 +1,123 @@
+// The interpreter's code builder: an Emitter (emitter.h) that the body decoder
+// drives once per function, producing Code (code.h). It keeps a virtual
+// operand stack whose entries are either values already in their stack slot,
+// or deferred reads of a local or a constant; instructions then name those
+// slots directly, so `local.get; local.get; i32.add; local.set` is one
+// instruction. Control boundaries materialise deferred entries so that every
+// label sees values at fixed, depth-determined slots.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "emitter.h"
+#include "interp/code.h"
+
+namespace wpvm::interp {
+
+class Builder {
+ public:
+  Builder(InstanceImpl& inst, Code& code);
+
+  void begin_function(const FuncContext& fc);
+  void end_function(bool reachable);
+  void block(BlockSig sig);
+  void loop(BlockSig sig);
+  void if_(BlockSig sig);
+  void else_(bool reachable);
+  void end(bool reachable);
+  void br(uint32_t depth);
+  void br_if(uint32_t depth);
+  void br_table(std::span<const uint32_t> depths, uint32_t default_depth);
+  void return_();
+  void unreachable();
+  void op(Opcode op, const Imm& imm, std::span<const ValType> pops, std::span<const ValType> pushes);
+
+  // Call after the decoder succeeded: resolves slots and branch targets.
+  Result<void> finish();
+
+ private:
+  enum class Kind : uint8_t { kStack, kLocal, kConst };
+  struct Entry {
+    ValType type;
+    Kind kind;
+    uint32_t ref;  // local slot or constant index
+    uint32_t pos;  // home slot in the operand stack area
+  };
+  struct Ctrl {
+    bool is_loop = false;
+    uint32_t height = 0;    // entries below the block's params
+    uint32_t base_pos = 0;  // stack slot of the first param/result
+    std::vector<ValType> params, results;
+    size_t start = 0;                 // loop: first word
+    std::vector<size_t> fixes;        // forward branch fields to bind at end
+    std::optional<size_t> else_fix;   // if: the BrUnless field
+  };
+  // Operands are encoded before the frame layout is final: see finish().
+  struct Opnd {
+    uint32_t v;
+    bool slot;
+  };
+  static constexpr uint32_t kConstTag = 0x40000000u, kStackTag = 0x80000000u, kTagMask = 0x3fffffffu;
+
+  // Emission.
+  size_t emit_op(IOp op);
+  void emit_pair(Opnd a, Opnd b);
+  void emit_ptr(const void* p);
+  void emit_imm(uint64_t v);
+  void emit_target(Ctrl& c);
+  void bind(Ctrl& c);
+  static Opnd S(uint32_t enc) { return {enc, true}; }
+  static Opnd N(uint32_t n) { return {n, false}; }
+
+  // Virtual stack.
+  uint32_t top_pos() const;
+  uint32_t enc(const Entry& e) const;
+  Entry pop();
+  Entry& push_stack(ValType t);
+  void push_const(ValType t, uint64_t lo, uint64_t hi);
+  void materialize(Entry& e);
+  void materialize_all();
+  void reset_stack(const Ctrl& c, std::span<const ValType> types);
+  static uint32_t width(std::span<const ValType> types);
+
+  // Instruction families.
+  void emit_branch(Ctrl& target);
+  bool try_fused_branch(const Entry& cond, bool invert, Ctrl& target);
+  void local_set(uint32_t index, bool tee);
+  void emit_call(FuncImpl* f, std::span<const ValType> params, std::span<const ValType> results,
+                 std::optional<Entry> index, const Imm& imm);
+  bool numeric(Opcode op, const Imm& imm);
+  bool memory_or_table(Opcode op, const Imm& imm, std::span<const ValType> pops);
+  void note_result(size_t dst_word);
+
+  InstanceImpl& inst_;
+  Code& code_;
+  const void* const* handlers_;
+  std::vector<Word> words_;
+  std::vector<uint32_t> slot_fields_;  // word * 2 + half, for every slot operand
+  std::vector<size_t> target_fields_;  // words holding a word index to turn into a pointer
+  std::vector<uint32_t> local_slot_;   // local index -> slot
+  std::vector<Entry> stack_;
+  std::vector<Ctrl> ctrls_;
+  std::map<std::pair<uint64_t, uint64_t>, uint32_t> const_index_;
+  uint32_t max_pos_ = 0;
+  uint32_t result_slots_ = 0;
+  std::string error_;
+
+  // Peephole state: the last instruction, if its result may be retargeted to
+  // a local (local.set folding) or fused with a following branch.
+  struct Last {
+    size_t word_begin = 0, word_end = SIZE_MAX, fix_begin = 0;
+    size_t dst_word = 0;        // word whose .u.a is the result slot
+    bool is_cmp = false;
+    IOp op = IOp::kCount;
+    uint32_t a = 0, b = 0;      // encoded compare operands
+    uint32_t pos = 0;           // stack pos of the result
+  } last_;
+};
+
+}  // namespace wpvm::interp

@@ -1,0 +1,80 @@
+// The interpreter's pre-decoded code: one Code per defined function and
+// instance, a stream of 8-byte words run with direct threading. Each
+// instruction is its handler's address followed by operand words; operands
+// name frame slots (relative to the frame pointer), so locals, constants and
+// operand-stack values are all read in place (a register-style form).
+//
+// Frame layout (in slots): [params | declared locals | constants | operand stack].
+// A call passes arguments in the caller's top slots, which become the callee's
+// first slots; results come back in the same slots.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "runtime/runtime_impl.h"
+
+namespace wpvm::interp {
+
+union Word {
+  const void* h;                  // handler address
+  struct { uint32_t a, b; } u;    // two 32-bit operands (slots, counts, indices)
+  uint64_t imm;
+  const Word* target;             // branch target
+  void* ptr;                      // runtime object (memory, table, global cell, func)
+};
+static_assert(sizeof(Word) == 8);
+
+struct Code {
+  std::vector<Word> words;
+  std::vector<Slot> consts;    // copied into the frame on entry
+  uint32_t param_slots = 0;
+  uint32_t local_slots = 0;    // params + declared locals
+  uint32_t frame_slots = 0;    // locals + constants + max operand stack
+};
+
+// Every internal instruction. Numeric ones are named after their Wasm opcode;
+// the rest are interpreter-specific forms.
+enum class IOp : uint16_t {
+#define WPVM_IOP(name) name,
+#define WPVM_UN(name, in, out, expr) name,
+#define WPVM_BIN(name, in, out, expr) name,
+#define WPVM_UN_TRAP(name, in, out, fn) name,
+#define WPVM_BIN_TRAP(name, in, out, fn) name,
+#define WPVM_LOAD(name, mem_t, out) name,
+#define WPVM_STORE(name, in, mem_t) name,
+#include "interp/interp_ops.def"
+  kCount
+};
+
+// Handler addresses, indexed by IOp (the executor owns the labels).
+const void* const* handler_table();
+
+struct FrameRec {
+  const Word* ret_pc;
+  Slot* fp;
+  FuncImpl* fn;
+};
+
+// Per-store execution state: the value stack and the frame stack, allocated
+// once so calls never allocate.
+struct ThreadState {
+  explicit ThreadState(const EngineConfig& config);
+  std::unique_ptr<Slot[]> stack;
+  Slot* stack_end = nullptr;
+  Slot* top = nullptr;  // first free slot; nested host->Wasm calls start here
+  std::unique_ptr<FrameRec[]> frames;
+  uint32_t depth = 0;
+  uint32_t max_depth = 0;
+};
+
+// Translates one defined function of an instance (lazily, on first call).
+Result<void> compile(FuncImpl& f);
+
+// Runs a Wasm function whose arguments are in `slots` (starting at thread.top);
+// on success its results are in the same slots.
+std::optional<Trap> execute(Store::Impl& store, FuncImpl& f, Slot* slots);
+
+}  // namespace wpvm::interp

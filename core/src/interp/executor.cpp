@@ -1,0 +1,507 @@
+// The interpreter's executor: one function running pre-decoded code with
+// direct threading (GCC computed goto). Wasm calls do not recurse on the
+// native stack: a call pushes a FrameRec on the thread's frame stack and
+// continues in the same loop, so recursion depth is bounded by
+// EngineConfig::max_call_depth and the value stack, never by native stack.
+// Operand layouts per instruction are documented in builder.cpp.
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+
+#include "interp/code.h"
+#include "interp/numeric.h"
+
+namespace wpvm::interp {
+
+ThreadState::ThreadState(const EngineConfig& config) {
+  size_t n = std::max<size_t>(config.value_stack_bytes / sizeof(Slot), 1024);
+  stack = std::make_unique<Slot[]>(n);
+  stack_end = stack.get() + n;
+  top = stack.get();
+  max_depth = config.max_call_depth;
+  frames = std::make_unique<FrameRec[]>(max_depth + 2);
+}
+
+namespace {
+
+#define RD_u32(x) static_cast<uint32_t>(x)
+#define RD_s32(x) static_cast<int32_t>(static_cast<uint32_t>(x))
+#define RD_u64(x) static_cast<uint64_t>(x)
+#define RD_s64(x) static_cast<int64_t>(x)
+#define RD_f32(x) std::bit_cast<float>(static_cast<uint32_t>(x))
+#define RD_f64(x) std::bit_cast<double>(static_cast<uint64_t>(x))
+#define WR_u32(v) static_cast<Slot>(static_cast<uint32_t>(v))
+#define WR_s32(v) static_cast<Slot>(static_cast<uint32_t>(v))
+#define WR_u64(v) static_cast<Slot>(v)
+#define WR_s64(v) static_cast<Slot>(v)
+#define WR_f32(v) static_cast<Slot>(std::bit_cast<uint32_t>(static_cast<float>(v)))
+#define WR_f64(v) std::bit_cast<Slot>(static_cast<double>(v))
+#define T_u32 uint32_t
+#define T_s32 int32_t
+#define T_u64 uint64_t
+#define T_s64 int64_t
+#define T_f32 float
+#define T_f64 double
+
+Trap make_trap(TrapKind kind, FuncImpl* fn, const ThreadState& ts, uint32_t base_depth) {
+  Trap t;
+  t.kind = kind;
+  auto add = [&](FuncImpl* f) {
+    if (!f) return;
+    Frame fr;
+    fr.func_index = f->func_index;
+    fr.name = f->debug_name;
+    t.backtrace.push_back(std::move(fr));
+  };
+  add(fn);
+  // frames[base_depth] holds the entry's sentinel, not a Wasm caller.
+  for (uint32_t d = ts.depth; d > base_depth + 1; --d) add(ts.frames[d - 1].fn);
+  return t;
+}
+
+// The whole interpreter. With store == nullptr it only reports its handler table.
+std::optional<Trap> run(Store::Impl* store, FuncImpl* entry, Slot* entry_fp, const void* const** table_out) {
+  static const void* const kHandlers[] = {
+#define WPVM_IOP(name) &&L_##name,
+#define WPVM_UN(name, in, out, expr) &&L_##name,
+#define WPVM_BIN(name, in, out, expr) &&L_##name,
+#define WPVM_UN_TRAP(name, in, out, fn) &&L_##name,
+#define WPVM_BIN_TRAP(name, in, out, fn) &&L_##name,
+#define WPVM_LOAD(name, mem_t, out) &&L_##name,
+#define WPVM_STORE(name, in, mem_t) &&L_##name,
+#include "interp/interp_ops.def"
+  };
+  static_assert(std::size(kHandlers) == static_cast<size_t>(IOp::kCount));
+  if (!store) {
+    *table_out = kHandlers;
+    return std::nullopt;
+  }
+
+  ThreadState& ts = store->thread();
+  const uint32_t base_depth = ts.depth;
+  Slot* const saved_top = ts.top;
+  Word halt[1];
+  halt[0].h = &&L_Halt;
+
+  FuncImpl* fn = nullptr;
+  InstanceImpl* inst = nullptr;
+  Slot* fp = entry_fp;
+  const Word* pc = halt;
+  uint8_t* mem_base = nullptr;
+  uint64_t mem_size = 0;
+  TrapKind trap_kind = TrapKind::kUnreachable;
+  std::optional<Trap> host_trap;
+
+  // Call protocol state: callee, its frame, and where to continue after it.
+  FuncImpl* callee = entry;
+  Slot* nfp = entry_fp;
+  const Word* rpc = halt;
+
+#define DISPATCH() goto* pc->h
+#define TRAP(name)                  \
+  do {                              \
+    trap_kind = TrapKind::k##name;  \
+    goto L_trap;                    \
+  } while (0)
+#define LOAD_MEM()                                    \
+  do {                                                \
+    if (!inst->memories.empty()) {                    \
+      LinearMemory* m0 = inst->memories[0]->lin.get(); \
+      mem_base = m0->base;                            \
+      mem_size = m0->size;                            \
+    } else {                                          \
+      mem_base = nullptr;                             \
+      mem_size = 0;                                   \
+    }                                                 \
+  } while (0)
+
+  fn = entry;  // the sentinel frame records the entry itself (see make_trap)
+  inst = entry->instance;
+
+L_do_call: {
+  if (!callee->instance) {
+    // Host function: arguments and results in place at nfp.
+    ts.top = nfp + std::max(callee->sig->params.size(), callee->sig->results.size()) * 2;
+    host_trap = call_host(*store, *callee, inst, nfp);
+    ts.top = saved_top;
+    if (host_trap) goto L_host_trap;
+    pc = rpc;
+    LOAD_MEM();
+    DISPATCH();
+  }
+  if (!callee->code) {
+    auto r = compile(*callee);
+    if (!r) {
+      host_trap = Trap{TrapKind::kHost, "cannot compile function: " + r.error().message, 0, {}};
+      goto L_host_trap;
+    }
+  }
+  const Code* c = callee->code;
+  if (ts.depth >= ts.max_depth || nfp + c->frame_slots > ts.stack_end) TRAP(CallStackExhausted);
+  ts.frames[ts.depth++] = FrameRec{rpc, fp, fn};
+  fp = nfp;
+  fn = callee;
+  inst = callee->instance;
+  std::memset(fp + c->param_slots, 0, (c->local_slots - c->param_slots) * sizeof(Slot));
+  if (!c->consts.empty()) std::memcpy(fp + c->local_slots, c->consts.data(), c->consts.size() * sizeof(Slot));
+  pc = c->words.data();
+  LOAD_MEM();
+  DISPATCH();
+}
+
+L_Halt:
+  ts.top = saved_top;
+  return std::nullopt;
+
+L_Unreachable:
+  TRAP(Unreachable);
+
+// [h][dst, src]
+L_Copy:
+  fp[pc[1].u.a] = fp[pc[1].u.b];
+  pc += 2;
+  DISPATCH();
+L_Copy2:
+  fp[pc[1].u.a] = fp[pc[1].u.b];
+  fp[pc[1].u.a + 1] = fp[pc[1].u.b + 1];
+  pc += 2;
+  DISPATCH();
+// [h][dst, -][imm]
+L_Const:
+  fp[pc[1].u.a] = pc[2].imm;
+  pc += 3;
+  DISPATCH();
+
+// [h][target]
+L_Br:
+  pc = pc[1].target;
+  DISPATCH();
+// [h][target][dst, src][count, -]: ascending copy, dst < src
+L_BrCopy: {
+  Slot* d = fp + pc[2].u.a;
+  const Slot* s = fp + pc[2].u.b;
+  for (uint32_t i = 0, n = pc[3].u.a; i < n; ++i) d[i] = s[i];
+  pc = pc[1].target;
+  DISPATCH();
+}
+// [h][cond, -][target]
+L_BrIf:
+  pc = RD_u32(fp[pc[1].u.a]) ? pc[2].target : pc + 3;
+  DISPATCH();
+L_BrUnless:
+  pc = RD_u32(fp[pc[1].u.a]) ? pc + 3 : pc[2].target;
+  DISPATCH();
+// [h][cond, -][target][dst, src][count, -]
+L_BrIfCopy:
+  if (RD_u32(fp[pc[1].u.a])) {
+    Slot* d = fp + pc[3].u.a;
+    const Slot* s = fp + pc[3].u.b;
+    for (uint32_t i = 0, n = pc[4].u.a; i < n; ++i) d[i] = s[i];
+    pc = pc[2].target;
+  } else {
+    pc += 5;
+  }
+  DISPATCH();
+// [h][index, n][src, -] then n + 1 entries [target][dst, count]
+L_BrTable: {
+  uint32_t i = std::min(RD_u32(fp[pc[1].u.a]), pc[1].u.b);
+  const Word* e = pc + 3 + 2 * i;
+  uint32_t dst = e[1].u.a, n = e[1].u.b, src = pc[2].u.a;
+  if (dst != src)
+    for (uint32_t k = 0; k < n; ++k) fp[dst + k] = fp[src + k];
+  pc = e[0].target;
+  DISPATCH();
+}
+
+#define BR_IF_CMP(name, tag, op)                                                  \
+  L_BrIf##name:                                                                   \
+  pc = (RD_##tag(fp[pc[1].u.a]) op RD_##tag(fp[pc[1].u.b])) ? pc[2].target : pc + 3; \
+  DISPATCH();
+  BR_IF_CMP(I32Eq, u32, ==)
+  BR_IF_CMP(I32Ne, u32, !=)
+  BR_IF_CMP(I32LtS, s32, <)
+  BR_IF_CMP(I32LtU, u32, <)
+  BR_IF_CMP(I32GtS, s32, >)
+  BR_IF_CMP(I32GtU, u32, >)
+  BR_IF_CMP(I32LeS, s32, <=)
+  BR_IF_CMP(I32LeU, u32, <=)
+  BR_IF_CMP(I32GeS, s32, >=)
+  BR_IF_CMP(I32GeU, u32, >=)
+#undef BR_IF_CMP
+L_BrIfI32Eqz:
+  pc = RD_u32(fp[pc[1].u.a]) == 0 ? pc[2].target : pc + 3;
+  DISPATCH();
+L_BrIfI32Nez:
+  pc = RD_u32(fp[pc[1].u.a]) != 0 ? pc[2].target : pc + 3;
+  DISPATCH();
+
+// [h][src, count]: results to slots [0, count), then back to the caller.
+L_Return: {
+  uint32_t src = pc[1].u.a, n = pc[1].u.b;
+  if (src != 0)
+    for (uint32_t i = 0; i < n; ++i) fp[i] = fp[src + i];
+  const FrameRec& r = ts.frames[--ts.depth];
+  pc = r.ret_pc;
+  fp = r.fp;
+  fn = r.fn;
+  inst = fn->instance;
+  LOAD_MEM();
+  DISPATCH();
+}
+// [h][func][base, -]
+L_Call:
+  callee = static_cast<FuncImpl*>(pc[1].ptr);
+  nfp = fp + pc[2].u.a;
+  rpc = pc + 3;
+  goto L_do_call;
+// [h][table][sig_id, base][index, -]
+L_CallIndirect: {
+  auto* t = static_cast<TableImpl*>(pc[1].ptr);
+  uint32_t i = RD_u32(fp[pc[3].u.a]);
+  if (i >= t->elems.size()) TRAP(UndefinedElement);
+  callee = static_cast<FuncImpl*>(t->elems[i]);
+  if (!callee) TRAP(UninitializedElement);
+  if (callee->sig_id != pc[2].u.a) TRAP(IndirectCallTypeMismatch);
+  nfp = fp + pc[2].u.b;
+  rpc = pc + 4;
+  goto L_do_call;
+}
+
+// [h][dst, cond][a, b]
+L_Select:
+  fp[pc[1].u.a] = RD_u32(fp[pc[1].u.b]) ? fp[pc[2].u.a] : fp[pc[2].u.b];
+  pc += 3;
+  DISPATCH();
+L_Select2: {
+  uint32_t s = RD_u32(fp[pc[1].u.b]) ? pc[2].u.a : pc[2].u.b;
+  fp[pc[1].u.a] = fp[s];
+  fp[pc[1].u.a + 1] = fp[s + 1];
+  pc += 3;
+  DISPATCH();
+}
+// [h][slot, -][cell]
+L_GlobalGet:
+  fp[pc[1].u.a] = *static_cast<Slot*>(pc[2].ptr);
+  pc += 3;
+  DISPATCH();
+L_GlobalSet:
+  *static_cast<Slot*>(pc[2].ptr) = fp[pc[1].u.a];
+  pc += 3;
+  DISPATCH();
+L_GlobalGet2:
+  std::memcpy(fp + pc[1].u.a, pc[2].ptr, 2 * sizeof(Slot));
+  pc += 3;
+  DISPATCH();
+L_GlobalSet2:
+  std::memcpy(pc[2].ptr, fp + pc[1].u.a, 2 * sizeof(Slot));
+  pc += 3;
+  DISPATCH();
+
+// [h][dst, -]
+L_MemorySize:
+  fp[pc[1].u.a] = mem_size / kPageSize;
+  pc += 2;
+  DISPATCH();
+// [h][dst, delta]
+L_MemoryGrow: {
+  auto old = inst->memories[0]->grow(RD_u32(fp[pc[1].u.b]));
+  fp[pc[1].u.a] = WR_u32(old ? static_cast<uint32_t>(*old) : 0xffffffffu);
+  LOAD_MEM();
+  pc += 2;
+  DISPATCH();
+}
+// [h][dst, value][n, -]
+L_MemoryFill: {
+  uint64_t d = RD_u32(fp[pc[1].u.a]), n = RD_u32(fp[pc[2].u.a]);
+  if (d + n > mem_size) TRAP(MemoryOutOfBounds);
+  std::memset(mem_base + d, static_cast<int>(RD_u32(fp[pc[1].u.b]) & 0xff), n);
+  pc += 3;
+  DISPATCH();
+}
+// [h][dst, src][n, -]
+L_MemoryCopy: {
+  uint64_t d = RD_u32(fp[pc[1].u.a]), s = RD_u32(fp[pc[1].u.b]), n = RD_u32(fp[pc[2].u.a]);
+  if (d + n > mem_size || s + n > mem_size) TRAP(MemoryOutOfBounds);
+  std::memmove(mem_base + d, mem_base + s, n);
+  pc += 3;
+  DISPATCH();
+}
+// [h][dst, src][n, segment]
+L_MemoryInit: {
+  uint64_t d = RD_u32(fp[pc[1].u.a]), s = RD_u32(fp[pc[1].u.b]), n = RD_u32(fp[pc[2].u.a]);
+  const DataSegment& seg = inst->mod->datas[pc[2].u.b];
+  uint64_t len = inst->data_dropped[pc[2].u.b] ? 0 : seg.data_size;
+  if (s + n > len || d + n > mem_size) TRAP(MemoryOutOfBounds);
+  if (n) std::memcpy(mem_base + d, inst->mod->bytes.data() + seg.data_offset + s, n);
+  pc += 3;
+  DISPATCH();
+}
+// [h][segment, -]
+L_DataDrop:
+  inst->data_dropped[pc[1].u.a] = 1;
+  pc += 2;
+  DISPATCH();
+
+// [h][dst, index][table]
+L_TableGet: {
+  auto* t = static_cast<TableImpl*>(pc[2].ptr);
+  uint32_t i = RD_u32(fp[pc[1].u.b]);
+  if (i >= t->elems.size()) TRAP(TableOutOfBounds);
+  fp[pc[1].u.a] = reinterpret_cast<uintptr_t>(t->elems[i]);
+  pc += 3;
+  DISPATCH();
+}
+// [h][index, value][table]
+L_TableSet: {
+  auto* t = static_cast<TableImpl*>(pc[2].ptr);
+  uint32_t i = RD_u32(fp[pc[1].u.a]);
+  if (i >= t->elems.size()) TRAP(TableOutOfBounds);
+  t->elems[i] = reinterpret_cast<void*>(static_cast<uintptr_t>(fp[pc[1].u.b]));
+  pc += 3;
+  DISPATCH();
+}
+// [h][dst, -][table]
+L_TableSize:
+  fp[pc[1].u.a] = WR_u32(static_cast<TableImpl*>(pc[2].ptr)->elems.size());
+  pc += 3;
+  DISPATCH();
+// [h][dst, init][delta, -][table]
+L_TableGrow: {
+  auto* t = static_cast<TableImpl*>(pc[3].ptr);
+  auto old = t->grow_raw(RD_u32(fp[pc[2].u.a]), reinterpret_cast<void*>(static_cast<uintptr_t>(fp[pc[1].u.b])));
+  fp[pc[1].u.a] = WR_u32(old ? *old : 0xffffffffu);
+  pc += 4;
+  DISPATCH();
+}
+// [h][index, value][n, -][table]
+L_TableFill: {
+  auto* t = static_cast<TableImpl*>(pc[3].ptr);
+  uint64_t i = RD_u32(fp[pc[1].u.a]), n = RD_u32(fp[pc[2].u.a]);
+  if (i + n > t->elems.size()) TRAP(TableOutOfBounds);
+  std::fill_n(t->elems.begin() + i, n, reinterpret_cast<void*>(static_cast<uintptr_t>(fp[pc[1].u.b])));
+  pc += 4;
+  DISPATCH();
+}
+// [h][dst, src][n, -][dst table][src table]
+L_TableCopy: {
+  auto* td = static_cast<TableImpl*>(pc[3].ptr);
+  auto* tsrc = static_cast<TableImpl*>(pc[4].ptr);
+  uint64_t d = RD_u32(fp[pc[1].u.a]), s = RD_u32(fp[pc[1].u.b]), n = RD_u32(fp[pc[2].u.a]);
+  if (d + n > td->elems.size() || s + n > tsrc->elems.size()) TRAP(TableOutOfBounds);
+  if (n) std::memmove(td->elems.data() + d, tsrc->elems.data() + s, n * sizeof(void*));
+  pc += 5;
+  DISPATCH();
+}
+// [h][dst, src][n, segment][table]
+L_TableInit: {
+  auto* t = static_cast<TableImpl*>(pc[3].ptr);
+  const std::vector<void*>& seg = inst->elems[pc[2].u.b];
+  uint64_t d = RD_u32(fp[pc[1].u.a]), s = RD_u32(fp[pc[1].u.b]), n = RD_u32(fp[pc[2].u.a]);
+  if (s + n > seg.size() || d + n > t->elems.size()) TRAP(TableOutOfBounds);
+  if (n) std::memcpy(t->elems.data() + d, seg.data() + s, n * sizeof(void*));
+  pc += 4;
+  DISPATCH();
+}
+// [h][segment, -]
+L_ElemDrop:
+  std::vector<void*>().swap(inst->elems[pc[1].u.a]);
+  pc += 2;
+  DISPATCH();
+// [h][dst, -][func]
+L_RefFunc:
+  fp[pc[1].u.a] = reinterpret_cast<uintptr_t>(pc[2].ptr);
+  pc += 3;
+  DISPATCH();
+
+#define WPVM_UN(name, in, out, expr)       \
+  L_##name : {                             \
+    T_##in a = RD_##in(fp[pc[1].u.b]);     \
+    fp[pc[1].u.a] = WR_##out(expr);        \
+    pc += 2;                               \
+    DISPATCH();                            \
+  }
+#define WPVM_BIN(name, in, out, expr)      \
+  L_##name : {                             \
+    T_##in a = RD_##in(fp[pc[1].u.b]);     \
+    T_##in b = RD_##in(fp[pc[2].u.a]);     \
+    fp[pc[1].u.a] = WR_##out(expr);        \
+    pc += 3;                               \
+    DISPATCH();                            \
+  }
+#define WPVM_UN_TRAP(name, in, out, fn)                 \
+  L_##name : {                                          \
+    T_##in a = RD_##in(fp[pc[1].u.b]);                  \
+    T_##out r;                                          \
+    if (uint32_t t = fn(a, &r)) {                       \
+      trap_kind = static_cast<TrapKind>(t - 1);         \
+      goto L_trap;                                      \
+    }                                                   \
+    fp[pc[1].u.a] = WR_##out(r);                        \
+    pc += 2;                                            \
+    DISPATCH();                                         \
+  }
+#define WPVM_BIN_TRAP(name, in, out, fn)                \
+  L_##name : {                                          \
+    T_##in a = RD_##in(fp[pc[1].u.b]);                  \
+    T_##in b = RD_##in(fp[pc[2].u.a]);                  \
+    T_##in r;                                           \
+    if (uint32_t t = fn(a, b, &r)) {                    \
+      trap_kind = static_cast<TrapKind>(t - 1);         \
+      goto L_trap;                                      \
+    }                                                   \
+    fp[pc[1].u.a] = WR_##out(r);                        \
+    pc += 3;                                            \
+    DISPATCH();                                         \
+  }
+#define WPVM_LOAD(name, mem_t, out)                                \
+  L_##name : {                                                     \
+    uint64_t ea = uint64_t{RD_u32(fp[pc[1].u.b])} + pc[2].u.a;     \
+    if (ea + sizeof(mem_t) > mem_size) TRAP(MemoryOutOfBounds);    \
+    mem_t v;                                                       \
+    std::memcpy(&v, mem_base + ea, sizeof v);                      \
+    fp[pc[1].u.a] = WR_##out(v);                                   \
+    pc += 3;                                                       \
+    DISPATCH();                                                    \
+  }
+#define WPVM_STORE(name, in, mem_t)                                \
+  L_##name : {                                                     \
+    uint64_t ea = uint64_t{RD_u32(fp[pc[1].u.a])} + pc[2].u.a;     \
+    if (ea + sizeof(mem_t) > mem_size) TRAP(MemoryOutOfBounds);    \
+    mem_t v = static_cast<mem_t>(RD_##in(fp[pc[1].u.b]));          \
+    std::memcpy(mem_base + ea, &v, sizeof v);                      \
+    pc += 3;                                                       \
+    DISPATCH();                                                    \
+  }
+#include "interp/interp_ops.def"
+
+L_host_trap: {
+  Trap t = std::move(*host_trap);
+  Trap bt = make_trap(t.kind, fn, ts, base_depth);
+  t.backtrace = std::move(bt.backtrace);
+  ts.depth = base_depth;
+  ts.top = saved_top;
+  return t;
+}
+L_trap: {
+  Trap t = make_trap(trap_kind, fn, ts, base_depth);
+  ts.depth = base_depth;
+  ts.top = saved_top;
+  return t;
+}
+}
+
+}  // namespace
+
+const void* const* handler_table() {
+  static const void* const* table = [] {
+    const void* const* t = nullptr;
+    (void)run(nullptr, nullptr, nullptr, &t);
+    return t;
+  }();
+  return table;
+}
+
+std::optional<Trap> execute(Store::Impl& store, FuncImpl& f, Slot* slots) { return run(&store, &f, slots, nullptr); }
+
+}  // namespace wpvm::interp

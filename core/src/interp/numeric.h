@@ -1,0 +1,90 @@
+// Exact Wasm numeric semantics the C++ operators do not give directly:
+// trapping division, float->int truncation (trapping and saturating), and
+// min/max with Wasm's NaN and signed-zero rules. Shared by every tier that
+// needs a C++ reference of an operation (interpreter, constant folding, tests).
+#pragma once
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+
+#include "wpvm/trap.h"
+
+namespace wpvm::num {
+
+// Trapping helpers return 0 on success, else 1 + TrapKind.
+inline constexpr uint32_t trap_code(TrapKind k) { return 1u + static_cast<uint32_t>(k); }
+
+template <class T>
+inline uint32_t div_s(T a, T b, T* r) {
+  if (b == 0) return trap_code(TrapKind::kIntegerDivideByZero);
+  if (a == std::numeric_limits<T>::min() && b == -1) return trap_code(TrapKind::kIntegerOverflow);
+  *r = a / b;
+  return 0;
+}
+template <class T>
+inline uint32_t rem_s(T a, T b, T* r) {
+  if (b == 0) return trap_code(TrapKind::kIntegerDivideByZero);
+  *r = (b == -1) ? 0 : a % b;  // INT_MIN % -1 is 0 in Wasm, UB in C++
+  return 0;
+}
+template <class T>
+inline uint32_t div_u(T a, T b, T* r) {
+  if (b == 0) return trap_code(TrapKind::kIntegerDivideByZero);
+  *r = a / b;
+  return 0;
+}
+template <class T>
+inline uint32_t rem_u(T a, T b, T* r) {
+  if (b == 0) return trap_code(TrapKind::kIntegerDivideByZero);
+  *r = a % b;
+  return 0;
+}
+
+// Open interval (lo, hi) of doubles whose truncation fits in I. Every f32 is
+// exactly representable as a double, so f32 inputs are checked the same way.
+template <class I>
+constexpr double trunc_lo() {
+  if constexpr (std::is_unsigned_v<I>) return -1.0;
+  else if constexpr (sizeof(I) == 4) return -2147483649.0;
+  else return -9223372036854777856.0;  // next double below -2^63
+}
+template <class I>
+constexpr double trunc_hi() {
+  if constexpr (sizeof(I) == 4) return std::is_unsigned_v<I> ? 4294967296.0 : 2147483648.0;
+  else return std::is_unsigned_v<I> ? 18446744073709551616.0 : 9223372036854775808.0;
+}
+
+template <class I, class F>
+inline uint32_t trunc(F x, I* r) {
+  double d = static_cast<double>(x);
+  if (std::isnan(d)) return trap_code(TrapKind::kInvalidConversionToInteger);
+  if (!(d > trunc_lo<I>() && d < trunc_hi<I>())) return trap_code(TrapKind::kIntegerOverflow);
+  *r = static_cast<I>(d);
+  return 0;
+}
+
+template <class I, class F>
+inline I trunc_sat(F x) {
+  double d = static_cast<double>(x);
+  if (std::isnan(d)) return 0;
+  if (!(d > trunc_lo<I>())) return std::numeric_limits<I>::min();
+  if (!(d < trunc_hi<I>())) return std::numeric_limits<I>::max();
+  return static_cast<I>(d);
+}
+
+// Wasm min/max: NaN if either operand is NaN (a quiet one), -0 < +0.
+template <class F>
+inline F fmin(F a, F b) {
+  if (std::isnan(a) || std::isnan(b)) return a + b;  // propagates a quiet NaN
+  if (a == 0 && b == 0) return std::signbit(a) ? a : b;
+  return a < b ? a : b;
+}
+template <class F>
+inline F fmax(F a, F b) {
+  if (std::isnan(a) || std::isnan(b)) return a + b;
+  if (a == 0 && b == 0) return std::signbit(a) ? b : a;
+  return a > b ? a : b;
+}
+
+}  // namespace wpvm::num

@@ -1,0 +1,169 @@
+// Module instantiation (Wasm 2.0): import resolution and type matching,
+// allocation of functions/globals/tables/memories, exports, then element and
+// data segments in order and the start function.
+#include <cstring>
+
+#include "interp/code.h"
+#include "runtime/runtime_impl.h"
+
+namespace wpvm {
+
+namespace {
+
+Error unlinkable(const Import& imp, const char* what) {
+  return make_error(ErrorKind::kUnlinkable, kNoOffset, std::string(what) + " (" + imp.module + "." + imp.name + ")");
+}
+
+// Limits subtyping: the actual [min, max] lies within the expected one.
+bool limits_match(uint64_t actual_min, std::optional<uint64_t> actual_max, const Limits& expected) {
+  if (actual_min < expected.min) return false;
+  if (!expected.max) return true;
+  return actual_max && *actual_max <= *expected.max;
+}
+
+bool import_matches(Store::Impl& store, const Module& m, const Import& imp, const Extern& ext) {
+  if (extern_kind(ext) != imp.kind) return false;
+  switch (imp.kind) {
+    case ExternKind::kFunc:
+      return static_cast<FuncImpl*>(std::get<Func*>(ext))->sig_id == store.intern(m.types[imp.type_index]);
+    case ExternKind::kTable: {
+      auto* t = static_cast<TableImpl*>(std::get<Table*>(ext));
+      return t->type_.elem == imp.table.elem && limits_match(t->size(), t->type_.limits.max, imp.table.limits);
+    }
+    case ExternKind::kMemory: {
+      auto* mem = static_cast<MemoryImpl*>(std::get<Memory*>(ext));
+      const Limits& l = mem->type_.limits;
+      return l.shared == imp.memory.limits.shared &&
+             limits_match(mem->pages(), l.max, imp.memory.limits);
+    }
+    case ExternKind::kGlobal: {
+      const GlobalType& g = std::get<Global*>(ext)->type();
+      return g.type == imp.global.type && g.mut == imp.global.mut;
+    }
+  }
+  return false;
+}
+
+Result<void> link_imports(Store::Impl& store, const Module& m, const Linker& linker, InstanceImpl& inst) {
+  for (const Import& imp : m.imports) {
+    auto ext = linker.resolve(imp.module, imp.name);
+    if (!ext) return unlinkable(imp, "unknown import");
+    if (!import_matches(store, m, imp, *ext)) return unlinkable(imp, "incompatible import type");
+    switch (imp.kind) {
+      case ExternKind::kFunc: inst.funcs.push_back(static_cast<FuncImpl*>(std::get<Func*>(*ext))); break;
+      case ExternKind::kTable: inst.tables.push_back(static_cast<TableImpl*>(std::get<Table*>(*ext))); break;
+      case ExternKind::kMemory: inst.memories.push_back(static_cast<MemoryImpl*>(std::get<Memory*>(*ext))); break;
+      case ExternKind::kGlobal: inst.globals.push_back(static_cast<GlobalImpl*>(std::get<Global*>(*ext))); break;
+    }
+  }
+  return {};
+}
+
+// Evaluates a constant expression into slots.
+void eval_const(const ConstExpr& e, const InstanceImpl& inst, Slot* out) {
+  out[0] = e.bits[0];
+  out[1] = e.bits[1];
+  switch (e.op) {
+    case ConstExpr::Op::kI32: case ConstExpr::Op::kF32: out[0] = static_cast<uint32_t>(e.bits[0]); break;
+    case ConstExpr::Op::kI64: case ConstExpr::Op::kF64: case ConstExpr::Op::kV128: break;
+    case ConstExpr::Op::kRefNull: out[0] = 0; break;
+    case ConstExpr::Op::kRefFunc: out[0] = reinterpret_cast<uintptr_t>(inst.funcs[e.index]); break;
+    case ConstExpr::Op::kGlobalGet: std::memcpy(out, inst.globals[e.index]->cell, sizeof(Slot) * 2); break;
+  }
+}
+
+void* eval_ref(const ConstExpr& e, const InstanceImpl& inst) {
+  Slot s[2];
+  eval_const(e, inst, s);
+  return reinterpret_cast<void*>(static_cast<uintptr_t>(s[0]));
+}
+
+Result<void> allocate(Store::Impl& store, const Module& m, InstanceImpl& inst) {
+  for (uint32_t t = 0; t < m.types.size(); ++t) inst.type_ids.push_back(store.intern(m.types[t]));
+  for (uint32_t i = 0; i < m.bodies.size(); ++i) {
+    FuncImpl* f = store.new_func();
+    f->func_index = m.num_imported_funcs + i;
+    f->sig_id = inst.type_ids[m.func_types[f->func_index]];
+    f->sig = store.sig(f->sig_id);
+    f->instance = &inst;
+    f->debug_name = std::string(m.func_name(f->func_index));
+    inst.funcs.push_back(f);
+  }
+  inst.codes.resize(m.bodies.size());
+  for (const GlobalDef& g : m.globals) {
+    GlobalImpl* gi = store.new_global(g.type);
+    eval_const(g.init, inst, gi->cell);
+    inst.globals.push_back(gi);
+  }
+  for (size_t i = m.num_imported_tables; i < m.tables.size(); ++i)
+    inst.tables.push_back(store.new_table(m.tables[i], nullptr));
+  for (size_t i = m.num_imported_memories; i < m.memories.size(); ++i) {
+    auto mem = store.new_memory(m.memories[i]);
+    if (!mem) return mem.error();
+    inst.memories.push_back(*mem);
+  }
+  for (const Export& e : m.exports) {
+    Extern x;
+    switch (e.kind) {
+      case ExternKind::kFunc: x = static_cast<Func*>(inst.funcs[e.index]); break;
+      case ExternKind::kTable: x = static_cast<Table*>(inst.tables[e.index]); break;
+      case ExternKind::kMemory: x = static_cast<Memory*>(inst.memories[e.index]); break;
+      case ExternKind::kGlobal: x = static_cast<Global*>(inst.globals[e.index]); break;
+    }
+    inst.export_list.emplace_back(e.name, x);
+  }
+  return {};
+}
+
+Error uninstantiable(TrapKind k) { return make_error(ErrorKind::kUninstantiable, kNoOffset, trap_text(k)); }
+
+Result<void> init_segments(const Module& m, InstanceImpl& inst) {
+  inst.elems.resize(m.elems.size());
+  for (size_t i = 0; i < m.elems.size(); ++i)
+    for (const ConstExpr& e : m.elems[i].items) inst.elems[i].push_back(eval_ref(e, inst));
+  for (size_t i = 0; i < m.elems.size(); ++i) {
+    const ElemSegment& seg = m.elems[i];
+    if (seg.mode == SegmentMode::kPassive) continue;
+    if (seg.mode == SegmentMode::kActive) {
+      Slot off[2];
+      eval_const(seg.offset, inst, off);
+      TableImpl* t = inst.tables[seg.table];
+      uint64_t start = static_cast<uint32_t>(off[0]), n = inst.elems[i].size();
+      if (start + n > t->size()) return uninstantiable(TrapKind::kTableOutOfBounds);
+      std::copy(inst.elems[i].begin(), inst.elems[i].end(), t->elems.begin() + start);
+    }
+    std::vector<void*>().swap(inst.elems[i]);  // active and declarative segments are dropped
+  }
+  inst.data_dropped.assign(m.datas.size(), 0);
+  for (size_t i = 0; i < m.datas.size(); ++i) {
+    const DataSegment& seg = m.datas[i];
+    if (seg.mode != SegmentMode::kActive) continue;
+    Slot off[2];
+    eval_const(seg.offset, inst, off);
+    LinearMemory& mem = *inst.memories[seg.memory]->lin;
+    uint64_t start = static_cast<uint32_t>(off[0]);
+    if (start + seg.data_size > mem.size) return uninstantiable(TrapKind::kMemoryOutOfBounds);
+    if (seg.data_size) std::memcpy(mem.base + start, m.data(seg).data(), seg.data_size);
+    inst.data_dropped[i] = 1;
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<Instance*> Store::instantiate(std::shared_ptr<const Module> module, const Linker& linker) {
+  if (!module) return make_error(ErrorKind::kUsage, kNoOffset, "null module");
+  const Module& m = *module;
+  InstanceImpl* inst = impl_->new_instance();
+  inst->mod = std::move(module);
+  WPVM_TRY(link_imports(*impl_, m, linker, *inst));
+  WPVM_TRY(allocate(*impl_, m, *inst));
+  WPVM_TRY(init_segments(m, *inst));
+  if (m.start) {
+    CallResult r = call(inst->funcs[*m.start], {});
+    if (r.trap) return make_error(ErrorKind::kUninstantiable, kNoOffset, r.trap->to_string());
+  }
+  return static_cast<Instance*>(inst);
+}
+
+}  // namespace wpvm

@@ -1,0 +1,49 @@
+// Linear memories that never move: the whole 32-bit addressable range plus a
+// guard region is reserved up front (PROT_NONE) and committed page by page on
+// grow, so the base pointer is stable for the memory's lifetime.
+#include <sys/mman.h>
+
+#include "runtime/runtime_impl.h"
+
+namespace wpvm {
+
+namespace {
+// 4 GiB of addressable memory + 4 GiB so that any (u32 address + u32 offset)
+// access lands inside the reservation: a JIT can rely on the guard alone.
+constexpr size_t kReservation = size_t{8} << 30;
+}  // namespace
+
+Result<std::shared_ptr<LinearMemory>> LinearMemory::create(const MemoryType& type) {
+  uint64_t max = type.limits.max.value_or(kMaxPages);
+  if (type.limits.min > kMaxPages || max > kMaxPages)
+    return make_error(ErrorKind::kResource, kNoOffset, "memory size must be at most 65536 pages (4GiB)");
+  void* p = mmap(nullptr, kReservation, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED)
+    return make_error(ErrorKind::kResource, kNoOffset, "cannot reserve address space for a memory");
+  std::shared_ptr<LinearMemory> m(new LinearMemory());
+  m->base = static_cast<uint8_t*>(p);
+  m->reserved_ = kReservation;
+  m->max_pages = max;
+  if (type.limits.min > 0 && !m->grow(type.limits.min))
+    return make_error(ErrorKind::kResource, kNoOffset, "cannot commit the initial memory");
+  return m;
+}
+
+LinearMemory::~LinearMemory() {
+  if (base) munmap(base, reserved_);
+}
+
+std::optional<uint64_t> LinearMemory::grow(uint64_t delta_pages) {
+  uint64_t old_pages = size / kPageSize;
+  if (delta_pages > max_pages - old_pages) return std::nullopt;
+  if (delta_pages == 0) return old_pages;
+  uint64_t new_size = (old_pages + delta_pages) * kPageSize;
+  if (new_size > reserved_) return std::nullopt;
+  if (mprotect(base + size, new_size - size, PROT_READ | PROT_WRITE) != 0) return std::nullopt;
+  size = new_size;
+  return old_pages;
+}
+
+std::optional<uint64_t> MemoryImpl::grow(uint64_t delta) { return lin->grow(delta); }
+
+}  // namespace wpvm

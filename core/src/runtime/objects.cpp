@@ -1,0 +1,157 @@
+// Small runtime pieces: values and their slot encoding, trap texts, tables,
+// extern kinds, instance export lookup and the Linker.
+#include <cstdio>
+#include <cstring>
+
+#include "interp/code.h"
+#include "runtime/runtime_impl.h"
+
+namespace wpvm {
+
+// ---- traps ----
+
+const char* trap_text(TrapKind kind) {
+  switch (kind) {
+#define WPVM_TRAP(name, text) \
+  case TrapKind::k##name:     \
+    return text;
+#include "wpvm/trap.def"
+#undef WPVM_TRAP
+  }
+  return "trap";
+}
+
+std::string Trap::to_string() const {
+  std::string s = trap_text(kind);
+  if (kind == TrapKind::kExit) s += " " + std::to_string(exit_code);
+  if (!message.empty()) s += ": " + message;
+  return s;
+}
+
+// ---- values ----
+
+Value Value::zero(ValType t) {
+  Value v;
+  v.type = t;
+  return v;  // the union is zeroed by the constructor: 0, +0.0, null
+}
+
+std::string Value::to_string() const {
+  char buf[64];
+  switch (type) {
+    case ValType::kI32: return "i32:" + std::to_string(i32);
+    case ValType::kI64: return "i64:" + std::to_string(i64);
+    case ValType::kF32: std::snprintf(buf, sizeof buf, "f32:%.9g", static_cast<double>(f32())); return buf;
+    case ValType::kF64: std::snprintf(buf, sizeof buf, "f64:%.17g", f64()); return buf;
+    case ValType::kV128:
+      std::snprintf(buf, sizeof buf, "v128:0x%016llx%016llx", static_cast<unsigned long long>(v128.hi),
+                    static_cast<unsigned long long>(v128.lo));
+      return buf;
+    case ValType::kFuncRef:
+    case ValType::kExternRef: {
+      std::string s = type == ValType::kFuncRef ? "funcref:" : "externref:";
+      if (!ref) return s + "null";
+      std::snprintf(buf, sizeof buf, "%p", ref);
+      return s + buf;
+    }
+  }
+  return "?";
+}
+
+void value_to_slots(const Value& v, Slot* out) {
+  switch (v.type) {
+    case ValType::kI32: case ValType::kF32: out[0] = v.i32; break;
+    case ValType::kI64: case ValType::kF64: out[0] = v.i64; break;
+    case ValType::kV128: out[0] = v.v128.lo; out[1] = v.v128.hi; break;
+    case ValType::kFuncRef: case ValType::kExternRef:
+      out[0] = reinterpret_cast<uintptr_t>(v.ref);
+      break;
+  }
+}
+
+Value value_from_slots(ValType t, const Slot* in) {
+  switch (t) {
+    case ValType::kI32: return Value::from_i32(static_cast<uint32_t>(in[0]));
+    case ValType::kF32: return Value::from_f32_bits(static_cast<uint32_t>(in[0]));
+    case ValType::kI64: return Value::from_i64(in[0]);
+    case ValType::kF64: return Value::from_f64_bits(in[0]);
+    case ValType::kV128: return Value::from_v128(V128{in[0], in[1]});
+    case ValType::kFuncRef: case ValType::kExternRef:
+      return Value::from_ref(t, reinterpret_cast<void*>(static_cast<uintptr_t>(in[0])));
+  }
+  return {};
+}
+
+ExternKind extern_kind(const Extern& e) { return static_cast<ExternKind>(e.index()); }
+
+// ---- tables ----
+
+namespace {
+// Beyond this many elements a grow fails (-1) instead of exhausting memory.
+constexpr uint64_t kMaxTableElems = uint64_t{1} << 24;
+}  // namespace
+
+std::optional<Value> TableImpl::get(uint32_t index) const {
+  if (index >= elems.size()) return std::nullopt;
+  return Value::from_ref(type_.elem, elems[index]);
+}
+
+bool TableImpl::set(uint32_t index, const Value& v) {
+  if (index >= elems.size()) return false;
+  elems[index] = v.ref;
+  return true;
+}
+
+std::optional<uint32_t> TableImpl::grow(uint32_t delta, const Value& init) { return grow_raw(delta, init.ref); }
+
+std::optional<uint32_t> TableImpl::grow_raw(uint32_t delta, void* init) {
+  uint64_t old = elems.size();
+  uint64_t max = type_.limits.max.value_or(0xffffffffu);
+  if (old + delta > max || old + delta > kMaxTableElems) return std::nullopt;
+  elems.resize(old + delta, init);
+  return static_cast<uint32_t>(old);
+}
+
+// ---- instances ----
+
+InstanceImpl::InstanceImpl() = default;
+InstanceImpl::~InstanceImpl() = default;
+
+std::optional<Extern> InstanceImpl::find_export(std::string_view name) const {
+  for (const auto& [n, e] : export_list)
+    if (n == name) return e;
+  return std::nullopt;
+}
+
+std::vector<std::pair<std::string, Extern>> InstanceImpl::exports() const { return export_list; }
+
+template <class T>
+static T* export_as(const Instance& inst, std::string_view name) {
+  auto e = inst.find_export(name);
+  if (!e) return nullptr;
+  auto* p = std::get_if<T*>(&*e);
+  return p ? *p : nullptr;
+}
+
+Func* Instance::func(std::string_view name) const { return export_as<Func>(*this, name); }
+Memory* Instance::memory(std::string_view name) const { return export_as<Memory>(*this, name); }
+Global* Instance::global(std::string_view name) const { return export_as<Global>(*this, name); }
+Table* Instance::table(std::string_view name) const { return export_as<Table>(*this, name); }
+
+// ---- linker ----
+
+void Linker::define(std::string module, std::string name, Extern value) {
+  entries_.insert_or_assign({std::move(module), std::move(name)}, value);
+}
+
+void Linker::define_instance(std::string module, const Instance& instance) {
+  for (auto& [name, e] : instance.exports()) define(module, name, e);
+}
+
+std::optional<Extern> Linker::resolve(std::string_view module, std::string_view name) const {
+  auto it = entries_.find(std::pair<std::string, std::string>(module, name));
+  if (it == entries_.end()) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace wpvm

@@ -1,0 +1,168 @@
+// Internal shapes of the runtime objects behind the public API (runtime.h):
+// functions, linear memories, tables, globals, instances and the store that
+// owns them. The interpreter (and later the JIT) read these fields directly.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "wpvm/runtime.h"
+
+namespace wpvm {
+
+namespace interp {
+struct Code;
+struct ThreadState;
+}  // namespace interp
+
+class InstanceImpl;
+
+// A value occupies one 8-byte slot (v128: two) in frames, globals and tables.
+using Slot = uint64_t;
+inline uint32_t slot_width(ValType t) { return t == ValType::kV128 ? 2 : 1; }
+void value_to_slots(const Value& v, Slot* out);
+Value value_from_slots(ValType t, const Slot* in);
+
+// Wasm function (instance != nullptr) or host function.
+class FuncImpl final : public Func {
+ public:
+  const FuncType& type() const override { return *sig; }
+
+  const FuncType* sig = nullptr;  // canonical, owned by the store
+  uint32_t sig_id = 0;            // equal ids <=> equal types (call_indirect)
+  InstanceImpl* instance = nullptr;
+  uint32_t func_index = 0;        // in the instance module's function space
+  HostFn host;
+  std::string debug_name;
+  interp::Code* code = nullptr;   // compiled lazily, owned by the instance
+};
+
+// A reserved, never-moving address range: [base, base + size) is committed,
+// the rest up to `reserved` is PROT_NONE. Held by shared_ptr so one memory can
+// later be shared by several stores and threads.
+class LinearMemory {
+ public:
+  static Result<std::shared_ptr<LinearMemory>> create(const MemoryType& type);
+  ~LinearMemory();
+  LinearMemory(const LinearMemory&) = delete;
+  LinearMemory& operator=(const LinearMemory&) = delete;
+
+  // Old size in pages, or nullopt past the maximum or the reservation.
+  std::optional<uint64_t> grow(uint64_t delta_pages);
+
+  uint8_t* base = nullptr;
+  uint64_t size = 0;  // bytes, a multiple of kPageSize
+  uint64_t max_pages = kMaxPages;
+
+ private:
+  LinearMemory() = default;
+  size_t reserved_ = 0;
+};
+
+class MemoryImpl final : public Memory {
+ public:
+  const MemoryType& type() const override { return type_; }
+  uint8_t* data() override { return lin->base; }
+  uint64_t size_bytes() const override { return lin->size; }
+  std::optional<uint64_t> grow(uint64_t delta) override;
+
+  MemoryType type_;
+  std::shared_ptr<LinearMemory> lin;
+};
+
+class TableImpl final : public Table {
+ public:
+  const TableType& type() const override { return type_; }
+  uint32_t size() const override { return static_cast<uint32_t>(elems.size()); }
+  std::optional<Value> get(uint32_t index) const override;
+  bool set(uint32_t index, const Value& v) override;
+  std::optional<uint32_t> grow(uint32_t delta, const Value& init) override;
+  std::optional<uint32_t> grow_raw(uint32_t delta, void* init);
+
+  TableType type_;
+  std::vector<void*> elems;  // FuncImpl* for funcref, host pointer for externref
+};
+
+class GlobalImpl final : public Global {
+ public:
+  const GlobalType& type() const override { return type_; }
+  Value get() const override { return value_from_slots(type_.type, cell); }
+  void set(const Value& v) override { value_to_slots(v, cell); }
+
+  GlobalType type_;
+  alignas(16) Slot cell[2] = {0, 0};
+};
+
+class InstanceImpl final : public Instance {
+ public:
+  InstanceImpl();
+  ~InstanceImpl() override;
+  const Module& module() const override { return *mod; }
+  std::optional<Extern> find_export(std::string_view name) const override;
+  std::vector<std::pair<std::string, Extern>> exports() const override;
+
+  std::shared_ptr<const Module> mod;
+  Store::Impl* store = nullptr;
+  std::vector<FuncImpl*> funcs;
+  std::vector<TableImpl*> tables;
+  std::vector<MemoryImpl*> memories;
+  std::vector<GlobalImpl*> globals;
+  std::vector<uint32_t> type_ids;        // module type index -> canonical sig id
+  std::vector<std::vector<void*>> elems;  // evaluated element segments (empty once dropped)
+  std::vector<uint8_t> data_dropped;
+  std::vector<std::pair<std::string, Extern>> export_list;
+  std::vector<std::unique_ptr<interp::Code>> codes;  // per defined function
+};
+
+class Store::Impl {
+ public:
+  explicit Impl(const Engine& e);
+  ~Impl();
+
+  // Canonical function types: equal types get the same id and pointer.
+  uint32_t intern(const FuncType& t);
+  const FuncType* sig(uint32_t id) const { return sigs_[id].get(); }
+
+  FuncImpl* new_func();
+  InstanceImpl* new_instance();
+  Result<MemoryImpl*> new_memory(const MemoryType& type);
+  TableImpl* new_table(const TableType& type, void* init);
+  GlobalImpl* new_global(const GlobalType& type);
+
+  interp::ThreadState& thread();
+
+  const Engine& engine;
+  Store* self = nullptr;
+
+ private:
+  std::vector<std::unique_ptr<FuncType>> sigs_;
+  std::vector<std::unique_ptr<FuncImpl>> funcs_;
+  std::vector<std::unique_ptr<InstanceImpl>> instances_;
+  std::vector<std::unique_ptr<MemoryImpl>> memories_;
+  std::vector<std::unique_ptr<TableImpl>> tables_;
+  std::vector<std::unique_ptr<GlobalImpl>> globals_;
+  std::unique_ptr<interp::ThreadState> thread_;
+};
+
+// The Caller a host function sees.
+class CallerImpl final : public Caller {
+ public:
+  CallerImpl(Store::Impl& s, InstanceImpl* i) : store_(s), instance_(i) {}
+  Store& store() override { return *store_.self; }
+  Instance* instance() override { return instance_; }
+  Memory* memory() override {
+    return instance_ && !instance_->memories.empty() ? instance_->memories[0] : nullptr;
+  }
+
+ private:
+  Store::Impl& store_;
+  InstanceImpl* instance_;
+};
+
+// Calls a host function with slot-encoded arguments; results written back as slots.
+std::optional<Trap> call_host(Store::Impl& store, FuncImpl& f, InstanceImpl* caller, Slot* args_results);
+
+}  // namespace wpvm

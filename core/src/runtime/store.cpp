@@ -1,0 +1,171 @@
+// The Store: owner of every runtime object, canonical function types, the
+// execution state, and the host<->Wasm call boundary (Store::call, call_host).
+#include <algorithm>
+#include <array>
+
+#include "interp/code.h"
+#include "runtime/runtime_impl.h"
+
+namespace wpvm {
+
+Store::Impl::Impl(const Engine& e) : engine(e) {}
+Store::Impl::~Impl() = default;
+
+uint32_t Store::Impl::intern(const FuncType& t) {
+  for (size_t i = 0; i < sigs_.size(); ++i)
+    if (*sigs_[i] == t) return static_cast<uint32_t>(i);
+  sigs_.push_back(std::make_unique<FuncType>(t));
+  return static_cast<uint32_t>(sigs_.size() - 1);
+}
+
+FuncImpl* Store::Impl::new_func() { return funcs_.emplace_back(std::make_unique<FuncImpl>()).get(); }
+
+InstanceImpl* Store::Impl::new_instance() {
+  auto* i = instances_.emplace_back(std::make_unique<InstanceImpl>()).get();
+  i->store = this;
+  return i;
+}
+
+Result<MemoryImpl*> Store::Impl::new_memory(const MemoryType& type) {
+  auto lin = LinearMemory::create(type);
+  if (!lin) return lin.error();
+  auto m = std::make_unique<MemoryImpl>();
+  m->type_ = type;
+  m->lin = std::move(*lin);
+  return memories_.emplace_back(std::move(m)).get();
+}
+
+TableImpl* Store::Impl::new_table(const TableType& type, void* init) {
+  auto t = std::make_unique<TableImpl>();
+  t->type_ = type;
+  t->elems.assign(type.limits.min, init);
+  return tables_.emplace_back(std::move(t)).get();
+}
+
+GlobalImpl* Store::Impl::new_global(const GlobalType& type) {
+  auto g = std::make_unique<GlobalImpl>();
+  g->type_ = type;
+  return globals_.emplace_back(std::move(g)).get();
+}
+
+interp::ThreadState& Store::Impl::thread() {
+  if (!thread_) thread_ = std::make_unique<interp::ThreadState>(engine.config());
+  return *thread_;
+}
+
+// ---- Store ----
+
+Store::Store(const Engine& engine) : impl_(std::make_unique<Impl>(engine)) { impl_->self = this; }
+Store::~Store() = default;
+const Engine& Store::engine() const { return impl_->engine; }
+
+Func* Store::create_host_func(FuncType type, HostFn fn, std::string debug_name) {
+  FuncImpl* f = impl_->new_func();
+  f->sig_id = impl_->intern(type);
+  f->sig = impl_->sig(f->sig_id);
+  f->host = std::move(fn);
+  f->debug_name = std::move(debug_name);
+  return f;
+}
+
+Result<Memory*> Store::create_memory(const MemoryType& type) {
+  auto m = impl_->new_memory(type);
+  if (!m) return m.error();
+  return static_cast<Memory*>(*m);
+}
+
+Result<Table*> Store::create_table(const TableType& type, const Value& init) {
+  if (type.limits.max && *type.limits.max < type.limits.min)
+    return make_error(ErrorKind::kUsage, kNoOffset, "size minimum must not be greater than maximum");
+  return static_cast<Table*>(impl_->new_table(type, init.ref));
+}
+
+Global* Store::create_global(const GlobalType& type, const Value& init) {
+  GlobalImpl* g = impl_->new_global(type);
+  g->set(init);
+  return g;
+}
+
+namespace {
+
+uint32_t slots_of(std::span<const ValType> types) {
+  uint32_t n = 0;
+  for (ValType t : types) n += slot_width(t);
+  return n;
+}
+
+CallResult host_trap(std::string message) {
+  CallResult r;
+  r.trap = Trap{TrapKind::kHost, std::move(message), 0, {}};
+  return r;
+}
+
+}  // namespace
+
+CallResult Store::call(Func* func, std::span<const Value> args) {
+  if (!func) return host_trap("call of a null function");
+  auto* f = static_cast<FuncImpl*>(func);
+  const FuncType& t = f->type();
+  if (args.size() != t.params.size()) return host_trap("wrong number of arguments");
+  for (size_t i = 0; i < args.size(); ++i)
+    if (args[i].type != t.params[i]) return host_trap("argument type mismatch");
+
+  CallResult r;
+  if (!f->instance) {
+    r.values.resize(t.results.size());
+    for (size_t i = 0; i < t.results.size(); ++i) r.values[i] = Value::zero(t.results[i]);
+    CallerImpl caller(*impl_, nullptr);
+    r.trap = f->host(caller, args, r.values);
+    if (r.trap) r.values.clear();
+    return r;
+  }
+  interp::ThreadState& ts = impl_->thread();
+  Slot* slots = ts.top;
+  uint32_t need = std::max(slots_of(t.params), slots_of(t.results));
+  if (slots + need > ts.stack_end) {
+    r.trap = Trap{TrapKind::kCallStackExhausted, {}, 0, {}};
+    return r;
+  }
+  Slot* p = slots;
+  for (const Value& v : args) {
+    value_to_slots(v, p);
+    p += slot_width(v.type);
+  }
+  r.trap = interp::execute(*impl_, *f, slots);
+  if (r.trap) return r;
+  p = slots;
+  for (ValType rt : t.results) {
+    r.values.push_back(value_from_slots(rt, p));
+    p += slot_width(rt);
+  }
+  return r;
+}
+
+// Host functions called from Wasm: arguments and results travel as slots.
+// Up to kInline values stay on the native stack (no allocation per call).
+std::optional<Trap> call_host(Store::Impl& store, FuncImpl& f, InstanceImpl* caller, Slot* io) {
+  constexpr size_t kInline = 16;
+  const FuncType& t = f.type();
+  std::array<Value, kInline> arg_buf, res_buf;
+  std::vector<Value> arg_vec, res_vec;
+  std::span<Value> args = t.params.size() <= kInline ? std::span<Value>(arg_buf.data(), t.params.size())
+                                                     : (arg_vec.resize(t.params.size()), std::span<Value>(arg_vec));
+  std::span<Value> res = t.results.size() <= kInline ? std::span<Value>(res_buf.data(), t.results.size())
+                                                     : (res_vec.resize(t.results.size()), std::span<Value>(res_vec));
+  const Slot* p = io;
+  for (size_t i = 0; i < args.size(); ++i) {
+    args[i] = value_from_slots(t.params[i], p);
+    p += slot_width(t.params[i]);
+  }
+  for (size_t i = 0; i < res.size(); ++i) res[i] = Value::zero(t.results[i]);
+  CallerImpl c(store, caller);
+  if (auto trap = f.host(c, args, res)) return trap;
+  Slot* q = io;
+  for (size_t i = 0; i < res.size(); ++i) {
+    value_to_slots(res[i], q);
+    q += slot_width(t.results[i]);
+  }
+  return std::nullopt;
+}
+
+}  // namespace wpvm
