@@ -53,7 +53,7 @@ Result<std::vector<uint8_t>> read_file(const std::string& path) {
 
 std::string describe_error(const Error& e) {
   if (e.offset == kNoOffset) return e.message;
-  char buf[64];
+  char buf[96];
   std::snprintf(buf, sizeof(buf), "error at byte offset %zu (0x%zx): ", e.offset, e.offset);
   return buf + e.message;
 }
