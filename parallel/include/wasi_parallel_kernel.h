@@ -23,8 +23,13 @@
  * native build. */
 #define WASI_PARALLEL_KERNEL(name, ...) \
   __attribute__((export_name("kernel"))) void kernel(WASI_PARALLEL_KERNEL_PARAMS, __VA_ARGS__)
+/* A declaration for native callers. In a Wasm build it declares nothing
+ * (a tag, so the trailing semicolon stays valid): a guest main program that
+ * shares a kernels header must not see several prototypes of `kernel`. */
+#define WASI_PARALLEL_KERNEL_DECL(name, ...) struct wasi_parallel_kernel_decl_##name
 #else
 #define WASI_PARALLEL_KERNEL(name, ...) void name(WASI_PARALLEL_KERNEL_PARAMS, __VA_ARGS__)
+#define WASI_PARALLEL_KERNEL_DECL(name, ...) WASI_PARALLEL_KERNEL(name, __VA_ARGS__)
 #endif
 
 /* First element of this iteration's block [begin, end) over `total`

@@ -1,5 +1,5 @@
 /* nstream_kernel.c: STREAM triad A += B + scalar*C over one block. */
-#include "nstream_kernel.h"
+#include "nstream_kernels.h"
 
 WASI_PARALLEL_KERNEL(nstream_kernel, const double *b, uint32_t b_len, const double *c,
                      uint32_t c_len, double *a, uint32_t a_len) {
