@@ -90,8 +90,6 @@ Errno path_open(HostCall& c) {
   Rights needed = right::kPathOpen;
   if (oflags & oflag::kCreat) needed |= right::kPathCreateFile;
   if (oflags & oflag::kTrunc) needed |= right::kPathFilestatSetSize;
-  if (fdflags & fdflag::kDsync) needed |= right::kFdDatasync;
-  if (fdflags & (fdflag::kSync | fdflag::kRsync)) needed |= right::kFdSync | right::kFdDatasync;
   ResolvedPath r;
   FdEntry* parent;
   bool follow = c.u32(1) & kLookupSymlinkFollow;
@@ -99,13 +97,14 @@ Errno path_open(HostCall& c) {
   if (!c.mem.check(c.u32(8), 4)) return Errno::kFault;
   bool want_dir = (oflags & oflag::kDirectory) || r.trailing_slash;
   if (want_dir && (oflags & (oflag::kCreat | oflag::kTrunc))) return Errno::kInval;
+  // Asking to write (fd_write or append) is what makes a directory "isdir";
+  // the other write-ish rights (datasync, allocate, set_size) come along in
+  // rights sets copied from a directory and must not stop it from opening.
+  bool writes = (base & right::kFdWrite) || (fdflags & fdflag::kAppend);
+  if (want_dir && writes) return Errno::kIsdir;
   int fd = ::openat(r.dir_fd, r.name.c_str(), open_flags(oflags, base, fdflags, want_dir), 0666);
-  if (fd < 0 && errno == EISDIR && !(oflags & (oflag::kCreat | oflag::kTrunc)) &&
-      !(fdflags & fdflag::kAppend)) {
-    // A directory opened with write rights in the request: open it as a
-    // directory; the rights mask below drops the file rights.
+  if (fd < 0 && errno == EISDIR && !writes && !(oflags & (oflag::kCreat | oflag::kTrunc)))
     fd = ::openat(r.dir_fd, r.name.c_str(), open_flags(0, 0, 0, true));
-  }
   if (fd < 0) return fail();
   auto e = std::make_unique<FdEntry>();
   e->host.reset(fd);

@@ -28,8 +28,13 @@ def main():
     ap.add_argument("--stderr", action="append", default=[])
     ap.add_argument("--env", action="append", default=[])
     ap.add_argument("--no-dir", action="store_true")
-    ap.add_argument("guest_args", nargs="*")
-    a = ap.parse_args()
+    argv = sys.argv[1:]
+    guest_args = []
+    if "--" in argv:
+        i = argv.index("--")
+        argv, guest_args = argv[:i], argv[i + 1:]
+    a = ap.parse_args(argv)
+    a.guest_args = guest_args
     shutil.rmtree(a.scratch, ignore_errors=True)
     root = os.path.join(a.scratch, "root")
     outside = os.path.join(a.scratch, "outside")
