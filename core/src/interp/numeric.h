@@ -87,4 +87,15 @@ inline F fmax(F a, F b) {
   return a > b ? a : b;
 }
 
+// Rounding functions of libm return a signalling NaN unchanged; Wasm wants an
+// arithmetic (quiet) NaN, which `a + a` produces.
+template <class F>
+inline F fceil(F a) { return std::isnan(a) ? a + a : std::ceil(a); }
+template <class F>
+inline F ffloor(F a) { return std::isnan(a) ? a + a : std::floor(a); }
+template <class F>
+inline F ftrunc(F a) { return std::isnan(a) ? a + a : std::trunc(a); }
+template <class F>
+inline F fnearest(F a) { return std::isnan(a) ? a + a : std::nearbyint(a); }
+
 }  // namespace wpvm::num
