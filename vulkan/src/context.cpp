@@ -1,0 +1,289 @@
+// Context: the Vulkan instance (no window system), physical-device discovery
+// and choice, the logical device with one compute queue, its command buffer,
+// fence and descriptor pool, and the submit-and-wait path.
+#include <algorithm>
+#include <array>
+#include <cstdint>
+
+#include "context_impl.h"
+
+namespace wpvm::vulkan {
+namespace {
+
+constexpr uint64_t kFenceTimeoutNs = UINT64_MAX;  // a dispatch may take long
+
+DeviceType device_type_of(VkPhysicalDeviceType type) {
+  switch (type) {
+    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return DeviceType::kIntegrated;
+    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return DeviceType::kDiscrete;
+    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return DeviceType::kVirtual;
+    case VK_PHYSICAL_DEVICE_TYPE_CPU: return DeviceType::kCpu;
+    default: return DeviceType::kOther;
+  }
+}
+
+Result<UniqueInstance> create_instance(uint32_t* api_version) {
+  uint32_t loader_version = VK_API_VERSION_1_0;
+  // vkEnumerateInstanceVersion exists from loader 1.1 on; 1.0 loaders lack it.
+  auto enumerate = reinterpret_cast<PFN_vkEnumerateInstanceVersion>(
+      vkGetInstanceProcAddr(VK_NULL_HANDLE, "vkEnumerateInstanceVersion"));
+  if (enumerate && enumerate(&loader_version) != VK_SUCCESS) loader_version = VK_API_VERSION_1_0;
+  *api_version = loader_version >= VK_API_VERSION_1_1 ? VK_API_VERSION_1_1 : VK_API_VERSION_1_0;
+
+  VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
+  app.pApplicationName = "wpvm";
+  app.pEngineName = "wpvm";
+  app.apiVersion = *api_version;
+  VkInstanceCreateInfo info{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
+  info.pApplicationInfo = &app;
+  VkInstance instance = VK_NULL_HANDLE;
+  VkResult r = vkCreateInstance(&info, nullptr, &instance);
+  if (r != VK_SUCCESS) {
+    Error e = vk_error(r, "vkCreateInstance");
+    e.message = "no Vulkan driver (" + e.message + ")";
+    e.kind = kDeviceErrorKind;
+    return e;
+  }
+  return UniqueInstance(instance);
+}
+
+std::vector<VkPhysicalDevice> physical_devices(VkInstance instance) {
+  uint32_t count = 0;
+  if (vkEnumeratePhysicalDevices(instance, &count, nullptr) != VK_SUCCESS) return {};
+  std::vector<VkPhysicalDevice> devices(count);
+  if (vkEnumeratePhysicalDevices(instance, &count, devices.data()) < 0) return {};
+  devices.resize(count);
+  return devices;
+}
+
+// A queue family with compute; one without graphics is preferred (a
+// dedicated compute queue on GPUs that have one). -1: none.
+int compute_family(VkPhysicalDevice device) {
+  uint32_t count = 0;
+  vkGetPhysicalDeviceQueueFamilyProperties(device, &count, nullptr);
+  std::vector<VkQueueFamilyProperties> families(count);
+  vkGetPhysicalDeviceQueueFamilyProperties(device, &count, families.data());
+  int any = -1;
+  for (uint32_t i = 0; i < count; ++i) {
+    if (!(families[i].queueFlags & VK_QUEUE_COMPUTE_BIT) || families[i].queueCount == 0) continue;
+    if (!(families[i].queueFlags & VK_QUEUE_GRAPHICS_BIT)) return static_cast<int>(i);
+    if (any < 0) any = static_cast<int>(i);
+  }
+  return any;
+}
+
+DeviceInfo describe(VkPhysicalDevice device, uint32_t index) {
+  VkPhysicalDeviceProperties p;
+  vkGetPhysicalDeviceProperties(device, &p);
+  DeviceInfo info;
+  info.index = index;
+  info.name = p.deviceName;
+  info.type = device_type_of(p.deviceType);
+  info.api_major = VK_API_VERSION_MAJOR(p.apiVersion);
+  info.api_minor = VK_API_VERSION_MINOR(p.apiVersion);
+  info.has_compute = compute_family(device) >= 0;
+  return info;
+}
+
+// Lower is better: the preferred type first, then GPUs before the rest.
+int rank(DeviceType type, DevicePreference prefer) {
+  if (prefer == DevicePreference::kDiscrete && type == DeviceType::kDiscrete) return 0;
+  if (prefer == DevicePreference::kIntegrated && type == DeviceType::kIntegrated) return 0;
+  switch (type) {
+    case DeviceType::kDiscrete: return 1;
+    case DeviceType::kIntegrated: return 2;
+    case DeviceType::kVirtual: return 3;
+    case DeviceType::kCpu: return 4;
+    default: return 5;
+  }
+}
+
+Result<uint32_t> choose_device(const std::vector<DeviceInfo>& infos, const ContextOptions& options) {
+  if (options.device_index >= 0) {
+    auto i = static_cast<size_t>(options.device_index);
+    if (i >= infos.size()) return usage_error("no Vulkan device with index " + std::to_string(i));
+    if (!infos[i].has_compute) return device_error("Vulkan device " + infos[i].name + " has no compute queue");
+    return static_cast<uint32_t>(i);
+  }
+  int best = -1;
+  for (size_t i = 0; i < infos.size(); ++i) {
+    if (!infos[i].has_compute) continue;
+    if (best < 0 || rank(infos[i].type, options.prefer) < rank(infos[best].type, options.prefer))
+      best = static_cast<int>(i);
+  }
+  if (best < 0) return device_error("no Vulkan driver: no device with a compute queue");
+  return static_cast<uint32_t>(best);
+}
+
+SpirvTarget spirv_target_of(uint32_t api) {
+  if (api >= VK_API_VERSION_1_3) return SpirvTarget::kVulkan1_3;
+  if (api >= VK_API_VERSION_1_2) return SpirvTarget::kVulkan1_2;
+  if (api >= VK_API_VERSION_1_1) return SpirvTarget::kVulkan1_1;
+  return SpirvTarget::kVulkan1_0;
+}
+
+}  // namespace
+
+const char* device_type_name(DeviceType type) {
+  switch (type) {
+    case DeviceType::kIntegrated: return "integrated-gpu";
+    case DeviceType::kDiscrete: return "discrete-gpu";
+    case DeviceType::kVirtual: return "virtual-gpu";
+    case DeviceType::kCpu: return "cpu";
+    default: return "other";
+  }
+}
+
+std::vector<DeviceInfo> list_devices() {
+  uint32_t api = 0;
+  auto instance = create_instance(&api);
+  if (!instance.ok()) return {};
+  std::vector<DeviceInfo> infos;
+  auto devices = physical_devices(instance->get());
+  for (uint32_t i = 0; i < devices.size(); ++i) infos.push_back(describe(devices[i], i));
+  return infos;
+}
+
+bool instance_layer_available(const std::string& name) {
+  uint32_t count = 0;
+  if (vkEnumerateInstanceLayerProperties(&count, nullptr) != VK_SUCCESS) return false;
+  std::vector<VkLayerProperties> layers(count);
+  if (vkEnumerateInstanceLayerProperties(&count, layers.data()) < 0) return false;
+  layers.resize(count);
+  return std::any_of(layers.begin(), layers.end(),
+                     [&](const VkLayerProperties& l) { return name == l.layerName; });
+}
+
+int Context::Impl::find_memory_type(uint32_t bits, VkMemoryPropertyFlags flags) const {
+  for (uint32_t i = 0; i < memory_properties.memoryTypeCount; ++i) {
+    if ((bits & (1u << i)) && (memory_properties.memoryTypes[i].propertyFlags & flags) == flags)
+      return static_cast<int>(i);
+  }
+  return -1;
+}
+
+Result<void> end_submit_wait(Context::Impl& ctx, VkCommandBuffer cmd) {
+  WPVM_VK_TRY(vkEndCommandBuffer(cmd));
+  VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+  submit.commandBufferCount = 1;
+  submit.pCommandBuffers = &cmd;
+  VkFence fence = ctx.fence.get();
+  WPVM_VK_TRY(vkResetFences(ctx.device.get(), 1, &fence));
+  WPVM_VK_TRY(vkQueueSubmit(ctx.queue, 1, &submit, fence));
+  WPVM_VK_TRY(vkWaitForFences(ctx.device.get(), 1, &fence, VK_TRUE, kFenceTimeoutNs));
+  return {};
+}
+
+namespace {
+
+Result<void> create_device(Context::Impl& ctx) {
+  float priority = 1.0f;
+  VkDeviceQueueCreateInfo queue{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
+  queue.queueFamilyIndex = ctx.queue_family;
+  queue.queueCount = 1;
+  queue.pQueuePriorities = &priority;
+  VkDeviceCreateInfo info{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
+  info.queueCreateInfoCount = 1;
+  info.pQueueCreateInfos = &queue;
+  VkDevice device = VK_NULL_HANDLE;
+  WPVM_VK_TRY(vkCreateDevice(ctx.physical, &info, nullptr, &device));
+  ctx.device = UniqueDevice(device);
+  vkGetDeviceQueue(device, ctx.queue_family, 0, &ctx.queue);
+  return {};
+}
+
+Result<void> create_submission_objects(Context::Impl& ctx) {
+  VkDevice device = ctx.device.get();
+  VkCommandPoolCreateInfo pool{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
+  pool.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
+  pool.queueFamilyIndex = ctx.queue_family;
+  VkCommandPool command_pool = VK_NULL_HANDLE;
+  WPVM_VK_TRY(vkCreateCommandPool(device, &pool, nullptr, &command_pool));
+  ctx.command_pool = UniqueCommandPool(device, command_pool);
+
+  VkCommandBufferAllocateInfo alloc{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
+  alloc.commandPool = command_pool;
+  alloc.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+  alloc.commandBufferCount = 1;
+  WPVM_VK_TRY(vkAllocateCommandBuffers(device, &alloc, &ctx.command_buffer));
+
+  VkFenceCreateInfo fence_info{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+  VkFence fence = VK_NULL_HANDLE;
+  WPVM_VK_TRY(vkCreateFence(device, &fence_info, nullptr, &fence));
+  ctx.fence = UniqueFence(device, fence);
+
+  // One set at a time: the pool is reset before every dispatch.
+  VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, kMaxKernelBuffers};
+  VkDescriptorPoolCreateInfo dp{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+  dp.maxSets = 1;
+  dp.poolSizeCount = 1;
+  dp.pPoolSizes = &size;
+  VkDescriptorPool descriptor_pool = VK_NULL_HANDLE;
+  WPVM_VK_TRY(vkCreateDescriptorPool(device, &dp, nullptr, &descriptor_pool));
+  ctx.descriptor_pool = UniqueDescriptorPool(device, descriptor_pool);
+  return {};
+}
+
+// Unified: an integrated or CPU device whose device-local memory the host can
+// map coherently; buffers then skip staging copies.
+bool is_unified(const Context::Impl& ctx) {
+  if (ctx.info.type != DeviceType::kIntegrated && ctx.info.type != DeviceType::kCpu) return false;
+  return ctx.find_memory_type(~0u, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT |
+                                       VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
+                                       VK_MEMORY_PROPERTY_HOST_COHERENT_BIT) >= 0;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Context>> Context::create(const ContextOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  uint32_t instance_api = 0;
+  auto instance = create_instance(&instance_api);
+  if (!instance.ok()) return instance.error();
+  impl->instance = std::move(*instance);
+
+  auto devices = physical_devices(impl->instance.get());
+  if (devices.empty()) return device_error("no Vulkan driver: no physical device");
+  std::vector<DeviceInfo> infos;
+  for (uint32_t i = 0; i < devices.size(); ++i) infos.push_back(describe(devices[i], i));
+  auto chosen = choose_device(infos, options);
+  if (!chosen.ok()) return chosen.error();
+
+  impl->physical = devices[*chosen];
+  impl->info = infos[*chosen];
+  impl->queue_family = static_cast<uint32_t>(compute_family(impl->physical));
+  vkGetPhysicalDeviceProperties(impl->physical, &impl->properties);
+  vkGetPhysicalDeviceMemoryProperties(impl->physical, &impl->memory_properties);
+  uint32_t api = std::min(instance_api, impl->properties.apiVersion);
+  impl->dispatch_base = api >= VK_API_VERSION_1_1;
+  impl->spirv_target = spirv_target_of(api);
+  impl->max_group_count = impl->properties.limits.maxComputeWorkGroupCount[0];
+  if (options.max_group_count > 0)
+    impl->max_group_count = std::min(impl->max_group_count, options.max_group_count);
+  impl->unified = !options.force_staging && is_unified(*impl);
+
+  WPVM_TRY(create_device(*impl));
+  WPVM_TRY(create_submission_objects(*impl));
+  return std::unique_ptr<Context>(new Context(std::move(impl)));
+}
+
+Context::Context(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Context::~Context() {
+  // Kernels and the staging buffer hold device handles: release them before
+  // the device (members are destroyed in reverse order, the device first).
+  if (!impl_) return;
+  if (impl_->device.get() != VK_NULL_HANDLE) vkDeviceWaitIdle(impl_->device.get());
+  impl_->kernels.clear();
+  impl_->staging = Allocation{};
+  impl_->descriptor_pool.reset();
+  impl_->fence.reset();
+  impl_->command_pool.reset();
+  impl_->device.reset();
+}
+
+const DeviceInfo& Context::device() const { return impl_->info; }
+bool Context::unified_memory() const { return impl_->unified; }
+uint32_t Context::max_group_count() const { return impl_->max_group_count; }
+
+}  // namespace wpvm::vulkan

@@ -1,0 +1,113 @@
+// The insides of Context, Buffer and Kernel shared by the files that build
+// them: device handles, the one queue with its submission lock, the staging
+// area and the kernel cache.
+#pragma once
+#include <vulkan/vulkan.h>
+
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include "vk_check.h"
+#include "vk_handles.h"
+#include "wpvm/vulkan/context.h"
+
+namespace wpvm::vulkan {
+
+// Kernels may bind at most this many buffers: descriptor writes are built in
+// a fixed array on the stack (no allocation per dispatch).
+inline constexpr uint32_t kMaxKernelBuffers = 32;
+inline constexpr uint32_t kPushConstantBytes = 8;  // num_iterations, block_size
+
+// A buffer with its memory, mapped when host-visible.
+struct Allocation {
+  UniqueBuffer buffer;
+  UniqueMemory memory;
+  void* mapped = nullptr;
+  VkDeviceSize capacity = 0;
+};
+
+struct Context::Impl {
+  UniqueInstance instance;
+  VkPhysicalDevice physical = VK_NULL_HANDLE;
+  VkPhysicalDeviceProperties properties{};
+  VkPhysicalDeviceMemoryProperties memory_properties{};
+  DeviceInfo info;
+  UniqueDevice device;
+  VkQueue queue = VK_NULL_HANDLE;
+  uint32_t queue_family = 0;
+  bool unified = false;
+  bool dispatch_base = false;  // vkCmdDispatchBase available (Vulkan >= 1.1)
+  uint32_t max_group_count = 0;
+  SpirvTarget spirv_target = SpirvTarget::kVulkan1_0;
+
+  // Guards the queue, command buffer, fence, descriptor pool and staging.
+  std::mutex submit_mutex;
+  UniqueCommandPool command_pool;
+  VkCommandBuffer command_buffer = VK_NULL_HANDLE;
+  UniqueFence fence;
+  UniqueDescriptorPool descriptor_pool;
+  Allocation staging;
+
+  mutable std::mutex cache_mutex;
+  std::unordered_map<uint64_t, std::vector<std::shared_ptr<const Kernel>>> kernels;
+
+  // Records commands with `record(cmd)`, submits them and waits. Caller must
+  // hold submit_mutex.
+  template <class Record>
+  Result<void> submit_locked(Record&& record);
+
+  // A memory type index allowed by `bits` with all `flags`, or -1.
+  int find_memory_type(uint32_t bits, VkMemoryPropertyFlags flags) const;
+  Result<Allocation> allocate(VkDeviceSize size, VkBufferUsageFlags usage, bool host_visible);
+  // Grows the staging buffer to at least `size` (caller holds submit_mutex).
+  Result<void> reserve_staging(VkDeviceSize size);
+};
+
+Result<void> end_submit_wait(Context::Impl& ctx, VkCommandBuffer cmd);
+
+template <class Record>
+Result<void> Context::Impl::submit_locked(Record&& record) {
+  VkCommandBuffer cmd = command_buffer;
+  WPVM_VK_TRY(vkResetCommandBuffer(cmd, 0));
+  VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+  begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+  WPVM_VK_TRY(vkBeginCommandBuffer(cmd, &begin));
+  Result<void> recorded = record(cmd);
+  if (!recorded.ok()) {
+    (void)vkEndCommandBuffer(cmd);
+    return recorded;
+  }
+  return end_submit_wait(*this, cmd);
+}
+
+// A global memory barrier: enough for a layer that keeps one queue busy at a
+// time and never overlaps its submissions.
+inline void memory_barrier(VkCommandBuffer cmd, VkPipelineStageFlags src_stage,
+                           VkAccessFlags src_access, VkPipelineStageFlags dst_stage,
+                           VkAccessFlags dst_access) {
+  VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+  barrier.srcAccessMask = src_access;
+  barrier.dstAccessMask = dst_access;
+  vkCmdPipelineBarrier(cmd, src_stage, dst_stage, 0, 1, &barrier, 0, nullptr, 0, nullptr);
+}
+
+struct Buffer::Impl {
+  Context::Impl* context = nullptr;
+  Allocation allocation;
+  size_t size = 0;
+  bool direct = false;
+};
+
+struct Kernel::Impl {
+  KernelInfo info;
+  uint64_t hash = 0;
+  std::vector<uint32_t> words;  // to tell hash collisions apart
+  UniqueSetLayout set_layout;
+  UniquePipelineLayout pipeline_layout;
+  UniquePipeline pipeline;
+};
+
+}  // namespace wpvm::vulkan

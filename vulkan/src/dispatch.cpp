@@ -1,0 +1,104 @@
+// Dispatch: binds the buffers (set 0, binding i), pushes num_iterations and
+// block_size, launches the workgroups (split into several vkCmdDispatchBase
+// calls beyond the device's group-count limit), and waits for completion.
+#include <algorithm>
+#include <array>
+#include <string>
+
+#include "context_impl.h"
+
+namespace wpvm::vulkan {
+namespace {
+
+Result<void> check_buffers(const Context::Impl& ctx, const KernelInfo& info,
+                           std::span<const Buffer* const> buffers,
+                           std::array<VkDescriptorBufferInfo, kMaxKernelBuffers>& out) {
+  if (buffers.size() != info.buffer_count)
+    return usage_error("dispatch with " + std::to_string(buffers.size()) + " buffers; the kernel binds " +
+                       std::to_string(info.buffer_count));
+  for (size_t i = 0; i < buffers.size(); ++i) {
+    const Buffer::Impl* b = buffers[i] ? &buffers[i]->impl() : nullptr;
+    if (!b || b->context != &ctx) return usage_error("buffer " + std::to_string(i) + " belongs to another device");
+    out[i] = {b->allocation.buffer.get(), 0, VK_WHOLE_SIZE};
+  }
+  return {};
+}
+
+Result<VkDescriptorSet> write_descriptor_set(Context::Impl& ctx, const Kernel::Impl& k,
+                                             const std::array<VkDescriptorBufferInfo, kMaxKernelBuffers>& infos) {
+  VkDevice device = ctx.device.get();
+  // The previous dispatch finished (fence waited), so its set is free.
+  WPVM_VK_TRY(vkResetDescriptorPool(device, ctx.descriptor_pool.get(), 0));
+  VkDescriptorSetLayout layout = k.set_layout.get();
+  VkDescriptorSetAllocateInfo alloc{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
+  alloc.descriptorPool = ctx.descriptor_pool.get();
+  alloc.descriptorSetCount = 1;
+  alloc.pSetLayouts = &layout;
+  VkDescriptorSet set = VK_NULL_HANDLE;
+  WPVM_VK_TRY(vkAllocateDescriptorSets(device, &alloc, &set));
+  std::array<VkWriteDescriptorSet, kMaxKernelBuffers> writes;
+  for (uint32_t i = 0; i < k.info.buffer_count; ++i) {
+    writes[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+    writes[i].dstSet = set;
+    writes[i].dstBinding = i;
+    writes[i].descriptorCount = 1;
+    writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+    writes[i].pBufferInfo = &infos[i];
+  }
+  vkUpdateDescriptorSets(device, k.info.buffer_count, writes.data(), 0, nullptr);
+  return set;
+}
+
+void record_dispatch(const Context::Impl& ctx, VkCommandBuffer cmd, const Kernel::Impl& k, VkDescriptorSet set,
+                     const uint32_t (&push)[2], uint64_t groups) {
+  // Host writes, staging copies and earlier dispatches come before us.
+  memory_barrier(cmd,
+                 VK_PIPELINE_STAGE_HOST_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                 VK_ACCESS_HOST_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT | VK_ACCESS_SHADER_WRITE_BIT,
+                 VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
+  vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, k.pipeline.get());
+  vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, k.pipeline_layout.get(), 0, 1, &set, 0, nullptr);
+  vkCmdPushConstants(cmd, k.pipeline_layout.get(), VK_SHADER_STAGE_COMPUTE_BIT, 0, kPushConstantBytes, push);
+  if (ctx.dispatch_base) {
+    // Each piece starts at its base group; gl_WorkGroupID and
+    // gl_GlobalInvocationID include the base, so shaders need no offset.
+    for (uint64_t base = 0; base < groups; base += ctx.max_group_count) {
+      auto count = static_cast<uint32_t>(std::min<uint64_t>(ctx.max_group_count, groups - base));
+      vkCmdDispatchBase(cmd, static_cast<uint32_t>(base), 0, 0, count, 1, 1);
+    }
+  } else {
+    vkCmdDispatch(cmd, static_cast<uint32_t>(groups), 1, 1);
+  }
+  // Results go to the host (direct buffers) or to staging copies next.
+  memory_barrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
+                 VK_PIPELINE_STAGE_HOST_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
+                 VK_ACCESS_HOST_READ_BIT | VK_ACCESS_TRANSFER_READ_BIT);
+}
+
+}  // namespace
+
+Result<void> Context::dispatch(const Kernel& kernel, std::span<const Buffer* const> buffers,
+                               uint32_t num_iterations, uint32_t block_size) {
+  const Kernel::Impl& k = kernel.impl();
+  std::array<VkDescriptorBufferInfo, kMaxKernelBuffers> infos;
+  WPVM_TRY(check_buffers(*impl_, k.info, buffers, infos));
+  uint64_t total = uint64_t{num_iterations} * block_size;
+  if (total == 0) return {};
+  if (total > UINT32_MAX)
+    return usage_error("num_iterations * block_size = " + std::to_string(total) +
+                       " invocations; a GPU kernel's total must fit in 32 bits");
+  uint64_t groups = (total + k.info.local_size_x - 1) / k.info.local_size_x;
+  if (!impl_->dispatch_base && groups > impl_->max_group_count)
+    return usage_error(std::to_string(groups) + " workgroups exceed the device's limit of " +
+                       std::to_string(impl_->max_group_count) + " (Vulkan 1.0 device: no split dispatch)");
+  const uint32_t push[2] = {num_iterations, block_size};
+  std::lock_guard lock(impl_->submit_mutex);
+  return impl_->submit_locked([&](VkCommandBuffer cmd) -> Result<void> {
+    auto set = write_descriptor_set(*impl_, k, infos);
+    if (!set.ok()) return set.error();
+    record_dispatch(*impl_, cmd, k, *set, push, groups);
+    return {};
+  });
+}
+
+}  // namespace wpvm::vulkan

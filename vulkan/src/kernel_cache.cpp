@@ -1,0 +1,133 @@
+// Kernels: compute pipelines built from SPIR-V, with their descriptor-set and
+// pipeline layouts, cached per context by a hash of the words (compared in
+// full on a hit, so a collision cannot return the wrong pipeline).
+#include <algorithm>
+#include <string>
+
+#include "context_impl.h"
+
+namespace wpvm::vulkan {
+namespace {
+
+uint64_t fnv1a(std::span<const uint32_t> words) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (uint32_t w : words) {
+    for (int i = 0; i < 4; ++i) {
+      h ^= (w >> (8 * i)) & 0xff;
+      h *= 0x100000001b3ull;
+    }
+  }
+  return h;
+}
+
+// Device limits a convention-following kernel can still exceed.
+Result<void> check_limits(const Context::Impl& ctx, const KernelInfo& info) {
+  const VkPhysicalDeviceLimits& limits = ctx.properties.limits;
+  uint32_t max_local = std::min(limits.maxComputeWorkGroupSize[0], limits.maxComputeWorkGroupInvocations);
+  if (info.local_size_x > max_local)
+    return kernel_error("kernel's local_size_x " + std::to_string(info.local_size_x) + " exceeds the device's " +
+                        std::to_string(max_local));
+  uint32_t max_buffers = std::min({limits.maxPerStageDescriptorStorageBuffers,
+                                   limits.maxDescriptorSetStorageBuffers, kMaxKernelBuffers});
+  if (info.buffer_count > max_buffers)
+    return kernel_error("kernel binds " + std::to_string(info.buffer_count) + " buffers; at most " +
+                        std::to_string(max_buffers) + " are supported");
+  return {};
+}
+
+Result<void> create_layouts(VkDevice device, Kernel::Impl& k) {
+  VkDescriptorSetLayoutBinding bindings[kMaxKernelBuffers];
+  for (uint32_t i = 0; i < k.info.buffer_count; ++i)
+    bindings[i] = {i, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr};
+  VkDescriptorSetLayoutCreateInfo set{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
+  set.bindingCount = k.info.buffer_count;
+  set.pBindings = bindings;
+  VkDescriptorSetLayout set_layout = VK_NULL_HANDLE;
+  WPVM_VK_TRY(vkCreateDescriptorSetLayout(device, &set, nullptr, &set_layout));
+  k.set_layout = UniqueSetLayout(device, set_layout);
+
+  VkPushConstantRange range{VK_SHADER_STAGE_COMPUTE_BIT, 0, kPushConstantBytes};
+  VkPipelineLayoutCreateInfo layout{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
+  layout.setLayoutCount = 1;
+  layout.pSetLayouts = &set_layout;
+  layout.pushConstantRangeCount = 1;
+  layout.pPushConstantRanges = &range;
+  VkPipelineLayout pipeline_layout = VK_NULL_HANDLE;
+  WPVM_VK_TRY(vkCreatePipelineLayout(device, &layout, nullptr, &pipeline_layout));
+  k.pipeline_layout = UniquePipelineLayout(device, pipeline_layout);
+  return {};
+}
+
+Result<void> create_pipeline(const Context::Impl& ctx, Kernel::Impl& k) {
+  VkDevice device = ctx.device.get();
+  VkShaderModuleCreateInfo module_info{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
+  module_info.codeSize = k.words.size() * sizeof(uint32_t);
+  module_info.pCode = k.words.data();
+  VkShaderModule module = VK_NULL_HANDLE;
+  WPVM_VK_TRY(vkCreateShaderModule(device, &module_info, nullptr, &module));
+  UniqueShaderModule module_owner(device, module);  // only needed until the pipeline exists
+
+  VkComputePipelineCreateInfo info{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
+  // Needed for vkCmdDispatchBase, which splits launches beyond the group limit.
+  if (ctx.dispatch_base) info.flags = VK_PIPELINE_CREATE_DISPATCH_BASE_BIT;
+  info.stage = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO};
+  info.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
+  info.stage.module = module;
+  info.stage.pName = "main";
+  info.layout = k.pipeline_layout.get();
+  VkPipeline pipeline = VK_NULL_HANDLE;
+  WPVM_VK_TRY(vkCreateComputePipelines(device, VK_NULL_HANDLE, 1, &info, nullptr, &pipeline));
+  k.pipeline = UniquePipeline(device, pipeline);
+  return {};
+}
+
+Result<std::shared_ptr<const Kernel>> build_kernel(const Context::Impl& ctx, std::span<const uint32_t> spirv,
+                                                   uint64_t hash) {
+  auto info = reflect_kernel(spirv, ctx.spirv_target);
+  if (!info.ok()) return info.error();
+  WPVM_TRY(check_limits(ctx, *info));
+  auto impl = std::make_unique<Kernel::Impl>();
+  impl->info = *info;
+  impl->hash = hash;
+  impl->words.assign(spirv.begin(), spirv.end());
+  WPVM_TRY(create_layouts(ctx.device.get(), *impl));
+  WPVM_TRY(create_pipeline(ctx, *impl));
+  return std::shared_ptr<const Kernel>(std::make_shared<Kernel>(std::move(impl)));
+}
+
+}  // namespace
+
+Kernel::Kernel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Kernel::~Kernel() = default;
+const KernelInfo& Kernel::info() const { return impl_->info; }
+uint64_t Kernel::hash() const { return impl_->hash; }
+
+Result<std::shared_ptr<const Kernel>> Context::kernel(std::span<const uint32_t> spirv, size_t buffer_count) {
+  uint64_t hash = fnv1a(spirv);
+  // Held while building, so two threads never compile the same kernel twice.
+  std::lock_guard lock(impl_->cache_mutex);
+  auto& bucket = impl_->kernels[hash];
+  for (const auto& k : bucket) {
+    if (std::equal(spirv.begin(), spirv.end(), k->impl().words.begin(), k->impl().words.end())) {
+      WPVM_TRY(check_buffer_count(k->info(), buffer_count));
+      return k;
+    }
+  }
+  auto built = build_kernel(*impl_, spirv, hash);
+  if (!built.ok()) {
+    if (bucket.empty()) impl_->kernels.erase(hash);
+    return built.error();
+  }
+  bucket.push_back(*built);
+  WPVM_TRY(check_buffer_count((*built)->info(), buffer_count));
+  return *built;
+}
+
+size_t Context::cached_kernels() const {
+  std::lock_guard lock(impl_->cache_mutex);
+  size_t n = 0;
+  for (const auto& [hash, bucket] : impl_->kernels) n += bucket.size();
+  return n;
+}
+
+}  // namespace wpvm::vulkan

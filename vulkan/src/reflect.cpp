@@ -1,0 +1,215 @@
+// Kernel reflection: validates a SPIR-V module with SPIRV-Tools (so that no
+// malformed blob ever reaches SPIRV-Cross or a driver) and reflects it with
+// SPIRV-Cross's C API against wpvm's GPU-kernel conventions.
+#include <spirv-tools/libspirv.h>
+#include <spirv_cross/spirv_cross_c.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "wpvm/vulkan/errors.h"
+#include "wpvm/vulkan/kernel_info.h"
+
+namespace wpvm::vulkan {
+namespace {
+
+constexpr uint32_t kSpirvMagic = 0x07230203;
+constexpr uint32_t kSpirvMagicSwapped = 0x03022307;
+constexpr size_t kHeaderWords = 5;
+constexpr const char* kConvention = "`uint num_iterations; uint block_size;` at offset 0";
+
+Error malformed(size_t word, std::string message) {
+  return make_error(ErrorKind::kMalformed, word == kNoOffset ? kNoOffset : word * 4,
+                    "invalid SPIR-V: " + std::move(message));
+}
+
+spv_target_env target_env(SpirvTarget target) {
+  switch (target) {
+    case SpirvTarget::kVulkan1_1: return SPV_ENV_VULKAN_1_1;
+    case SpirvTarget::kVulkan1_2: return SPV_ENV_VULKAN_1_2;
+    case SpirvTarget::kVulkan1_3: return SPV_ENV_VULKAN_1_3;
+    default: return SPV_ENV_VULKAN_1_0;
+  }
+}
+
+Result<void> validate(std::span<const uint32_t> words, SpirvTarget target) {
+  if (words.size() < kHeaderWords) return malformed(kNoOffset, "shorter than the 5-word header");
+  if (words[0] == kSpirvMagicSwapped) return malformed(0, "big-endian word order is not supported");
+  if (words[0] != kSpirvMagic) return malformed(0, "bad magic number");
+  std::unique_ptr<spv_context_t, void (*)(spv_context)> context(
+      spvContextCreate(target_env(target)), spvContextDestroy);
+  spv_const_binary_t binary{words.data(), words.size()};
+  spv_diagnostic diagnostic = nullptr;
+  spv_result_t r = spvValidate(context.get(), &binary, &diagnostic);
+  if (r == SPV_SUCCESS) {
+    spvDiagnosticDestroy(diagnostic);
+    return {};
+  }
+  std::string text = diagnostic && diagnostic->error ? diagnostic->error : "does not validate";
+  size_t word = diagnostic && !diagnostic->isTextSource ? diagnostic->position.index : kNoOffset;
+  spvDiagnosticDestroy(diagnostic);
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return malformed(word, text);
+}
+
+using SpvcContext = std::unique_ptr<spvc_context_s, void (*)(spvc_context)>;
+
+struct Reflector {
+  spvc_context context;
+  spvc_compiler compiler = nullptr;
+
+  Error cross_error(const char* what) const {
+    return malformed(kNoOffset, std::string(what) + ": " + spvc_context_get_last_error_string(context));
+  }
+};
+
+Result<void> check_entry_point(Reflector& r) {
+  const spvc_entry_point* entries = nullptr;
+  size_t count = 0;
+  if (spvc_compiler_get_entry_points(r.compiler, &entries, &count) != SPVC_SUCCESS)
+    return r.cross_error("reading entry points");
+  for (size_t i = 0; i < count; ++i) {
+    if (std::string(entries[i].name) == "main" && entries[i].execution_model == SpvExecutionModelGLCompute) {
+      if (spvc_compiler_set_entry_point(r.compiler, "main", SpvExecutionModelGLCompute) != SPVC_SUCCESS)
+        return r.cross_error("selecting entry point main");
+      return {};
+    }
+  }
+  return kernel_error("kernel has no GLCompute entry point named \"main\"");
+}
+
+Result<uint32_t> local_size_x(Reflector& r) {
+  spvc_specialization_constant x{}, y{}, z{};
+  spvc_compiler_get_work_group_size_specialization_constants(r.compiler, &x, &y, &z);
+  if (x.id != 0 || y.id != 0 || z.id != 0)
+    return kernel_error("kernel's workgroup size comes from specialization constants; use local_size_x = N");
+  unsigned sx = spvc_compiler_get_execution_mode_argument_by_index(r.compiler, SpvExecutionModeLocalSize, 0);
+  unsigned sy = spvc_compiler_get_execution_mode_argument_by_index(r.compiler, SpvExecutionModeLocalSize, 1);
+  unsigned sz = spvc_compiler_get_execution_mode_argument_by_index(r.compiler, SpvExecutionModeLocalSize, 2);
+  if (sx == 0) return kernel_error("kernel declares no LocalSize execution mode (local_size_x)");
+  if (sy != 1 || sz != 1)
+    return kernel_error("kernel's local_size_y and local_size_z must be 1 (have " + std::to_string(sy) +
+                        " and " + std::to_string(sz) + ")");
+  return static_cast<uint32_t>(sx);
+}
+
+Result<std::span<const spvc_reflected_resource>> resources_of(Reflector& r, spvc_resources res,
+                                                              spvc_resource_type type) {
+  const spvc_reflected_resource* list = nullptr;
+  size_t count = 0;
+  if (spvc_resources_get_resource_list_for_type(res, type, &list, &count) != SPVC_SUCCESS)
+    return r.cross_error("listing resources");
+  return std::span<const spvc_reflected_resource>(list, count);
+}
+
+// Storage buffers must be set 0, bindings exactly 0..n-1, one buffer each.
+Result<uint32_t> storage_buffers(Reflector& r, spvc_resources res) {
+  auto buffers = resources_of(r, res, SPVC_RESOURCE_TYPE_STORAGE_BUFFER);
+  if (!buffers.ok()) return buffers.error();
+  std::vector<bool> seen(buffers->size(), false);
+  for (const auto& b : *buffers) {
+    std::string name = b.name && *b.name ? b.name : "<unnamed>";
+    unsigned set = spvc_compiler_get_decoration(r.compiler, b.id, SpvDecorationDescriptorSet);
+    unsigned binding = spvc_compiler_get_decoration(r.compiler, b.id, SpvDecorationBinding);
+    if (set != 0) return kernel_error("storage buffer " + name + " is in descriptor set " + std::to_string(set) + "; kernels use set 0 only");
+    if (spvc_type_get_num_array_dimensions(spvc_compiler_get_type_handle(r.compiler, b.type_id)) != 0)
+      return kernel_error("storage buffer " + name + " is an array of buffers; bind one buffer per binding");
+    if (binding >= seen.size() || seen[binding])
+      return kernel_error("storage buffer bindings must be 0.." + std::to_string(seen.size() - 1) +
+                          ", each once (buffer " + name + " has binding " + std::to_string(binding) + ")");
+    seen[binding] = true;
+  }
+  return static_cast<uint32_t>(buffers->size());
+}
+
+Result<void> only_buffers(Reflector& r, spvc_resources res) {
+  static constexpr std::pair<spvc_resource_type, const char*> kForbidden[] = {
+      {SPVC_RESOURCE_TYPE_UNIFORM_BUFFER, "uniform buffer"},
+      {SPVC_RESOURCE_TYPE_STORAGE_IMAGE, "storage image"},
+      {SPVC_RESOURCE_TYPE_SAMPLED_IMAGE, "sampled image"},
+      {SPVC_RESOURCE_TYPE_SEPARATE_IMAGE, "image"},
+      {SPVC_RESOURCE_TYPE_SEPARATE_SAMPLERS, "sampler"},
+      {SPVC_RESOURCE_TYPE_ATOMIC_COUNTER, "atomic counter"},
+      {SPVC_RESOURCE_TYPE_ACCELERATION_STRUCTURE, "acceleration structure"},
+  };
+  for (auto [type, what] : kForbidden) {
+    auto list = resources_of(r, res, type);
+    if (!list.ok()) return list.error();
+    if (!list->empty())
+      return kernel_error(std::string("kernel uses a ") + what + "; kernels may use only storage buffers (set 0) and push constants");
+  }
+  return {};
+}
+
+bool is_u32(Reflector& r, spvc_type_id id) {
+  spvc_type t = spvc_compiler_get_type_handle(r.compiler, id);
+  spvc_basetype base = spvc_type_get_basetype(t);
+  return (base == SPVC_BASETYPE_UINT32 || base == SPVC_BASETYPE_INT32) && spvc_type_get_vector_size(t) == 1 &&
+         spvc_type_get_columns(t) == 1 && spvc_type_get_num_array_dimensions(t) == 0;
+}
+
+Result<void> push_constants(Reflector& r, spvc_resources res) {
+  auto blocks = resources_of(r, res, SPVC_RESOURCE_TYPE_PUSH_CONSTANT);
+  if (!blocks.ok()) return blocks.error();
+  if (blocks->empty()) return kernel_error(std::string("kernel declares no push-constant block; expected ") + kConvention);
+  spvc_type block = spvc_compiler_get_type_handle(r.compiler, (*blocks)[0].base_type_id);
+  size_t size = 0;
+  if (spvc_compiler_get_declared_struct_size(r.compiler, block, &size) != SPVC_SUCCESS)
+    return r.cross_error("sizing the push-constant block");
+  bool ok = size == 8 && spvc_type_get_num_member_types(block) == 2;
+  for (unsigned i = 0; ok && i < 2; ++i) {
+    unsigned offset = 0;
+    ok = is_u32(r, spvc_type_get_member_type(block, i)) &&
+         spvc_compiler_type_struct_member_offset(r.compiler, block, i, &offset) == SPVC_SUCCESS && offset == 4 * i;
+  }
+  if (!ok)
+    return kernel_error("kernel's push-constant block (" + std::to_string(size) + " bytes) is not " + kConvention);
+  return {};
+}
+
+Result<KernelInfo> reflect(Reflector& r, std::span<const uint32_t> words) {
+  spvc_parsed_ir ir = nullptr;
+  if (spvc_context_parse_spirv(r.context, words.data(), words.size(), &ir) != SPVC_SUCCESS)
+    return r.cross_error("parsing");
+  if (spvc_context_create_compiler(r.context, SPVC_BACKEND_NONE, ir, SPVC_CAPTURE_MODE_TAKE_OWNERSHIP,
+                                   &r.compiler) != SPVC_SUCCESS)
+    return r.cross_error("reflecting");
+  WPVM_TRY(check_entry_point(r));
+  KernelInfo info;
+  auto size = local_size_x(r);
+  if (!size.ok()) return size.error();
+  info.local_size_x = *size;
+  spvc_resources res = nullptr;
+  if (spvc_compiler_create_shader_resources(r.compiler, &res) != SPVC_SUCCESS)
+    return r.cross_error("listing resources");
+  WPVM_TRY(only_buffers(r, res));
+  auto count = storage_buffers(r, res);
+  if (!count.ok()) return count.error();
+  info.buffer_count = *count;
+  WPVM_TRY(push_constants(r, res));
+  return info;
+}
+
+}  // namespace
+
+Result<KernelInfo> reflect_kernel(std::span<const uint32_t> words, SpirvTarget target) {
+  WPVM_TRY(validate(words, target));
+  spvc_context raw = nullptr;
+  if (spvc_context_create(&raw) != SPVC_SUCCESS) return device_error("SPIRV-Cross: cannot create a context");
+  SpvcContext context(raw, spvc_context_destroy);
+  Reflector r{raw};
+  return reflect(r, words);
+}
+
+Result<void> check_buffer_count(const KernelInfo& info, size_t buffer_count) {
+  if (info.buffer_count == buffer_count) return {};
+  std::string declared = info.buffer_count == 0
+                             ? "no storage buffers"
+                             : std::to_string(info.buffer_count) + " storage buffers (set 0, bindings 0.." +
+                                   std::to_string(info.buffer_count - 1) + ")";
+  return kernel_error("kernel declares " + declared + " but " + std::to_string(buffer_count) +
+                      " buffers were given (in-buffers then out-buffers, buffer i at binding i)");
+}
+
+}  // namespace wpvm::vulkan

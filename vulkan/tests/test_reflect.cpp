@@ -1,0 +1,135 @@
+// Tests of kernel reflection against the GPU-kernel conventions (SPIRV-Tools
+// validation + SPIRV-Cross reflection; no Vulkan device needed).
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+
+#include <random>
+#include <string>
+
+#include "test_util.h"
+#include "wpvm/vulkan/errors.h"
+#include "wpvm/vulkan/kernel_info.h"
+
+using namespace wpvm;
+using namespace wpvm::vulkan;
+using wpvm::vulkan::testing::load_spirv;
+
+namespace {
+
+bool mentions(const Error& e, const std::string& text) {
+  if (e.message.find(text) != std::string::npos) return true;
+  MESSAGE("error was: " << e.message);
+  return false;
+}
+
+Error rejection(const std::string& shader) {
+  auto words = load_spirv(shader);
+  REQUIRE_MESSAGE(!words.empty(), "missing shader " << shader);
+  auto r = reflect_kernel(words);
+  REQUIRE_FALSE(r.ok());
+  return r.error();
+}
+
+}  // namespace
+
+TEST_CASE("conforming kernels reflect their buffers and workgroup size") {
+  struct Case {
+    const char* name;
+    uint32_t buffers, local;
+  } cases[] = {{"vector_add", 3, 64}, {"nstream", 3, 32}, {"scale_one", 2, 1},
+               {"echo", 1, 16},       {"reduce", 2, 64},  {"one_binding", 1, 64}};
+  for (const auto& c : cases) {
+    CAPTURE(c.name);
+    auto words = load_spirv(c.name);
+    REQUIRE(!words.empty());
+    auto info = reflect_kernel(words);
+    REQUIRE_MESSAGE(info.ok(), (info.ok() ? "" : info.error().message));
+    CHECK(info->buffer_count == c.buffers);
+    CHECK(info->local_size_x == c.local);
+    CHECK(check_buffer_count(*info, c.buffers).ok());
+    // Newer targets accept SPIR-V made for Vulkan 1.0.
+    CHECK(reflect_kernel(words, SpirvTarget::kVulkan1_3).ok());
+  }
+}
+
+TEST_CASE("a buffer count that differs from the bindings is refused with the reason") {
+  auto info = reflect_kernel(load_spirv("one_binding"));
+  REQUIRE(info.ok());
+  auto r = check_buffer_count(*info, 2);
+  REQUIRE_FALSE(r.ok());
+  CHECK(failure_of(r.error()) == Failure::kInvalidKernel);
+  CHECK(mentions(r.error(), "declares 1 storage buffers (set 0, bindings 0..0) but 2 buffers were given"));
+  CHECK_FALSE(check_buffer_count(*info, 0).ok());
+}
+
+TEST_CASE("convention breakers are invalid kernels with a clear reason") {
+  struct Case {
+    const char* shader;
+    const char* reason;
+  } cases[] = {
+      {"no_push", "no push-constant block"},
+      {"wrong_push", "is not `uint num_iterations; uint block_size;` at offset 0"},
+      {"binding_gap", "bindings must be 0..1"},
+      {"set_one", "descriptor set 1"},
+      {"uniform_buffer", "uses a uniform buffer"},
+      {"local_size_y", "local_size_y and local_size_z must be 1"},
+      {"not_main", "no GLCompute entry point named \"main\""},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.shader);
+    Error e = rejection(c.shader);
+    CHECK(e.kind == ErrorKind::kInvalid);
+    CHECK(failure_of(e) == Failure::kInvalidKernel);
+    CHECK(mentions(e, c.reason));
+  }
+}
+
+TEST_CASE("corrupt SPIR-V blobs are malformed, never a crash") {
+  auto good = load_spirv("vector_add");
+  REQUIRE(good.size() > 20);
+  SUBCASE("empty") { CHECK(reflect_kernel({}).error().kind == ErrorKind::kMalformed); }
+  SUBCASE("bad magic") {
+    auto w = good;
+    w[0] = 0xdeadbeef;
+    CHECK(mentions(reflect_kernel(w).error(), "bad magic"));
+  }
+  SUBCASE("byte-swapped") {
+    auto w = good;
+    for (auto& x : w) x = __builtin_bswap32(x);
+    CHECK(mentions(reflect_kernel(w).error(), "big-endian"));
+  }
+  SUBCASE("truncated at every length") {
+    for (size_t n = 0; n < good.size(); ++n) {
+      auto r = reflect_kernel(std::span(good).first(n));
+      CHECK_FALSE(r.ok());
+      if (!r.ok()) CHECK(failure_of(r.error()) == Failure::kInvalidKernel);
+    }
+  }
+  SUBCASE("random words after a valid header") {
+    std::mt19937 rng(12345);
+    for (int round = 0; round < 200; ++round) {
+      auto w = good;
+      for (size_t i = 5; i < w.size(); ++i) w[i] = rng();
+      CHECK_FALSE(reflect_kernel(w).ok());
+    }
+  }
+  SUBCASE("single flipped bits") {
+    // Most flips break validation; none may crash. Those that pass must
+    // still reflect to something sane.
+    std::mt19937 rng(777);
+    for (int round = 0; round < 300; ++round) {
+      auto w = good;
+      size_t word = 5 + rng() % (w.size() - 5);
+      w[word] ^= 1u << (rng() % 32);
+      auto r = reflect_kernel(w);
+      if (r.ok()) CHECK(r->local_size_x >= 1);
+    }
+  }
+}
+
+TEST_CASE("failure classes map onto errno classes") {
+  CHECK(failure_of(make_error(ErrorKind::kUsage, kNoOffset, "")) == Failure::kInvalidArgument);
+  CHECK(failure_of(make_error(ErrorKind::kResource, kNoOffset, "")) == Failure::kOutOfMemory);
+  CHECK(failure_of(device_error("x")) == Failure::kDevice);
+  CHECK(failure_of(make_error(ErrorKind::kMalformed, 0, "")) == Failure::kInvalidKernel);
+}
