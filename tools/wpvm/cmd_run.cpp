@@ -1,5 +1,12 @@
 // `wpvm run`: instantiate a module with WASI preview1 and run `_start`, or call
 // one export with --invoke. Maps the outcome to the process exit status.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <iostream>
 #include <memory>
 
@@ -16,6 +23,7 @@ struct RunOptions {
   WasiConfig wasi;
   Tier tier = Tier::kInterp;
   std::string invoke;
+  std::vector<std::string> tcplisten;  // HOST:PORT, IPv4
   std::string module_path;
   std::vector<std::string> args;  // after the module path
 };
@@ -58,6 +66,9 @@ bool parse_options(std::span<const std::string> a, RunOptions& o) {
         std::cerr << "Error: --tier wants interp or jit\n";
         return false;
       }
+    } else if (value("--tcplisten", v)) {
+      if (v.empty()) return false;
+      o.tcplisten.push_back(v);
     } else if (value("--invoke", v)) {
       if (v.empty()) return false;
       o.invoke = v;
@@ -73,6 +84,29 @@ bool parse_options(std::span<const std::string> a, RunOptions& o) {
   o.module_path = a[i];
   o.args.assign(a.begin() + static_cast<ptrdiff_t>(i) + 1, a.end());
   return true;
+}
+
+// A listening IPv4 TCP socket on "HOST:PORT", or -1 with a message.
+int listen_on(const std::string& spec) {
+  size_t colon = spec.rfind(':');
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  std::string host = colon == std::string::npos ? "" : spec.substr(0, colon);
+  int port = colon == std::string::npos ? -1 : std::atoi(spec.c_str() + colon + 1);
+  if (port < 0 || port > 65535 || inet_pton(AF_INET, host.c_str(), &addr.sin_addr) != 1) {
+    std::cerr << "Error: --tcplisten wants IPV4_ADDRESS:PORT, got '" << spec << "'\n";
+    return -1;
+  }
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int one = 1;
+  if (fd < 0 || ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+      ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd, 64) != 0) {
+    std::cerr << "Error: cannot listen on " << spec << ": " << std::strerror(errno) << "\n";
+    if (fd >= 0) ::close(fd);
+    return -1;
+  }
+  return fd;
 }
 
 int report_trap(const Trap& trap, const Module& module) {
@@ -149,7 +183,13 @@ int run_main(std::span<const std::string> a) {
   }
   o.wasi.args.push_back(o.module_path);
   o.wasi.args.insert(o.wasi.args.end(), o.args.begin(), o.args.end());
+  for (const std::string& spec : o.tcplisten) {
+    int fd = listen_on(spec);
+    if (fd < 0) return 1;
+    o.wasi.preopen_sockets.push_back(fd);
+  }
   auto wasi = Wasi::create(o.wasi);
+  for (int fd : o.wasi.preopen_sockets) ::close(fd);  // the guest's table holds dups
   if (!wasi) {
     std::cerr << "Error: " << wasi.error().message << "\n";
     return 1;

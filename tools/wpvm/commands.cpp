@@ -18,6 +18,8 @@ const Command kCommands[] = {
      "options:\n"
      "  --dir HOST[::GUEST]   preopen host directory HOST as GUEST (repeatable)\n"
      "  --env NAME=VALUE      add an environment variable (repeatable)\n"
+     "  --tcplisten ADDR:PORT listen on an IPv4 TCP address and hand the socket\n"
+     "                        to the guest, after the directories (repeatable)\n"
      "  --tier interp|jit     execution tier (default: interp)\n"
      "  --invoke NAME         call export NAME; ARGS are its parameters, parsed\n"
      "                        by the export's parameter types; results are\n"

@@ -13,8 +13,40 @@ must occur in that stream.
 import argparse
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def echo_client(port, problems):
+    """Connects (retrying while the guest starts), sends a line, checks the echo."""
+    deadline = time.time() + 60
+    while True:
+        try:
+            conn = socket.create_connection(("127.0.0.1", port), timeout=60)
+            break
+        except OSError:
+            if time.time() > deadline:
+                problems.append("could not connect to the guest's socket")
+                return
+            time.sleep(0.05)
+    with conn:
+        conn.sendall(b"hello socket\n")
+        reply = b""
+        while not reply.endswith(b"\n"):
+            chunk = conn.recv(100)
+            if not chunk:
+                break
+            reply += chunk
+    if reply != b"HELLO SOCKET\n":
+        problems.append(f"socket reply {reply!r}, expected b'HELLO SOCKET\\n'")
 
 
 def main():
@@ -28,6 +60,8 @@ def main():
     ap.add_argument("--stderr", action="append", default=[])
     ap.add_argument("--env", action="append", default=[])
     ap.add_argument("--no-dir", action="store_true")
+    ap.add_argument("--tcp-echo", action="store_true",
+                    help="give the guest a listening socket and talk to it as an echo client")
     argv = sys.argv[1:]
     guest_args = []
     if "--" in argv:
@@ -50,10 +84,17 @@ def main():
         cmd += ["--dir", f"{root}::/"]
     for e in a.env:
         cmd += ["--env", e]
-    cmd += [a.guest] + a.guest_args
-    p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=300)
-    out, err = p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
     problems = []
+    port = free_port() if a.tcp_echo else 0
+    if a.tcp_echo:
+        cmd += ["--tcplisten", f"127.0.0.1:{port}"]
+    cmd += [a.guest] + a.guest_args
+    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    if a.tcp_echo:
+        echo_client(port, problems)
+    out, err = p.communicate(timeout=300)
+    out, err = out.decode(errors="replace"), err.decode(errors="replace")
     if a.nonzero:
         if p.returncode == 0:
             problems.append("expected a non-zero exit status, got 0")
