@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -33,7 +34,7 @@ struct Options {
   fs::path work = WPVM_SPEC_WORK;
   fs::path expect = WPVM_SPEC_EXPECT;
   fs::path wast2json = WPVM_SPEC_WAST2JSON;
-  EngineConfig engine;
+  ScriptOptions script;
   bool verbose = false;
   bool fork = true;
   unsigned timeout_s = 600;
@@ -68,6 +69,7 @@ void usage(FILE* out) {
                "  --wast2json PATH    converter (default %s)\n"
                "  --timeout SEC       per-script time limit (default 600; 0 = none)\n"
                "  --no-fork           run scripts in this process (for debuggers)\n"
+               "  --strict-phase      assert_invalid must fail validation, assert_malformed decoding\n"
                "  -v                  print every failure with line, command, expected vs got\n"
                "Exit status: 0 iff every failure is listed and every listed failure happened.\n",
                WPVM_SPEC_TESTSUITE, WPVM_SPEC_WORK, WPVM_SPEC_EXPECT, WPVM_SPEC_WAST2JSON);
@@ -80,17 +82,21 @@ bool parse_options(int argc, char** argv, Options& o) {
     const char* v = nullptr;
     if (a == "-v" || a == "--verbose") o.verbose = true;
     else if (a == "--no-fork") o.fork = false;
+    else if (a == "--strict-phase") o.script.strict_phase = true;
     else if (a == "-h" || a == "--help") { usage(stdout); std::exit(0); }
     else if (a == "--tier" && (v = next())) {
-      if (std::strcmp(v, "interp") == 0) o.engine.tier = Tier::kInterp;
-      else if (std::strcmp(v, "jit") == 0) o.engine.tier = Tier::kJit;
+      if (std::strcmp(v, "interp") == 0) o.script.engine.tier = Tier::kInterp;
+      else if (std::strcmp(v, "jit") == 0) o.script.engine.tier = Tier::kJit;
       else return false;
     }
     else if (a == "--testsuite" && (v = next())) o.testsuite = v;
     else if (a == "--work" && (v = next())) o.work = v;
     else if (a == "--expect" && (v = next())) o.expect = v;
     else if (a == "--wast2json" && (v = next())) o.wast2json = v;
-    else if (a == "--timeout" && (v = next())) o.timeout_s = static_cast<unsigned>(std::stoul(v));
+    else if (a == "--timeout" && (v = next())) {
+      auto [end, ec] = std::from_chars(v, v + std::strlen(v), o.timeout_s);
+      if (ec != std::errc{} || *end) return false;
+    }
     else if (!a.empty() && a[0] == '-') return false;
     else o.inputs.emplace_back(a);
   }
@@ -158,7 +164,7 @@ void run_file(const Input& in, const Options& o, const ExpectationList& list, Fi
       c.line = line;
       std::snprintf(c.command, sizeof c.command, "%s", cmd.c_str());
     };
-    auto r = run_script(json, o.engine, on_command, on_progress);
+    auto r = run_script(json, o.script, on_command, on_progress);
     if (!r) failed({0, "script", Verdict::kFail, r.error().message});
   }
   if (!o.verbose && c.unexpected > kQuietFailureLimit)

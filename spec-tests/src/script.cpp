@@ -63,7 +63,8 @@ std::string str(const json& j, const char* key) {
 
 class ScriptRunner {
  public:
-  ScriptRunner(fs::path dir, const EngineConfig& config) : dir_(std::move(dir)), engine_(config), store_(engine_) {}
+  ScriptRunner(fs::path dir, const ScriptOptions& options)
+      : dir_(std::move(dir)), strict_phase_(options.strict_phase), engine_(options.engine), store_(engine_) {}
 
   Result<void> init() { return define_spectest(store_, linker_); }
 
@@ -207,12 +208,18 @@ class ScriptRunner {
     return pass();
   }
 
-  // assert_invalid / assert_malformed: any rejection by decode or validation passes.
+  // assert_invalid / assert_malformed: the module must be rejected (and, with
+  // strict_phase, by the right phase).
   Outcome do_assert_rejected(const json& cmd, const std::string& type) {
     if (str(cmd, "module_type") == "text") return skip("text-format module");
+    const std::string what = type + " \"" + str(cmd, "text") + "\"";
     auto module = load(cmd);
-    if (module) return fail(type + " \"" + str(cmd, "text") + "\": module was accepted");
-    if (module.error().kind == ErrorKind::kIo) return fail(describe_error(module.error()));
+    if (module) return fail(what + ": module was accepted");
+    const ErrorKind kind = module.error().kind;
+    if (kind != ErrorKind::kMalformed && kind != ErrorKind::kInvalid)
+      return fail(what + ": " + describe_error(module.error()));
+    const ErrorKind phase = type == "assert_invalid" ? ErrorKind::kInvalid : ErrorKind::kMalformed;
+    if (strict_phase_ && kind != phase) return fail(what + ": rejected as " + describe_error(module.error()));
     return pass();
   }
 
@@ -229,6 +236,7 @@ class ScriptRunner {
   }
 
   fs::path dir_;
+  bool strict_phase_ = false;
   Engine engine_;
   Store store_;
   Linker linker_;
@@ -250,7 +258,7 @@ Outcome run_guarded(ScriptRunner& runner, const json& cmd) {
 
 }  // namespace
 
-Result<void> run_script(const fs::path& json_path, const EngineConfig& config, const CommandSink& sink,
+Result<void> run_script(const fs::path& json_path, const ScriptOptions& options, const CommandSink& sink,
                         const ProgressSink& progress) {
   std::ifstream in(json_path);
   if (!in) return make_error(ErrorKind::kIo, kNoOffset, "cannot read " + json_path.string());
@@ -258,7 +266,7 @@ Result<void> run_script(const fs::path& json_path, const EngineConfig& config, c
   if (script.is_discarded() || !script.contains("commands") || !script["commands"].is_array())
     return make_error(ErrorKind::kIo, kNoOffset, "bad script JSON " + json_path.string());
 
-  ScriptRunner runner(json_path.parent_path(), config);
+  ScriptRunner runner(json_path.parent_path(), options);
   WPVM_TRY(runner.init());
   for (const auto& cmd : script["commands"]) {
     const uint32_t line = cmd.is_object() ? cmd.value("line", 0u) : 0u;

@@ -29,9 +29,16 @@ using CommandSink = std::function<void(const CommandReport&)>;
 // supervisor can say where a crash happened.
 using ProgressSink = std::function<void(uint32_t line, const std::string& command)>;
 
+struct ScriptOptions {
+  EngineConfig engine;
+  // assert_invalid must fail validation and assert_malformed decoding; by
+  // default any rejection passes (the README allows either).
+  bool strict_phase = false;
+};
+
 // Runs every command of `json`. Errors are only for scripts that cannot be run
 // at all (unreadable JSON, no spectest module).
-Result<void> run_script(const std::filesystem::path& json, const EngineConfig& config,
+Result<void> run_script(const std::filesystem::path& json, const ScriptOptions& options,
                         const CommandSink& sink, const ProgressSink& progress);
 
 }  // namespace wpvm::spec
