@@ -1,0 +1,236 @@
+// Tests of the interpreter: numeric semantics and traps, control flow with
+// multi-value labels, the local.set folding and compare-branch fusion of the
+// code builder, calls (direct, indirect, host, re-entrant), call depth limits
+// and trap backtraces. Modules come from wat/*.wat, built by wat2wasm.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <limits>
+
+#include "wpvm/runtime.h"
+
+namespace {
+
+using namespace wpvm;
+
+std::shared_ptr<const Module> load_wat(const char* name) {
+  const char* dir = std::getenv("WPVM_TEST_WASM_DIR");
+  REQUIRE(dir != nullptr);
+  std::ifstream in(std::string(dir) + "/" + name + ".wasm", std::ios::binary);
+  REQUIRE(in.good());
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto m = load_module(bytes);
+  REQUIRE_MESSAGE(m.ok(), (m.ok() ? "" : m.error().to_string()));
+  return *m;
+}
+
+struct Fixture {
+  Engine engine;
+  Store store{engine};
+  Instance* inst = nullptr;
+
+  explicit Fixture(const char* wat, EngineConfig config = {}) : engine(config) {
+    Linker linker;
+    auto r = store.instantiate(load_wat(wat), linker);
+    REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().to_string()));
+    inst = *r;
+  }
+  CallResult call(const char* name, std::vector<Value> args) {
+    Func* f = inst->func(name);
+    REQUIRE(f != nullptr);
+    return store.call(f, args);
+  }
+  uint32_t i32(const char* name, std::vector<Value> args) {
+    CallResult r = call(name, std::move(args));
+    REQUIRE_MESSAGE(r.ok(), r.trap->to_string());
+    REQUIRE(r.values.size() == 1);
+    return r.values[0].i32;
+  }
+  TrapKind trap(const char* name, std::vector<Value> args) {
+    CallResult r = call(name, std::move(args));
+    REQUIRE(!r.ok());
+    return r.trap->kind;
+  }
+};
+
+Value I32(uint32_t v) { return Value::from_i32(v); }
+Value I64(uint64_t v) { return Value::from_i64(v); }
+Value F32(float v) { return Value::from_f32(v); }
+Value F64(double v) { return Value::from_f64(v); }
+
+}  // namespace
+
+TEST_CASE("interp: recursion and integer arithmetic") {
+  Fixture fx("interp_basic");
+  CallResult r = fx.call("fac", {I64(20)});
+  REQUIRE(r.ok());
+  CHECK(r.values[0].i64 == 2432902008176640000ull);
+  CHECK(fx.i32("div_s", {I32(static_cast<uint32_t>(-7)), I32(2)}) == static_cast<uint32_t>(-3));
+  CHECK(fx.trap("div_s", {I32(1), I32(0)}) == TrapKind::kIntegerDivideByZero);
+  CHECK(fx.trap("div_s", {I32(0x80000000u), I32(static_cast<uint32_t>(-1))}) == TrapKind::kIntegerOverflow);
+  CHECK(fx.i32("rem_s", {I32(0x80000000u), I32(static_cast<uint32_t>(-1))}) == 0);
+}
+
+TEST_CASE("interp: float conversions and IEEE corner cases") {
+  Fixture fx("interp_basic");
+  CHECK(fx.i32("trunc", {F64(-2.9)}) == static_cast<uint32_t>(-2));
+  CHECK(fx.trap("trunc", {F64(2147483648.0)}) == TrapKind::kIntegerOverflow);
+  CHECK(fx.trap("trunc", {F64(std::nan(""))}) == TrapKind::kInvalidConversionToInteger);
+  CHECK(fx.i32("trunc", {F64(-2147483648.9)}) == 0x80000000u);
+  CHECK(fx.i32("trunc_sat", {F64(1e20)}) == 0xffffffffu);
+  CHECK(fx.i32("trunc_sat", {F64(-5.0)}) == 0);
+  CHECK(fx.i32("trunc_sat", {F64(std::nan(""))}) == 0);
+
+  CallResult r = fx.call("fmin", {F32(0.0f), F32(-0.0f)});
+  REQUIRE(r.ok());
+  CHECK(r.values[0].f32_bits == 0x80000000u);
+  r = fx.call("fmin", {F32(1.0f), F32(std::numeric_limits<float>::quiet_NaN())});
+  CHECK(std::isnan(r.values[0].f32()));
+  r = fx.call("fmax", {F64(-0.0), F64(0.0)});
+  CHECK(r.values[0].f64_bits == 0);
+  r = fx.call("nearest", {F32(2.5f)});
+  CHECK(r.values[0].f32() == 2.0f);
+  r = fx.call("nearest", {F32(-0.5f)});
+  CHECK(r.values[0].f32_bits == 0x80000000u);  // -0.0, sign kept
+  r = fx.call("nearest", {Value::from_f32_bits(0x7fa00000u)});  // signalling NaN in, quiet out
+  CHECK((r.values[0].f32_bits & 0x00400000u) != 0);
+}
+
+TEST_CASE("interp: local.set folding keeps earlier reads") {
+  Fixture fx("interp_basic");
+  CHECK(fx.i32("old_plus_new", {I32(5)}) == 5 + 15);
+  CallResult r = fx.call("swap", {I32(1), I32(2)});
+  REQUIRE(r.ok());
+  REQUIRE(r.values.size() == 2);
+  CHECK(r.values[0].i32 == 2);
+  CHECK(r.values[1].i32 == 1);
+}
+
+TEST_CASE("interp: loops, br_table with values, select") {
+  Fixture fx("interp_basic");
+  CHECK(fx.i32("sum_to", {I32(0)}) == 0);
+  CHECK(fx.i32("sum_to", {I32(101)}) == 5050);
+  for (uint32_t i = 0; i < 4; ++i) {
+    CallResult r = fx.call("pick", {I32(i)});
+    REQUIRE(r.ok());
+    uint32_t expect = i == 0 ? 0 : i == 1 ? 1 : 7;
+    CHECK(r.values[0].i32 == expect);
+    CHECK(r.values[1].i32 == (i >= 2 ? 8u : expect));
+  }
+  CallResult r = fx.call("select", {I32(0), I64(1), I64(2)});
+  CHECK(r.values[0].i64 == 2);
+  r = fx.call("select", {I32(9), I64(1), I64(2)});
+  CHECK(r.values[0].i64 == 1);
+}
+
+TEST_CASE("interp: call_indirect checks") {
+  Fixture fx("interp_basic");
+  CallResult r = fx.call("call_ind", {I32(0), I64(5)});
+  REQUIRE(r.ok());
+  CHECK(r.values[0].i64 == 120);
+  CHECK(fx.trap("call_ind", {I32(1), I64(5)}) == TrapKind::kUninitializedElement);
+  CHECK(fx.trap("call_ind", {I32(2), I64(5)}) == TrapKind::kUndefinedElement);
+}
+
+TEST_CASE("interp: deep recursion traps at the configured depth, then the store still works") {
+  EngineConfig config;
+  config.max_call_depth = 500;
+  Fixture fx("interp_basic", config);
+  CHECK(fx.trap("deep", {I32(0)}) == TrapKind::kCallStackExhausted);
+  CHECK(fx.trap("big_frames", {I32(0)}) == TrapKind::kCallStackExhausted);
+  CHECK(fx.i32("sum_to", {I32(4)}) == 6);
+}
+
+TEST_CASE("interp: a small value stack bounds recursion of large frames") {
+  EngineConfig config;
+  config.max_call_depth = 1000000;
+  config.value_stack_bytes = 64 * 1024;
+  Fixture fx("interp_basic", config);
+  CHECK(fx.trap("big_frames", {I32(0)}) == TrapKind::kCallStackExhausted);
+  CHECK(fx.trap("deep", {I32(0)}) == TrapKind::kCallStackExhausted);
+}
+
+TEST_CASE("interp: traps carry a backtrace, innermost first") {
+  Fixture fx("interp_basic");
+  CallResult r = fx.call("outer", {});
+  REQUIRE(!r.ok());
+  CHECK(r.trap->kind == TrapKind::kUnreachable);
+  REQUIRE(r.trap->backtrace.size() == 2);
+  CHECK(r.trap->backtrace[0].func_index + 1 == r.trap->backtrace[1].func_index);
+}
+
+TEST_CASE("interp: memory access bounds and growth") {
+  Fixture fx("interp_basic");
+  CHECK(fx.call("store", {I32(65532), I32(0xdeadbeef)}).ok());
+  CHECK(fx.i32("load", {I32(65532)}) == 0xdeadbeef);
+  CHECK(fx.trap("load", {I32(65533)}) == TrapKind::kMemoryOutOfBounds);
+  Memory* mem = fx.inst->memory("mem");
+  REQUIRE(mem != nullptr);
+  uint8_t* base = mem->data();
+  CHECK(fx.i32("grow", {I32(2)}) == 1);
+  CHECK(mem->data() == base);  // memories never move
+  CHECK(fx.i32("load", {I32(65533)}) == 0x00deadbeu);  // now in bounds, straddling pages
+  CHECK(fx.i32("grow", {I32(1)}) == 0xffffffffu);  // max is 3 pages
+  CHECK(mem->pages() == 3);
+}
+
+TEST_CASE("interp: host functions, re-entrant calls and the caller's memory") {
+  Engine engine;
+  Store store(engine);
+  Linker linker;
+  Instance* inst = nullptr;
+  FuncType ii_i{{ValType::kI32, ValType::kI32}, {ValType::kI32}};
+  FuncType i_i{{ValType::kI32}, {ValType::kI32}};
+  FuncType v_i{{}, {ValType::kI32}};
+  linker.define("host", "add", store.create_host_func(ii_i, [](Caller&, std::span<const Value> a, std::span<Value> r) {
+    r[0] = Value::from_i32(a[0].i32 + a[1].i32);
+    return std::optional<Trap>{};
+  }));
+  linker.define("host", "reenter", store.create_host_func(i_i, [&](Caller& c, std::span<const Value> a, std::span<Value> r) {
+    CallResult inner = c.store().call(inst->func("double"), std::vector<Value>{a[0]});
+    if (!inner.ok()) return inner.trap;
+    r[0] = inner.values[0];
+    return std::optional<Trap>{};
+  }));
+  linker.define("host", "mem_size", store.create_host_func(v_i, [](Caller& c, std::span<const Value>, std::span<Value> r) {
+    r[0] = Value::from_i32(c.memory() ? static_cast<uint32_t>(c.memory()->pages()) : 0);
+    return std::optional<Trap>{};
+  }));
+  auto ri = store.instantiate(load_wat("host_calls"), linker);
+  REQUIRE(ri.ok());
+  inst = *ri;
+  CallResult r = store.call(inst->func("use_add"), std::vector<Value>{Value::from_i32(5)});
+  REQUIRE(r.ok());
+  CHECK(r.values[0].i32 == 105);
+  r = store.call(inst->func("via_host"), std::vector<Value>{Value::from_i32(20)});
+  REQUIRE(r.ok());
+  CHECK(r.values[0].i32 == 41);
+  r = store.call(inst->func("mem_pages"), {});
+  REQUIRE(r.ok());
+  CHECK(r.values[0].i32 == 2);
+}
+
+TEST_CASE("interp: a host trap ends the Wasm call with that trap") {
+  Engine engine;
+  Store store(engine);
+  Linker linker;
+  FuncType ii_i{{ValType::kI32, ValType::kI32}, {ValType::kI32}};
+  FuncType i_i{{ValType::kI32}, {ValType::kI32}};
+  FuncType v_i{{}, {ValType::kI32}};
+  auto fail = [](Caller&, std::span<const Value>, std::span<Value>) {
+    return std::optional<Trap>(Trap{TrapKind::kHost, "boom", 0, {}});
+  };
+  linker.define("host", "add", store.create_host_func(ii_i, fail));
+  linker.define("host", "reenter", store.create_host_func(i_i, fail));
+  linker.define("host", "mem_size", store.create_host_func(v_i, fail));
+  auto ri = store.instantiate(load_wat("host_calls"), linker);
+  REQUIRE(ri.ok());
+  CallResult r = store.call((*ri)->func("use_add"), std::vector<Value>{Value::from_i32(5)});
+  REQUIRE(!r.ok());
+  CHECK(r.trap->kind == TrapKind::kHost);
+  CHECK(r.trap->message == "boom");
+  CHECK(r.trap->backtrace.size() == 1);
+}

@@ -1,0 +1,205 @@
+// Tests of the runtime: trap texts, values, memories (never moving, growth
+// limits), tables, globals, the linker, import type matching and the
+// instantiation order and failure semantics of Wasm 2.0.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+
+#include "wpvm/runtime.h"
+
+namespace {
+
+using namespace wpvm;
+
+std::shared_ptr<const Module> load_wat(const char* name) {
+  const char* dir = std::getenv("WPVM_TEST_WASM_DIR");
+  REQUIRE(dir != nullptr);
+  std::ifstream in(std::string(dir) + "/" + name + ".wasm", std::ios::binary);
+  REQUIRE(in.good());
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto m = load_module(bytes);
+  REQUIRE_MESSAGE(m.ok(), (m.ok() ? "" : m.error().to_string()));
+  return *m;
+}
+
+HostFn identity() {
+  return [](Caller&, std::span<const Value> a, std::span<Value> r) {
+    r[0] = a[0];
+    return std::optional<Trap>{};
+  };
+}
+
+// A linker satisfying link_imports.wat, with parts replaceable per test.
+struct ImportSet {
+  Engine engine;
+  Store store{engine};
+  Linker linker;
+  Func* f = store.create_host_func({{ValType::kI32}, {ValType::kI32}}, identity());
+  Memory* mem = *store.create_memory({Limits{1, 2, false}});
+  Table* tab = *store.create_table({ValType::kFuncRef, Limits{1, std::nullopt, false}}, Value::zero(ValType::kFuncRef));
+  Global* g = store.create_global({ValType::kI32, true}, Value::from_i32(77));
+
+  ImportSet() {
+    linker.define("env", "f", f);
+    linker.define("env", "mem", mem);
+    linker.define("env", "tab", tab);
+    linker.define("env", "g", g);
+  }
+  Result<Instance*> instantiate() { return store.instantiate(load_wat("link_imports"), linker); }
+};
+
+}  // namespace
+
+TEST_CASE("runtime: trap texts are the spec's") {
+  CHECK(std::string(trap_text(TrapKind::kIntegerDivideByZero)) == "integer divide by zero");
+  CHECK(std::string(trap_text(TrapKind::kCallStackExhausted)) == "call stack exhausted");
+  Trap t{TrapKind::kHost, "bad fd", 0, {}};
+  CHECK(t.to_string() == "host error: bad fd");
+}
+
+TEST_CASE("runtime: values") {
+  CHECK(Value::zero(ValType::kF64).f64_bits == 0);
+  CHECK(Value::zero(ValType::kFuncRef).ref == nullptr);
+  CHECK(Value::from_i32(42).to_string() == "i32:42");
+  CHECK(Value::zero(ValType::kExternRef).to_string() == "externref:null");
+  CHECK(extern_kind(Extern{static_cast<Memory*>(nullptr)}) == ExternKind::kMemory);
+}
+
+TEST_CASE("runtime: memories are reserved once and committed on grow") {
+  Engine engine;
+  Store store(engine);
+  auto m = store.create_memory({Limits{1, 4, false}});
+  REQUIRE(m.ok());
+  Memory* mem = *m;
+  uint8_t* base = mem->data();
+  CHECK(mem->size_bytes() == kPageSize);
+  base[kPageSize - 1] = 7;
+  CHECK(mem->grow(0) == std::optional<uint64_t>(1));
+  CHECK(mem->grow(3) == std::optional<uint64_t>(1));
+  CHECK(mem->data() == base);
+  CHECK(base[kPageSize - 1] == 7);
+  base[4 * kPageSize - 1] = 9;  // the new pages are writable
+  CHECK(!mem->grow(1).has_value());
+  CHECK(mem->pages() == 4);
+  CHECK(mem->in_bounds(4 * kPageSize - 1, 1));
+  CHECK(!mem->in_bounds(4 * kPageSize - 1, 2));
+
+  auto unbounded = store.create_memory({Limits{0, std::nullopt, false}});
+  REQUIRE(unbounded.ok());
+  CHECK(!(*unbounded)->grow(kMaxPages + 1).has_value());
+  CHECK((*unbounded)->pages() == 0);
+}
+
+TEST_CASE("runtime: tables and globals") {
+  Engine engine;
+  Store store(engine);
+  auto t = store.create_table({ValType::kExternRef, Limits{2, 3, false}}, Value::zero(ValType::kExternRef));
+  REQUIRE(t.ok());
+  Table* tab = *t;
+  int x = 0;
+  CHECK(tab->set(1, Value::from_ref(ValType::kExternRef, &x)));
+  CHECK(!tab->set(2, Value::zero(ValType::kExternRef)));
+  CHECK(tab->get(1)->ref == &x);
+  CHECK(!tab->get(2).has_value());
+  CHECK(tab->grow(1, Value::zero(ValType::kExternRef)) == std::optional<uint32_t>(2));
+  CHECK(!tab->grow(1, Value::zero(ValType::kExternRef)).has_value());
+  Global* g = store.create_global({ValType::kF64, true}, Value::from_f64(1.5));
+  CHECK(g->get().f64() == 1.5);
+  g->set(Value::from_f64(-2.0));
+  CHECK(g->get().f64() == -2.0);
+}
+
+TEST_CASE("runtime: linking resolves every kind of import") {
+  ImportSet s;
+  auto r = s.instantiate();
+  REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().to_string()));
+  CallResult c = s.store.call((*r)->func("get_g"), {});
+  REQUIRE(c.ok());
+  CHECK(c.values[0].i32 == 77);
+  c = s.store.call((*r)->func("call_f"), std::vector<Value>{Value::from_i32(3)});
+  REQUIRE(c.ok());
+  CHECK(c.values[0].i32 == 3);
+
+  Linker again;
+  again.define_instance("reg", **r);
+  CHECK(again.resolve("reg", "get_g").has_value());
+  CHECK(!again.resolve("reg", "nope").has_value());
+}
+
+TEST_CASE("runtime: unknown and incompatible imports are unlinkable") {
+  SUBCASE("missing") {
+    ImportSet s;
+    s.linker = Linker();
+    auto r = s.instantiate();
+    REQUIRE(!r.ok());
+    CHECK(r.error().kind == ErrorKind::kUnlinkable);
+    CHECK(r.error().message.find("unknown import") == 0);
+  }
+  SUBCASE("function type") {
+    ImportSet s;
+    s.linker.define("env", "f", s.store.create_host_func({{ValType::kI64}, {ValType::kI32}}, identity()));
+    auto r = s.instantiate();
+    REQUIRE(!r.ok());
+    CHECK(r.error().message.find("incompatible import type") == 0);
+  }
+  SUBCASE("memory maximum larger than declared") {
+    ImportSet s;
+    s.linker.define("env", "mem", *s.store.create_memory({Limits{1, 3, false}}));
+    CHECK(!s.instantiate().ok());
+  }
+  SUBCASE("memory grown beyond the import's minimum still matches") {
+    ImportSet s;
+    Memory* m = *s.store.create_memory({Limits{0, 2, false}});
+    m->grow(2);
+    s.linker.define("env", "mem", m);
+    CHECK(s.instantiate().ok());
+  }
+  SUBCASE("global mutability") {
+    ImportSet s;
+    s.linker.define("env", "g", s.store.create_global({ValType::kI32, false}, Value::from_i32(1)));
+    CHECK(s.instantiate().error().kind == ErrorKind::kUnlinkable);
+  }
+  SUBCASE("kind") {
+    ImportSet s;
+    s.linker.define("env", "tab", s.mem);
+    CHECK(!s.instantiate().ok());
+  }
+}
+
+TEST_CASE("runtime: a failing data segment keeps earlier writes (Wasm 2.0)") {
+  Engine engine;
+  Store store(engine);
+  Memory* mem = *store.create_memory({Limits{1, std::nullopt, false}});
+  Linker linker;
+  linker.define("env", "memory", mem);
+  auto r = store.instantiate(load_wat("link_segments"), linker);
+  REQUIRE(!r.ok());
+  CHECK(r.error().kind == ErrorKind::kUninstantiable);
+  CHECK(r.error().message == "out of bounds memory access");
+  CHECK(mem->data()[0] == 0x2a);
+}
+
+TEST_CASE("runtime: a trapping start function makes instantiation fail") {
+  Engine engine;
+  Store store(engine);
+  auto r = store.instantiate(load_wat("link_start"), Linker());
+  REQUIRE(!r.ok());
+  CHECK(r.error().kind == ErrorKind::kUninstantiable);
+  CHECK(r.error().message == "unreachable");
+}
+
+TEST_CASE("runtime: Store::call checks arguments") {
+  Engine engine;
+  Store store(engine);
+  Func* f = store.create_host_func({{ValType::kI32}, {ValType::kI32}}, identity());
+  CallResult r = store.call(f, {});
+  REQUIRE(!r.ok());
+  CHECK(r.trap->kind == TrapKind::kHost);
+  r = store.call(f, std::vector<Value>{Value::from_i64(1)});
+  CHECK(!r.ok());
+  r = store.call(f, std::vector<Value>{Value::from_i32(4)});
+  REQUIRE(r.ok());
+  CHECK(r.values[0].i32 == 4);
+}

@@ -1,0 +1,4 @@
+;; A start function that traps makes instantiation fail.
+(module
+  (func $start unreachable)
+  (start $start))
