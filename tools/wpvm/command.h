@@ -26,7 +26,7 @@ int validate_main(std::span<const std::string> args);
 
 // Shared helpers.
 Result<std::vector<uint8_t>> read_file(const std::string& path);
-// "error at byte offset 26 (0x1a): message" (offset part left out when unknown).
+// "byte offset 26 (0x1a): message" (offset part left out when unknown).
 std::string describe_error(const Error& e);
 bool is_help_flag(const std::string& arg);
 

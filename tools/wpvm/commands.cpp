@@ -56,7 +56,7 @@ Result<std::vector<uint8_t>> read_file(const std::string& path) {
 std::string describe_error(const Error& e) {
   if (e.offset == kNoOffset) return e.message;
   char buf[96];
-  std::snprintf(buf, sizeof(buf), "error at byte offset %zu (0x%zx): ", e.offset, e.offset);
+  std::snprintf(buf, sizeof(buf), "byte offset %zu (0x%zx): ", e.offset, e.offset);
   return buf + e.message;
 }
 
