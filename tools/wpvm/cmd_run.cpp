@@ -210,4 +210,24 @@ int run_main(std::span<const std::string> a) {
   return status;
 }
 
+extern const Command kRunCommand = {"run", "Run a WebAssembly module (a WASI command, or one export with --invoke)",
+    "usage: wpvm run [options] MODULE.wasm [ARGS...]\n"
+    "\n"
+    "Runs the module's `_start` export with WASI preview1, or calls one export.\n"
+    "\n"
+    "options:\n"
+    "  --dir HOST[::GUEST]   preopen host directory HOST as GUEST (repeatable)\n"
+    "  --env NAME=VALUE      add an environment variable (repeatable)\n"
+    "  --tcplisten ADDR:PORT listen on an IPv4 TCP address and hand the socket\n"
+    "                        to the guest, after the directories (repeatable)\n"
+    "  --tier interp|jit     execution tier (default: interp)\n"
+    "  --invoke NAME         call export NAME; ARGS are its parameters, parsed\n"
+    "                        by the export's parameter types; results are\n"
+    "                        printed one per line\n"
+    "  -h, --help            show this text\n"
+    "\n"
+    "exit status: the guest's proc_exit code (0 when _start returns); 134\n"
+    "after a trap; 1 for an invalid module or a failed instantiation.\n",
+    run_main};
+
 }  // namespace wpvm::cli

@@ -6,9 +6,11 @@
 
 namespace wpvm::cli {
 
+namespace {
+
 int validate_main(std::span<const std::string> args) {
   if (args.size() != 1) {
-    std::cerr << find_command("validate")->usage;
+    std::cerr << kValidateCommand.usage;
     return kExitUsage;
   }
   auto bytes = read_file(args[0]);
@@ -24,5 +26,13 @@ int validate_main(std::span<const std::string> args) {
   std::cout << "OK\n";
   return 0;
 }
+
+}  // namespace
+
+extern const Command kValidateCommand = {"validate", "Check that a module decodes and validates",
+    "usage: wpvm validate MODULE.wasm\n"
+    "\n"
+    "Prints OK, or the first error with its byte offset (exit status 1).\n",
+    validate_main};
 
 }  // namespace wpvm::cli

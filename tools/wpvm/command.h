@@ -1,5 +1,6 @@
-// The `wpvm` subcommand table: each subcommand lives in its own cmd_*.cpp and
-// is listed once in commands.cpp. main.cpp only dispatches.
+// The `wpvm` subcommand table: each subcommand (its name, help text and entry
+// point) lives in its own cmd_*.cpp and is listed once in commands.cpp.
+// main.cpp only dispatches.
 #pragma once
 #include <cstdint>
 #include <span>
@@ -17,12 +18,15 @@ struct Command {
   int (*run)(std::span<const std::string> args);  // args after the command name
 };
 
-std::span<const Command> commands();
+std::span<const Command* const> commands();
 const Command* find_command(std::string_view name);
 
-// Subcommand entry points.
+// The subcommands, each defined at the end of its own cmd_*.cpp.
+extern const Command kRunCommand;
+extern const Command kValidateCommand;
+
+// `wpvm MODULE.wasm ...` is `wpvm run MODULE.wasm ...`.
 int run_main(std::span<const std::string> args);
-int validate_main(std::span<const std::string> args);
 
 // Shared helpers.
 Result<std::vector<uint8_t>> read_file(const std::string& path);

@@ -9,40 +9,16 @@
 namespace wpvm::cli {
 namespace {
 
-const Command kCommands[] = {
-    {"run", "Run a WebAssembly module (a WASI command, or one export with --invoke)",
-     "usage: wpvm run [options] MODULE.wasm [ARGS...]\n"
-     "\n"
-     "Runs the module's `_start` export with WASI preview1, or calls one export.\n"
-     "\n"
-     "options:\n"
-     "  --dir HOST[::GUEST]   preopen host directory HOST as GUEST (repeatable)\n"
-     "  --env NAME=VALUE      add an environment variable (repeatable)\n"
-     "  --tcplisten ADDR:PORT listen on an IPv4 TCP address and hand the socket\n"
-     "                        to the guest, after the directories (repeatable)\n"
-     "  --tier interp|jit     execution tier (default: interp)\n"
-     "  --invoke NAME         call export NAME; ARGS are its parameters, parsed\n"
-     "                        by the export's parameter types; results are\n"
-     "                        printed one per line\n"
-     "  -h, --help            show this text\n"
-     "\n"
-     "exit status: the guest's proc_exit code (0 when _start returns); 134\n"
-     "after a trap; 1 for an invalid module or a failed instantiation.\n",
-     run_main},
-    {"validate", "Check that a module decodes and validates",
-     "usage: wpvm validate MODULE.wasm\n"
-     "\n"
-     "Prints OK, or the first error with its byte offset (exit status 1).\n",
-     validate_main},
-};
+// Adding a subcommand: a new cmd_NAME.cpp defining kNameCommand, one line here.
+const Command* const kCommands[] = {&kRunCommand, &kValidateCommand};
 
 }  // namespace
 
-std::span<const Command> commands() { return kCommands; }
+std::span<const Command* const> commands() { return kCommands; }
 
 const Command* find_command(std::string_view name) {
-  for (const Command& c : kCommands)
-    if (name == c.name) return &c;
+  for (const Command* c : kCommands)
+    if (name == c->name) return c;
   return nullptr;
 }
 

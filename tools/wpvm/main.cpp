@@ -15,9 +15,9 @@ namespace {
 void print_help(std::ostream& out) {
   out << "wpvm: a WebAssembly engine\n\nusage: wpvm [--help] [--version] COMMAND [ARGS...]\n"
          "       wpvm MODULE.wasm [ARGS...]   (same as `wpvm run`)\n\ncommands:\n";
-  for (const Command& c : commands()) {
-    std::string name = c.name;
-    out << "  " << name << std::string(name.size() < 12 ? 12 - name.size() : 1, ' ') << c.summary
+  for (const Command* c : commands()) {
+    std::string name = c->name;
+    out << "  " << name << std::string(name.size() < 12 ? 12 - name.size() : 1, ' ') << c->summary
         << "\n";
   }
   out << "  help        Show help for a command\n\nRun `wpvm help COMMAND` for a command's options.\n";
