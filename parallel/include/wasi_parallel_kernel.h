@@ -28,7 +28,13 @@
  * shares a kernels header must not see several prototypes of `kernel`. */
 #define WASI_PARALLEL_KERNEL_DECL(name, ...) struct wasi_parallel_kernel_decl_##name
 #else
-#define WASI_PARALLEL_KERNEL(name, ...) void name(WASI_PARALLEL_KERNEL_PARAMS, __VA_ARGS__)
+#ifdef __cplusplus
+#define WASI_PARALLEL_EXTERN_C extern "C"
+#else
+#define WASI_PARALLEL_EXTERN_C
+#endif
+#define WASI_PARALLEL_KERNEL(name, ...) \
+  WASI_PARALLEL_EXTERN_C void name(WASI_PARALLEL_KERNEL_PARAMS, __VA_ARGS__)
 #define WASI_PARALLEL_KERNEL_DECL(name, ...) WASI_PARALLEL_KERNEL(name, __VA_ARGS__)
 #endif
 
