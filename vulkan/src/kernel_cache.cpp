@@ -9,15 +9,15 @@
 namespace wpvm::vulkan {
 namespace {
 
-uint64_t fnv1a(std::span<const uint32_t> words) {
+// FNV-1a over whole words: a lookup hashes every word of the kernel, so it
+// stays cheap; collisions are harmless (the words are compared on a hit).
+uint64_t hash_words(std::span<const uint32_t> words) {
   uint64_t h = 0xcbf29ce484222325ull;
   for (uint32_t w : words) {
-    for (int i = 0; i < 4; ++i) {
-      h ^= (w >> (8 * i)) & 0xff;
-      h *= 0x100000001b3ull;
-    }
+    h ^= w;
+    h *= 0x100000001b3ull;
   }
-  return h;
+  return h ^ words.size();
 }
 
 // Device limits a convention-following kernel can still exceed.
@@ -103,7 +103,7 @@ const KernelInfo& Kernel::info() const { return impl_->info; }
 uint64_t Kernel::hash() const { return impl_->hash; }
 
 Result<std::shared_ptr<const Kernel>> Context::kernel(std::span<const uint32_t> spirv, size_t buffer_count) {
-  uint64_t hash = fnv1a(spirv);
+  uint64_t hash = hash_words(spirv);
   // Held while building, so two threads never compile the same kernel twice.
   std::lock_guard lock(impl_->cache_mutex);
   auto& bucket = impl_->kernels[hash];

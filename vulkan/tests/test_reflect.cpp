@@ -7,6 +7,7 @@
 #include <string>
 
 #include "test_util.h"
+#include "vk_check.h"
 #include "wpvm/vulkan/errors.h"
 #include "wpvm/vulkan/kernel_info.h"
 
@@ -132,4 +133,14 @@ TEST_CASE("failure classes map onto errno classes") {
   CHECK(failure_of(make_error(ErrorKind::kResource, kNoOffset, "")) == Failure::kOutOfMemory);
   CHECK(failure_of(device_error("x")) == Failure::kDevice);
   CHECK(failure_of(make_error(ErrorKind::kMalformed, 0, "")) == Failure::kInvalidKernel);
+}
+
+TEST_CASE("VkResults become errors that name the call and the result") {
+  Error lost = vk_error(VK_ERROR_DEVICE_LOST, "vkQueueSubmit(ctx.queue, 1, &submit, fence)");
+  CHECK(lost.message == "vkQueueSubmit failed: VK_ERROR_DEVICE_LOST");
+  CHECK(failure_of(lost) == Failure::kDevice);
+  CHECK(failure_of(vk_error(VK_ERROR_OUT_OF_DEVICE_MEMORY, "vkAllocateMemory")) == Failure::kOutOfMemory);
+  CHECK(failure_of(vk_error(VK_ERROR_OUT_OF_HOST_MEMORY, "vkCreateBuffer")) == Failure::kOutOfMemory);
+  CHECK(vk_error(static_cast<VkResult>(-12345), "vkFoo").message == "vkFoo failed: VkResult(-12345)");
+  CHECK(std::string(vk_result_name(VK_TIMEOUT)) == "VK_TIMEOUT");
 }
