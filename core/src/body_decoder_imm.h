@@ -149,12 +149,15 @@ inline ValType read_ref_type(Reader& r) {
   return static_cast<ValType>(b);
 }
 
+// "%02x" without pulling in <cstdio>: opcode bytes and prefixed codes.
 inline std::string hex_byte(uint32_t v) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string s;
-  if (v > 0xff) s = hex_byte(v >> 8);
-  s += kDigits[(v >> 4) & 0xf];
-  s += kDigits[v & 0xf];
+  do {
+    s.insert(s.begin(), kDigits[v & 0xf]);
+    v >>= 4;
+  } while (v);
+  if (s.size() < 2) s.insert(s.begin(), '0');
   return s;
 }
 
