@@ -71,6 +71,10 @@ Result<void> Context::Impl::reserve_staging(VkDeviceSize size) {
 }
 
 Result<Buffer> Context::create_buffer(size_t size) {
+  if (size > impl_->max_buffer_size)
+    return make_error(ErrorKind::kResource, kNoOffset,
+                      "buffer of " + std::to_string(size) + " bytes exceeds the device's limit of " +
+                          std::to_string(impl_->max_buffer_size) + " bytes");
   auto impl = std::make_unique<Buffer::Impl>();
   impl->context = impl_.get();
   impl->size = size;

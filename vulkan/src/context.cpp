@@ -115,6 +115,23 @@ Result<uint32_t> choose_device(const std::vector<DeviceInfo>& infos, const Conte
   return static_cast<uint32_t>(best);
 }
 
+// Storage-buffer range, single-allocation size and largest heap.
+VkDeviceSize max_buffer_size_of(const Context::Impl& ctx, uint32_t api) {
+  VkDeviceSize limit = ctx.properties.limits.maxStorageBufferRange;
+  VkDeviceSize heap = 0;
+  for (uint32_t i = 0; i < ctx.memory_properties.memoryHeapCount; ++i)
+    heap = std::max(heap, ctx.memory_properties.memoryHeaps[i].size);
+  limit = std::min(limit, heap);
+  if (api >= VK_API_VERSION_1_1) {
+    VkPhysicalDeviceMaintenance3Properties m3{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_3_PROPERTIES};
+    VkPhysicalDeviceProperties2 p2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
+    p2.pNext = &m3;
+    vkGetPhysicalDeviceProperties2(ctx.physical, &p2);
+    limit = std::min(limit, m3.maxMemoryAllocationSize);
+  }
+  return limit;
+}
+
 SpirvTarget spirv_target_of(uint32_t api) {
   if (api >= VK_API_VERSION_1_3) return SpirvTarget::kVulkan1_3;
   if (api >= VK_API_VERSION_1_2) return SpirvTarget::kVulkan1_2;
@@ -261,6 +278,7 @@ Result<std::unique_ptr<Context>> Context::create(const ContextOptions& options) 
   if (options.max_group_count > 0)
     impl->max_group_count = std::min(impl->max_group_count, options.max_group_count);
   impl->unified = !options.force_staging && is_unified(*impl);
+  impl->max_buffer_size = max_buffer_size_of(*impl, api);
 
   WPVM_TRY(create_device(*impl));
   WPVM_TRY(create_submission_objects(*impl));
@@ -285,5 +303,6 @@ Context::~Context() {
 const DeviceInfo& Context::device() const { return impl_->info; }
 bool Context::unified_memory() const { return impl_->unified; }
 uint32_t Context::max_group_count() const { return impl_->max_group_count; }
+size_t Context::max_buffer_size() const { return static_cast<size_t>(impl_->max_buffer_size); }
 
 }  // namespace wpvm::vulkan

@@ -41,6 +41,7 @@ struct Context::Impl {
   bool unified = false;
   bool dispatch_base = false;  // vkCmdDispatchBase available (Vulkan >= 1.1)
   uint32_t max_group_count = 0;
+  VkDeviceSize max_buffer_size = 0;
   SpirvTarget spirv_target = SpirvTarget::kVulkan1_0;
 
   // Guards the queue, command buffer, fence, descriptor pool and staging.

@@ -273,6 +273,17 @@ TEST_CASE("argument errors are values with the right class") {
   CHECK(read_back<uint32_t>(out) == v);
 }
 
+TEST_CASE("buffers beyond the device's limit are an out-of-memory error") {
+  size_t limit = g_context->max_buffer_size();
+  REQUIRE(limit > 0);
+  auto big = g_context->create_buffer(limit + 1);
+  REQUIRE_FALSE(big.ok());
+  CHECK(failure_of(big.error()) == Failure::kOutOfMemory);
+  auto huge = g_context->create_buffer(size_t{1} << 60);
+  REQUIRE_FALSE(huge.ok());
+  CHECK(failure_of(huge.error()) == Failure::kOutOfMemory);
+}
+
 TEST_CASE("zero-sized buffers exist and copy nothing") {
   auto b = g_context->create_buffer(0);
   REQUIRE(b.ok());

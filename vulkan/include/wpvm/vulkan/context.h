@@ -104,6 +104,10 @@ class Context {
   // Buffers live in host-visible memory used directly (no staging).
   bool unified_memory() const;
   uint32_t max_group_count() const;  // per dispatch, in x
+  // The largest buffer a kernel can bind: the storage-buffer range, single
+  // allocation and heap limits (lavapipe: 128 MiB). Larger buffers are
+  // refused with ErrorKind::kResource; a GPU device may fall back instead.
+  size_t max_buffer_size() const;
 
   Result<Buffer> create_buffer(size_t size);
 
