@@ -28,7 +28,9 @@ Result<UniqueInstance> create_instance(uint32_t* api_version) {
   auto enumerate = reinterpret_cast<PFN_vkEnumerateInstanceVersion>(
       vkGetInstanceProcAddr(VK_NULL_HANDLE, "vkEnumerateInstanceVersion"));
   if (enumerate && enumerate(&loader_version) != VK_SUCCESS) loader_version = VK_API_VERSION_1_0;
-  *api_version = loader_version >= VK_API_VERSION_1_1 ? VK_API_VERSION_1_1 : VK_API_VERSION_1_0;
+  // The newest version both know: it decides which SPIR-V the device takes.
+  *api_version = std::min<uint32_t>(VK_API_VERSION_1_3, VK_MAKE_API_VERSION(0, VK_API_VERSION_MAJOR(loader_version),
+                                                                            VK_API_VERSION_MINOR(loader_version), 0));
 
   VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
   app.pApplicationName = "wpvm";
@@ -186,9 +188,18 @@ Result<void> end_submit_wait(Context::Impl& ctx, VkCommandBuffer cmd) {
   submit.pCommandBuffers = &cmd;
   VkFence fence = ctx.fence.get();
   WPVM_VK_TRY(vkResetFences(ctx.device.get(), 1, &fence));
-  WPVM_VK_TRY(vkQueueSubmit(ctx.queue, 1, &submit, fence));
-  WPVM_VK_TRY(vkWaitForFences(ctx.device.get(), 1, &fence, VK_TRUE, kFenceTimeoutNs));
-  return {};
+  VkResult r = vkQueueSubmit(ctx.queue, 1, &submit, fence);
+  if (r == VK_SUCCESS) {
+    r = vkWaitForFences(ctx.device.get(), 1, &fence, VK_TRUE, kFenceTimeoutNs);
+    if (r != VK_SUCCESS) {
+      ctx.lost = true;
+      return vk_error(r, "vkWaitForFences");
+    }
+    return {};
+  }
+  // Out of memory at submit leaves nothing pending; anything else may.
+  if (r != VK_ERROR_OUT_OF_HOST_MEMORY && r != VK_ERROR_OUT_OF_DEVICE_MEMORY) ctx.lost = true;
+  return vk_error(r, "vkQueueSubmit");
 }
 
 namespace {

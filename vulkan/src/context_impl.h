@@ -46,6 +46,9 @@ struct Context::Impl {
 
   // Guards the queue, command buffer, fence, descriptor pool and staging.
   std::mutex submit_mutex;
+  // A submission or wait failed: the command buffer may still be pending,
+  // so nothing more is submitted on this context.
+  bool lost = false;
   UniqueCommandPool command_pool;
   VkCommandBuffer command_buffer = VK_NULL_HANDLE;
   UniqueFence fence;
@@ -71,6 +74,7 @@ Result<void> end_submit_wait(Context::Impl& ctx, VkCommandBuffer cmd);
 
 template <class Record>
 Result<void> Context::Impl::submit_locked(Record&& record) {
+  if (lost) return device_error("the Vulkan device failed earlier; create a new context");
   VkCommandBuffer cmd = command_buffer;
   WPVM_VK_TRY(vkResetCommandBuffer(cmd, 0));
   VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};

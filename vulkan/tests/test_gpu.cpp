@@ -99,6 +99,24 @@ TEST_CASE("vector add is exact, on direct and on staged buffers") {
   check_vector_add(**staged);
 }
 
+TEST_CASE("SPIR-V 1.5 runs where the device has Vulkan 1.2") {
+  auto words = load_spirv("vector_add_vk12");
+  REQUIRE(words.size() > 5);
+  CHECK(words[1] == 0x00010500u);  // SPIR-V version word
+  const DeviceInfo& d = g_context->device();
+  auto k = g_context->kernel(words, 3);
+  if (d.api_major == 1 && d.api_minor < 2) {
+    REQUIRE_FALSE(k.ok());
+    CHECK(k.error().kind == ErrorKind::kMalformed);
+    return;
+  }
+  REQUIRE_MESSAGE(k.ok(), (k.ok() ? "" : k.error().message));
+  std::vector<uint32_t> a(100, 40), b(100, 2), c(100, 0);
+  Buffer ba = make_buffer(*g_context, a), bb = make_buffer(*g_context, b), bc = make_buffer(*g_context, c);
+  run(*g_context, **k, {&ba, &bb, &bc}, 100, 1);
+  CHECK(read_back<uint32_t>(bc) == std::vector<uint32_t>(100, 42));
+}
+
 TEST_CASE("nstream triad updates its read-write buffer in place") {
   const uint32_t total = 4096;
   std::vector<float> b(total), c(total, 0.5f), a(total);

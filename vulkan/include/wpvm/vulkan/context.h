@@ -120,7 +120,9 @@ class Context {
   // Runs ceil(num_iterations * block_size / local_size_x) workgroups and
   // waits for them. Launches beyond max_group_count() are split into several
   // dispatches with a base workgroup (vkCmdDispatchBase): the shader sees the
-  // offset in gl_WorkGroupID / gl_GlobalInvocationID, nothing else to do.
+  // offset in gl_WorkGroupID / gl_GlobalInvocationID, nothing else to do
+  // (but gl_NumWorkGroups is the piece's count: shaders take the total from
+  // the push constants, never from gl_NumWorkGroups).
   // num_iterations * block_size must fit in 32 bits (the shader's guard is a
   // uint); 0 runs nothing.
   Result<void> dispatch(const Kernel& kernel, std::span<const Buffer* const> buffers,
