@@ -203,3 +203,16 @@ TEST_CASE("runtime: Store::call checks arguments") {
   REQUIRE(r.ok());
   CHECK(r.values[0].i32 == 4);
 }
+
+TEST_CASE("runtime: explicit-bounds-check mode reserves only the maximum") {
+  EngineConfig config;
+  config.explicit_bounds_checks = true;
+  Engine engine(config);
+  Store store(engine);
+  Memory* mem = *store.create_memory({Limits{1, 2, false}});
+  uint8_t* base = mem->data();
+  CHECK(mem->grow(1) == std::optional<uint64_t>(1));
+  CHECK(mem->data() == base);
+  base[2 * kPageSize - 1] = 1;
+  CHECK(!mem->grow(1).has_value());
+}

@@ -68,6 +68,7 @@ struct ThreadState {
   std::unique_ptr<FrameRec[]> frames;
   uint32_t depth = 0;
   uint32_t max_depth = 0;
+  uint32_t nesting = 0;  // host->Wasm entries active on the native stack
 };
 
 // Translates one defined function of an instance (lazily, on first call).

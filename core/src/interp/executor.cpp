@@ -16,11 +16,13 @@ namespace wpvm::interp {
 
 ThreadState::ThreadState(const EngineConfig& config) {
   size_t n = std::max<size_t>(config.value_stack_bytes / sizeof(Slot), 1024);
-  stack = std::make_unique<Slot[]>(n);
+  // Not zeroed: frames are initialised on entry, and untouched pages of a
+  // large stack then cost no memory.
+  stack = std::make_unique_for_overwrite<Slot[]>(n);
   stack_end = stack.get() + n;
   top = stack.get();
   max_depth = config.max_call_depth;
-  frames = std::make_unique<FrameRec[]>(max_depth + 2);
+  frames = std::make_unique_for_overwrite<FrameRec[]>(max_depth + 2);
 }
 
 namespace {
@@ -43,6 +45,8 @@ namespace {
 #define T_s64 int64_t
 #define T_f32 float
 #define T_f64 double
+
+constexpr uint32_t kMaxNesting = 256;
 
 Trap make_trap(TrapKind kind, FuncImpl* fn, const ThreadState& ts, uint32_t base_depth) {
   Trap t;
@@ -79,6 +83,14 @@ std::optional<Trap> run(Store::Impl* store, FuncImpl* entry, Slot* entry_fp, con
   }
 
   ThreadState& ts = store->thread();
+  // Each host->Wasm re-entry nests this function on the native stack; bound
+  // that nesting so host recursion cannot overflow the native stack.
+  if (ts.nesting >= kMaxNesting) return Trap{TrapKind::kCallStackExhausted, {}, 0, {}};
+  struct Nest {
+    uint32_t& n;
+    explicit Nest(uint32_t& c) : n(c) { ++n; }
+    ~Nest() { --n; }
+  } nest(ts.nesting);
   const uint32_t base_depth = ts.depth;
   Slot* const saved_top = ts.top;
   Word halt[1];

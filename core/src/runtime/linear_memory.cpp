@@ -3,6 +3,8 @@
 // grow, so the base pointer is stable for the memory's lifetime.
 #include <sys/mman.h>
 
+#include <algorithm>
+
 #include "runtime/runtime_impl.h"
 
 namespace wpvm {
@@ -13,16 +15,27 @@ namespace {
 constexpr size_t kReservation = size_t{8} << 30;
 }  // namespace
 
-Result<std::shared_ptr<LinearMemory>> LinearMemory::create(const MemoryType& type) {
+Result<std::shared_ptr<LinearMemory>> LinearMemory::create(const MemoryType& type, bool guard_regions) {
   uint64_t max = type.limits.max.value_or(kMaxPages);
   if (type.limits.min > kMaxPages || max > kMaxPages)
     return make_error(ErrorKind::kResource, kNoOffset, "memory size must be at most 65536 pages (4GiB)");
-  void* p = mmap(nullptr, kReservation, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  // Without guard regions (or when the host cannot give 8 GiB of address
+  // space) reserve just the maximum: the memory still never moves, and the
+  // interpreter's explicit bounds checks do not need the guard.
+  size_t bytes = std::max<size_t>(max * kPageSize, kPageSize);
+  void* p = MAP_FAILED;
+  bool guarded = false;
+  if (guard_regions) {
+    p = mmap(nullptr, kReservation, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    guarded = p != MAP_FAILED;
+  }
+  if (!guarded) p = mmap(nullptr, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED)
     return make_error(ErrorKind::kResource, kNoOffset, "cannot reserve address space for a memory");
   std::shared_ptr<LinearMemory> m(new LinearMemory());
   m->base = static_cast<uint8_t*>(p);
-  m->reserved_ = kReservation;
+  m->reserved_ = guarded ? kReservation : bytes;
+  m->guarded = guarded;
   m->max_pages = max;
   if (type.limits.min > 0 && !m->grow(type.limits.min))
     return make_error(ErrorKind::kResource, kNoOffset, "cannot commit the initial memory");

@@ -45,7 +45,9 @@ class FuncImpl final : public Func {
 // later be shared by several stores and threads.
 class LinearMemory {
  public:
-  static Result<std::shared_ptr<LinearMemory>> create(const MemoryType& type);
+  // guard_regions: reserve 4 GiB + 4 GiB of guard so that no u32 address plus
+  // u32 offset can leave the reservation (what a JIT without bounds checks needs).
+  static Result<std::shared_ptr<LinearMemory>> create(const MemoryType& type, bool guard_regions);
   ~LinearMemory();
   LinearMemory(const LinearMemory&) = delete;
   LinearMemory& operator=(const LinearMemory&) = delete;
@@ -56,6 +58,7 @@ class LinearMemory {
   uint8_t* base = nullptr;
   uint64_t size = 0;  // bytes, a multiple of kPageSize
   uint64_t max_pages = kMaxPages;
+  bool guarded = false;  // the 8 GiB guarded reservation is in place
 
  private:
   LinearMemory() = default;

@@ -27,7 +27,7 @@ InstanceImpl* Store::Impl::new_instance() {
 }
 
 Result<MemoryImpl*> Store::Impl::new_memory(const MemoryType& type) {
-  auto lin = LinearMemory::create(type);
+  auto lin = LinearMemory::create(type, !engine.config().explicit_bounds_checks);
   if (!lin) return lin.error();
   auto m = std::make_unique<MemoryImpl>();
   m->type_ = type;
