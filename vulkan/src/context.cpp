@@ -283,7 +283,7 @@ Result<std::unique_ptr<Context>> Context::create(const ContextOptions& options) 
   vkGetPhysicalDeviceProperties(impl->physical, &impl->properties);
   vkGetPhysicalDeviceMemoryProperties(impl->physical, &impl->memory_properties);
   uint32_t api = std::min(instance_api, impl->properties.apiVersion);
-  impl->dispatch_base = api >= VK_API_VERSION_1_1;
+  impl->dispatch_base = api >= VK_API_VERSION_1_1 && !options.no_dispatch_base;
   impl->spirv_target = spirv_target_of(api);
   impl->max_group_count = impl->properties.limits.maxComputeWorkGroupCount[0];
   if (options.max_group_count > 0)

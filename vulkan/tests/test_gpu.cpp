@@ -117,18 +117,25 @@ TEST_CASE("SPIR-V 1.5 runs where the device has Vulkan 1.2") {
   CHECK(read_back<uint32_t>(bc) == std::vector<uint32_t>(100, 42));
 }
 
-TEST_CASE("nstream triad updates its read-write buffer in place") {
+static void check_nstream(Context& ctx) {
   const uint32_t total = 4096;
   std::vector<float> b(total), c(total, 0.5f), a(total);
   for (uint32_t i = 0; i < total; ++i) a[i] = float(i), b[i] = float(2 * i);
-  Buffer bb = make_buffer(*g_context, b), bc = make_buffer(*g_context, c), ba = make_buffer(*g_context, a);
-  auto k = get_kernel(*g_context, "nstream", 3);
-  for (int rep = 0; rep < 3; ++rep) run(*g_context, *k, {&bb, &bc, &ba}, total / 8, 8);
+  Buffer bb = make_buffer(ctx, b), bc = make_buffer(ctx, c), ba = make_buffer(ctx, a);
+  auto k = get_kernel(ctx, "nstream", 3);
+  for (int rep = 0; rep < 3; ++rep) run(ctx, *k, {&bb, &bc, &ba}, total / 8, 8);
   auto out = read_back<float>(ba);
   for (uint32_t i = 0; i < total; ++i) {
     CAPTURE(i);
     REQUIRE(out[i] == float(i) + 3 * (float(2 * i) + 1.5f));
   }
+}
+
+TEST_CASE("nstream triad updates its read-write buffer in place") {
+  check_nstream(*g_context);
+  auto staged = Context::create({.force_staging = true});
+  REQUIRE(staged.ok());
+  check_nstream(**staged);
 }
 
 TEST_CASE("push constants carry num_iterations and block_size") {
@@ -142,12 +149,12 @@ TEST_CASE("push constants carry num_iterations and block_size") {
   }
 }
 
-TEST_CASE("reduction leaves one exact partial per workgroup") {
+static void check_reduce(Context& ctx) {
   const uint32_t total = 1000, groups = (total + 63) / 64;
   std::vector<uint32_t> data(total), partials(groups + 1, kSentinel);
   for (uint32_t i = 0; i < total; ++i) data[i] = i * i % 1009;
-  Buffer bd = make_buffer(*g_context, data), bp = make_buffer(*g_context, partials);
-  run(*g_context, *get_kernel(*g_context, "reduce", 2), {&bd, &bp}, total, 1);
+  Buffer bd = make_buffer(ctx, data), bp = make_buffer(ctx, partials);
+  run(ctx, *get_kernel(ctx, "reduce", 2), {&bd, &bp}, total, 1);
   auto got = read_back<uint32_t>(bp);
   uint64_t sum = 0;
   for (uint32_t g = 0; g < groups; ++g) {
@@ -159,6 +166,13 @@ TEST_CASE("reduction leaves one exact partial per workgroup") {
   }
   CHECK(got[groups] == kSentinel);
   CHECK(sum == [&] { uint64_t s = 0; for (uint32_t v : data) s += v; return s; }());
+}
+
+TEST_CASE("reduction leaves one exact partial per workgroup") {
+  check_reduce(*g_context);
+  auto staged = Context::create({.force_staging = true, .max_group_count = 5});  // split, staged
+  REQUIRE(staged.ok());
+  check_reduce(**staged);
 }
 
 TEST_CASE("launches beyond the group limit are split and still exact") {
@@ -188,6 +202,22 @@ TEST_CASE("launches beyond the group limit are split and still exact") {
     for (uint32_t i = 0; i < total; ++i) wrong += got[i] != 2 * x[i];
     CHECK(wrong == 0);
   }
+}
+
+TEST_CASE("without vkCmdDispatchBase, launches beyond the limit are refused") {
+  auto ctx = Context::create({.max_group_count = 7, .no_dispatch_base = true});
+  REQUIRE(ctx.ok());
+  Context& c = **ctx;
+  std::vector<uint32_t> x(8, 3), y(8, kSentinel);
+  Buffer bx = make_buffer(c, x), by = make_buffer(c, y);
+  auto k = get_kernel(c, "scale_one", 2);
+  auto over = c.dispatch(*k, std::vector<const Buffer*>{&bx, &by}, 8, 1);
+  REQUIRE_FALSE(over.ok());
+  CHECK(failure_of(over.error()) == Failure::kInvalidArgument);
+  CHECK(over.error().message.find("exceed the device's limit of 7") != std::string::npos);
+  run(c, *k, {&bx, &by}, 7, 1);  // at the limit: one plain dispatch
+  auto got = read_back<uint32_t>(by);
+  for (uint32_t i = 0; i < 8; ++i) CHECK(got[i] == (i < 7 ? 6u : kSentinel));
 }
 
 TEST_CASE("repeated dispatches on one buffer see each other's writes") {

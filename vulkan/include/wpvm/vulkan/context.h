@@ -42,6 +42,8 @@ struct ContextOptions {
                                 // where host-visible memory would do
   uint32_t max_group_count = 0; // > 0: lower maxComputeWorkGroupCount[0] (tests
                                 // of the split dispatch)
+  bool no_dispatch_base = false; // behave like a Vulkan 1.0 device: no split
+                                 // dispatch, launches beyond the limit fail
 };
 
 // Every physical device (for `wpvm devices`). No driver: an empty list.
