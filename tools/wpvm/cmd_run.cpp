@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <memory>
@@ -54,11 +55,15 @@ bool parse_options(std::span<const std::string> a, RunOptions& o) {
       o.wasi.preopens.push_back(WasiConfig::parse_dir(v));
     } else if (value("--env", v)) {
       size_t eq = v.find('=');
-      if (v.empty() || eq == std::string::npos || eq == 0) {
-        std::cerr << "Error: --env wants NAME=VALUE\n";
+      if (v.empty() || eq == 0) {
+        std::cerr << "Error: --env wants NAME=VALUE or NAME\n";
         return false;
       }
-      o.wasi.env.emplace_back(v.substr(0, eq), v.substr(eq + 1));
+      if (eq != std::string::npos) {
+        o.wasi.env.emplace_back(v.substr(0, eq), v.substr(eq + 1));
+      } else if (const char* host = std::getenv(v.c_str())) {
+        o.wasi.env.emplace_back(v, host);  // NAME alone passes the host's value on
+      }
     } else if (value("--tier", v)) {
       if (v == "interp") o.tier = Tier::kInterp;
       else if (v == "jit") o.tier = Tier::kJit;
@@ -152,15 +157,21 @@ int invoke(Store& store, Instance& inst, const RunOptions& o) {
   return 0;
 }
 
-int run_start(Store& store, Instance& inst) {
-  // Reactors get their initializer; commands their _start. Neither: nothing to run.
-  for (const char* entry : {"_initialize", "_start"}) {
-    Func* f = inst.func(entry);
-    if (!f) continue;
-    CallResult r = store.call(f, {});
-    if (!r.ok()) return report_trap(*r.trap, inst.module());
-  }
-  return 0;
+// Calls a no-argument entry point if exported: nullopt when it returned (or is
+// absent), else the exit status its trap maps to.
+std::optional<int> call_entry(Store& store, Instance& inst, const char* name) {
+  Func* f = inst.func(name);
+  if (!f) return std::nullopt;
+  CallResult r = store.call(f, {});
+  if (!r.ok()) return report_trap(*r.trap, inst.module());
+  return std::nullopt;
+}
+
+int run_entries(Store& store, Instance& inst, const RunOptions& o) {
+  // A reactor's _initialize comes first, as for wasmtime; then _start or the export.
+  if (auto status = call_entry(store, inst, "_initialize")) return *status;
+  if (!o.invoke.empty()) return invoke(store, inst, o);
+  return call_entry(store, inst, "_start").value_or(0);
 }
 
 }  // namespace
@@ -205,7 +216,7 @@ int run_main(std::span<const std::string> a) {
     std::cerr << "Error: " << describe_error(inst.error()) << "\n";
     return 1;
   }
-  int status = o.invoke.empty() ? run_start(store, **inst) : invoke(store, **inst, o);
+  int status = run_entries(store, **inst, o);
   std::cout.flush();
   return status;
 }
@@ -217,7 +228,8 @@ extern const Command kRunCommand = {"run", "Run a WebAssembly module (a WASI com
     "\n"
     "options:\n"
     "  --dir HOST[::GUEST]   preopen host directory HOST as GUEST (repeatable)\n"
-    "  --env NAME=VALUE      add an environment variable (repeatable)\n"
+    "  --env NAME[=VALUE]    add an environment variable; NAME alone passes\n"
+    "                        the host's value on (repeatable)\n"
     "  --tcplisten ADDR:PORT listen on an IPv4 TCP address and hand the socket\n"
     "                        to the guest, after the directories (repeatable)\n"
     "  --tier interp|jit     execution tier (default: interp)\n"
