@@ -36,7 +36,11 @@ class ModuleDecoder {
   Result<void> decode();
 
  private:
-  Reader section_reader(size_t begin, size_t end) { return Reader(m_.bytes.data(), begin, end); }
+  // Never past the module: a length may exceed what is left by the size of
+  // its own LEB128 (see Reader::count).
+  Reader section_reader(size_t begin, size_t end) {
+    return Reader(m_.bytes.data(), begin, std::min(end, m_.bytes.size()));
+  }
   void section(uint8_t id, Reader& r);
   void type_section(Reader& r);
   void import_section(Reader& r);
@@ -308,6 +312,7 @@ void ModuleDecoder::code_section(Reader& r) {
     uint32_t size = r.count();
     if (!r.ok()) return;
     size_t end = r.offset() + size;
+    if (end > m_.bytes.size()) return r.fail_malformed(m_.bytes.size(), kUnexpectedEndSection);
     Reader br = section_reader(r.offset(), end);
     size_t locals_at = br.offset();
     uint32_t runs = br.count();
