@@ -5,7 +5,9 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <array>
 #include <cerrno>
+#include <span>
 #include <vector>
 
 #include "host_call.h"
@@ -48,7 +50,25 @@ uint64_t readable_bytes(int fd) {
   return ::ioctl(fd, FIONREAD, &n) == 0 && n > 0 ? static_cast<uint64_t>(n) : 0;
 }
 
-Errno read_sub(HostCall& c, uint32_t p, Sub& s, std::vector<pollfd>& pfds, uint64_t& timeout) {
+// Up to this many subscriptions are handled without touching the heap.
+constexpr uint32_t kInlineSubs = 8;
+
+// pollfds for the fd subscriptions, on the stack for small calls.
+struct PollFds {
+  std::array<pollfd, kInlineSubs> inline_buf;
+  std::vector<pollfd> heap;
+  pollfd* data = inline_buf.data();
+  size_t size = 0;
+  explicit PollFds(uint32_t n) {
+    if (n > kInlineSubs) {
+      heap.resize(n);
+      data = heap.data();
+    }
+  }
+  void push_back(pollfd p) { data[size++] = p; }
+};
+
+Errno read_sub(HostCall& c, uint32_t p, Sub& s, PollFds& pfds, uint64_t& timeout) {
   s.userdata = c.mem.get<uint64_t>(p);
   uint8_t tag = c.mem.get<uint8_t>(p + 8);
   if (tag > 2) return Errno::kInval;
@@ -79,7 +99,7 @@ Errno read_sub(HostCall& c, uint32_t p, Sub& s, std::vector<pollfd>& pfds, uint6
     return Errno::kSuccess;
   }
   s.host_fd = e->host.get();
-  s.pollfd_index = static_cast<int>(pfds.size());
+  s.pollfd_index = static_cast<int>(pfds.size);
   short ev = s.type == EventType::kFdRead ? POLLIN : POLLOUT;
   pfds.push_back(pollfd{s.host_fd, ev, 0});
   return Errno::kSuccess;
@@ -91,8 +111,10 @@ Errno poll_oneoff(HostCall& c) {
   if (!c.mem.check(in, uint64_t{n} * layout::kSubscriptionSize) ||
       !c.mem.check(out, uint64_t{n} * layout::kEventSize) || !c.mem.check(c.u32(3), 4))
     return Errno::kFault;
-  std::vector<Sub> subs(n);
-  std::vector<pollfd> pfds;
+  std::array<Sub, kInlineSubs> sub_buf;
+  std::vector<Sub> sub_heap(n > kInlineSubs ? n : 0);
+  std::span<Sub> subs = n > kInlineSubs ? std::span<Sub>(sub_heap) : std::span<Sub>(sub_buf.data(), n);
+  PollFds pfds(n);
   uint64_t timeout = UINT64_MAX;
   uint64_t start = now_ns(CLOCK_MONOTONIC);
   for (uint32_t i = 0; i < n; ++i)
@@ -103,7 +125,7 @@ Errno poll_oneoff(HostCall& c) {
     tsp = &ts;
   }
   int r;
-  do r = ::ppoll(pfds.data(), pfds.size(), tsp, nullptr);
+  do r = ::ppoll(pfds.data, pfds.size, tsp, nullptr);
   while (r < 0 && errno == EINTR);
   if (r < 0) return errno_from_host(errno);
   uint64_t elapsed = now_ns(CLOCK_MONOTONIC) - start;
@@ -114,7 +136,7 @@ Errno poll_oneoff(HostCall& c) {
       if (s.deadline <= elapsed || (r == 0 && s.deadline == timeout)) put_event(c, p, s, 0, 0), ++events;
     } else if (s.error != Errno::kSuccess) {
       put_event(c, p, s, 0, 0), ++events;
-    } else if (short re = pfds[s.pollfd_index].revents; re != 0) {
+    } else if (short re = pfds.data[s.pollfd_index].revents; re != 0) {
       uint16_t flags = (re & POLLHUP) ? kEventFdReadwriteHangup : 0;
       uint64_t nbytes = s.type == EventType::kFdRead ? readable_bytes(s.host_fd) : 0;
       Sub copy = s;
