@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <time.h>
 #include <unistd.h>
+#include <wasi/api.h>
 
 #include "check.h"
 
@@ -30,6 +31,25 @@ int main(void) {
   CHECK((p[0].revents & POLLRDNORM) && (p[1].revents & POLLWRNORM));
   close(fd);
   unlink("p.txt");
+  // Many clock subscriptions at once: the earliest one fires first.
+  __wasi_subscription_t subs[12];
+  memset(subs, 0, sizeof subs);
+  for (int i = 0; i < 12; ++i) {
+    subs[i].userdata = 100 + i;
+    subs[i].u.tag = __WASI_EVENTTYPE_CLOCK;
+    subs[i].u.u.clock.id = __WASI_CLOCKID_MONOTONIC;
+    subs[i].u.u.clock.timeout = (i == 7 ? 5 : 500 + i) * 1000000ull;
+  }
+  __wasi_event_t events[12];
+  size_t nevents = 0;
+  CHECK(__wasi_poll_oneoff(subs, events, 12, &nevents) == 0);
+  CHECK(nevents == 1 && events[0].userdata == 107 && events[0].error == 0);
+  CHECK(events[0].type == __WASI_EVENTTYPE_CLOCK);
+  // An fd subscription on a closed descriptor reports its error as an event.
+  subs[0].u.tag = __WASI_EVENTTYPE_FD_READ;
+  subs[0].u.u.fd_read.file_descriptor = 99;
+  CHECK(__wasi_poll_oneoff(subs, events, 1, &nevents) == 0);
+  CHECK(nevents == 1 && events[0].error == __WASI_ERRNO_BADF && events[0].userdata == 100);
   struct timespec res;
   CHECK(clock_getres(CLOCK_MONOTONIC, &res) == 0);
   CHECK(clock_getres(CLOCK_REALTIME, &res) == 0);
