@@ -10,6 +10,7 @@
 #include <iterator>
 #include <limits>
 
+#include "interp/code.h"
 #include "wpvm/runtime.h"
 
 namespace {
@@ -233,4 +234,22 @@ TEST_CASE("interp: a host trap ends the Wasm call with that trap") {
   CHECK(r.trap->kind == TrapKind::kHost);
   CHECK(r.trap->message == "boom");
   CHECK(r.trap->backtrace.size() == 1);
+}
+
+TEST_CASE("interp: builder folds operands, local.set, compare+branch and address adds") {
+  Fixture fx("interp_basic");
+  auto listing = [&](const char* name) {
+    auto* f = static_cast<FuncImpl*>(fx.inst->func(name));
+    REQUIRE(interp::compile(*f).ok());
+    return interp::dump(*f->code);
+  };
+  std::string sum = listing("sum_to");
+  CHECK(sum.find("BrIfI32GeS") != std::string::npos);  // i32.ge_s + br_if fused
+  CHECK(sum.find("Copy") == std::string::npos);        // every local.set folded
+  CHECK(listing("load_add").find("I32LoadAdd") != std::string::npos);
+
+  CHECK(fx.call("store", {I32(0), I32(0x11223344)}).ok());
+  CHECK(fx.i32("load_add", {I32(0xfffffffcu)}) == 0x00112233u);  // -4 + 4 wraps to 0, then offset 1
+  CHECK(fx.trap("load_add", {I32(0xfffffffbu)}) == TrapKind::kMemoryOutOfBounds);  // 0xffffffff + 1
+  CHECK(fx.trap("load_add", {I32(65531)}) == TrapKind::kMemoryOutOfBounds);
 }

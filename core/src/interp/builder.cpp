@@ -203,6 +203,11 @@ void Builder::begin_function(const FuncContext& fc) {
 
 void Builder::end_function(bool reachable) {
   Ctrl& c = ctrls_.front();
+  if (reachable && c.fixes.empty()) {
+    return_();
+    ctrls_.clear();
+    return;
+  }
   if (reachable) materialize_all();
   if (reachable || !c.fixes.empty()) {
     bind(c);
@@ -349,9 +354,15 @@ void Builder::br_table(std::span<const uint32_t> depths, uint32_t default_depth)
 }
 
 void Builder::return_() {
-  materialize_all();
-  emit_op(IOp::Return);
-  emit_pair(S(kStackTag | (top_pos() - result_slots_)), N(result_slots_));
+  // One result may be returned straight from a local or constant slot.
+  if (result_slots_ == 1 && stack_.back().kind != Kind::kStack) {
+    emit_op(IOp::Return);
+    emit_pair(S(enc(stack_.back())), N(1));
+  } else {
+    materialize_all();
+    emit_op(IOp::Return);
+    emit_pair(S(kStackTag | (top_pos() - result_slots_)), N(result_slots_));
+  }
   last_.word_end = SIZE_MAX;
 }
 
@@ -441,9 +452,23 @@ bool Builder::numeric(Opcode op, const Imm& imm) {
     }
     case RowKind::kLoad: {
       Entry a = pop();
-      size_t at = emit_op(row.iop);
-      emit_pair(S(kStackTag | a.pos), S(enc(a)));
-      emit_pair(N(static_cast<uint32_t>(imm.mem.offset)), N(0));
+      uint32_t offset = static_cast<uint32_t>(imm.mem.offset);
+      size_t at;
+      if (a.kind == Kind::kStack && last_.word_end == words_.size() && last_.pos == a.pos &&
+          last_.op == IOp::I32Add) {
+        // The address is an i32.add nobody else reads: fold it into the load.
+        Last l = last_;
+        words_.resize(l.word_begin);
+        slot_fields_.resize(l.fix_begin);
+        fix_begin = l.fix_begin;
+        at = emit_op(static_cast<IOp>(static_cast<size_t>(row.iop) + 1));
+        emit_pair(S(kStackTag | a.pos), S(l.a));
+        emit_pair(S(l.b), N(offset));
+      } else {
+        at = emit_op(row.iop);
+        emit_pair(S(kStackTag | a.pos), S(enc(a)));
+        emit_pair(N(offset), N(0));
+      }
       note_result(at + 1);
       last_.pos = a.pos;
       break;

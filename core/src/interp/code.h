@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "runtime/runtime_impl.h"
@@ -43,7 +44,7 @@ enum class IOp : uint16_t {
 #define WPVM_BIN(name, in, out, expr) name,
 #define WPVM_UN_TRAP(name, in, out, fn) name,
 #define WPVM_BIN_TRAP(name, in, out, fn) name,
-#define WPVM_LOAD(name, mem_t, out) name,
+#define WPVM_LOAD(name, mem_t, out) name, name##Add,
 #define WPVM_STORE(name, in, mem_t) name,
 #include "interp/interp_ops.def"
   kCount
@@ -73,6 +74,9 @@ struct ThreadState {
 
 // Translates one defined function of an instance (lazily, on first call).
 Result<void> compile(FuncImpl& f);
+
+// A human-readable listing of the code (one instruction per line).
+std::string dump(const Code& code);
 
 // Runs a Wasm function whose arguments are in `slots` (starting at thread.top);
 // on success its results are in the same slots.

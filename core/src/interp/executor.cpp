@@ -72,7 +72,7 @@ std::optional<Trap> run(Store::Impl* store, FuncImpl* entry, Slot* entry_fp, con
 #define WPVM_BIN(name, in, out, expr) &&L_##name,
 #define WPVM_UN_TRAP(name, in, out, fn) &&L_##name,
 #define WPVM_BIN_TRAP(name, in, out, fn) &&L_##name,
-#define WPVM_LOAD(name, mem_t, out) &&L_##name,
+#define WPVM_LOAD(name, mem_t, out) &&L_##name, &&L_##name##Add,
 #define WPVM_STORE(name, in, mem_t) &&L_##name,
 #include "interp/interp_ops.def"
   };
@@ -466,15 +466,26 @@ L_RefFunc:
     pc += 3;                                            \
     DISPATCH();                                         \
   }
-#define WPVM_LOAD(name, mem_t, out)                                \
-  L_##name : {                                                     \
-    uint64_t ea = uint64_t{RD_u32(fp[pc[1].u.b])} + pc[2].u.a;     \
-    if (ea + sizeof(mem_t) > mem_size) TRAP(MemoryOutOfBounds);    \
-    mem_t v;                                                       \
-    std::memcpy(&v, mem_base + ea, sizeof v);                      \
-    fp[pc[1].u.a] = WR_##out(v);                                   \
-    pc += 3;                                                       \
-    DISPATCH();                                                    \
+#define WPVM_LOAD(name, mem_t, out)                                      \
+  L_##name : {                                                           \
+    uint64_t ea = uint64_t{RD_u32(fp[pc[1].u.b])} + pc[2].u.a;           \
+    if (ea + sizeof(mem_t) > mem_size) TRAP(MemoryOutOfBounds);          \
+    mem_t v;                                                             \
+    std::memcpy(&v, mem_base + ea, sizeof v);                            \
+    fp[pc[1].u.a] = WR_##out(v);                                         \
+    pc += 3;                                                             \
+    DISPATCH();                                                          \
+  }                                                                      \
+  /* [h][dst, x][y, offset]: the address is the i32 sum x + y (wrapping) */ \
+  L_##name##Add : {                                                      \
+    uint32_t addr = RD_u32(fp[pc[1].u.b]) + RD_u32(fp[pc[2].u.a]);       \
+    uint64_t ea = uint64_t{addr} + pc[2].u.b;                            \
+    if (ea + sizeof(mem_t) > mem_size) TRAP(MemoryOutOfBounds);          \
+    mem_t v;                                                             \
+    std::memcpy(&v, mem_base + ea, sizeof v);                            \
+    fp[pc[1].u.a] = WR_##out(v);                                         \
+    pc += 3;                                                             \
+    DISPATCH();                                                          \
   }
 #define WPVM_STORE(name, in, mem_t)                                \
   L_##name : {                                                     \

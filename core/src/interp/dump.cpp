@@ -1,0 +1,80 @@
+// A listing of pre-decoded interpreter code, for debugging and for tests that
+// check what the code builder produced (folding, fusion).
+#include <cstdio>
+#include <map>
+#include <string>
+
+#include "interp/code.h"
+
+namespace wpvm::interp {
+
+namespace {
+
+const char* const kNames[] = {
+#define WPVM_IOP(name) #name,
+#define WPVM_UN(name, in, out, expr) #name,
+#define WPVM_BIN(name, in, out, expr) #name,
+#define WPVM_UN_TRAP(name, in, out, fn) #name,
+#define WPVM_BIN_TRAP(name, in, out, fn) #name,
+#define WPVM_LOAD(name, mem_t, out) #name, #name "Add",
+#define WPVM_STORE(name, in, mem_t) #name,
+#include "interp/interp_ops.def"
+};
+
+enum class Shape : uint8_t { kUn, kBin, kMem };
+Shape shape_of(IOp op) {
+  switch (op) {
+#define WPVM_UN(name, in, out, expr) case IOp::name: return Shape::kUn;
+#define WPVM_UN_TRAP(name, in, out, fn) case IOp::name: return Shape::kUn;
+#include "interp/interp_ops.def"
+    default: return Shape::kBin;
+  }
+}
+
+// Words per instruction (handler included).
+size_t length(IOp op, const Word* w) {
+  switch (op) {
+    case IOp::Halt: case IOp::Unreachable: return 1;
+    case IOp::Br: case IOp::Copy: case IOp::Copy2: case IOp::Return: case IOp::MemorySize:
+    case IOp::MemoryGrow: case IOp::DataDrop: case IOp::ElemDrop:
+      return 2;
+    case IOp::BrCopy: return 4;
+    case IOp::BrIfCopy: return 5;
+    case IOp::BrTable: return 3 + 2 * (size_t{w[1].u.b} + 1);
+    case IOp::CallIndirect: case IOp::TableGrow: case IOp::TableFill: case IOp::TableInit: return 4;
+    case IOp::TableCopy: return 5;
+    default: return shape_of(op) == Shape::kUn ? 2 : 3;
+  }
+}
+
+}  // namespace
+
+std::string dump(const Code& code) {
+  std::map<const void*, IOp> by_handler;
+  const void* const* h = handler_table();
+  for (size_t i = 0; i < static_cast<size_t>(IOp::kCount); ++i) by_handler.emplace(h[i], static_cast<IOp>(i));
+  std::string out;
+  char buf[64];
+  for (size_t i = 0; i < code.words.size();) {
+    auto it = by_handler.find(code.words[i].h);
+    if (it == by_handler.end()) return out + "?\n";
+    IOp op = it->second;
+    size_t n = length(op, &code.words[i]);
+    std::snprintf(buf, sizeof buf, "%4zu %s", i, kNames[static_cast<size_t>(op)]);
+    out += buf;
+    for (size_t k = 1; k < n && i + k < code.words.size(); ++k) {
+      const Word& w = code.words[i + k];
+      uintptr_t t = reinterpret_cast<uintptr_t>(w.target);
+      uintptr_t lo = reinterpret_cast<uintptr_t>(code.words.data());
+      uintptr_t hi = reinterpret_cast<uintptr_t>(code.words.data() + code.words.size());
+      if (t >= lo && t <= hi) std::snprintf(buf, sizeof buf, " @%zu", static_cast<size_t>((t - lo) / sizeof(Word)));
+      else std::snprintf(buf, sizeof buf, " %u,%u", w.u.a, w.u.b);
+      out += buf;
+    }
+    out += "\n";
+    i += n;
+  }
+  return out;
+}
+
+}  // namespace wpvm::interp
