@@ -65,6 +65,8 @@ Trap make_trap(TrapKind kind, FuncImpl* fn, const ThreadState& ts, uint32_t base
 }
 
 // The whole interpreter. With store == nullptr it only reports its handler table.
+// Loop-to-memset conversion is off: the frame set-up loops are short.
+__attribute__((optimize("no-tree-loop-distribute-patterns")))
 std::optional<Trap> run(Store::Impl* store, FuncImpl* entry, Slot* entry_fp, const void* const** table_out) {
   static const void* const kHandlers[] = {
 #define WPVM_IOP(name) &&L_##name,
@@ -129,7 +131,7 @@ std::optional<Trap> run(Store::Impl* store, FuncImpl* entry, Slot* entry_fp, con
   } while (0)
 
   fn = entry;  // the sentinel frame records the entry itself (see make_trap)
-  inst = entry->instance;
+  inst = nullptr;  // so that entering the first function loads its memory
 
 L_do_call: {
   if (!callee->instance) {
@@ -154,11 +156,16 @@ L_do_call: {
   ts.frames[ts.depth++] = FrameRec{rpc, fp, fn};
   fp = nfp;
   fn = callee;
-  inst = callee->instance;
-  std::memset(fp + c->param_slots, 0, (c->local_slots - c->param_slots) * sizeof(Slot));
-  if (!c->consts.empty()) std::memcpy(fp + c->local_slots, c->consts.data(), c->consts.size() * sizeof(Slot));
+  // Plain loops: frames are small, and a libc call per Wasm call costs more.
+  for (uint32_t i = c->param_slots; i < c->local_slots; ++i) fp[i] = 0;
+  for (size_t i = 0, n = c->consts.size(); i < n; ++i) fp[c->local_slots + i] = c->consts[i];
   pc = c->words.data();
-  LOAD_MEM();
+  // Memory 0 can only have changed under us if another instance ran (a
+  // same-instance memory.grow reloads it itself).
+  if (callee->instance != inst) {
+    inst = callee->instance;
+    LOAD_MEM();
+  }
   DISPATCH();
 }
 
@@ -257,8 +264,10 @@ L_Return: {
   pc = r.ret_pc;
   fp = r.fp;
   fn = r.fn;
-  inst = fn->instance;
-  LOAD_MEM();
+  if (fn->instance != inst) {
+    inst = fn->instance;
+    LOAD_MEM();
+  }
   DISPATCH();
 }
 // [h][func][base, -]
