@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "context_impl.h"
+#include "device_features.h"
 
 namespace wpvm::vulkan {
 namespace {
@@ -213,6 +214,8 @@ Result<void> create_device(Context::Impl& ctx) {
   VkDeviceCreateInfo info{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
   info.queueCreateInfoCount = 1;
   info.pQueueCreateInfos = &queue;
+  EnabledFeatures features(ctx.features, ctx.api);
+  features.attach(info);
   VkDevice device = VK_NULL_HANDLE;
   WPVM_VK_TRY(vkCreateDevice(ctx.physical, &info, nullptr, &device));
   ctx.device = UniqueDevice(device);
@@ -283,6 +286,8 @@ Result<std::unique_ptr<Context>> Context::create(const ContextOptions& options) 
   vkGetPhysicalDeviceProperties(impl->physical, &impl->properties);
   vkGetPhysicalDeviceMemoryProperties(impl->physical, &impl->memory_properties);
   uint32_t api = std::min(instance_api, impl->properties.apiVersion);
+  impl->api = api;
+  impl->features = query_shader_features(impl->physical, api);
   impl->dispatch_base = api >= VK_API_VERSION_1_1 && !options.no_dispatch_base;
   impl->spirv_target = spirv_target_of(api);
   impl->max_group_count = impl->properties.limits.maxComputeWorkGroupCount[0];

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "capabilities.h"
 #include "vk_check.h"
 #include "vk_handles.h"
 #include "wpvm/vulkan/context.h"
@@ -43,6 +44,8 @@ struct Context::Impl {
   uint32_t max_group_count = 0;
   VkDeviceSize max_buffer_size = 0;
   SpirvTarget spirv_target = SpirvTarget::kVulkan1_0;
+  uint32_t api = VK_API_VERSION_1_0;  // what instance and device both support
+  ShaderFeatures features;            // enabled on the device
 
   // Guards the queue, command buffer, fence, descriptor pool and staging.
   std::mutex submit_mutex;

@@ -86,6 +86,7 @@ Result<std::shared_ptr<const Kernel>> build_kernel(const Context::Impl& ctx, std
   auto info = reflect_kernel(spirv, ctx.spirv_target);
   if (!info.ok()) return info.error();
   WPVM_TRY(check_limits(ctx, *info));
+  WPVM_TRY(check_capabilities(spirv, ctx.features));
   auto impl = std::make_unique<Kernel::Impl>();
   impl->info = *info;
   impl->hash = hash;

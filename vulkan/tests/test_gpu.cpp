@@ -131,6 +131,30 @@ static void check_nstream(Context& ctx) {
   }
 }
 
+TEST_CASE("64-bit float and integer kernels run where the device has them") {
+  auto k = g_context->kernel(load_spirv("f64_i64"), 4);
+  if (!k.ok()) {
+    // Refused by the capability check, never passed to the driver.
+    CHECK(failure_of(k.error()) == Failure::kInvalidKernel);
+    MESSAGE("device lacks 64-bit support: " << k.error().message);
+    return;
+  }
+  const uint32_t n = 300;
+  std::vector<double> x(n), d(n, -1);
+  std::vector<uint64_t> y(n), q(n, 0);
+  for (uint32_t i = 0; i < n; ++i) x[i] = i * 3.0 + 0.25, y[i] = (uint64_t{i} << 33) + i;
+  Buffer bx = make_buffer(*g_context, x), by = make_buffer(*g_context, y);
+  Buffer bd = make_buffer(*g_context, d), bq = make_buffer(*g_context, q);
+  run(*g_context, **k, {&bx, &by, &bd, &bq}, n, 1);
+  auto got_d = read_back<double>(bd);
+  auto got_q = read_back<uint64_t>(bq);
+  for (uint32_t i = 0; i < n; ++i) {
+    CAPTURE(i);
+    CHECK(got_d[i] == x[i] * 0.5);
+    CHECK(got_q[i] == y[i] * 3 + (uint64_t{1} << 40));
+  }
+}
+
 TEST_CASE("nstream triad updates its read-write buffer in place") {
   check_nstream(*g_context);
   auto staged = Context::create({.force_staging = true});

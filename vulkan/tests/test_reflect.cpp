@@ -6,6 +6,7 @@
 #include <random>
 #include <string>
 
+#include "capabilities.h"
 #include "test_util.h"
 #include "vk_check.h"
 #include "wpvm/vulkan/errors.h"
@@ -133,6 +134,22 @@ TEST_CASE("failure classes map onto errno classes") {
   CHECK(failure_of(make_error(ErrorKind::kResource, kNoOffset, "")) == Failure::kOutOfMemory);
   CHECK(failure_of(device_error("x")) == Failure::kDevice);
   CHECK(failure_of(make_error(ErrorKind::kMalformed, 0, "")) == Failure::kInvalidKernel);
+}
+
+TEST_CASE("capabilities are checked against the enabled features") {
+  ShaderFeatures none;
+  CHECK(check_capabilities(load_spirv("vector_add"), none).ok());  // Shader only
+  auto words = load_spirv("f64_i64");
+  REQUIRE(reflect_kernel(words).ok());
+  auto r = check_capabilities(words, none);
+  REQUIRE_FALSE(r.ok());
+  CHECK(failure_of(r.error()) == Failure::kInvalidKernel);
+  CHECK((mentions(r.error(), "Float64") || mentions(r.error(), "Int64")));
+  ShaderFeatures wide;
+  wide.float64 = wide.int64 = true;
+  CHECK(check_capabilities(words, wide).ok());
+  wide.int64 = false;
+  CHECK(mentions(check_capabilities(words, wide).error(), "Int64"));
 }
 
 TEST_CASE("VkResults become errors that name the call and the result") {
