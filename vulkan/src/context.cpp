@@ -304,8 +304,9 @@ Result<std::unique_ptr<Context>> Context::create(const ContextOptions& options) 
 Context::Context(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Context::~Context() {
-  // Kernels and the staging buffer hold device handles: release them before
-  // the device (members are destroyed in reverse order, the device first).
+  // Spelled out for the reader (member order gives the same): wait for the
+  // queue, release what was made from the device, then the device; the
+  // instance goes last with the members.
   if (!impl_) return;
   if (impl_->device.get() != VK_NULL_HANDLE) vkDeviceWaitIdle(impl_->device.get());
   impl_->kernels.clear();
