@@ -288,7 +288,6 @@ Result<std::unique_ptr<Context>> Context::create(const ContextOptions& options) 
   uint32_t api = std::min(instance_api, impl->properties.apiVersion);
   impl->api = api;
   impl->features = query_shader_features(impl->physical, api);
-  impl->dispatch_base = api >= VK_API_VERSION_1_1 && !options.no_dispatch_base;
   impl->spirv_target = spirv_target_of(api);
   impl->max_group_count = impl->properties.limits.maxComputeWorkGroupCount[0];
   if (options.max_group_count > 0)

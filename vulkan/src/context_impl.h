@@ -20,7 +20,8 @@ namespace wpvm::vulkan {
 // Kernels may bind at most this many buffers: descriptor writes are built in
 // a fixed array on the stack (no allocation per dispatch).
 inline constexpr uint32_t kMaxKernelBuffers = 32;
-inline constexpr uint32_t kPushConstantBytes = 8;  // num_iterations, block_size
+// num_iterations, block_size [, base_invocation]
+inline uint32_t push_constant_bytes(const KernelInfo& info) { return info.has_base_invocation ? 12 : 8; }
 
 // A buffer with its memory, mapped when host-visible.
 struct Allocation {
@@ -40,7 +41,6 @@ struct Context::Impl {
   VkQueue queue = VK_NULL_HANDLE;
   uint32_t queue_family = 0;
   bool unified = false;
-  bool dispatch_base = false;  // vkCmdDispatchBase available (Vulkan >= 1.1)
   uint32_t max_group_count = 0;
   VkDeviceSize max_buffer_size = 0;
   SpirvTarget spirv_target = SpirvTarget::kVulkan1_0;

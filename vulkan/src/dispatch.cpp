@@ -1,6 +1,7 @@
 // Dispatch: binds the buffers (set 0, binding i), pushes num_iterations and
-// block_size, launches the workgroups (split into several vkCmdDispatchBase
-// calls beyond the device's group-count limit), and waits for completion.
+// block_size, launches the workgroups and waits for completion. Launches
+// beyond the device's workgroup-count limit are split into pieces for kernels
+// that take a base_invocation push constant (see Context::dispatch).
 #include <algorithm>
 #include <array>
 #include <string>
@@ -49,8 +50,13 @@ Result<VkDescriptorSet> write_descriptor_set(Context::Impl& ctx, const Kernel::I
   return set;
 }
 
-void record_dispatch(const Context::Impl& ctx, VkCommandBuffer cmd, const Kernel::Impl& k, VkDescriptorSet set,
-                     const uint32_t (&push)[2], uint64_t groups) {
+struct Launch {
+  uint32_t num_iterations, block_size;
+  uint64_t groups;           // in total
+  uint32_t max_group_count;  // per piece
+};
+
+void record_dispatch(VkCommandBuffer cmd, const Kernel::Impl& k, VkDescriptorSet set, const Launch& launch) {
   // Host writes, staging copies and earlier dispatches come before us.
   memory_barrier(cmd,
                  VK_PIPELINE_STAGE_HOST_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
@@ -58,21 +64,35 @@ void record_dispatch(const Context::Impl& ctx, VkCommandBuffer cmd, const Kernel
                  VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
   vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, k.pipeline.get());
   vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, k.pipeline_layout.get(), 0, 1, &set, 0, nullptr);
-  vkCmdPushConstants(cmd, k.pipeline_layout.get(), VK_SHADER_STAGE_COMPUTE_BIT, 0, kPushConstantBytes, push);
-  if (ctx.dispatch_base) {
-    // Each piece starts at its base group; gl_WorkGroupID and
-    // gl_GlobalInvocationID include the base, so shaders need no offset.
-    for (uint64_t base = 0; base < groups; base += ctx.max_group_count) {
-      auto count = static_cast<uint32_t>(std::min<uint64_t>(ctx.max_group_count, groups - base));
-      vkCmdDispatchBase(cmd, static_cast<uint32_t>(base), 0, 0, count, 1, 1);
-    }
-  } else {
-    vkCmdDispatch(cmd, static_cast<uint32_t>(groups), 1, 1);
+  // One piece unless the kernel takes base_invocation (checked by the caller).
+  // Pieces touch disjoint elements, so they need no barrier between them.
+  for (uint64_t first = 0; first < launch.groups; first += launch.max_group_count) {
+    auto count = static_cast<uint32_t>(std::min<uint64_t>(launch.max_group_count, launch.groups - first));
+    const uint32_t push[3] = {launch.num_iterations, launch.block_size,
+                              static_cast<uint32_t>(first * k.info.local_size_x)};
+    vkCmdPushConstants(cmd, k.pipeline_layout.get(), VK_SHADER_STAGE_COMPUTE_BIT, 0, push_constant_bytes(k.info),
+                       push);
+    vkCmdDispatch(cmd, count, 1, 1);
   }
   // Results go to the host (direct buffers) or to staging copies next.
   memory_barrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
                  VK_PIPELINE_STAGE_HOST_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
                  VK_ACCESS_HOST_READ_BIT | VK_ACCESS_TRANSFER_READ_BIT);
+}
+
+Result<Launch> plan(const Context::Impl& ctx, const KernelInfo& info, uint32_t num_iterations, uint32_t block_size) {
+  uint64_t total = uint64_t{num_iterations} * block_size;
+  if (total > UINT32_MAX)
+    return usage_error("num_iterations * block_size = " + std::to_string(total) +
+                       " invocations; a GPU kernel's total must fit in 32 bits");
+  Launch launch{num_iterations, block_size, (total + info.local_size_x - 1) / info.local_size_x,
+                ctx.max_group_count};
+  if (launch.groups > ctx.max_group_count && !info.has_base_invocation)
+    return usage_error(std::to_string(launch.groups) + " workgroups exceed the device's limit of " +
+                       std::to_string(ctx.max_group_count) +
+                       " per dispatch; a kernel that declares a third push constant `uint base_invocation;` "
+                       "(added to gl_GlobalInvocationID.x) is split into several dispatches");
+  return launch;
 }
 
 }  // namespace
@@ -82,21 +102,14 @@ Result<void> Context::dispatch(const Kernel& kernel, std::span<const Buffer* con
   const Kernel::Impl& k = kernel.impl();
   std::array<VkDescriptorBufferInfo, kMaxKernelBuffers> infos;
   WPVM_TRY(check_buffers(*impl_, k.info, buffers, infos));
-  uint64_t total = uint64_t{num_iterations} * block_size;
-  if (total == 0) return {};
-  if (total > UINT32_MAX)
-    return usage_error("num_iterations * block_size = " + std::to_string(total) +
-                       " invocations; a GPU kernel's total must fit in 32 bits");
-  uint64_t groups = (total + k.info.local_size_x - 1) / k.info.local_size_x;
-  if (!impl_->dispatch_base && groups > impl_->max_group_count)
-    return usage_error(std::to_string(groups) + " workgroups exceed the device's limit of " +
-                       std::to_string(impl_->max_group_count) + " (Vulkan 1.0 device: no split dispatch)");
-  const uint32_t push[2] = {num_iterations, block_size};
+  auto launch = plan(*impl_, k.info, num_iterations, block_size);
+  if (!launch.ok()) return launch.error();
+  if (launch->groups == 0) return {};
   std::lock_guard lock(impl_->submit_mutex);
   return impl_->submit_locked([&](VkCommandBuffer cmd) -> Result<void> {
     auto set = write_descriptor_set(*impl_, k, infos);
     if (!set.ok()) return set.error();
-    record_dispatch(*impl_, cmd, k, *set, push, groups);
+    record_dispatch(cmd, k, *set, *launch);
     return {};
   });
 }

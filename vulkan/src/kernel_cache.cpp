@@ -46,7 +46,7 @@ Result<void> create_layouts(VkDevice device, Kernel::Impl& k) {
   WPVM_VK_TRY(vkCreateDescriptorSetLayout(device, &set, nullptr, &set_layout));
   k.set_layout = UniqueSetLayout(device, set_layout);
 
-  VkPushConstantRange range{VK_SHADER_STAGE_COMPUTE_BIT, 0, kPushConstantBytes};
+  VkPushConstantRange range{VK_SHADER_STAGE_COMPUTE_BIT, 0, push_constant_bytes(k.info)};
   VkPipelineLayoutCreateInfo layout{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
   layout.setLayoutCount = 1;
   layout.pSetLayouts = &set_layout;
@@ -68,8 +68,6 @@ Result<void> create_pipeline(const Context::Impl& ctx, Kernel::Impl& k) {
   UniqueShaderModule module_owner(device, module);  // only needed until the pipeline exists
 
   VkComputePipelineCreateInfo info{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
-  // Needed for vkCmdDispatchBase, which splits launches beyond the group limit.
-  if (ctx.dispatch_base) info.flags = VK_PIPELINE_CREATE_DISPATCH_BASE_BIT;
   info.stage = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO};
   info.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
   info.stage.module = module;

@@ -149,7 +149,9 @@ bool is_u32(Reflector& r, spvc_type_id id) {
          spvc_type_get_columns(t) == 1 && spvc_type_get_num_array_dimensions(t) == 0;
 }
 
-Result<void> push_constants(Reflector& r, spvc_resources res) {
+// Two uints (num_iterations, block_size) or three (+ base_invocation), packed
+// from offset 0. Returns whether the third is there.
+Result<bool> push_constants(Reflector& r, spvc_resources res) {
   auto blocks = resources_of(r, res, SPVC_RESOURCE_TYPE_PUSH_CONSTANT);
   if (!blocks.ok()) return blocks.error();
   if (blocks->empty()) return kernel_error(std::string("kernel declares no push-constant block; expected ") + kConvention);
@@ -157,15 +159,17 @@ Result<void> push_constants(Reflector& r, spvc_resources res) {
   size_t size = 0;
   if (spvc_compiler_get_declared_struct_size(r.compiler, block, &size) != SPVC_SUCCESS)
     return r.cross_error("sizing the push-constant block");
-  bool ok = size == 8 && spvc_type_get_num_member_types(block) == 2;
-  for (unsigned i = 0; ok && i < 2; ++i) {
+  unsigned members = spvc_type_get_num_member_types(block);
+  bool ok = (members == 2 || members == 3) && size == 4 * members;
+  for (unsigned i = 0; ok && i < members; ++i) {
     unsigned offset = 0;
     ok = is_u32(r, spvc_type_get_member_type(block, i)) &&
          spvc_compiler_type_struct_member_offset(r.compiler, block, i, &offset) == SPVC_SUCCESS && offset == 4 * i;
   }
   if (!ok)
-    return kernel_error("kernel's push-constant block (" + std::to_string(size) + " bytes) is not " + kConvention);
-  return {};
+    return kernel_error("kernel's push-constant block (" + std::to_string(size) + " bytes) is not " + kConvention +
+                        " (optionally followed by `uint base_invocation;`)");
+  return members == 3;
 }
 
 Result<KernelInfo> reflect(Reflector& r, std::span<const uint32_t> words) {
@@ -187,7 +191,9 @@ Result<KernelInfo> reflect(Reflector& r, std::span<const uint32_t> words) {
   auto count = storage_buffers(r, res);
   if (!count.ok()) return count.error();
   info.buffer_count = *count;
-  WPVM_TRY(push_constants(r, res));
+  auto base = push_constants(r, res);
+  if (!base.ok()) return base.error();
+  info.has_base_invocation = *base;
   return info;
 }
 

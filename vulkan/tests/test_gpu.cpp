@@ -200,6 +200,7 @@ TEST_CASE("reduction leaves one exact partial per workgroup") {
 }
 
 TEST_CASE("launches beyond the group limit are split and still exact") {
+  CHECK(get_kernel(*g_context, "scale_one", 2)->info().has_base_invocation);
   SUBCASE("a lowered limit of 7 groups") {
     auto small = Context::create({.max_group_count = 7});
     REQUIRE(small.ok());
@@ -228,20 +229,23 @@ TEST_CASE("launches beyond the group limit are split and still exact") {
   }
 }
 
-TEST_CASE("without vkCmdDispatchBase, launches beyond the limit are refused") {
-  auto ctx = Context::create({.max_group_count = 7, .no_dispatch_base = true});
+TEST_CASE("kernels without base_invocation are capped at the group limit") {
+  auto ctx = Context::create({.max_group_count = 2});
   REQUIRE(ctx.ok());
   Context& c = **ctx;
-  std::vector<uint32_t> x(8, 3), y(8, kSentinel);
-  Buffer bx = make_buffer(c, x), by = make_buffer(c, y);
-  auto k = get_kernel(c, "scale_one", 2);
-  auto over = c.dispatch(*k, std::vector<const Buffer*>{&bx, &by}, 8, 1);
+  auto k = get_kernel(c, "vector_add", 3);  // local_size_x 64, no base_invocation
+  CHECK_FALSE(k->info().has_base_invocation);
+  std::vector<uint32_t> v(200, 1), out(200, kSentinel);
+  Buffer a = make_buffer(c, v), b = make_buffer(c, v), o = make_buffer(c, out);
+  auto over = c.dispatch(*k, std::vector<const Buffer*>{&a, &b, &o}, 129, 1);  // 3 groups
   REQUIRE_FALSE(over.ok());
   CHECK(failure_of(over.error()) == Failure::kInvalidArgument);
-  CHECK(over.error().message.find("exceed the device's limit of 7") != std::string::npos);
-  run(c, *k, {&bx, &by}, 7, 1);  // at the limit: one plain dispatch
-  auto got = read_back<uint32_t>(by);
-  for (uint32_t i = 0; i < 8; ++i) CHECK(got[i] == (i < 7 ? 6u : kSentinel));
+  CHECK(over.error().message.find("exceed the device's limit of 2") != std::string::npos);
+  CHECK(over.error().message.find("base_invocation") != std::string::npos);
+  CHECK(read_back<uint32_t>(o) == out);  // nothing ran
+  run(c, *k, {&a, &b, &o}, 128, 1);      // 2 groups: at the limit, one dispatch
+  auto got = read_back<uint32_t>(o);
+  for (uint32_t i = 0; i < 200; ++i) CHECK(got[i] == (i < 128 ? 2u : kSentinel));
 }
 
 TEST_CASE("repeated dispatches on one buffer see each other's writes") {

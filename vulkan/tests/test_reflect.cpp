@@ -38,8 +38,9 @@ TEST_CASE("conforming kernels reflect their buffers and workgroup size") {
   struct Case {
     const char* name;
     uint32_t buffers, local;
-  } cases[] = {{"vector_add", 3, 64}, {"nstream", 3, 32}, {"scale_one", 2, 1},
-               {"echo", 1, 16},       {"reduce", 2, 64},  {"one_binding", 1, 64}};
+    bool base;
+  } cases[] = {{"vector_add", 3, 64, false}, {"nstream", 3, 32, false}, {"scale_one", 2, 1, true},
+               {"echo", 1, 16, false},       {"reduce", 2, 64, true},   {"one_binding", 1, 64, false}};
   for (const auto& c : cases) {
     CAPTURE(c.name);
     auto words = load_spirv(c.name);
@@ -48,6 +49,7 @@ TEST_CASE("conforming kernels reflect their buffers and workgroup size") {
     REQUIRE_MESSAGE(info.ok(), (info.ok() ? "" : info.error().message));
     CHECK(info->buffer_count == c.buffers);
     CHECK(info->local_size_x == c.local);
+    CHECK(info->has_base_invocation == c.base);
     CHECK(check_buffer_count(*info, c.buffers).ok());
     // Newer targets accept SPIR-V made for Vulkan 1.0.
     CHECK(reflect_kernel(words, SpirvTarget::kVulkan1_3).ok());

@@ -42,8 +42,6 @@ struct ContextOptions {
                                 // where host-visible memory would do
   uint32_t max_group_count = 0; // > 0: lower maxComputeWorkGroupCount[0] (tests
                                 // of the split dispatch)
-  bool no_dispatch_base = false; // behave like a Vulkan 1.0 device: no split
-                                 // dispatch, launches beyond the limit fail
 };
 
 // Every physical device (for `wpvm devices`). No driver: an empty list.
@@ -120,13 +118,14 @@ class Context {
   size_t cached_kernels() const;
 
   // Runs ceil(num_iterations * block_size / local_size_x) workgroups and
-  // waits for them. Launches beyond max_group_count() are split into several
-  // dispatches with a base workgroup (vkCmdDispatchBase): the shader sees the
-  // offset in gl_WorkGroupID / gl_GlobalInvocationID, nothing else to do
-  // (but gl_NumWorkGroups is the piece's count: shaders take the total from
-  // the push constants, never from gl_NumWorkGroups).
-  // num_iterations * block_size must fit in 32 bits (the shader's guard is a
-  // uint); 0 runs nothing.
+  // waits for them. num_iterations * block_size must fit in 32 bits (the
+  // shader's guard is a uint); 0 runs nothing. Beyond max_group_count()
+  // workgroups (Vulkan's maxComputeWorkGroupCount[0], at least 65535) a
+  // launch is split into several dispatches only for kernels that declare the
+  // optional third push constant `uint base_invocation;` (offset 8): each piece
+  // gets its first invocation there and the shader adds it to
+  // gl_GlobalInvocationID.x. For other kernels such a launch is an
+  // ErrorKind::kUsage error that says so.
   Result<void> dispatch(const Kernel& kernel, std::span<const Buffer* const> buffers,
                         uint32_t num_iterations, uint32_t block_size);
 
