@@ -132,6 +132,8 @@ class Store::Impl {
   FuncImpl* new_func();
   InstanceImpl* new_instance();
   Result<MemoryImpl*> new_memory(const MemoryType& type);
+  // A memory of this store over existing pages (memory_share.cpp).
+  Result<MemoryImpl*> adopt_memory(const MemoryType& type, std::shared_ptr<LinearMemory> lin);
   TableImpl* new_table(const TableType& type, void* init);
   GlobalImpl* new_global(const GlobalType& type);
 

@@ -1,0 +1,120 @@
+// Memory aliases and worker copies of instances (see memory_share.h): how a
+// wasi-parallel device runs a caller's memory and code on its own threads,
+// one Store per worker, without copying the memory.
+#include "runtime/memory_share.h"
+
+#include <unordered_map>
+
+#include "interp/code.h"
+#include "runtime/runtime_impl.h"
+
+namespace wpvm {
+
+Result<Memory*> create_memory_alias(Store& store, Memory& source, const MemoryType& as) {
+  auto* src = dynamic_cast<MemoryImpl*>(&source);
+  if (!src) return make_error(ErrorKind::kUsage, kNoOffset, "memory alias of a foreign memory object");
+  Result<MemoryImpl*> m = store.impl().adopt_memory(as, src->lin);
+  if (!m) return m.error();
+  return static_cast<Memory*>(*m);
+}
+
+namespace {
+
+using FuncMap = std::unordered_map<const FuncImpl*, FuncImpl*>;
+
+Result<void> clone_funcs(Store::Impl& s, const InstanceImpl& src, InstanceImpl& dst, FuncMap& map) {
+  const Module& m = *src.mod;
+  for (uint32_t t = 0; t < m.types.size(); ++t) dst.type_ids.push_back(s.intern(m.types[t]));
+  for (uint32_t i = 0; i < src.funcs.size(); ++i) {
+    const FuncImpl* from = src.funcs[i];
+    if (i < m.num_imported_funcs && from->instance)
+      return make_error(ErrorKind::kUsage, kNoOffset, "cannot copy an instance that imports Wasm functions");
+    FuncImpl* f = s.new_func();
+    f->sig_id = dst.type_ids[m.func_types[i]];
+    f->sig = s.sig(f->sig_id);
+    f->func_index = i;
+    f->debug_name = from->debug_name;
+    if (from->instance) f->instance = &dst;
+    else f->host = from->host;
+    dst.funcs.push_back(f);
+    map.emplace(from, f);
+  }
+  dst.codes.resize(m.bodies.size());
+  return {};
+}
+
+Result<void> clone_state(Store& store, const InstanceImpl& src, InstanceImpl& dst, const FuncMap& map) {
+  Store::Impl& s = store.impl();
+  for (const GlobalImpl* g : src.globals) {
+    GlobalImpl* c = s.new_global(g->type_);
+    c->cell[0] = g->cell[0];
+    c->cell[1] = g->cell[1];
+    if (is_ref(g->type_.type)) {  // a funcref global names one of the copy's functions
+      auto it = map.find(reinterpret_cast<const FuncImpl*>(static_cast<uintptr_t>(g->cell[0])));
+      c->cell[0] = it == map.end() ? g->cell[0] : reinterpret_cast<uintptr_t>(it->second);
+    }
+    dst.globals.push_back(c);
+  }
+  for (const TableImpl* t : src.tables) {
+    TableImpl* c = s.new_table(t->type_, nullptr);
+    c->elems.resize(t->elems.size());
+    for (size_t i = 0; i < t->elems.size(); ++i) {
+      auto it = t->type_.elem == ValType::kFuncRef ? map.find(static_cast<const FuncImpl*>(t->elems[i])) : map.end();
+      c->elems[i] = it == map.end() ? t->elems[i] : it->second;
+    }
+    dst.tables.push_back(c);
+  }
+  for (MemoryImpl* m : src.memories) {
+    auto a = create_memory_alias(store, *m, m->type_);
+    if (!a) return a.error();
+    dst.memories.push_back(static_cast<MemoryImpl*>(*a));
+  }
+  dst.elems = src.elems;
+  for (auto& seg : dst.elems)
+    for (void*& e : seg)
+      if (auto it = map.find(static_cast<const FuncImpl*>(e)); it != map.end()) e = it->second;
+  dst.data_dropped = src.data_dropped;
+  return {};
+}
+
+void clone_exports(const Module& m, InstanceImpl& dst) {
+  for (const Export& e : m.exports) {
+    Extern x;
+    switch (e.kind) {
+      case ExternKind::kFunc: x = static_cast<Func*>(dst.funcs[e.index]); break;
+      case ExternKind::kTable: x = static_cast<Table*>(dst.tables[e.index]); break;
+      case ExternKind::kMemory: x = static_cast<Memory*>(dst.memories[e.index]); break;
+      case ExternKind::kGlobal: x = static_cast<Global*>(dst.globals[e.index]); break;
+    }
+    dst.export_list.emplace_back(e.name, x);
+  }
+}
+
+}  // namespace
+
+Result<Instance*> clone_instance(Store& store, const Instance& source) {
+  const auto* src = dynamic_cast<const InstanceImpl*>(&source);
+  if (!src) return make_error(ErrorKind::kUsage, kNoOffset, "copy of a foreign instance object");
+  InstanceImpl* dst = store.impl().new_instance();
+  dst->mod = src->mod;
+  FuncMap map;
+  WPVM_TRY(clone_funcs(store.impl(), *src, *dst, map));
+  WPVM_TRY(clone_state(store, *src, *dst, map));
+  clone_exports(*src->mod, *dst);
+  return static_cast<Instance*>(dst);
+}
+
+}  // namespace wpvm
+
+namespace wpvm {
+
+// Defined here rather than in store.cpp: only the memory-sharing code adopts pages.
+Result<MemoryImpl*> Store::Impl::adopt_memory(const MemoryType& type, std::shared_ptr<LinearMemory> lin) {
+  if (!lin) return make_error(ErrorKind::kUsage, kNoOffset, "memory alias of a null memory");
+  auto m = std::make_unique<MemoryImpl>();
+  m->type_ = type;
+  m->lin = std::move(lin);
+  return memories_.emplace_back(std::move(m)).get();
+}
+
+}  // namespace wpvm

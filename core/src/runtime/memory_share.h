@@ -1,0 +1,24 @@
+// Runtime support for running one module's code on several threads at once
+// (wasi-parallel): memories of one store that alias another store's linear
+// memory, and worker copies of an instance. Both rely on linear memories never
+// moving (runtime_impl.h): an alias is another typed view of the same pages.
+#pragma once
+#include "wpvm/runtime.h"
+
+namespace wpvm {
+
+// A Memory owned by `store` whose pages are those of `source` (of any store),
+// typed `as` (e.g. shared, as a kernel declares its import) so that it links
+// against that import. The caller keeps `source` alive and guarantees that no
+// one uses the alias concurrently with a grow of `source`.
+Result<Memory*> create_memory_alias(Store& store, Memory& source, const MemoryType& as);
+
+// A copy of `source` (an instance of another store) in `store`, for a worker
+// thread: its memories alias the source's, its globals are copies (mutable
+// ones start at the source's current values), its tables are copies whose
+// function references point at the copy's own functions, and imported host
+// functions are re-created in `store` with the same callbacks. Fails (kUsage)
+// for an instance that imports Wasm functions of other instances.
+Result<Instance*> clone_instance(Store& store, const Instance& source);
+
+}  // namespace wpvm
