@@ -277,8 +277,11 @@ TEST_CASE("kernels are cached by content") {
   CHECK(k1->hash() != k3->hash());
 }
 
-TEST_CASE("threads share the cache and the queue safely") {
-  auto ctx = Context::create();
+TEST_CASE("threads share the cache, the queue and the staging buffer safely") {
+  bool staged = false;
+  SUBCASE("direct buffers") {}
+  SUBCASE("staged buffers") { staged = true; }
+  auto ctx = Context::create({.force_staging = staged});
   REQUIRE(ctx.ok());
   Context& c = **ctx;
   constexpr int kThreads = 4;
