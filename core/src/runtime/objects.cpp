@@ -5,6 +5,7 @@
 
 #include "interp/code.h"
 #include "runtime/runtime_impl.h"
+#include "runtime/tier.h"
 
 namespace wpvm {
 

@@ -19,6 +19,9 @@ struct ThreadState;
 }  // namespace interp
 
 class InstanceImpl;
+namespace tier {
+class NativeCode;
+}  // namespace tier
 
 // A value occupies one 8-byte slot (v128: two) in frames, globals and tables.
 using Slot = uint64_t;
@@ -38,6 +41,7 @@ class FuncImpl final : public Func {
   HostFn host;
   std::string debug_name;
   interp::Code* code = nullptr;   // compiled lazily, owned by the instance
+  void* native = nullptr;         // entry of native code (runtime/tier.h), owned by the instance
 };
 
 // A reserved, never-moving address range: [base, base + size) is committed,
@@ -118,6 +122,8 @@ class InstanceImpl final : public Instance {
   std::vector<uint8_t> data_dropped;
   std::vector<std::pair<std::string, Extern>> export_list;
   std::vector<std::unique_ptr<interp::Code>> codes;  // per defined function
+  std::unique_ptr<tier::NativeCode> native_code;     // set by the code generator (tier.h)
+  bool native_tried = false;                         // compile_instance already ran
 };
 
 class Store::Impl {

@@ -5,6 +5,7 @@
 
 #include "interp/code.h"
 #include "runtime/runtime_impl.h"
+#include "runtime/tier.h"
 
 namespace wpvm {
 
@@ -131,7 +132,11 @@ CallResult Store::call(Func* func, std::span<const Value> args) {
     value_to_slots(v, p);
     p += slot_width(v.type);
   }
-  r.trap = interp::execute(*impl_, *f, slots);
+  // Native code when the JIT tier compiled f, else the interpreter.
+  if (tier::ensure_native(*impl_, *f))
+    r.trap = tier::code_generator()->invoke(*impl_, *f, slots);
+  else
+    r.trap = interp::execute(*impl_, *f, slots);
   if (r.trap) return r;
   p = slots;
   for (ValType rt : t.results) {

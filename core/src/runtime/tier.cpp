@@ -1,0 +1,26 @@
+// The registered native code generator and the lazy per-instance compile (tier.h).
+#include "runtime/tier.h"
+
+#include <atomic>
+
+namespace wpvm::tier {
+
+namespace {
+std::atomic<CodeGenerator*> g_generator{nullptr};
+}  // namespace
+
+void set_code_generator(CodeGenerator* gen) { g_generator.store(gen, std::memory_order_release); }
+CodeGenerator* code_generator() { return g_generator.load(std::memory_order_acquire); }
+
+bool ensure_native(Store::Impl& store, FuncImpl& f) {
+  if (f.native) return true;
+  InstanceImpl* inst = f.instance;
+  if (!inst || inst->native_tried || store.engine.config().tier != Tier::kJit) return false;
+  CodeGenerator* gen = code_generator();
+  if (!gen) return false;
+  inst->native_tried = true;
+  gen->compile_instance(*inst);
+  return f.native != nullptr;
+}
+
+}  // namespace wpvm::tier
