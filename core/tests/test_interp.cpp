@@ -252,4 +252,9 @@ TEST_CASE("interp: builder folds operands, local.set, compare+branch and address
   CHECK(fx.i32("load_add", {I32(0xfffffffcu)}) == 0x00112233u);  // -4 + 4 wraps to 0, then offset 1
   CHECK(fx.trap("load_add", {I32(0xfffffffbu)}) == TrapKind::kMemoryOutOfBounds);  // 0xffffffff + 1
   CHECK(fx.trap("load_add", {I32(65531)}) == TrapKind::kMemoryOutOfBounds);
+
+  CHECK(listing("store_add").find("I32StoreAdd") != std::string::npos);
+  CHECK(fx.call("store_add", {I32(0xfffffffcu), I32(0xa1b2c3d4u)}).ok());  // wraps to 0, offset 1
+  CHECK(fx.i32("load", {I32(1)}) == 0xa1b2c3d4u);
+  CHECK(fx.trap("store_add", {I32(0xfffffffbu), I32(1)}) == TrapKind::kMemoryOutOfBounds);
 }

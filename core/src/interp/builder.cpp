@@ -475,9 +475,21 @@ bool Builder::numeric(Opcode op, const Imm& imm) {
     }
     case RowKind::kStore: {
       Entry v = pop(), a = pop();
-      emit_op(row.iop);
-      emit_pair(S(enc(a)), S(enc(v)));
-      emit_pair(N(static_cast<uint32_t>(imm.mem.offset)), N(0));
+      uint32_t offset = static_cast<uint32_t>(imm.mem.offset);
+      if (a.kind == Kind::kStack && last_.word_end == words_.size() && last_.pos == a.pos &&
+          last_.op == IOp::I32Add) {
+        // As for loads; the value was not computed after the add (it is deferred).
+        Last l = last_;
+        words_.resize(l.word_begin);
+        slot_fields_.resize(l.fix_begin);
+        emit_op(static_cast<IOp>(static_cast<size_t>(row.iop) + 1));
+        emit_pair(S(l.a), S(l.b));
+        emit_pair(S(enc(v)), N(offset));
+      } else {
+        emit_op(row.iop);
+        emit_pair(S(enc(a)), S(enc(v)));
+        emit_pair(N(offset), N(0));
+      }
       last_.word_end = SIZE_MAX;
       return true;
     }

@@ -17,7 +17,7 @@ const char* const kNames[] = {
 #define WPVM_UN_TRAP(name, in, out, fn) #name,
 #define WPVM_BIN_TRAP(name, in, out, fn) #name,
 #define WPVM_LOAD(name, mem_t, out) #name, #name "Add",
-#define WPVM_STORE(name, in, mem_t) #name,
+#define WPVM_STORE(name, in, mem_t) #name, #name "Add",
 #include "interp/interp_ops.def"
 };
 

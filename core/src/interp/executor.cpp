@@ -75,7 +75,7 @@ std::optional<Trap> run(Store::Impl* store, FuncImpl* entry, Slot* entry_fp, con
 #define WPVM_UN_TRAP(name, in, out, fn) &&L_##name,
 #define WPVM_BIN_TRAP(name, in, out, fn) &&L_##name,
 #define WPVM_LOAD(name, mem_t, out) &&L_##name, &&L_##name##Add,
-#define WPVM_STORE(name, in, mem_t) &&L_##name,
+#define WPVM_STORE(name, in, mem_t) &&L_##name, &&L_##name##Add,
 #include "interp/interp_ops.def"
   };
   static_assert(std::size(kHandlers) == static_cast<size_t>(IOp::kCount));
@@ -496,14 +496,24 @@ L_RefFunc:
     pc += 3;                                                             \
     DISPATCH();                                                          \
   }
-#define WPVM_STORE(name, in, mem_t)                                \
-  L_##name : {                                                     \
-    uint64_t ea = uint64_t{RD_u32(fp[pc[1].u.a])} + pc[2].u.a;     \
-    if (ea + sizeof(mem_t) > mem_size) TRAP(MemoryOutOfBounds);    \
-    mem_t v = static_cast<mem_t>(RD_##in(fp[pc[1].u.b]));          \
-    std::memcpy(mem_base + ea, &v, sizeof v);                      \
-    pc += 3;                                                       \
-    DISPATCH();                                                    \
+#define WPVM_STORE(name, in, mem_t)                                      \
+  L_##name : {                                                           \
+    uint64_t ea = uint64_t{RD_u32(fp[pc[1].u.a])} + pc[2].u.a;           \
+    if (ea + sizeof(mem_t) > mem_size) TRAP(MemoryOutOfBounds);          \
+    mem_t v = static_cast<mem_t>(RD_##in(fp[pc[1].u.b]));                \
+    std::memcpy(mem_base + ea, &v, sizeof v);                            \
+    pc += 3;                                                             \
+    DISPATCH();                                                          \
+  }                                                                      \
+  /* [h][x, y][value, offset]: the address is the i32 sum x + y */      \
+  L_##name##Add : {                                                      \
+    uint32_t addr = RD_u32(fp[pc[1].u.a]) + RD_u32(fp[pc[1].u.b]);       \
+    uint64_t ea = uint64_t{addr} + pc[2].u.b;                            \
+    if (ea + sizeof(mem_t) > mem_size) TRAP(MemoryOutOfBounds);          \
+    mem_t v = static_cast<mem_t>(RD_##in(fp[pc[2].u.a]));                \
+    std::memcpy(mem_base + ea, &v, sizeof v);                            \
+    pc += 3;                                                             \
+    DISPATCH();                                                          \
   }
 #include "interp/interp_ops.def"
 

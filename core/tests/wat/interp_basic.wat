@@ -54,6 +54,8 @@
   ;; The i32.add wraps before the offset is added (fused into the load).
   (func (export "load_add") (param i32) (result i32)
     (i32.load offset=1 (i32.add (local.get 0) (i32.const 4))))
+  (func (export "store_add") (param i32 i32)
+    (i32.store offset=1 (i32.add (local.get 0) (i32.const 4)) (local.get 1)))
   (func (export "store") (param i32 i32) (i32.store (local.get 0) (local.get 1)))
   (func (export "select") (param i32 i64 i64) (result i64)
     (select (local.get 1) (local.get 2) (local.get 0)))
