@@ -2,11 +2,16 @@
 // text round trips, well-formed signatures, the naming convention others rely on.
 #include <doctest/doctest.h>
 
+#include <cstdlib>
+#include <fstream>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "body_decoder_imm.h"
 #include "opcode.h"
+#include "reader.h"
+#include "wpvm/module.h"
 
 using namespace wpvm;
 
@@ -120,4 +125,38 @@ TEST_CASE("natural alignment and lane counts derived from the text") {
   CHECK(facts(Opcode::MemoryAtomicNotify).natural_align == 2);
   CHECK(facts(Opcode::I32AtomicLoad).atomic);
   CHECK_FALSE(facts(Opcode::I32Load).atomic);
+}
+
+// The module written by test_opcodes_wat.cpp and assembled by wat2wasm at
+// build time (path in WPVM_ALLOPS_WASM): its one body must decode to the
+// table's opcodes in table order (plus the generator's nop after else and
+// two closing ends).
+TEST_CASE("every text and encoding agrees with wat2wasm") {
+  const char* path = std::getenv("WPVM_ALLOPS_WASM");
+  REQUIRE_MESSAGE(path != nullptr, "WPVM_ALLOPS_WASM not set (run through meson test)");
+  std::ifstream f(path, std::ios::binary);
+  std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(f), {}};
+  auto m = decode_module(bytes);
+  REQUIRE_MESSAGE(m.ok(), m.error().to_string());
+  REQUIRE(m.value()->bodies.size() == 1);
+  const FunctionBody& body = m.value()->bodies[0];
+  std::vector<Opcode> want;
+  for (size_t i = 0; i < kCount; ++i) {
+    want.push_back(static_cast<Opcode>(i));
+    if (static_cast<Opcode>(i) == Opcode::Else) want.push_back(Opcode::Nop);
+  }
+  want.insert(want.end(), {Opcode::End, Opcode::End, Opcode::End});
+  Reader r(bytes.data(), body.code_offset, body.code_end);
+  std::vector<uint32_t> targets;
+  size_t n = 0;
+  for (; n < want.size() && !r.at_end(); ++n) {
+    Opcode op = body_detail::read_opcode(r);
+    Imm imm;
+    body_detail::read_immediates(r, opcode_info(op).imm, imm, targets);
+    REQUIRE_MESSAGE(r.ok(), r.error().to_string());
+    CAPTURE(opcode_text(want[n]));
+    CHECK(opcode_text(op) == opcode_text(want[n]));
+  }
+  CHECK(n == want.size());
+  CHECK(r.at_end());
 }
