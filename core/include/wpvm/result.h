@@ -26,7 +26,7 @@ struct Error {
   size_t offset = kNoOffset;
   std::string message;
 
-  // "0x1a: type mismatch" style text for humans.
+  // "offset 0x1a: type mismatch" (just the message when offset is kNoOffset).
   std::string to_string() const;
 };
 
