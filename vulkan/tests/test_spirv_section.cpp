@@ -175,3 +175,30 @@ TEST_CASE("spirv_words is little-endian and needs whole words") {
   CHECK(*w == std::vector<uint32_t>{0x07230203u, 0x80000001u});
   CHECK_FALSE(spirv_words(Bytes{1, 2, 3}).ok());
 }
+
+TEST_CASE("mutated and truncated modules never read out of bounds") {
+  auto with = append_spirv_section(small_module(), 3, fake_spirv(6));
+  REQUIRE(with.ok());
+  const Bytes base = *with;
+  for (size_t n = 0; n <= base.size(); ++n) {
+    Bytes cut(base.begin(), base.begin() + n);
+    auto r = find_spirv_sections(cut);
+    // Only the whole module and cuts at section boundaries decode.
+    if (r.ok()) CHECK((n == base.size() || n == small_module().size() || n == 14 || n == 8));
+    CHECK(remove_spirv_sections(cut, 3).ok() == r.ok());
+  }
+  uint32_t seed = 1;
+  for (int round = 0; round < 2000; ++round) {
+    Bytes m = base;
+    for (int k = 0; k < 3; ++k) {
+      seed = seed * 1103515245u + 12345u;
+      m[8 + (seed >> 8) % (m.size() - 8)] = static_cast<uint8_t>(seed >> 24);
+    }
+    auto r = find_spirv_sections(m);
+    if (!r.ok()) continue;
+    for (const auto& s : *r) {
+      CHECK(s.spirv.data() >= m.data());
+      CHECK(s.spirv.data() + s.spirv.size() <= m.data() + m.size());
+    }
+  }
+}
