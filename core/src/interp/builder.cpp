@@ -587,7 +587,7 @@ void Builder::op(Opcode op, const Imm& imm, std::span<const ValType> pops, std::
     case Opcode::Nop: return;
     case Opcode::Drop: pop(); return;
     case Opcode::LocalGet: {
-      Entry& e = push_stack(imm.type);
+      Entry& e = push_stack(pushes[0]);
       e.kind = Kind::kLocal;
       e.ref = local_slot_[imm.index];
       return;
@@ -601,11 +601,12 @@ void Builder::op(Opcode op, const Imm& imm, std::span<const ValType> pops, std::
     case Opcode::RefNull: return push_const(imm.type, 0, 0);
     case Opcode::GlobalGet: {
       uint32_t pos = top_pos();
-      size_t at = emit_op(slot_width(imm.type) == 2 ? IOp::GlobalGet2 : IOp::GlobalGet);
+      bool wide = slot_width(pushes[0]) == 2;
+      size_t at = emit_op(wide ? IOp::GlobalGet2 : IOp::GlobalGet);
       emit_pair(S(kStackTag | pos), N(0));
       emit_ptr(inst_.globals[imm.index]->cell);
       push_stack(pushes[0]);
-      if (slot_width(imm.type) == 1) {
+      if (!wide) {
         note_result(at + 1);
         last_.pos = pos;
       }
