@@ -5,6 +5,7 @@
 #define DOCTEST_CONFIG_IMPLEMENT
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <thread>
@@ -86,6 +87,24 @@ TEST_CASE("the device is described and listed") {
   std::string type = device_type_name(d.type), memory = g_context->unified_memory() ? "unified" : "staged";
   MESSAGE("device: " << d.name << " (" << type << ", Vulkan " << d.api_major << "." << d.api_minor << "), "
                      << memory << " memory");
+}
+
+TEST_CASE("a preference picks that type when present, another device otherwise") {
+  auto all = list_devices();
+  for (auto [prefer, type] : {std::pair{DevicePreference::kDiscrete, DeviceType::kDiscrete},
+                              std::pair{DevicePreference::kIntegrated, DeviceType::kIntegrated}}) {
+    auto ctx = Context::create({.prefer = prefer});
+    REQUIRE(ctx.ok());
+    bool present = std::any_of(all.begin(), all.end(),
+                               [&](const DeviceInfo& d) { return d.type == type && d.has_compute; });
+    if (present) CHECK((*ctx)->device().type == type);
+  }
+  auto by_index = Context::create({.device_index = static_cast<int>(g_context->device().index)});
+  REQUIRE(by_index.ok());
+  CHECK((*by_index)->device().name == g_context->device().name);
+  auto missing = Context::create({.device_index = static_cast<int>(all.size())});
+  REQUIRE_FALSE(missing.ok());
+  CHECK(failure_of(missing.error()) == Failure::kInvalidArgument);
 }
 
 TEST_CASE("vector add is exact, on direct and on staged buffers") {
