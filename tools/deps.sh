@@ -7,7 +7,7 @@ packages=(
   meson ninja-build pkg-config g++ python3
   libasmjit-dev libtbb-dev
   libvulkan-dev glslang-dev glslang-tools spirv-cross libspirv-cross-c-shared-dev
-  mesa-vulkan-drivers vulkan-tools
+  mesa-vulkan-drivers vulkan-tools vulkan-validationlayers spirv-tools
   doctest-dev nlohmann-json3-dev
   wabt clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32
 )
