@@ -449,8 +449,10 @@ Result<void> BodyDecoder<E>::decode(uint32_t defined_index) {
     if (!r_.ok()) break;
     const OpcodeInfo& info = opcode_info(op);
     Imm imm;
-    read_immediates(r_, info.imm, imm, targets_);
-    if (!r_.ok()) break;
+    if (info.imm != ImmKind::kNone) {
+      read_immediates(r_, info.imm, imm, targets_);
+      if (!r_.ok()) break;
+    }
     bool emit = emitting();
     const OpSig& sig = kOpSigs[static_cast<size_t>(op)];
     if (sig.typed) {

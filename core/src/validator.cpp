@@ -144,8 +144,10 @@ Result<void> ModuleValidator::check_datas() {
 }
 
 Result<void> ModuleValidator::check_bodies() {
+  // One decoder for all bodies, so its stacks are allocated once per module.
   NullEmitter null;
-  for (uint32_t i = 0; i < m_.bodies.size(); ++i) WPVM_TRY(decode_function(m_, i, null));
+  body_detail::BodyDecoder<NullEmitter> decoder(m_, null);
+  for (uint32_t i = 0; i < m_.bodies.size(); ++i) WPVM_TRY(decoder.decode(i));
   return {};
 }
 
