@@ -14,6 +14,7 @@
 #include "command.h"
 #include "invoke_values.h"
 #include "wpvm/module.h"
+#include "wpvm/parallel.h"
 #include "wpvm/runtime.h"
 #include "wpvm/wasi.h"
 
@@ -25,6 +26,7 @@ struct RunOptions {
   Tier tier = Tier::kInterp;
   std::string invoke;
   std::vector<std::string> tcplisten;  // HOST:PORT, IPv4
+  ParallelConfig parallel;
   std::string module_path;
   std::vector<std::string> args;  // after the module path
 };
@@ -71,6 +73,16 @@ bool parse_options(std::span<const std::string> a, RunOptions& o) {
         std::cerr << "Error: --tier wants interp or jit\n";
         return false;
       }
+    } else if (value("--parallel-threads", v)) {
+      char* end = nullptr;
+      unsigned long n = std::strtoul(v.c_str(), &end, 10);
+      if (v.empty() || *end || n > 4096) {
+        std::cerr << "Error: --parallel-threads wants a thread count (0: one per core)\n";
+        return false;
+      }
+      o.parallel.cpu_threads = static_cast<uint32_t>(n);
+    } else if (a[i] == "--parallel-verbose") {
+      o.parallel.verbose = true;
     } else if (value("--tcplisten", v)) {
       if (v.empty()) return false;
       o.tcplisten.push_back(v);
@@ -208,9 +220,16 @@ int run_main(std::span<const std::string> a) {
   EngineConfig config;
   config.tier = o.tier;
   Engine engine(config);
+  // After the engine: the parallel host's worker stores refer to it.
+  auto parallel = Parallel::create(o.parallel);
+  if (!parallel) {
+    std::cerr << "Error: " << parallel.error().message << "\n";
+    return 1;
+  }
   Store store(engine);
   Linker linker;
   (*wasi)->define(linker, store);
+  (*parallel)->define(linker, store);
   auto inst = store.instantiate(*module, linker);
   if (!inst) {
     std::cerr << "Error: " << describe_error(inst.error()) << "\n";
@@ -224,7 +243,8 @@ int run_main(std::span<const std::string> a) {
 extern const Command kRunCommand = {"run", "Run a WebAssembly module (a WASI command, or one export with --invoke)",
     "usage: wpvm run [options] MODULE.wasm [ARGS...]\n"
     "\n"
-    "Runs the module's `_start` export with WASI preview1, or calls one export.\n"
+    "Runs the module's `_start` export with WASI preview1 and wasi-parallel\n"
+    "(wasi_ephemeral_parallel), or calls one export.\n"
     "\n"
     "options:\n"
     "  --dir HOST[::GUEST]   preopen host directory HOST as GUEST (repeatable)\n"
@@ -233,6 +253,10 @@ extern const Command kRunCommand = {"run", "Run a WebAssembly module (a WASI com
     "  --tcplisten ADDR:PORT listen on an IPv4 TCP address and hand the socket\n"
     "                        to the guest, after the directories (repeatable)\n"
     "  --tier interp|jit     execution tier (default: interp)\n"
+    "  --parallel-threads N  threads of the wasi-parallel CPU device (default 0:\n"
+    "                        one per core)\n"
+    "  --parallel-verbose    explain every wasi-parallel errno and device choice\n"
+    "                        on stderr\n"
     "  --invoke NAME         call export NAME; ARGS are its parameters, parsed\n"
     "                        by the export's parameter types; results are\n"
     "                        printed one per line\n"

@@ -104,9 +104,16 @@ Result<Instance*> clone_instance(Store& store, const Instance& source) {
   return static_cast<Instance*>(dst);
 }
 
-}  // namespace wpvm
+Func* instance_func(const Instance& instance, uint32_t func_index) {
+  const auto& inst = static_cast<const InstanceImpl&>(instance);
+  return func_index < inst.funcs.size() ? inst.funcs[func_index] : nullptr;
+}
 
-namespace wpvm {
+std::optional<uint32_t> defined_func_index(const Instance& instance, const Func* func) {
+  const auto* f = static_cast<const FuncImpl*>(func);
+  if (!f || static_cast<const Instance*>(f->instance) != &instance) return std::nullopt;
+  return f->func_index;
+}
 
 // Defined here rather than in store.cpp: only the memory-sharing code adopts pages.
 Result<MemoryImpl*> Store::Impl::adopt_memory(const MemoryType& type, std::shared_ptr<LinearMemory> lin) {

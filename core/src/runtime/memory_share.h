@@ -3,6 +3,8 @@
 // memory, and worker copies of an instance. Both rely on linear memories never
 // moving (runtime_impl.h): an alias is another typed view of the same pages.
 #pragma once
+#include <optional>
+
 #include "wpvm/runtime.h"
 
 namespace wpvm {
@@ -20,5 +22,11 @@ Result<Memory*> create_memory_alias(Store& store, Memory& source, const MemoryTy
 // functions are re-created in `store` with the same callbacks. Fails (kUsage)
 // for an instance that imports Wasm functions of other instances.
 Result<Instance*> clone_instance(Store& store, const Instance& source);
+
+// Function `func_index` of an instance's function space, or nullptr.
+Func* instance_func(const Instance& instance, uint32_t func_index);
+// The index of `func` in `instance`'s function space if it is one of the
+// instance's own (defined) functions.
+std::optional<uint32_t> defined_func_index(const Instance& instance, const Func* func);
 
 }  // namespace wpvm

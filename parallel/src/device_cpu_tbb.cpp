@@ -1,0 +1,79 @@
+// The CPU device: iterations spread over a oneTBB arena with one worker (and
+// so one kernel instance) per thread. The only file that includes oneTBB.
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/info.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <mutex>
+
+#include "device.h"
+
+namespace wpvm::parallel {
+
+namespace {
+
+class CpuDevice final : public Device {
+ public:
+  explicit CpuDevice(uint32_t threads)
+      : threads_(threads ? threads : static_cast<uint32_t>(tbb::info::default_concurrency())),
+        arena_(static_cast<int>(threads_)) {}
+
+  DeviceKind kind() const override { return DeviceKind::kCpu; }
+  const char* name() const override { return "cpu"; }
+  uint32_t threads() const override { return threads_; }
+
+  void exec(const ExecJob& job, JobSink& sink) override {
+    // Workers belong to threads, not to jobs: two callers must not share one
+    // worker's store, so jobs on this device take turns.
+    std::lock_guard lock(exec_mutex_);
+    ++generation_;  // published to the pool by the task spawn below
+    arena_.execute([&] {
+      tbb::parallel_for(tbb::blocked_range<uint32_t>(0, job.num_iterations, grain(job)),
+                        [&](const tbb::blocked_range<uint32_t>& r) { run_chunk(job, sink, r); });
+    });
+  }
+
+ private:
+  // Chunks of about 1/(8*threads) of the work: enough to balance uneven
+  // iterations, few enough that the per-chunk set-up stays invisible.
+  uint32_t grain(const ExecJob& job) const {
+    uint32_t g = job.num_iterations / (8 * threads_);
+    return g ? g : 1;
+  }
+
+  void run_chunk(const ExecJob& job, JobSink& sink, const tbb::blocked_range<uint32_t>& r) {
+    if (sink.cancelled()) return;
+    Slot& slot = slots_.local();
+    if (slot.job != &job || slot.generation != generation_) {
+      auto bound = job.bind(slot.worker);
+      if (!bound) return sink.fail(bound.error().message);
+      slot.bound = *bound;
+      slot.job = &job;
+      slot.generation = generation_;
+    }
+    slot.worker.run(slot.bound, job.buffer_args, job.num_iterations, job.block_size, r.begin(), r.end(), sink);
+  }
+
+  struct Slot {
+    Worker worker;
+    BoundKernel bound;
+    const ExecJob* job = nullptr;
+    uint64_t generation = 0;
+  };
+
+  uint32_t threads_;
+  tbb::task_arena arena_;
+  std::mutex exec_mutex_;
+  // Each job gets a new generation so that a worker never reuses the binding
+  // of an earlier job that happened to live at the same address.
+  uint64_t generation_ = 0;
+  tbb::enumerable_thread_specific<Slot> slots_;
+};
+
+}  // namespace
+
+std::unique_ptr<Device> make_cpu_device(uint32_t threads) { return std::make_unique<CpuDevice>(threads); }
+
+}  // namespace wpvm::parallel

@@ -1,0 +1,73 @@
+// The host side of `wasi_ephemeral_parallel`: devices, buffer and device
+// handles, the kernel cache, and the six functions with every errno of the
+// contract. Every guest pointer is checked against the caller's memory before
+// it is touched; handles are validated on every use.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "device.h"
+#include "parallel_errno.h"
+#include "handles.h"
+#include "kernel.h"
+#include "wpvm/parallel.h"
+
+namespace wpvm::parallel {
+
+// A host call's outcome: an errno for the guest, or a trap (kernel traps).
+using Outcome = std::variant<Errno, Trap>;
+
+class Host {
+ public:
+  explicit Host(ParallelConfig config);
+  ~Host();
+
+  Errno get_device(Caller& c, uint32_t hint, uint32_t out_ptr);
+  Errno create_buffer(Caller& c, uint32_t device, uint32_t size, uint32_t access, uint32_t out_ptr);
+  Errno write_buffer(Caller& c, uint32_t ptr, uint32_t len, uint32_t buffer);
+  Errno read_buffer(Caller& c, uint32_t buffer, uint32_t ptr, uint32_t len);
+  Outcome parallel_exec(Caller& c, std::span<const Value> a);
+  Outcome parallel_for(Caller& c, std::span<const Value> a);
+
+  void define(Linker& linker, Store& store);
+  std::string last_error() const;
+  size_t cached_kernels() const { return kernels_.size(); }
+  // The kind of a device handle (tests: which device did a hint give?).
+  std::optional<DeviceKind> device_kind(uint32_t handle) const;
+
+ private:
+  // A checked list of buffers for one exec: their (ptr, len) pairs.
+  struct BufferList {
+    Device* device = nullptr;
+    std::vector<uint32_t> args;
+  };
+
+  Errno fail(Errno e, std::string reason);
+  Device* find_device(uint32_t handle) const;
+  Buffer* find_buffer(uint32_t handle) const;
+  Errno collect_buffers(Memory* mem, uint32_t ptr, uint32_t count, Device*& device, BufferList& out);
+  Errno check_lists(Memory* mem, std::span<const Value> a, size_t in_at, BufferList& out);
+  Errno check_memory_fits(const Kernel& k, const Memory& mem);
+  Outcome run(Device& device, ExecJob& job, const char* what);
+  uint32_t device_for_hint(const Caller& c, uint32_t hint);
+
+  ParallelConfig config_;
+  mutable std::mutex mutex_;  // handle tables and last_error_
+  HandleTable<Device> devices_;
+  HandleTable<Buffer> buffers_;
+  uint32_t sequential_ = 0, cpu_ = 0;  // device handles
+  KernelCache kernels_;
+  std::string last_error_;
+};
+
+// True if the module imports the 2021 `parallel_for` (7 i32 params -> i32):
+// its get_device hints use the 2021 enum.
+bool is_2021_program(const Module& m);
+
+}  // namespace wpvm::parallel

@@ -1,0 +1,82 @@
+// A worker: the per-thread execution context of a device. It owns a Store of
+// its own (a Store is single-threaded) holding the kernel instances it has
+// bound, so a kernel is instantiated once per worker and reused by later
+// calls, never once per iteration. JobSink collects the outcome of one job
+// from all workers: the first trap (lowest iteration) or a failed binding.
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "wpvm/runtime.h"
+
+namespace wpvm::parallel {
+
+struct Kernel;
+
+// A kernel function ready to be called on a worker's store.
+struct BoundKernel {
+  Store* store = nullptr;
+  Func* func = nullptr;
+};
+
+class JobSink {
+ public:
+  bool cancelled() const { return cancelled_.load(std::memory_order_relaxed); }
+  void trap(uint32_t iteration, Trap t);
+  void fail(std::string reason);
+
+  // After the job: the trap with the lowest iteration, or a binding failure.
+  std::optional<std::pair<uint32_t, Trap>> first_trap;
+  std::optional<std::string> failure;
+
+ private:
+  std::atomic<bool> cancelled_{false};
+  std::mutex mutex_;
+};
+
+class Worker {
+ public:
+  // The worker's instance of `kernel` whose memory import aliases `memory`.
+  Result<BoundKernel> kernel_instance(const Engine& engine, const std::shared_ptr<const Kernel>& kernel,
+                                      Memory& memory);
+  // A fresh worker copy of `caller` (2021 funcref kernels: globals copied at
+  // each call), and its function `func_index`.
+  Result<BoundKernel> caller_copy(const Engine& engine, const Instance& caller, uint32_t func_index);
+
+  // Runs iterations [begin, end) of a job bound to `kernel`, stopping at the
+  // first trap or when the sink is cancelled.
+  void run(const BoundKernel& kernel, std::span<const uint32_t> buffer_args, uint32_t num_iterations,
+           uint32_t block_size, uint32_t begin, uint32_t end, JobSink& sink);
+
+ private:
+  // Drop every cached instance once this many have piled up (a Store frees
+  // nothing before it dies; guests may send many distinct kernels).
+  static constexpr size_t kMaxCachedInstances = 64;
+
+  Store& store(const Engine& engine);
+
+  const Engine* engine_ = nullptr;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<Store> copy_store_;  // the current 2021 caller copy
+  struct Key {
+    const Kernel* kernel;
+    const Memory* memory;
+    uint8_t* base;
+    auto operator<=>(const Key&) const = default;
+  };
+  struct Cached {
+    std::shared_ptr<const Kernel> kernel;  // keeps Key::kernel alive
+    Func* func;
+  };
+  std::map<Key, Cached> cache_;
+  std::vector<Value> args_;  // reused across calls: no allocation per iteration
+};
+
+}  // namespace wpvm::parallel
