@@ -487,6 +487,9 @@ Result<void> BodyDecoder<E>::decode(uint32_t defined_index) {
 // code. The module's module-level structure must already be validated (type
 // indices of functions in range). Malformed bodies give kMalformed, type and
 // index errors kInvalid, with the offset of the offending instruction.
+// The FuncContext given to begin_function (its locals span included) and the
+// spans given to the other hooks are valid only during that call or, for the
+// FuncContext, until end_function; emitters copy what they keep.
 template <Emitter E>
 Result<void> decode_function(const Module& module, uint32_t defined_func_index, E& emitter) {
   body_detail::BodyDecoder<E> decoder(module, emitter);
