@@ -2,10 +2,12 @@
 // so one kernel instance) per thread. The only file that includes oneTBB.
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
+#include <tbb/global_control.h>
 #include <tbb/info.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
+#include <algorithm>
 #include <mutex>
 
 #include "device.h"
@@ -18,6 +20,10 @@ class CpuDevice final : public Device {
  public:
   explicit CpuDevice(uint32_t threads)
       : threads_(threads ? threads : static_cast<uint32_t>(tbb::info::default_concurrency())),
+        // More threads than cores are allowed when asked for (oneTBB caps
+        // its pool at the core count otherwise).
+        allow_(tbb::global_control::max_allowed_parallelism,
+               std::max<size_t>(threads_, static_cast<size_t>(tbb::info::default_concurrency()))),
         arena_(static_cast<int>(threads_)) {}
 
   DeviceKind kind() const override { return DeviceKind::kCpu; }
@@ -64,6 +70,7 @@ class CpuDevice final : public Device {
   };
 
   uint32_t threads_;
+  tbb::global_control allow_;
   tbb::task_arena arena_;
   std::mutex exec_mutex_;
   // Each job gets a new generation so that a worker never reuses the binding
