@@ -1,0 +1,724 @@
+// The baseline compiler's core (compiler.h): frame, value stack and register
+// cache, control flow, calls. Opcode families are in emit_numeric.cpp and
+// emit_memory.cpp.
+#include "compiler.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "helpers.h"
+
+namespace wpvm::jit {
+
+using namespace asmjit;
+using namespace asmjit::x86;
+
+namespace {
+
+// Allocatable registers: rax, rcx, rdx and xmm14/xmm15 are scratch; r14, r15
+// are pinned; rsp, rbp frame the function.
+constexpr uint8_t kGpPool[] = {Gp::kIdBx, Gp::kIdSi, Gp::kIdDi, Gp::kIdR8, Gp::kIdR9,
+                               Gp::kIdR10, Gp::kIdR11, Gp::kIdR12, Gp::kIdR13};
+constexpr uint8_t kXmmCount = 14;
+
+bool is_float(ValType t) { return t == ValType::kF32 || t == ValType::kF64; }
+bool fits_i32(uint64_t v) { return static_cast<int64_t>(v) == static_cast<int64_t>(static_cast<int32_t>(v)); }
+
+int64_t field_offset(const void* obj, const void* field) {
+  return static_cast<const char*>(field) - static_cast<const char*>(obj);
+}
+
+}  // namespace
+
+FuncCompiler::FuncCompiler(ModuleCtx& mc, uint32_t defined_index)
+    : mc_(mc), a_(mc.a), inst_(mc.inst), defined_(defined_index) {}
+
+// ---- frame ----
+
+Mem FuncCompiler::home(uint32_t pos) const { return qword_ptr(rbp, -8 * static_cast<int32_t>(1 + ndecl_ + pos)); }
+
+Mem FuncCompiler::local_mem(uint32_t index) const {
+  if (index < nparams_) return qword_ptr(rbp, 16 + 8 * static_cast<int32_t>(index));
+  return qword_ptr(rbp, -8 * static_cast<int32_t>(1 + index - nparams_));
+}
+
+Mem FuncCompiler::out_mem(uint32_t k) { return qword_ptr(rsp, 8 * static_cast<int32_t>(k)); }
+
+// ---- registers and value stack ----
+
+uint8_t FuncCompiler::alloc_gp() {
+  for (;;) {
+    for (uint8_t id : kGpPool)
+      if (!(gp_used_ & (1u << id))) {
+        gp_used_ |= 1u << id;
+        return id;
+      }
+    spill_one(false);
+  }
+}
+
+uint8_t FuncCompiler::alloc_xmm() {
+  for (;;) {
+    for (uint8_t id = 0; id < kXmmCount; ++id)
+      if (!(xmm_used_ & (1u << id))) {
+        xmm_used_ |= 1u << id;
+        return id;
+      }
+    spill_one(true);
+  }
+}
+
+void FuncCompiler::free_reg(const Val& v) {
+  if (v.loc != Loc::kReg) return;
+  if (is_float(v.type))
+    xmm_used_ &= ~(1u << v.reg);
+  else
+    gp_used_ &= ~(1u << v.reg);
+}
+
+void FuncCompiler::spill_one(bool xmm) {
+  for (Val& v : stack_)
+    if (v.loc == Loc::kReg && is_float(v.type) == xmm) {
+      store_val(home(v.pos), v);
+      free_reg(v);
+      v.loc = Loc::kSlot;
+      return;
+    }
+  fail();  // every register held by temporaries: cannot happen with <= 3 operands
+  if (xmm) xmm_used_ = 0; else gp_used_ = 0;
+}
+
+FuncCompiler::Val FuncCompiler::pop() {
+  Val v = stack_.back();
+  stack_.pop_back();
+  return v;
+}
+
+void FuncCompiler::push_reg(ValType t, uint8_t reg) {
+  uint32_t pos = static_cast<uint32_t>(stack_.size());
+  stack_.push_back(Val{t, Loc::kReg, reg, pos, 0});
+  max_stack_ = std::max(max_stack_, pos + 1);
+}
+
+void FuncCompiler::push_const(ValType t, uint64_t bits) {
+  uint32_t pos = static_cast<uint32_t>(stack_.size());
+  stack_.push_back(Val{t, Loc::kConst, 0, pos, bits});
+  max_stack_ = std::max(max_stack_, pos + 1);
+}
+
+void FuncCompiler::push_slot(ValType t) {
+  uint32_t pos = static_cast<uint32_t>(stack_.size());
+  stack_.push_back(Val{t, Loc::kSlot, 0, pos, 0});
+  max_stack_ = std::max(max_stack_, pos + 1);
+}
+
+void FuncCompiler::load_gp_to(Gp dst, const Val& v) {
+  bool wide = !(v.type == ValType::kI32 || v.type == ValType::kF32);
+  switch (v.loc) {
+    case Loc::kReg:
+      if (is_float(v.type)) {
+        if (wide) a_.movq(dst.r64(), xmm(v.reg)); else a_.movd(dst.r32(), xmm(v.reg));
+      } else if (dst.id() != v.reg) {
+        a_.mov(dst.r64(), gpq(v.reg));
+      }
+      break;
+    case Loc::kConst:
+      if (!wide || v.bits <= 0xffffffffu) a_.mov(dst.r32(), static_cast<uint32_t>(v.bits));
+      else a_.mov(dst.r64(), v.bits);
+      break;
+    case Loc::kSlot:
+      if (wide) a_.mov(dst.r64(), home(v.pos)); else a_.mov(dst.r32(), home(v.pos).cloneResized(4));
+      break;
+  }
+}
+
+Gp FuncCompiler::gp_of(Val& v) {
+  if (v.loc == Loc::kReg && !is_float(v.type)) return gpq(v.reg);
+  uint8_t r = alloc_gp();
+  load_gp_to(gpq(r), v);
+  free_reg(v);
+  v.loc = Loc::kReg;
+  v.reg = r;
+  if (is_float(v.type)) v.type = v.type == ValType::kF32 ? ValType::kI32 : ValType::kI64;
+  return gpq(r);
+}
+
+Xmm FuncCompiler::xmm_of(Val& v) {
+  if (v.loc == Loc::kReg) return xmm(v.reg);
+  uint8_t r = alloc_xmm();
+  bool wide = v.type == ValType::kF64;
+  if (v.loc == Loc::kConst) {
+    if (v.bits == 0) {
+      a_.xorps(xmm(r), xmm(r));
+    } else if (wide) {
+      a_.mov(rax, v.bits);
+      a_.movq(xmm(r), rax);
+    } else {
+      a_.mov(eax, static_cast<uint32_t>(v.bits));
+      a_.movd(xmm(r), eax);
+    }
+  } else if (wide) {
+    a_.movsd(xmm(r), home(v.pos));
+  } else {
+    a_.movss(xmm(r), home(v.pos).cloneResized(4));
+  }
+  v.loc = Loc::kReg;
+  v.reg = r;
+  return xmm(r);
+}
+
+void FuncCompiler::store_val(const Mem& m, const Val& v) {
+  switch (v.loc) {
+    case Loc::kReg:
+      if (v.type == ValType::kF64) a_.movsd(m, xmm(v.reg));
+      else if (v.type == ValType::kF32) a_.movss(m.cloneResized(4), xmm(v.reg));
+      else a_.mov(m, gpq(v.reg));
+      break;
+    case Loc::kConst:
+      if (fits_i32(v.bits)) {
+        a_.mov(m, static_cast<int32_t>(v.bits));
+      } else {
+        a_.mov(rax, v.bits);
+        a_.mov(m, rax);
+      }
+      break;
+    case Loc::kSlot: {
+      Mem src = home(v.pos);
+      if (src == m) break;
+      a_.mov(rax, src);
+      a_.mov(m, rax);
+      break;
+    }
+  }
+}
+
+void FuncCompiler::flush() {
+  for (Val& v : stack_)
+    if (v.loc == Loc::kReg) {
+      store_val(home(v.pos), v);
+      free_reg(v);
+      v.loc = Loc::kSlot;
+    }
+}
+
+void FuncCompiler::materialize(uint32_t from) {
+  for (size_t i = from; i < stack_.size(); ++i) {
+    Val& v = stack_[i];
+    if (v.loc == Loc::kConst) {
+      store_val(home(v.pos), v);
+      v.loc = Loc::kSlot;
+    }
+  }
+}
+
+void FuncCompiler::reset_stack(uint32_t height, std::span<const ValType> types) {
+  for (size_t i = height; i < stack_.size(); ++i) free_reg(stack_[i]);
+  stack_.resize(height);
+  for (ValType t : types) push_slot(t);
+  // Below a block's height nothing is in a register (flushed on entry).
+  gp_used_ = 0;
+  xmm_used_ = 0;
+}
+
+bool FuncCompiler::transfer_is_noop(const Ctrl& target) const {
+  uint32_t n = target.arity();
+  size_t first = stack_.size() - n;
+  for (uint32_t k = 0; k < n; ++k) {
+    const Val& v = stack_[first + k];
+    if (v.loc != Loc::kSlot || v.pos != target.height + k) return false;
+  }
+  return true;
+}
+
+void FuncCompiler::transfer(const Ctrl& target) {
+  uint32_t n = target.arity();
+  size_t first = stack_.size() - n;
+  // Ascending: a destination never lies above its source.
+  for (uint32_t k = 0; k < n; ++k) store_val(home(target.height + k), stack_[first + k]);
+}
+
+Label FuncCompiler::trap_label(TrapKind k) {
+  auto it = traps_.find(k);
+  if (it != traps_.end()) return it->second;
+  Label l = a_.newLabel();
+  traps_.emplace(k, l);
+  return l;
+}
+
+void FuncCompiler::reload_memory_base() {
+  if (!inst_.memories.empty()) a_.mov(r14, reinterpret_cast<uint64_t>(inst_.memories[0]->lin->base));
+}
+
+// ---- function ----
+
+void FuncCompiler::begin_function(const FuncContext& fc) {
+  nparams_ = static_cast<uint32_t>(fc.type->params.size());
+  ndecl_ = static_cast<uint32_t>(fc.locals.size()) - nparams_;
+  local_types_.assign(fc.locals.begin(), fc.locals.end());
+  results_.assign(fc.type->results.begin(), fc.type->results.end());
+  for (ValType t : local_types_)
+    if (t == ValType::kV128) fail();
+  for (ValType t : results_)
+    if (t == ValType::kV128) fail();
+  status_trap_ = a_.newLabel();
+
+  a_.bind(mc_.func_labels[defined_]);
+  a_.push(rbp);
+  a_.mov(rbp, rsp);
+  // lea rax, [rsp - frame]; cmp rax, [r15 + limit]; jb overflow; sub rsp, frame
+  // (frame size patched at the end, so both use 32-bit immediates).
+  static const uint8_t kLea[] = {0x48, 0x8d, 0x84, 0x24, 0, 0, 0, 0};
+  static const uint8_t kSub[] = {0x48, 0x81, 0xec, 0, 0, 0, 0};
+  patch_lea_ = a_.offset() + 4;
+  a_.embed(kLea, sizeof kLea);
+  a_.cmp(rax, qword_ptr(r15, kCtxStackLimit));
+  a_.jb(trap_label(TrapKind::kCallStackExhausted));
+  patch_sub_ = a_.offset() + 3;
+  a_.embed(kSub, sizeof kSub);
+  if (ndecl_ > 0) {
+    a_.xor_(eax, eax);
+    if (ndecl_ <= 8) {
+      for (uint32_t j = 0; j < ndecl_; ++j) a_.mov(local_mem(nparams_ + j), rax);
+    } else {
+      a_.lea(rdi, qword_ptr(rbp, -8 * static_cast<int32_t>(ndecl_)));
+      a_.mov(ecx, ndecl_);
+      a_.rep().stosq();
+    }
+  }
+  reload_memory_base();
+  Ctrl body{CtrlKind::kBlock, 0, {}, results_, a_.newLabel(), {}, false};
+  ctrls_.push_back(std::move(body));
+}
+
+void FuncCompiler::emit_return() {
+  size_t n = results_.size();
+  size_t first = stack_.size() - n;
+  for (size_t k = 0; k < n; ++k) {
+    Mem dst = qword_ptr(rbp, 16 + 8 * static_cast<int32_t>(k));
+    store_val(dst, stack_[first + k]);
+  }
+  a_.mov(rsp, rbp);
+  a_.pop(rbp);
+  a_.ret();
+}
+
+void FuncCompiler::end_function(bool reachable) {
+  if (!ok_) return;  // after a failure the code is discarded
+  Ctrl& body = ctrls_.back();
+  if (reachable) {
+    emit_return();
+  }
+  // Branches to the function's outermost label act as returns.
+  a_.bind(body.label);
+  reset_stack(0, results_);
+  emit_return();
+  ctrls_.pop_back();
+
+  for (auto& [kind, label] : traps_) {
+    a_.bind(label);
+    a_.mov(eax, trap_status(kind));
+    a_.jmp(mc_.trap_exit);
+  }
+  a_.bind(status_trap_);
+  a_.mov(eax, edx);
+  a_.jmp(mc_.trap_exit);
+  for (JumpTable& jt : jump_tables_) {
+    a_.align(AlignMode::kData, 8);
+    a_.bind(jt.table);
+    for (Label l : jt.entries) a_.embedLabel(l, 8);
+  }
+
+  uint32_t slots = ndecl_ + max_stack_ + max_out_;
+  int32_t frame = static_cast<int32_t>((slots * 8 + 15) & ~15u);
+  if (slots > (1u << 26)) fail();
+  uint8_t* buf = mc_.code.textSection()->buffer().data();
+  int32_t neg = -frame;
+  std::memcpy(buf + patch_lea_, &neg, 4);
+  std::memcpy(buf + patch_sub_, &frame, 4);
+}
+
+// ---- control ----
+
+void FuncCompiler::block(BlockSig sig) {
+  if (!ok_) return;  // after a failure the code is discarded
+  flush();
+  uint32_t h = static_cast<uint32_t>(stack_.size() - sig.params.size());
+  materialize(h);
+  ctrls_.push_back(Ctrl{CtrlKind::kBlock, h, {sig.params.begin(), sig.params.end()},
+                        {sig.results.begin(), sig.results.end()}, a_.newLabel(), {}, false});
+}
+
+void FuncCompiler::loop(BlockSig sig) {
+  if (!ok_) return;  // after a failure the code is discarded
+  flush();
+  uint32_t h = static_cast<uint32_t>(stack_.size() - sig.params.size());
+  materialize(h);
+  Ctrl c{CtrlKind::kLoop, h, {sig.params.begin(), sig.params.end()},
+         {sig.results.begin(), sig.results.end()}, a_.newLabel(), {}, false};
+  a_.bind(c.label);
+  ctrls_.push_back(std::move(c));
+}
+
+void FuncCompiler::if_(BlockSig sig) {
+  if (!ok_) return;  // after a failure the code is discarded
+  Val cond = pop();
+  Gp r = gp_of(cond);
+  flush();
+  uint32_t h = static_cast<uint32_t>(stack_.size() - sig.params.size());
+  materialize(h);
+  Ctrl c{CtrlKind::kIf, h, {sig.params.begin(), sig.params.end()},
+         {sig.results.begin(), sig.results.end()}, a_.newLabel(), a_.newLabel(), false};
+  a_.test(r.r32(), r.r32());
+  a_.jz(c.else_label);
+  free_reg(cond);
+  ctrls_.push_back(std::move(c));
+}
+
+void FuncCompiler::else_(bool reachable) {
+  if (!ok_) return;  // after a failure the code is discarded
+  Ctrl& c = ctrls_.back();
+  if (reachable) {
+    flush();
+    materialize(c.height);
+    a_.jmp(c.label);
+  }
+  a_.bind(c.else_label);
+  c.else_bound = true;
+  reset_stack(c.height, c.params);
+}
+
+void FuncCompiler::end(bool reachable) {
+  if (!ok_) return;  // after a failure the code is discarded
+  Ctrl& c = ctrls_.back();
+  if (reachable) {
+    flush();
+    materialize(c.height);
+  }
+  if (c.kind == CtrlKind::kIf && !c.else_bound) a_.bind(c.else_label);
+  if (c.kind != CtrlKind::kLoop) a_.bind(c.label);
+  uint32_t h = c.height;
+  std::vector<ValType> results = std::move(c.results);
+  ctrls_.pop_back();
+  reset_stack(h, results);
+}
+
+void FuncCompiler::br(uint32_t depth) {
+  if (!ok_) return;  // after a failure the code is discarded
+  Ctrl& t = ctrl_at(depth);
+  transfer(t);
+  a_.jmp(t.label);
+}
+
+void FuncCompiler::br_if(uint32_t depth) {
+  if (!ok_) return;  // after a failure the code is discarded
+  Val cond = pop();
+  Gp r = gp_of(cond);
+  Ctrl& t = ctrl_at(depth);
+  a_.test(r.r32(), r.r32());
+  free_reg(cond);
+  if (transfer_is_noop(t)) {
+    a_.jnz(t.label);
+    return;
+  }
+  Label skip = a_.newLabel();
+  a_.jz(skip);
+  transfer(t);
+  a_.jmp(t.label);
+  a_.bind(skip);
+}
+
+void FuncCompiler::br_table(std::span<const uint32_t> depths, uint32_t default_depth) {
+  if (!ok_) return;  // after a failure the code is discarded
+  Val index = pop();
+  Gp r = gp_of(index);
+  uint32_t n = static_cast<uint32_t>(depths.size());
+  a_.mov(eax, n);
+  a_.cmp(r.r32(), n);
+  a_.cmovae(r.r32(), eax);
+  JumpTable jt{a_.newLabel(), {}};
+  a_.lea(rax, ptr(jt.table));
+  a_.jmp(qword_ptr(rax, r.r64(), 3));
+  free_reg(index);
+  std::map<uint32_t, Label> stubs;
+  auto entry = [&](uint32_t depth) {
+    auto it = stubs.find(depth);
+    if (it != stubs.end()) return it->second;
+    Ctrl& t = ctrl_at(depth);
+    Label l = transfer_is_noop(t) ? t.label : a_.newLabel();
+    stubs.emplace(depth, l);
+    return l;
+  };
+  for (uint32_t d : depths) jt.entries.push_back(entry(d));
+  jt.entries.push_back(entry(default_depth));
+  for (auto& [depth, l] : stubs) {
+    Ctrl& t = ctrl_at(depth);
+    if (l == t.label) continue;
+    a_.bind(l);
+    transfer(t);
+    a_.jmp(t.label);
+  }
+  jump_tables_.push_back(std::move(jt));
+}
+
+void FuncCompiler::return_() {
+  if (ok_) emit_return();
+}
+
+void FuncCompiler::unreachable() {
+  if (ok_) a_.jmp(trap_label(TrapKind::kUnreachable));
+}
+
+// ---- calls ----
+
+void FuncCompiler::begin_call(const FuncType& t) {
+  uint32_t n = static_cast<uint32_t>(t.params.size());
+  for (ValType p : t.params)
+    if (p == ValType::kV128) fail();
+  for (ValType p : t.results)
+    if (p == ValType::kV128) fail();
+  max_out_ = std::max<uint32_t>(max_out_, std::max<uint32_t>(n, static_cast<uint32_t>(t.results.size())));
+  size_t first = stack_.size() - n;
+  for (uint32_t k = 0; k < n; ++k) store_val(out_mem(k), stack_[first + k]);
+  for (uint32_t k = 0; k < n; ++k) free_reg(pop());
+  flush();
+}
+
+void FuncCompiler::end_call(const FuncType& t) {
+  reload_memory_base();
+  for (uint32_t k = 0; k < t.results.size(); ++k) {
+    ValType rt = t.results[k];
+    if (is_float(rt)) {
+      uint8_t r = alloc_xmm();
+      if (rt == ValType::kF64) a_.movsd(xmm(r), out_mem(k)); else a_.movss(xmm(r), out_mem(k).cloneResized(4));
+      push_reg(rt, r);
+    } else {
+      uint8_t r = alloc_gp();
+      if (rt == ValType::kI32) a_.mov(gpd(r), out_mem(k).cloneResized(4)); else a_.mov(gpq(r), out_mem(k));
+      push_reg(rt, r);
+    }
+  }
+}
+
+void FuncCompiler::call_through_funcimpl(const FuncType&) {
+  static const FuncImpl probe;
+  Label slow = a_.newLabel(), done = a_.newLabel();
+  a_.mov(rcx, qword_ptr(rax, static_cast<int32_t>(field_offset(&probe, &probe.native))));
+  a_.test(rcx, rcx);
+  a_.jz(slow);
+  a_.call(rcx);
+  a_.jmp(done);
+  a_.bind(slow);
+  a_.mov(rdi, r15);
+  a_.mov(rsi, rax);
+  a_.mov(rdx, rsp);
+  a_.mov(rcx, reinterpret_cast<uint64_t>(&inst_));
+  a_.mov(rax, reinterpret_cast<uint64_t>(&helper::call_slow));
+  a_.call(rax);
+  a_.test(eax, eax);
+  a_.jnz(mc_.trap_exit);
+  a_.bind(done);
+}
+
+void FuncCompiler::call_direct(uint32_t func_index) {
+  FuncImpl* f = inst_.funcs[func_index];
+  const FuncType& t = *f->sig;
+  begin_call(t);
+  uint32_t imported = inst_.mod->num_imported_funcs;
+  if (func_index >= imported) {
+    a_.call(mc_.func_labels[func_index - imported]);
+  } else {
+    a_.mov(rax, reinterpret_cast<uint64_t>(f));
+    call_through_funcimpl(t);
+  }
+  end_call(t);
+}
+
+void FuncCompiler::call_indirect(const Imm& imm) {
+  const FuncType& t = inst_.mod->types[imm.index];
+  TableImpl* table = inst_.tables[imm.index2];
+  static const FuncImpl probe;
+  Val index = pop();
+  Gp r = gp_of(index);
+  // The index stays in rdx through begin_call (which only uses rax).
+  a_.mov(edx, r.r32());
+  free_reg(index);
+  begin_call(t);
+  // elems is a std::vector<void*>: [begin, end) read from the object.
+  a_.mov(rcx, reinterpret_cast<uint64_t>(&table->elems));
+  a_.mov(rax, qword_ptr(rcx, 8));
+  a_.sub(rax, qword_ptr(rcx, 0));
+  a_.shr(rax, 3);
+  a_.cmp(rdx, rax);
+  a_.jae(trap_label(TrapKind::kUndefinedElement));
+  a_.mov(rcx, qword_ptr(rcx, 0));
+  a_.mov(rax, qword_ptr(rcx, rdx, 3));
+  a_.test(rax, rax);
+  a_.jz(trap_label(TrapKind::kUninitializedElement));
+  a_.cmp(dword_ptr(rax, static_cast<int32_t>(field_offset(&probe, &probe.sig_id))), inst_.type_ids[imm.index]);
+  a_.jne(trap_label(TrapKind::kIndirectCallTypeMismatch));
+  call_through_funcimpl(t);
+  end_call(t);
+}
+
+void FuncCompiler::call_helper(const void* fn, std::span<const uint64_t> imms_before, uint32_t npops,
+                               std::span<const uint64_t> imms_after, bool status, std::optional<ValType> result) {
+  static const Gp kArgs[] = {rdi, rsi, rdx, rcx, r8, r9};
+  flush();
+  size_t first = stack_.size() - npops;
+  size_t k = 0;
+  for (uint64_t v : imms_before) a_.mov(kArgs[k++], v);
+  for (uint32_t i = 0; i < npops; ++i) load_gp_to(kArgs[k++], stack_[first + i]);
+  for (uint64_t v : imms_after) a_.mov(kArgs[k++], v);
+  for (uint32_t i = 0; i < npops; ++i) pop();
+  a_.mov(rax, reinterpret_cast<uint64_t>(fn));
+  a_.call(rax);
+  if (status && result) {
+    a_.test(edx, edx);
+    a_.jnz(status_trap_);
+  } else if (status) {
+    a_.test(eax, eax);
+    a_.mov(edx, eax);
+    a_.jnz(status_trap_);
+  }
+  if (result) {
+    if (is_float(*result)) {
+      uint8_t r = alloc_xmm();
+      a_.movq(xmm(r), rax);
+      push_reg(*result, r);
+    } else {
+      uint8_t r = alloc_gp();
+      a_.mov(gpq(r), rax);
+      push_reg(*result, r);
+    }
+  }
+}
+
+// ---- everything else ----
+
+void FuncCompiler::select(ValType t) {
+  Val c = pop();
+  Val b = pop();
+  Val a = pop();
+  Gp rc = gp_of(c);
+  if (is_float(t)) {
+    Xmm xa = xmm_of(a);
+    Xmm xb = xmm_of(b);
+    Label keep = a_.newLabel();
+    a_.test(rc.r32(), rc.r32());
+    a_.jnz(keep);
+    a_.movaps(xa, xb);
+    a_.bind(keep);
+    free_reg(b);
+    free_reg(c);
+    push_reg(t, a.reg);
+    return;
+  }
+  Gp ra = gp_of(a);
+  Gp rb = gp_of(b);
+  a_.test(rc.r32(), rc.r32());
+  a_.cmovz(ra, rb);
+  free_reg(b);
+  free_reg(c);
+  push_reg(t, a.reg);
+}
+
+void FuncCompiler::op(Opcode op, const Imm& imm, std::span<const ValType> pops, std::span<const ValType> pushes) {
+  if (!ok_) return;
+  for (ValType t : pops)
+    if (t == ValType::kV128) return fail();
+  for (ValType t : pushes)
+    if (t == ValType::kV128) return fail();
+  switch (op) {
+    case Opcode::Nop: return;
+    case Opcode::Drop: free_reg(pop()); return;
+    case Opcode::Select:
+    case Opcode::SelectT: return select(pushes[0]);
+    case Opcode::LocalGet: {
+      ValType t = local_types_[imm.index];
+      Mem m = local_mem(imm.index);
+      if (is_float(t)) {
+        uint8_t r = alloc_xmm();
+        if (t == ValType::kF64) a_.movsd(xmm(r), m); else a_.movss(xmm(r), m.cloneResized(4));
+        push_reg(t, r);
+      } else {
+        uint8_t r = alloc_gp();
+        if (t == ValType::kI32) a_.mov(gpd(r), m.cloneResized(4)); else a_.mov(gpq(r), m);
+        push_reg(t, r);
+      }
+      return;
+    }
+    case Opcode::LocalSet: {
+      Val v = pop();
+      store_val(local_mem(imm.index), v);
+      free_reg(v);
+      return;
+    }
+    case Opcode::LocalTee: {
+      Val& v = stack_.back();
+      if (v.loc == Loc::kSlot) {  // keep it in a register for the next user
+        Val t = pop();
+        if (is_float(t.type)) xmm_of(t); else gp_of(t);
+        stack_.push_back(t);
+      }
+      store_val(local_mem(imm.index), stack_.back());
+      return;
+    }
+    case Opcode::GlobalGet: {
+      GlobalImpl* g = inst_.globals[imm.index];
+      ValType t = g->type().type;
+      a_.mov(rcx, reinterpret_cast<uint64_t>(&g->cell[0]));
+      if (is_float(t)) {
+        uint8_t r = alloc_xmm();
+        if (t == ValType::kF64) a_.movsd(xmm(r), qword_ptr(rcx)); else a_.movss(xmm(r), dword_ptr(rcx));
+        push_reg(t, r);
+      } else {
+        uint8_t r = alloc_gp();
+        if (t == ValType::kI32) a_.mov(gpd(r), dword_ptr(rcx)); else a_.mov(gpq(r), qword_ptr(rcx));
+        push_reg(t, r);
+      }
+      return;
+    }
+    case Opcode::GlobalSet: {
+      GlobalImpl* g = inst_.globals[imm.index];
+      Val v = pop();
+      if (v.loc == Loc::kSlot) (is_float(v.type) ? (void)xmm_of(v) : (void)gp_of(v));
+      a_.mov(rcx, reinterpret_cast<uint64_t>(&g->cell[0]));
+      if (v.type == ValType::kI32 && v.loc == Loc::kConst) {
+        a_.mov(dword_ptr(rcx), static_cast<uint32_t>(v.bits));
+        a_.mov(dword_ptr(rcx, 4), 0);
+      } else {
+        store_val(qword_ptr(rcx), v);
+      }
+      free_reg(v);
+      return;
+    }
+    case Opcode::Call: return call_direct(imm.index);
+    case Opcode::CallIndirect: return call_indirect(imm);
+    case Opcode::I32Const: return push_const(ValType::kI32, static_cast<uint32_t>(imm.bits[0]));
+    case Opcode::I64Const: return push_const(ValType::kI64, imm.bits[0]);
+    case Opcode::F32Const: return push_const(ValType::kF32, static_cast<uint32_t>(imm.bits[0]));
+    case Opcode::F64Const: return push_const(ValType::kF64, imm.bits[0]);
+    case Opcode::RefNull: return push_const(imm.type, 0);
+    case Opcode::RefFunc: return push_const(ValType::kFuncRef, reinterpret_cast<uint64_t>(inst_.funcs[imm.index]));
+    case Opcode::RefIsNull: {
+      Val v = pop();
+      Gp r = gp_of(v);
+      a_.test(r, r);
+      a_.sete(r.r8());
+      a_.movzx(r.r32(), r.r8());
+      push_reg(ValType::kI32, v.reg);
+      return;
+    }
+    default: break;
+  }
+  if (memory_access(op, imm)) return;
+  if (memory_or_table_op(op, imm)) return;
+  if (numeric_inline(op)) return;
+  NumericHelper h = numeric_helper(op);
+  if (h.fn && pushes.size() == 1) return numeric_helper_call(op, pushes[0]);
+  fail();
+}
+
+static_assert(Emitter<FuncCompiler>);
+
+}  // namespace wpvm::jit

@@ -1,0 +1,155 @@
+// The baseline compiler: an Emitter (core/src/emitter.h) that the body
+// decoder drives once per function, producing x86-64 code with asmjit.
+//
+// Model (after Liftoff): a value stack whose entries live in a register, a
+// constant, or their home slot in the frame; registers are spilled on demand
+// and flushed at control-flow boundaries, where every label sees values in
+// their home slots. Locals live in frame slots.
+//
+// Native calling convention (every function of every instance):
+//   r15 = ExecContext* (pinned), r14 = memory 0 base (set by each prologue,
+//   reloaded after calls). Arguments are 8-byte slots just above the return
+//   address ([rbp+16+8*i] in the callee); results are written back to the same
+//   slots. All other registers are caller-saved.
+// Frame: [rbp-8*(1+j)] declared locals, then operand-stack home slots, then
+//   the outgoing argument area at [rsp].
+#pragma once
+#include <asmjit/x86.h>
+
+#include <cstdint>
+#include <map>
+#include <span>
+#include <vector>
+
+#include "context.h"
+#include "emitter.h"
+
+namespace wpvm::jit {
+
+// What the compilers of one module share: the assembler, the instance the
+// code is specialised for (its objects' addresses are embedded), and labels.
+struct ModuleCtx {
+  asmjit::x86::Assembler& a;
+  asmjit::CodeHolder& code;
+  InstanceImpl& inst;
+  std::vector<asmjit::Label> func_labels;  // per defined function
+  asmjit::Label trap_exit;                 // jump here with the status in eax
+};
+
+class FuncCompiler {
+ public:
+  FuncCompiler(ModuleCtx& mc, uint32_t defined_index);
+
+  void begin_function(const FuncContext& fc);
+  void end_function(bool reachable);
+  void block(BlockSig sig);
+  void loop(BlockSig sig);
+  void if_(BlockSig sig);
+  void else_(bool reachable);
+  void end(bool reachable);
+  void br(uint32_t depth);
+  void br_if(uint32_t depth);
+  void br_table(std::span<const uint32_t> depths, uint32_t default_depth);
+  void return_();
+  void unreachable();
+  void op(Opcode op, const Imm& imm, std::span<const ValType> pops, std::span<const ValType> pushes);
+
+  // False if the function used something this compiler does not handle
+  // (its code must then be discarded).
+  bool ok() const { return ok_; }
+
+ private:
+  enum class Loc : uint8_t { kSlot, kReg, kConst };
+  struct Val {
+    ValType type;
+    Loc loc;
+    uint8_t reg;
+    uint32_t pos;   // stack position (home slot)
+    uint64_t bits;  // constant
+  };
+  enum class CtrlKind : uint8_t { kBlock, kLoop, kIf };
+  struct Ctrl {
+    CtrlKind kind;
+    uint32_t height;  // stack entries below the params
+    std::vector<ValType> params, results;
+    asmjit::Label label;       // branch target: end (block/if) or start (loop)
+    asmjit::Label else_label;  // if: the false arm
+    bool else_bound = false;
+    uint32_t arity() const { return static_cast<uint32_t>(kind == CtrlKind::kLoop ? params.size() : results.size()); }
+  };
+
+  // Frame addressing.
+  asmjit::x86::Mem home(uint32_t pos) const;
+  asmjit::x86::Mem local_mem(uint32_t index) const;
+  static asmjit::x86::Mem out_mem(uint32_t k);
+
+  // Registers and the value stack.
+  uint8_t alloc_gp();
+  uint8_t alloc_xmm();
+  void free_reg(const Val& v);
+  void spill_one(bool xmm);
+  Val pop();
+  void push_reg(ValType t, uint8_t reg);
+  void push_const(ValType t, uint64_t bits);
+  void push_slot(ValType t);
+  asmjit::x86::Gp gp_of(Val& v);    // v (popped) in a GP register the caller owns
+  asmjit::x86::Xmm xmm_of(Val& v);  // v (popped) in an XMM register the caller owns
+  void load_gp_to(asmjit::x86::Gp dst, const Val& v);  // any GP (e.g. an ABI register)
+  void store_val(const asmjit::x86::Mem& m, const Val& v);  // 8-byte slot
+  void flush();            // registers -> home slots
+  void materialize(uint32_t from);  // constants at positions >= from -> home slots
+  void reset_stack(uint32_t height, std::span<const ValType> types);
+  void transfer(const Ctrl& target);  // branch values -> the target's home slots
+  bool transfer_is_noop(const Ctrl& target) const;
+  Ctrl& ctrl_at(uint32_t depth) { return ctrls_[ctrls_.size() - 1 - depth]; }
+  asmjit::Label trap_label(TrapKind k);
+  void emit_return();
+  void reload_memory_base();
+  void fail() { ok_ = false; }
+
+  // Instruction families (emit_*.cpp / compiler.cpp).
+  bool numeric_inline(Opcode op);
+  void numeric_helper_call(Opcode op, ValType out);
+  void int_binop(Opcode op, bool is64);
+  void int_shift(Opcode op, bool is64);
+  void int_compare(Opcode op, bool is64);
+  void int_divrem(Opcode op, bool is64);
+  void float_binop(Opcode op, bool is64);
+  void float_compare(Opcode op, bool is64);
+  void float_unop(Opcode op, bool is64);
+  void conversion(Opcode op);
+  bool memory_access(Opcode op, const Imm& imm);
+  asmjit::x86::Mem address(Val& addr, uint64_t offset, uint32_t size, asmjit::x86::Gp& addr_reg);
+  bool memory_or_table_op(Opcode op, const Imm& imm);
+  void call_helper(const void* fn, std::span<const uint64_t> imms_before, uint32_t npops,
+                   std::span<const uint64_t> imms_after, bool status, std::optional<ValType> result);
+  void call_direct(uint32_t func_index);
+  void call_indirect(const Imm& imm);
+  void call_through_funcimpl(const FuncType& t);  // FuncImpl* in rax
+  void begin_call(const FuncType& t);
+  void end_call(const FuncType& t);
+  void select(ValType t);
+
+  ModuleCtx& mc_;
+  asmjit::x86::Assembler& a_;
+  InstanceImpl& inst_;
+  uint32_t defined_;
+  bool ok_ = true;
+  uint32_t nparams_ = 0, ndecl_ = 0;
+  std::vector<ValType> local_types_;
+  std::vector<ValType> results_;
+  std::vector<Val> stack_;
+  std::vector<Ctrl> ctrls_;
+  uint32_t gp_used_ = 0, xmm_used_ = 0;
+  uint32_t max_stack_ = 0, max_out_ = 0;
+  size_t patch_lea_ = 0, patch_sub_ = 0;
+  std::map<TrapKind, asmjit::Label> traps_;
+  asmjit::Label status_trap_;  // status in edx (helpers returning HelperResult)
+  struct JumpTable {
+    asmjit::Label table;
+    std::vector<asmjit::Label> entries;
+  };
+  std::vector<JumpTable> jump_tables_;
+};
+
+}  // namespace wpvm::jit

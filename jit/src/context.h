@@ -1,0 +1,46 @@
+// The per-thread execution context that JIT code keeps pinned in r15, and the
+// status codes native code returns to its entry: 0 = ok, 1 + TrapKind = that
+// trap, kPendingTrap = a full Trap object waits in `pending` (host traps, traps
+// from interpreted callees).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+
+#include "runtime/runtime_impl.h"
+
+namespace wpvm::jit {
+
+struct ExecContext {
+  uint64_t entry_rsp = 0;    // stack pointer of the innermost entry (trap unwinding)
+  uint64_t stack_limit = 0;  // prologues trap "call stack exhausted" below this
+  Store::Impl* store = nullptr;
+  std::optional<Trap> pending;
+};
+inline constexpr int32_t kCtxEntryRsp = 0;
+inline constexpr int32_t kCtxStackLimit = 8;
+
+inline constexpr uint32_t kPendingTrap = 0xffff;
+inline constexpr uint32_t trap_status(TrapKind k) { return 1u + static_cast<uint32_t>(k); }
+
+// The calling thread's context (stack limit initialised on first use).
+ExecContext& thread_context();
+
+// Entry trampoline: runs `code` with n argument/result slots copied in and out.
+// Returns a status code as above.
+using EntryFn = uint32_t (*)(ExecContext* ctx, void* code, Slot* slots, uint64_t n);
+EntryFn entry_trampoline();
+// Where JIT code jumps with the status in eax to unwind to the innermost entry.
+void* trap_exit();
+// Where the signal handler sends a faulting memory access.
+void* oob_landing();
+
+// Runs f's native code (f.native set) with the current thread's context.
+std::optional<Trap> invoke_native(Store::Impl& store, FuncImpl& f, Slot* slots);
+
+// Code ranges known to the signal handler (signals.cpp).
+bool register_code_range(uintptr_t begin, uintptr_t end);
+void unregister_code_range(uintptr_t begin);
+void install_signal_handler();
+
+}  // namespace wpvm::jit

@@ -1,0 +1,216 @@
+// Linear-memory loads and stores (guard pages, or explicit bounds checks when
+// the memory has no guard region), bulk memory and table operations.
+#include "compiler.h"
+#include "helpers.h"
+
+namespace wpvm::jit {
+
+using namespace asmjit;
+using namespace asmjit::x86;
+
+namespace {
+
+struct Access {
+  uint8_t size;
+  bool store;
+  ValType type;  // value type loaded / stored
+};
+
+std::optional<Access> access_of(Opcode op) {
+  switch (op) {
+    case Opcode::I32Load: return Access{4, false, ValType::kI32};
+    case Opcode::I64Load: return Access{8, false, ValType::kI64};
+    case Opcode::F32Load: return Access{4, false, ValType::kF32};
+    case Opcode::F64Load: return Access{8, false, ValType::kF64};
+    case Opcode::I32Load8S: case Opcode::I32Load8U: return Access{1, false, ValType::kI32};
+    case Opcode::I32Load16S: case Opcode::I32Load16U: return Access{2, false, ValType::kI32};
+    case Opcode::I64Load8S: case Opcode::I64Load8U: return Access{1, false, ValType::kI64};
+    case Opcode::I64Load16S: case Opcode::I64Load16U: return Access{2, false, ValType::kI64};
+    case Opcode::I64Load32S: case Opcode::I64Load32U: return Access{4, false, ValType::kI64};
+    case Opcode::I32Store: return Access{4, true, ValType::kI32};
+    case Opcode::I64Store: return Access{8, true, ValType::kI64};
+    case Opcode::F32Store: return Access{4, true, ValType::kF32};
+    case Opcode::F64Store: return Access{8, true, ValType::kF64};
+    case Opcode::I32Store8: return Access{1, true, ValType::kI32};
+    case Opcode::I32Store16: return Access{2, true, ValType::kI32};
+    case Opcode::I64Store8: return Access{1, true, ValType::kI64};
+    case Opcode::I64Store16: return Access{2, true, ValType::kI64};
+    case Opcode::I64Store32: return Access{4, true, ValType::kI64};
+    default: return std::nullopt;
+  }
+}
+
+}  // namespace
+
+// The operand for [memory0 + addr + offset]. With guard pages the access may
+// fault (the signal handler turns that into the trap); otherwise it is checked.
+Mem FuncCompiler::address(Val& addr, uint64_t offset, uint32_t size, Gp& addr_reg) {
+  addr_reg = gp_of(addr);
+  LinearMemory* lin = inst_.memories[0]->lin.get();
+  if (lin->guarded) {
+    if (offset <= 0x7fffffffu) return ptr(r14, addr_reg, 0, static_cast<int32_t>(offset));
+    a_.mov(rax, offset);
+    a_.add(rax, addr_reg);
+    return ptr(r14, rax);
+  }
+  // rax = addr + offset + size must not exceed the current size.
+  a_.mov(rax, offset + size);
+  a_.add(rax, addr_reg);
+  a_.mov(rcx, reinterpret_cast<uint64_t>(&lin->size));
+  a_.cmp(rax, qword_ptr(rcx));
+  a_.ja(trap_label(TrapKind::kMemoryOutOfBounds));
+  return ptr(r14, rax, 0, -static_cast<int32_t>(size));
+}
+
+bool FuncCompiler::memory_access(Opcode op, const Imm& imm) {
+  std::optional<Access> acc = access_of(op);
+  if (!acc) return false;
+  if (imm.mem.memory != 0 || inst_.memories.empty()) {
+    fail();
+    return true;
+  }
+  if (acc->store) {
+    Val v = pop();
+    Val addr = pop();
+    // The value in a register first (the address computation may use rax/rcx).
+    if (acc->type == ValType::kF32 || acc->type == ValType::kF64) {
+      xmm_of(v);
+    } else if (v.loc != Loc::kConst || acc->size == 8) {
+      gp_of(v);
+    }
+    Gp ar;
+    Mem m = address(addr, imm.mem.offset, acc->size, ar);
+    m.setSize(acc->size);
+    if (acc->type == ValType::kF32) a_.movss(m, xmm(v.reg));
+    else if (acc->type == ValType::kF64) a_.movsd(m, xmm(v.reg));
+    else if (v.loc == Loc::kConst) {
+      uint64_t b = v.bits;
+      if (acc->size == 1) a_.mov(m, static_cast<uint8_t>(b));
+      else if (acc->size == 2) a_.mov(m, static_cast<uint16_t>(b));
+      else a_.mov(m, static_cast<uint32_t>(b));
+    } else {
+      Gp r = gpq(v.reg);
+      if (acc->size == 1) a_.mov(m, r.r8());
+      else if (acc->size == 2) a_.mov(m, r.r16());
+      else if (acc->size == 4) a_.mov(m, r.r32());
+      else a_.mov(m, r);
+    }
+    free_reg(v);
+    free_reg(addr);
+    return true;
+  }
+  Val addr = pop();
+  Gp ar;
+  Mem m = address(addr, imm.mem.offset, acc->size, ar);
+  m.setSize(acc->size);
+  if (acc->type == ValType::kF32 || acc->type == ValType::kF64) {
+    uint8_t r = alloc_xmm();
+    if (acc->type == ValType::kF32) a_.movss(xmm(r), m); else a_.movsd(xmm(r), m);
+    free_reg(addr);
+    push_reg(acc->type, r);
+    return true;
+  }
+  Gp d = ar;  // the result reuses the address register
+  switch (op) {
+    case Opcode::I32Load: case Opcode::I64Load32U: a_.mov(d.r32(), m); break;
+    case Opcode::I64Load: a_.mov(d, m); break;
+    case Opcode::I32Load8S: a_.movsx(d.r32(), m); break;
+    case Opcode::I32Load8U: case Opcode::I64Load8U: a_.movzx(d.r32(), m); break;
+    case Opcode::I32Load16S: a_.movsx(d.r32(), m); break;
+    case Opcode::I32Load16U: case Opcode::I64Load16U: a_.movzx(d.r32(), m); break;
+    case Opcode::I64Load8S: case Opcode::I64Load16S: a_.movsx(d, m); break;
+    case Opcode::I64Load32S: a_.movsxd(d, m); break;
+    default: break;
+  }
+  push_reg(acc->type, addr.reg);
+  return true;
+}
+
+bool FuncCompiler::memory_or_table_op(Opcode op, const Imm& imm) {
+  auto p = [](const void* x) { return reinterpret_cast<uint64_t>(x); };
+  auto fn = [](auto f) { return reinterpret_cast<const void*>(f); };
+  MemoryImpl* mem0 = inst_.memories.empty() ? nullptr : inst_.memories[0];
+  switch (op) {
+    case Opcode::MemorySize: {
+      if (!mem0) return fail(), true;
+      uint8_t r = alloc_gp();
+      a_.mov(rax, p(&mem0->lin->size));
+      a_.mov(gpq(r), qword_ptr(rax));
+      a_.shr(gpq(r), 16);
+      push_reg(ValType::kI32, r);
+      return true;
+    }
+    case Opcode::MemoryGrow: {
+      if (!mem0) return fail(), true;
+      uint64_t a[] = {p(mem0)};
+      call_helper(fn(&helper::memory_grow), a, 1, {}, false, ValType::kI32);
+      return true;
+    }
+    case Opcode::MemoryFill: {
+      if (!mem0) return fail(), true;
+      uint64_t a[] = {p(mem0)};
+      call_helper(fn(&helper::memory_fill), a, 3, {}, true, std::nullopt);
+      return true;
+    }
+    case Opcode::MemoryCopy: {
+      if (!mem0 || imm.index != 0 || imm.index2 != 0) return fail(), true;
+      uint64_t a[] = {p(mem0)};
+      call_helper(fn(&helper::memory_copy), a, 3, {}, true, std::nullopt);
+      return true;
+    }
+    case Opcode::MemoryInit: {
+      if (!mem0) return fail(), true;
+      uint64_t a[] = {p(&inst_)}, b[] = {imm.index};
+      call_helper(fn(&helper::memory_init), a, 3, b, true, std::nullopt);
+      return true;
+    }
+    case Opcode::DataDrop: {
+      uint64_t a[] = {p(&inst_), imm.index};
+      call_helper(fn(&helper::data_drop), a, 0, {}, false, std::nullopt);
+      return true;
+    }
+    case Opcode::TableGet: {
+      uint64_t a[] = {p(inst_.tables[imm.index])};
+      call_helper(fn(&helper::table_get), a, 1, {}, true, inst_.tables[imm.index]->type().elem);
+      return true;
+    }
+    case Opcode::TableSet: {
+      uint64_t a[] = {p(inst_.tables[imm.index])};
+      call_helper(fn(&helper::table_set), a, 2, {}, true, std::nullopt);
+      return true;
+    }
+    case Opcode::TableSize: {
+      uint64_t a[] = {p(inst_.tables[imm.index])};
+      call_helper(fn(&helper::table_size), a, 0, {}, false, ValType::kI32);
+      return true;
+    }
+    case Opcode::TableGrow: {
+      uint64_t a[] = {p(inst_.tables[imm.index])};
+      call_helper(fn(&helper::table_grow), a, 2, {}, false, ValType::kI32);
+      return true;
+    }
+    case Opcode::TableFill: {
+      uint64_t a[] = {p(inst_.tables[imm.index])};
+      call_helper(fn(&helper::table_fill), a, 3, {}, true, std::nullopt);
+      return true;
+    }
+    case Opcode::TableCopy: {
+      uint64_t a[] = {p(inst_.tables[imm.index]), p(inst_.tables[imm.index2])};
+      call_helper(fn(&helper::table_copy), a, 3, {}, true, std::nullopt);
+      return true;
+    }
+    case Opcode::TableInit: {
+      uint64_t a[] = {p(&inst_), p(inst_.tables[imm.index2])}, b[] = {imm.index};
+      call_helper(fn(&helper::table_init), a, 3, b, true, std::nullopt);
+      return true;
+    }
+    case Opcode::ElemDrop: {
+      uint64_t a[] = {p(&inst_), imm.index};
+      call_helper(fn(&helper::elem_drop), a, 0, {}, false, std::nullopt);
+      return true;
+    }
+    default: return false;
+  }
+}
+
+}  // namespace wpvm::jit

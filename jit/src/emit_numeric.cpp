@@ -1,0 +1,362 @@
+// Numeric opcodes: integer and float arithmetic, compares and conversions
+// inline; the rarer ones through the shared reference helpers (helpers.h).
+#include "compiler.h"
+#include "helpers.h"
+
+namespace wpvm::jit {
+
+using namespace asmjit;
+using namespace asmjit::x86;
+
+namespace {
+bool fits_i32(uint64_t v) { return static_cast<int64_t>(v) == static_cast<int64_t>(static_cast<int32_t>(v)); }
+}  // namespace
+
+void FuncCompiler::numeric_helper_call(Opcode op, ValType out) {
+  NumericHelper h = numeric_helper(op);
+  call_helper(h.fn, {}, h.arity, {}, h.traps, out);
+}
+
+void FuncCompiler::int_binop(Opcode op, bool is64) {
+  Val b = pop();
+  Val a = pop();
+  Gp ra = gp_of(a);
+  if (!is64) ra = ra.r32();
+  ValType t = is64 ? ValType::kI64 : ValType::kI32;
+  auto emit = [&](auto&& operand) {
+    switch (op) {
+      case Opcode::I32Add: case Opcode::I64Add: a_.add(ra, operand); break;
+      case Opcode::I32Sub: case Opcode::I64Sub: a_.sub(ra, operand); break;
+      case Opcode::I32And: case Opcode::I64And: a_.and_(ra, operand); break;
+      case Opcode::I32Or: case Opcode::I64Or: a_.or_(ra, operand); break;
+      case Opcode::I32Xor: case Opcode::I64Xor: a_.xor_(ra, operand); break;
+      case Opcode::I32Mul: case Opcode::I64Mul: a_.imul(ra, operand); break;
+      default: break;
+    }
+  };
+  if (b.loc == Loc::kConst && (is64 ? fits_i32(b.bits) : true)) {
+    int32_t imm = static_cast<int32_t>(b.bits);
+    if (op == Opcode::I32Mul || op == Opcode::I64Mul)
+      a_.imul(ra, ra, imm);
+    else
+      emit(imm);
+  } else if (b.loc == Loc::kSlot) {
+    emit(is64 ? home(b.pos) : home(b.pos).cloneResized(4));
+  } else {
+    Gp rb = gp_of(b);
+    emit(is64 ? rb : rb.r32());
+    free_reg(b);
+  }
+  push_reg(t, a.reg);
+}
+
+void FuncCompiler::int_shift(Opcode op, bool is64) {
+  Val b = pop();
+  Val a = pop();
+  Gp ra = gp_of(a);
+  if (!is64) ra = ra.r32();
+  auto emit = [&](auto&& count) {
+    switch (op) {
+      case Opcode::I32Shl: case Opcode::I64Shl: a_.shl(ra, count); break;
+      case Opcode::I32ShrS: case Opcode::I64ShrS: a_.sar(ra, count); break;
+      case Opcode::I32ShrU: case Opcode::I64ShrU: a_.shr(ra, count); break;
+      case Opcode::I32Rotl: case Opcode::I64Rotl: a_.rol(ra, count); break;
+      case Opcode::I32Rotr: case Opcode::I64Rotr: a_.ror(ra, count); break;
+      default: break;
+    }
+  };
+  if (b.loc == Loc::kConst) {
+    emit(asmjit::Imm(static_cast<int>(b.bits & (is64 ? 63 : 31))));
+  } else {
+    load_gp_to(rcx, b);
+    free_reg(b);
+    emit(cl);
+  }
+  push_reg(is64 ? ValType::kI64 : ValType::kI32, a.reg);
+}
+
+namespace {
+CondCode int_cond(Opcode op) {
+  switch (op) {
+    case Opcode::I32Eq: case Opcode::I64Eq: return CondCode::kE;
+    case Opcode::I32Ne: case Opcode::I64Ne: return CondCode::kNE;
+    case Opcode::I32LtS: case Opcode::I64LtS: return CondCode::kL;
+    case Opcode::I32LtU: case Opcode::I64LtU: return CondCode::kB;
+    case Opcode::I32GtS: case Opcode::I64GtS: return CondCode::kG;
+    case Opcode::I32GtU: case Opcode::I64GtU: return CondCode::kA;
+    case Opcode::I32LeS: case Opcode::I64LeS: return CondCode::kLE;
+    case Opcode::I32LeU: case Opcode::I64LeU: return CondCode::kBE;
+    case Opcode::I32GeS: case Opcode::I64GeS: return CondCode::kGE;
+    default: return CondCode::kAE;  // GeU
+  }
+}
+}  // namespace
+
+void FuncCompiler::int_compare(Opcode op, bool is64) {
+  if (op == Opcode::I32Eqz || op == Opcode::I64Eqz) {
+    Val a = pop();
+    Gp ra = gp_of(a);
+    if (is64) a_.test(ra, ra); else a_.test(ra.r32(), ra.r32());
+    a_.sete(ra.r8());
+    a_.movzx(ra.r32(), ra.r8());
+    push_reg(ValType::kI32, a.reg);
+    return;
+  }
+  Val b = pop();
+  Val a = pop();
+  Gp ra = gp_of(a);
+  Gp ra_sized = is64 ? ra : ra.r32();
+  if (b.loc == Loc::kConst && (is64 ? fits_i32(b.bits) : true)) {
+    a_.cmp(ra_sized, static_cast<int32_t>(b.bits));
+  } else if (b.loc == Loc::kSlot) {
+    a_.cmp(ra_sized, is64 ? home(b.pos) : home(b.pos).cloneResized(4));
+  } else {
+    Gp rb = gp_of(b);
+    a_.cmp(ra_sized, is64 ? rb : rb.r32());
+    free_reg(b);
+  }
+  a_.emit(Inst::setccFromCond(int_cond(op)), ra.r8());
+  a_.movzx(ra.r32(), ra.r8());
+  push_reg(ValType::kI32, a.reg);
+}
+
+void FuncCompiler::int_divrem(Opcode op, bool is64) {
+  Val b = pop();
+  Val a = pop();
+  Gp ra = gp_of(a);
+  Gp d = is64 ? Gp(rcx) : Gp(ecx);
+  load_gp_to(rcx, b);
+  free_reg(b);
+  Gp x = is64 ? ra : ra.r32();
+  Gp acc = is64 ? Gp(rax) : Gp(eax);
+  Gp rem = is64 ? Gp(rdx) : Gp(edx);
+  bool is_signed = op == Opcode::I32DivS || op == Opcode::I64DivS || op == Opcode::I32RemS || op == Opcode::I64RemS;
+  bool is_rem = op == Opcode::I32RemS || op == Opcode::I64RemS || op == Opcode::I32RemU || op == Opcode::I64RemU;
+  a_.test(d, d);
+  a_.jz(trap_label(TrapKind::kIntegerDivideByZero));
+  Label done = a_.newLabel();
+  if (is_signed) {
+    Label normal = a_.newLabel();
+    a_.cmp(d, -1);
+    a_.jne(normal);
+    if (is_rem) {
+      a_.xor_(x.r32(), x.r32());
+      a_.jmp(done);
+    } else {
+      if (is64) {
+        a_.mov(rax, uint64_t{1} << 63);
+        a_.cmp(x, rax);
+      } else {
+        a_.cmp(x, static_cast<int32_t>(0x80000000u));
+      }
+      a_.je(trap_label(TrapKind::kIntegerOverflow));
+    }
+    a_.bind(normal);
+    a_.mov(acc, x);
+    if (is64) a_.cqo(); else a_.cdq();
+    a_.idiv(d);
+  } else {
+    a_.mov(acc, x);
+    a_.xor_(edx, edx);
+    a_.div(d);
+  }
+  a_.mov(x, is_rem ? rem : acc);
+  a_.bind(done);
+  push_reg(is64 ? ValType::kI64 : ValType::kI32, a.reg);
+}
+
+void FuncCompiler::float_binop(Opcode op, bool is64) {
+  Val b = pop();
+  Val a = pop();
+  Xmm xa = xmm_of(a);
+  Xmm xb = xmm_of(b);
+  switch (op) {
+    case Opcode::F32Add: a_.addss(xa, xb); break;
+    case Opcode::F32Sub: a_.subss(xa, xb); break;
+    case Opcode::F32Mul: a_.mulss(xa, xb); break;
+    case Opcode::F32Div: a_.divss(xa, xb); break;
+    case Opcode::F64Add: a_.addsd(xa, xb); break;
+    case Opcode::F64Sub: a_.subsd(xa, xb); break;
+    case Opcode::F64Mul: a_.mulsd(xa, xb); break;
+    case Opcode::F64Div: a_.divsd(xa, xb); break;
+    default: break;
+  }
+  free_reg(b);
+  push_reg(is64 ? ValType::kF64 : ValType::kF32, a.reg);
+}
+
+void FuncCompiler::float_compare(Opcode op, bool is64) {
+  Val b = pop();
+  Val a = pop();
+  Xmm xa = xmm_of(a);
+  Xmm xb = xmm_of(b);
+  uint8_t r = alloc_gp();
+  Gp d = gpq(r);
+  auto ucomi = [&](Xmm x, Xmm y) {
+    if (is64) a_.ucomisd(x, y); else a_.ucomiss(x, y);
+  };
+  switch (op) {
+    case Opcode::F32Eq: case Opcode::F64Eq:
+      ucomi(xa, xb);
+      a_.sete(d.r8());
+      a_.setnp(cl);
+      a_.and_(d.r8(), cl);
+      break;
+    case Opcode::F32Ne: case Opcode::F64Ne:
+      ucomi(xa, xb);
+      a_.setne(d.r8());
+      a_.setp(cl);
+      a_.or_(d.r8(), cl);
+      break;
+    case Opcode::F32Lt: case Opcode::F64Lt: ucomi(xb, xa); a_.seta(d.r8()); break;
+    case Opcode::F32Gt: case Opcode::F64Gt: ucomi(xa, xb); a_.seta(d.r8()); break;
+    case Opcode::F32Le: case Opcode::F64Le: ucomi(xb, xa); a_.setae(d.r8()); break;
+    default: ucomi(xa, xb); a_.setae(d.r8()); break;  // Ge
+  }
+  a_.movzx(d.r32(), d.r8());
+  free_reg(a);
+  free_reg(b);
+  push_reg(ValType::kI32, r);
+}
+
+void FuncCompiler::float_unop(Opcode op, bool is64) {
+  Val a = pop();
+  Xmm x = xmm_of(a);
+  ValType t = is64 ? ValType::kF64 : ValType::kF32;
+  auto mask = [&](uint64_t m, bool is_xor) {
+    a_.mov(rax, m);
+    a_.movq(xmm15, rax);
+    if (is_xor) a_.xorps(x, xmm15); else a_.andps(x, xmm15);
+  };
+  switch (op) {
+    case Opcode::F32Sqrt: a_.sqrtss(x, x); break;
+    case Opcode::F64Sqrt: a_.sqrtsd(x, x); break;
+    case Opcode::F32Neg: mask(0x80000000u, true); break;
+    case Opcode::F64Neg: mask(uint64_t{1} << 63, true); break;
+    case Opcode::F32Abs: mask(0x7fffffffu, false); break;
+    case Opcode::F64Abs: mask(~(uint64_t{1} << 63), false); break;
+    // roundss/sd: 1 floor, 2 ceil, 3 trunc, 0 nearest-even; 8 = no inexact.
+    case Opcode::F32Ceil: a_.roundss(x, x, 10); break;
+    case Opcode::F32Floor: a_.roundss(x, x, 9); break;
+    case Opcode::F32Trunc: a_.roundss(x, x, 11); break;
+    case Opcode::F32Nearest: a_.roundss(x, x, 8); break;
+    case Opcode::F64Ceil: a_.roundsd(x, x, 10); break;
+    case Opcode::F64Floor: a_.roundsd(x, x, 9); break;
+    case Opcode::F64Trunc: a_.roundsd(x, x, 11); break;
+    case Opcode::F64Nearest: a_.roundsd(x, x, 8); break;
+    default: break;
+  }
+  push_reg(t, a.reg);
+}
+
+void FuncCompiler::conversion(Opcode op) {
+  Val a = pop();
+  switch (op) {
+    case Opcode::I32WrapI64:
+    case Opcode::I64ExtendI32U: {
+      Gp r = gp_of(a);
+      a_.mov(r.r32(), r.r32());
+      push_reg(op == Opcode::I32WrapI64 ? ValType::kI32 : ValType::kI64, a.reg);
+      return;
+    }
+    case Opcode::I64ExtendI32S: case Opcode::I64Extend32S: {
+      Gp r = gp_of(a);
+      a_.movsxd(r, r.r32());
+      push_reg(ValType::kI64, a.reg);
+      return;
+    }
+    case Opcode::I32Extend8S: { Gp r = gp_of(a); a_.movsx(r.r32(), r.r8()); push_reg(ValType::kI32, a.reg); return; }
+    case Opcode::I32Extend16S: { Gp r = gp_of(a); a_.movsx(r.r32(), r.r16()); push_reg(ValType::kI32, a.reg); return; }
+    case Opcode::I64Extend8S: { Gp r = gp_of(a); a_.movsx(r, r.r8()); push_reg(ValType::kI64, a.reg); return; }
+    case Opcode::I64Extend16S: { Gp r = gp_of(a); a_.movsx(r, r.r16()); push_reg(ValType::kI64, a.reg); return; }
+    case Opcode::I32ReinterpretF32: case Opcode::I64ReinterpretF64: {
+      ValType t = op == Opcode::I32ReinterpretF32 ? ValType::kI32 : ValType::kI64;
+      gp_of(a);
+      push_reg(t, a.reg);
+      return;
+    }
+    case Opcode::F32ReinterpretI32: case Opcode::F64ReinterpretI64: {
+      bool wide = op == Opcode::F64ReinterpretI64;
+      uint8_t r = alloc_xmm();
+      if (a.loc == Loc::kSlot) {
+        if (wide) a_.movsd(xmm(r), home(a.pos)); else a_.movss(xmm(r), home(a.pos).cloneResized(4));
+      } else {
+        load_gp_to(rax, a);
+        if (wide) a_.movq(xmm(r), rax); else a_.movd(xmm(r), eax);
+        free_reg(a);
+      }
+      push_reg(wide ? ValType::kF64 : ValType::kF32, r);
+      return;
+    }
+    case Opcode::F32DemoteF64: { Xmm x = xmm_of(a); a_.cvtsd2ss(x, x); push_reg(ValType::kF32, a.reg); return; }
+    case Opcode::F64PromoteF32: { Xmm x = xmm_of(a); a_.cvtss2sd(x, x); push_reg(ValType::kF64, a.reg); return; }
+    case Opcode::F32ConvertI32S: case Opcode::F64ConvertI32S: case Opcode::F32ConvertI32U:
+    case Opcode::F64ConvertI32U: case Opcode::F32ConvertI64S: case Opcode::F64ConvertI64S: {
+      bool to64 = op == Opcode::F64ConvertI32S || op == Opcode::F64ConvertI32U || op == Opcode::F64ConvertI64S;
+      bool src32s = op == Opcode::F32ConvertI32S || op == Opcode::F64ConvertI32S;
+      load_gp_to(rax, a);
+      free_reg(a);
+      uint8_t r = alloc_xmm();
+      a_.xorps(xmm(r), xmm(r));
+      // u32 values are zero-extended in rax, so the 64-bit signed convert is exact.
+      Gp src = src32s ? Gp(eax) : Gp(rax);
+      if (to64) a_.cvtsi2sd(xmm(r), src); else a_.cvtsi2ss(xmm(r), src);
+      push_reg(to64 ? ValType::kF64 : ValType::kF32, r);
+      return;
+    }
+    default: break;
+  }
+}
+
+bool FuncCompiler::numeric_inline(Opcode op) {
+  switch (op) {
+    case Opcode::I32Add: case Opcode::I32Sub: case Opcode::I32Mul: case Opcode::I32And:
+    case Opcode::I32Or: case Opcode::I32Xor:
+      int_binop(op, false); return true;
+    case Opcode::I64Add: case Opcode::I64Sub: case Opcode::I64Mul: case Opcode::I64And:
+    case Opcode::I64Or: case Opcode::I64Xor:
+      int_binop(op, true); return true;
+    case Opcode::I32Shl: case Opcode::I32ShrS: case Opcode::I32ShrU: case Opcode::I32Rotl: case Opcode::I32Rotr:
+      int_shift(op, false); return true;
+    case Opcode::I64Shl: case Opcode::I64ShrS: case Opcode::I64ShrU: case Opcode::I64Rotl: case Opcode::I64Rotr:
+      int_shift(op, true); return true;
+    case Opcode::I32Eqz: case Opcode::I32Eq: case Opcode::I32Ne: case Opcode::I32LtS: case Opcode::I32LtU:
+    case Opcode::I32GtS: case Opcode::I32GtU: case Opcode::I32LeS: case Opcode::I32LeU: case Opcode::I32GeS:
+    case Opcode::I32GeU:
+      int_compare(op, false); return true;
+    case Opcode::I64Eqz: case Opcode::I64Eq: case Opcode::I64Ne: case Opcode::I64LtS: case Opcode::I64LtU:
+    case Opcode::I64GtS: case Opcode::I64GtU: case Opcode::I64LeS: case Opcode::I64LeU: case Opcode::I64GeS:
+    case Opcode::I64GeU:
+      int_compare(op, true); return true;
+    case Opcode::I32DivS: case Opcode::I32DivU: case Opcode::I32RemS: case Opcode::I32RemU:
+      int_divrem(op, false); return true;
+    case Opcode::I64DivS: case Opcode::I64DivU: case Opcode::I64RemS: case Opcode::I64RemU:
+      int_divrem(op, true); return true;
+    case Opcode::F32Add: case Opcode::F32Sub: case Opcode::F32Mul: case Opcode::F32Div:
+      float_binop(op, false); return true;
+    case Opcode::F64Add: case Opcode::F64Sub: case Opcode::F64Mul: case Opcode::F64Div:
+      float_binop(op, true); return true;
+    case Opcode::F32Eq: case Opcode::F32Ne: case Opcode::F32Lt: case Opcode::F32Gt: case Opcode::F32Le:
+    case Opcode::F32Ge:
+      float_compare(op, false); return true;
+    case Opcode::F64Eq: case Opcode::F64Ne: case Opcode::F64Lt: case Opcode::F64Gt: case Opcode::F64Le:
+    case Opcode::F64Ge:
+      float_compare(op, true); return true;
+    case Opcode::F32Sqrt: case Opcode::F32Neg: case Opcode::F32Abs: case Opcode::F32Ceil: case Opcode::F32Floor:
+    case Opcode::F32Trunc: case Opcode::F32Nearest:
+      float_unop(op, false); return true;
+    case Opcode::F64Sqrt: case Opcode::F64Neg: case Opcode::F64Abs: case Opcode::F64Ceil: case Opcode::F64Floor:
+    case Opcode::F64Trunc: case Opcode::F64Nearest:
+      float_unop(op, true); return true;
+    case Opcode::I32WrapI64: case Opcode::I64ExtendI32U: case Opcode::I64ExtendI32S: case Opcode::I64Extend32S:
+    case Opcode::I32Extend8S: case Opcode::I32Extend16S: case Opcode::I64Extend8S: case Opcode::I64Extend16S:
+    case Opcode::I32ReinterpretF32: case Opcode::I64ReinterpretF64: case Opcode::F32ReinterpretI32:
+    case Opcode::F64ReinterpretI64: case Opcode::F32DemoteF64: case Opcode::F64PromoteF32:
+    case Opcode::F32ConvertI32S: case Opcode::F64ConvertI32S: case Opcode::F32ConvertI32U:
+    case Opcode::F64ConvertI32U: case Opcode::F32ConvertI64S: case Opcode::F64ConvertI64S:
+      conversion(op); return true;
+    default: return false;
+  }
+}
+
+}  // namespace wpvm::jit

@@ -1,0 +1,213 @@
+// Out-of-line operations called from JIT code (helpers.h).
+#include "helpers.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+
+#include "interp/code.h"
+#include "interp/numeric.h"
+#include "runtime/tier.h"
+
+namespace wpvm::jit {
+
+namespace {
+
+// Slot readers/writers by type tag, as the interpreter's rows expect them.
+#define RD_u32(x) static_cast<uint32_t>(x)
+#define RD_s32(x) static_cast<int32_t>(static_cast<uint32_t>(x))
+#define RD_u64(x) static_cast<uint64_t>(x)
+#define RD_s64(x) static_cast<int64_t>(x)
+#define RD_f32(x) std::bit_cast<float>(static_cast<uint32_t>(x))
+#define RD_f64(x) std::bit_cast<double>(static_cast<uint64_t>(x))
+#define WR_u32(v) static_cast<uint64_t>(static_cast<uint32_t>(v))
+#define WR_s32(v) static_cast<uint64_t>(static_cast<uint32_t>(v))
+#define WR_u64(v) static_cast<uint64_t>(v)
+#define WR_s64(v) static_cast<uint64_t>(v)
+#define WR_f32(v) static_cast<uint64_t>(std::bit_cast<uint32_t>(static_cast<float>(v)))
+#define WR_f64(v) std::bit_cast<uint64_t>(static_cast<double>(v))
+#define T_u32 uint32_t
+#define T_s32 int32_t
+#define T_u64 uint64_t
+#define T_s64 int64_t
+#define T_f32 float
+#define T_f64 double
+
+#define WPVM_UN(name, in, out, expr) \
+  uint64_t h_##name(uint64_t x) {    \
+    T_##in a = RD_##in(x);           \
+    return WR_##out(expr);           \
+  }
+#define WPVM_BIN(name, in, out, expr)     \
+  uint64_t h_##name(uint64_t x, uint64_t y) { \
+    T_##in a = RD_##in(x);                \
+    T_##in b = RD_##in(y);                \
+    return WR_##out(expr);                \
+  }
+#define WPVM_UN_TRAP(name, in, out, fn)     \
+  HelperResult h_##name(uint64_t x) {       \
+    T_##in a = RD_##in(x);                  \
+    T_##out r{};                            \
+    if (uint32_t t = fn(a, &r)) return {0, t}; \
+    return {WR_##out(r), 0};                \
+  }
+#define WPVM_BIN_TRAP(name, in, out, fn)              \
+  HelperResult h_##name(uint64_t x, uint64_t y) {     \
+    T_##in a = RD_##in(x);                            \
+    T_##in b = RD_##in(y);                            \
+    T_##in r{};                                       \
+    if (uint32_t t = fn(a, b, &r)) return {0, t};     \
+    return {WR_##out(r), 0};                          \
+  }
+#include "interp/interp_ops.def"
+
+}  // namespace
+
+NumericHelper numeric_helper(Opcode op) {
+  switch (op) {
+#define WPVM_UN(name, in, out, expr) \
+  case Opcode::name: return {reinterpret_cast<const void*>(&h_##name), 1, false};
+#define WPVM_BIN(name, in, out, expr) \
+  case Opcode::name: return {reinterpret_cast<const void*>(&h_##name), 2, false};
+#define WPVM_UN_TRAP(name, in, out, fn) \
+  case Opcode::name: return {reinterpret_cast<const void*>(&h_##name), 1, true};
+#define WPVM_BIN_TRAP(name, in, out, fn) \
+  case Opcode::name: return {reinterpret_cast<const void*>(&h_##name), 2, true};
+#include "interp/interp_ops.def"
+    default: return {};
+  }
+}
+
+namespace helper {
+
+namespace {
+constexpr uint64_t kOobMem = trap_status(TrapKind::kMemoryOutOfBounds);
+constexpr uint64_t kOobTable = trap_status(TrapKind::kTableOutOfBounds);
+void* as_ptr(uint64_t v) { return reinterpret_cast<void*>(static_cast<uintptr_t>(v)); }
+}  // namespace
+
+uint64_t memory_grow(MemoryImpl* m, uint64_t delta) {
+  auto old = m->grow(static_cast<uint32_t>(delta));
+  return old ? static_cast<uint32_t>(*old) : 0xffffffffu;
+}
+
+uint64_t memory_fill(MemoryImpl* m, uint64_t d, uint64_t value, uint64_t n) {
+  d = static_cast<uint32_t>(d);
+  n = static_cast<uint32_t>(n);
+  if (d + n > m->lin->size) return kOobMem;
+  std::memset(m->lin->base + d, static_cast<int>(value & 0xff), n);
+  return 0;
+}
+
+uint64_t memory_copy(MemoryImpl* m, uint64_t d, uint64_t s, uint64_t n) {
+  d = static_cast<uint32_t>(d);
+  s = static_cast<uint32_t>(s);
+  n = static_cast<uint32_t>(n);
+  uint64_t size = m->lin->size;
+  if (d + n > size || s + n > size) return kOobMem;
+  std::memmove(m->lin->base + d, m->lin->base + s, n);
+  return 0;
+}
+
+uint64_t memory_init(InstanceImpl* inst, uint64_t d, uint64_t s, uint64_t n, uint64_t seg) {
+  d = static_cast<uint32_t>(d);
+  s = static_cast<uint32_t>(s);
+  n = static_cast<uint32_t>(n);
+  const DataSegment& ds = inst->mod->datas[seg];
+  uint64_t len = inst->data_dropped[seg] ? 0 : ds.data_size;
+  LinearMemory* lin = inst->memories[0]->lin.get();
+  if (s + n > len || d + n > lin->size) return kOobMem;
+  if (n) std::memcpy(lin->base + d, inst->mod->bytes.data() + ds.data_offset + s, n);
+  return 0;
+}
+
+uint64_t data_drop(InstanceImpl* inst, uint64_t seg) {
+  inst->data_dropped[seg] = 1;
+  return 0;
+}
+
+HelperResult table_get(TableImpl* t, uint64_t i) {
+  i = static_cast<uint32_t>(i);
+  if (i >= t->elems.size()) return {0, kOobTable};
+  return {reinterpret_cast<uintptr_t>(t->elems[i]), 0};
+}
+
+uint64_t table_set(TableImpl* t, uint64_t i, uint64_t v) {
+  i = static_cast<uint32_t>(i);
+  if (i >= t->elems.size()) return kOobTable;
+  t->elems[i] = as_ptr(v);
+  return 0;
+}
+
+uint64_t table_size(TableImpl* t) { return static_cast<uint32_t>(t->elems.size()); }
+
+uint64_t table_grow(TableImpl* t, uint64_t init, uint64_t delta) {
+  auto old = t->grow_raw(static_cast<uint32_t>(delta), as_ptr(init));
+  return old ? *old : 0xffffffffu;
+}
+
+uint64_t table_fill(TableImpl* t, uint64_t i, uint64_t v, uint64_t n) {
+  i = static_cast<uint32_t>(i);
+  n = static_cast<uint32_t>(n);
+  if (i + n > t->elems.size()) return kOobTable;
+  std::fill_n(t->elems.begin() + static_cast<ptrdiff_t>(i), n, as_ptr(v));
+  return 0;
+}
+
+uint64_t table_copy(TableImpl* dst, TableImpl* src, uint64_t d, uint64_t s, uint64_t n) {
+  d = static_cast<uint32_t>(d);
+  s = static_cast<uint32_t>(s);
+  n = static_cast<uint32_t>(n);
+  if (d + n > dst->elems.size() || s + n > src->elems.size()) return kOobTable;
+  if (n) std::memmove(dst->elems.data() + d, src->elems.data() + s, n * sizeof(void*));
+  return 0;
+}
+
+uint64_t table_init(InstanceImpl* inst, TableImpl* t, uint64_t d, uint64_t s, uint64_t n, uint64_t seg) {
+  d = static_cast<uint32_t>(d);
+  s = static_cast<uint32_t>(s);
+  n = static_cast<uint32_t>(n);
+  const std::vector<void*>& es = inst->elems[seg];
+  if (s + n > es.size() || d + n > t->elems.size()) return kOobTable;
+  if (n) std::memcpy(t->elems.data() + d, es.data() + s, n * sizeof(void*));
+  return 0;
+}
+
+uint64_t elem_drop(InstanceImpl* inst, uint64_t seg) {
+  std::vector<void*>().swap(inst->elems[seg]);
+  return 0;
+}
+
+namespace {
+uint64_t status_of(ExecContext* ctx, std::optional<Trap> t) {
+  if (!t) return 0;
+  ctx->pending = std::move(t);
+  return kPendingTrap;
+}
+uint32_t slots_of(std::span<const ValType> types) {
+  uint32_t n = 0;
+  for (ValType t : types) n += slot_width(t);
+  return n;
+}
+}  // namespace
+
+uint64_t call_slow(ExecContext* ctx, FuncImpl* f, Slot* slots, InstanceImpl* caller) {
+  Store::Impl& store = *ctx->store;
+  if (!f->instance) return status_of(ctx, call_host(store, *f, caller, slots));
+  if (tier::ensure_native(store, *f)) return status_of(ctx, invoke_native(store, *f, slots));
+  // The interpreter runs its frames on the thread's value stack, from top.
+  interp::ThreadState& ts = store.thread();
+  uint32_t n = std::max(slots_of(f->sig->params), slots_of(f->sig->results));
+  Slot* base = ts.top;
+  if (base + n > ts.stack_end) return trap_status(TrapKind::kCallStackExhausted);
+  std::copy_n(slots, n, base);
+  auto t = interp::execute(store, *f, base);
+  if (t) return status_of(ctx, std::move(t));
+  std::copy_n(base, n, slots);
+  return 0;
+}
+
+}  // namespace helper
+
+}  // namespace wpvm::jit
