@@ -119,7 +119,7 @@ bool ModuleDecoder::const_instr(Reader& r, uint8_t opcode, ConstExpr& e) {
   size_t at = r.offset() - 1;
   Opcode op = is_prefix_byte(opcode) ? lookup_opcode(opcode, r.u32()) : kOpcodesSingle[opcode];
   if (!r.ok()) return false;
-  if (op == Opcode::kCount) return r.fail_malformed(at, "illegal opcode"), false;
+  if (op == Opcode::kCount) return r.fail_malformed(at, "illegal opcode " + body_detail::hex_byte(opcode)), false;
   Imm imm;
   body_detail::read_immediates(r, opcode_info(op).imm, imm, scratch_targets_);
   if (op == Opcode::V128Const) {
