@@ -233,7 +233,7 @@ TEST_CASE("constant expression shapes that only validation can reject") {
   Bytes both = module({section(6, {0x01, 0x7f, 0x00, 0x0b}), section(7, {0x01})});
   CHECK(malformed(both) == "unexpected end of section or function");
   Bytes illegal = module({section(6, {0x01, 0x7f, 0x00, 0x06, 0x0b})});
-  CHECK(malformed(illegal) == "illegal opcode");
+  CHECK(malformed(illegal) == "illegal opcode 06");
 }
 
 TEST_CASE("helpers: find_export, names of types, error text") {
