@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""PRK benchmark of wpvm's wasi-parallel devices against native twins.
+
+Runs each PRK guest through `wpvm run` on the SEQUENTIAL and CPU devices and
+its native C twin (clang-14 -O2, sequential and OpenMP on the same thread
+count), checks that each run validates, and prints per kernel: time, rate,
+the CPU device's speed-up over SEQUENTIAL and the wpvm/native ratios.
+
+This is a benchmark, not a test: it measures and reports. Extend it by adding
+rows to KERNELS (problem sizes) or entries to CONFIGS (ways to run a row,
+e.g. another tier once the JIT lands).
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+
+# One row per kernel: the PRK arguments (iterations first), the same for the
+# guest and its native twin.
+KERNELS = [
+    ("nstream", ["10", "2097152"]),
+    ("transpose", ["10", "1024"]),
+    ("stencil", ["10", "1000"]),
+    ("dgemm", ["3", "256"]),
+    ("sparse", ["10", "10"]),
+    ("reduce", ["10", "200000"]),
+    ("p2p", ["10", "1000"]),
+]
+
+
+@dataclass
+class Config:
+    name: str
+    kind: str  # "wpvm" or "native"
+    device: str = ""  # wpvm device
+    tier: str = "interp"
+    native: str = ""  # native twin suffix: seq / omp
+
+
+# Column order of the report; the ratios below name configurations by name.
+CONFIGS = [
+    Config("wpvm-seq", "wpvm", device="seq"),
+    Config("wpvm-cpu", "wpvm", device="cpu"),
+    Config("native-seq", "native", native="seq"),
+    Config("native-omp", "native", native="omp"),
+]
+
+RATE = re.compile(r"Rate \(([^)]*)\): *([0-9.eE+-]+) +Avg time \(s\): *([0-9.eE+-]+)")
+
+
+def command(cfg, kernel, args, opts):
+    if cfg.kind == "wpvm":
+        guest = os.path.join(opts.build, "parallel", "guests", kernel + ".wasm")
+        return [opts.wpvm, "run", "--tier", cfg.tier, "--parallel-threads", str(opts.threads), guest,
+                "--device", cfg.device] + args
+    return [os.path.join(opts.build, "bench", "native", f"{kernel}-{cfg.native}")] + args
+
+
+def run_one(cfg, kernel, args, opts):
+    env = dict(os.environ, OMP_NUM_THREADS=str(opts.threads))
+    cmd = command(cfg, kernel, args, opts)
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=opts.timeout)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return {"error": type(e).__name__}
+    m = RATE.search(p.stdout)
+    if p.returncode != 0 or not m or "Solution validates" not in p.stdout:
+        return {"error": f"exit {p.returncode}" + ("" if m else ", no rate line")}
+    return {"unit": m.group(1), "rate": float(m.group(2)), "time": float(m.group(3))}
+
+
+def ratio(a, b):
+    if "rate" not in a or "rate" not in b or b["rate"] == 0:
+        return "-"
+    return f"{a['rate'] / b['rate']:.2f}"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--build", required=True, help="meson build directory")
+    ap.add_argument("--wpvm", help="wpvm executable (default: BUILD/tools/wpvm)")
+    ap.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--timeout", type=int, default=900)
+    ap.add_argument("--only", help="comma-separated kernels")
+    opts = ap.parse_args()
+    opts.wpvm = opts.wpvm or os.path.join(opts.build, "tools", "wpvm")
+    only = set(opts.only.split(",")) if opts.only else None
+
+    print(f"PRK bench: {opts.threads} threads (CPU device and OpenMP), avg time per PRK iteration")
+    head = f"{'kernel':10} {'config':11} {'time (s)':>10} {'rate':>12} {'unit':8}"
+    print(head)
+    print("-" * len(head))
+    summary = []
+    failed = False
+    for kernel, args in KERNELS:
+        if only and kernel not in only:
+            continue
+        res = {}
+        for cfg in CONFIGS:
+            r = run_one(cfg, kernel, args, opts)
+            res[cfg.name] = r
+            if "error" in r:
+                failed = True
+                print(f"{kernel:10} {cfg.name:11} {'FAILED':>10} ({r['error']})")
+            else:
+                print(f"{kernel:10} {cfg.name:11} {r['time']:10.5f} {r['rate']:12.1f} {r['unit']:8}")
+            sys.stdout.flush()
+        summary.append((kernel, ratio(res["wpvm-cpu"], res["wpvm-seq"]), ratio(res["native-omp"], res["native-seq"]),
+                        ratio(res["wpvm-seq"], res["native-seq"]), ratio(res["wpvm-cpu"], res["native-omp"])))
+    print()
+    head = f"{'kernel':10} {'cpu/seq speed-up':>17} {'omp/seq native':>15} {'wpvm/native seq':>16} {'wpvm cpu/omp':>13}"
+    print(head)
+    print("-" * len(head))
+    for row in summary:
+        print(f"{row[0]:10} {row[1]:>17} {row[2]:>15} {row[3]:>16} {row[4]:>13}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
