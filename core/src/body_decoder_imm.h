@@ -32,6 +32,10 @@ struct OpSig {
   ValType pushes[1] = {};
 };
 
+// Not constexpr on purpose: reaching it while building the tables below is a
+// compile-time error, which is how a malformed row in opcodes.def shows up.
+inline void bad_opcode_table_row() {}
+
 constexpr ValType sig_char_type(char c) {
   switch (c) {
     case 'i': return ValType::kI32;
@@ -41,7 +45,7 @@ constexpr ValType sig_char_type(char c) {
     case 'v': return ValType::kV128;
     case 'r': return ValType::kFuncRef;
     case 'e': return ValType::kExternRef;
-    default: throw "bad type letter in opcodes.def";  // compile-time error only
+    default: bad_opcode_table_row(); return ValType::kI32;
   }
 }
 
@@ -50,7 +54,7 @@ constexpr OpSig parse_sig(std::string_view s) {
   if (s == "*") return sig;
   sig.typed = true;
   size_t arrow = s.find('>');
-  if (arrow == std::string_view::npos || arrow > 3 || s.size() - arrow - 1 > 1) throw "bad sig in opcodes.def";
+  if (arrow == std::string_view::npos || arrow > 3 || s.size() - arrow - 1 > 1) bad_opcode_table_row();
   for (size_t i = 0; i < arrow; ++i) sig.pops[sig.num_pops++] = sig_char_type(s[i]);
   for (size_t i = arrow + 1; i < s.size(); ++i) sig.pushes[sig.num_pushes++] = sig_char_type(s[i]);
   return sig;
