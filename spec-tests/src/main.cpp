@@ -1,11 +1,7 @@
 // wpvm-spec: runs WebAssembly spec scripts (.wast, converted with wast2json)
-// against wpvm and compares the outcome with the expectation list. Each script
-// runs in a child process, so a crash or a hang in one script is reported as
-// such and the run goes on. See usage() for the options.
-#include <sys/mman.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
+// against wpvm and compares the outcome with the expectation list. Scripts run
+// in child processes (supervisor.h), so a command that crashes or hangs the
+// engine is one failure and the run goes on. See usage() for the options.
 #include <algorithm>
 #include <charconv>
 #include <chrono>
@@ -19,6 +15,7 @@
 #include "convert.h"
 #include "expectations.h"
 #include "script.h"
+#include "supervisor.h"
 
 namespace {
 
@@ -37,7 +34,7 @@ struct Options {
   ScriptOptions script;
   bool verbose = false;
   bool fork = true;
-  unsigned timeout_s = 600;
+  SupervisorOptions supervisor;
 };
 
 // A script to run: its path and its name in reports and in the expectation list.
@@ -46,16 +43,12 @@ struct Input {
   std::string name;  // "core/i32.wast"
 };
 
-// Per-script tallies. Lives in memory shared with the child that runs the
-// script, so the parent still knows how far a crashed child got.
+// Per-script tallies.
 struct FileCounts {
   uint32_t passed = 0, failed = 0, skipped = 0;
   uint32_t expected = 0;    // failures the list expects
   uint32_t unexpected = 0;  // failures it does not
   uint32_t stale = 0;       // list entries whose failure did not happen
-  uint32_t line = 0;        // command in progress
-  char command[32] = {};
-  bool done = false;
 };
 
 void usage(FILE* out) {
@@ -67,7 +60,7 @@ void usage(FILE* out) {
                "  --work DIR          where converted scripts go (default %s)\n"
                "  --expect FILE       expectation list (default %s; 'none' for no list)\n"
                "  --wast2json PATH    converter (default %s)\n"
-               "  --timeout SEC       per-script time limit (default 600; 0 = none)\n"
+               "  --timeout SEC       time limit per child process (default 600; 0 = none)\n"
                "  --no-fork           run scripts in this process (for debuggers)\n"
                "  --strict-phase      assert_invalid must fail validation, assert_malformed decoding\n"
                "  -v                  print every failure with line, command, expected vs got\n"
@@ -94,7 +87,7 @@ bool parse_options(int argc, char** argv, Options& o) {
     else if (a == "--expect" && (v = next())) o.expect = v;
     else if (a == "--wast2json" && (v = next())) o.wast2json = v;
     else if (a == "--timeout" && (v = next())) {
-      auto [end, ec] = std::from_chars(v, v + std::strlen(v), o.timeout_s);
+      auto [end, ec] = std::from_chars(v, v + std::strlen(v), o.supervisor.timeout_s);
       if (ec != std::errc{} || *end) return false;
     }
     else if (!a.empty() && a[0] == '-') return false;
@@ -133,86 +126,65 @@ bool collect_inputs(const Options& o, std::vector<Input>& out) {
   return true;
 }
 
-void print_failure(const Input& in, const CommandReport& r, const Expectation* why) {
-  std::printf("  %s:%u: %s: %s%s%s\n", in.name.c_str(), r.line, r.command.c_str(), r.detail.c_str(),
-              why ? "  [expected: " : "", why ? (why->reason + "]").c_str() : "");
-}
+// Counts one script's commands, classifies failures against the list and
+// prints them (unexpected ones always, up to a limit; all with -v).
+class FileReport {
+ public:
+  FileReport(const Input& in, const ExpectationList& list, bool verbose)
+      : in_(in), expect_(list, in.name), verbose_(verbose) {}
 
-// Converts and runs one script, printing its failures and its summary line.
-void run_file(const Input& in, const Options& o, const ExpectationList& list, FileCounts& c) {
-  FileExpectations expect(list, in.name);
-  auto failed = [&](const CommandReport& r) {
-    ++c.failed;
-    const Expectation* why = expect.record_failure(r.line);
-    why ? ++c.expected : ++c.unexpected;
-    if (o.verbose || (!why && c.unexpected <= kQuietFailureLimit)) print_failure(in, r, why);
-  };
-  fs::path json = in.path;
-  bool ran = false;  // only a script that ran can tell which listed failures are stale
-  if (in.path.extension() != ".json") {
-    fs::path rel = fs::path(in.name).replace_extension();
-    auto converted = convert_wast(o.wast2json, in.path, o.work / rel);
-    if (!converted) failed({0, "convert", Verdict::kFail, converted.error().message});
-    else json = *converted;
+  void command(const CommandReport& r) {
+    if (r.verdict == Verdict::kPass) ++c_.passed;
+    else if (r.verdict == Verdict::kSkip) ++c_.skipped;
+    else failure(r);
   }
-  if (c.failed == 0) {
-    auto on_command = [&](const CommandReport& r) {
-      if (r.verdict == Verdict::kPass) ++c.passed;
-      else if (r.verdict == Verdict::kSkip) ++c.skipped;
-      else failed(r);
-    };
-    auto on_progress = [&](uint32_t line, const std::string& cmd) {
-      c.line = line;
-      std::snprintf(c.command, sizeof c.command, "%s", cmd.c_str());
-    };
-    auto r = run_script(json, o.script, on_command, on_progress);
-    if (!r) failed({0, "script", Verdict::kFail, r.error().message});
-    ran = r.ok();
-  }
-  if (!o.verbose && c.unexpected > kQuietFailureLimit)
-    std::printf("  ... %u more unexpected failures (use -v)\n", c.unexpected - kQuietFailureLimit);
-  for (const Expectation* e : ran ? expect.unexpected_passes() : std::vector<const Expectation*>{}) {
-    ++c.stale;
-    std::printf("  %s:%s: listed as failing (expectation list line %u: %s) but passed\n", in.name.c_str(),
-                e->line ? std::to_string(*e->line).c_str() : "*", e->list_line, e->reason.c_str());
-  }
-  std::printf("%s: %u passed, %u failed, %u skipped\n", in.name.c_str(), c.passed, c.failed, c.skipped);
-  std::fflush(stdout);
-  c.done = true;
-}
 
-// Runs run_file in a child; a child that dies or hangs counts one failure at
-// the command it was running (expected only if the list says so).
-void run_isolated(const Input& in, const Options& o, const ExpectationList& list, FileCounts& total) {
-  void* mem = mmap(nullptr, sizeof(FileCounts), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  if (mem == MAP_FAILED) return run_file(in, o, list, total);
-  auto* c = new (mem) FileCounts();
-  std::fflush(stdout);
-  const pid_t pid = fork();
-  if (pid == 0) {
-    if (o.timeout_s) alarm(o.timeout_s);
-    run_file(in, o, list, *c);
+  // `complete`: every command ran, so listed failures that did not happen are stale.
+  FileCounts finish(bool complete) {
+    if (!verbose_ && c_.unexpected > kQuietFailureLimit)
+      std::printf("  ... %u more unexpected failures (use -v)\n", c_.unexpected - kQuietFailureLimit);
+    for (const Expectation* e : complete ? expect_.unexpected_passes() : std::vector<const Expectation*>{}) {
+      ++c_.stale;
+      std::printf("  %s:%s: listed as failing (expectation list line %u: %s) but passed\n", in_.name.c_str(),
+                  e->line ? std::to_string(*e->line).c_str() : "*", e->list_line, e->reason.c_str());
+    }
+    std::printf("%s: %u passed, %u failed, %u skipped\n", in_.name.c_str(), c_.passed, c_.failed, c_.skipped);
     std::fflush(stdout);
-    _exit(0);
+    return c_;
   }
-  int status = 0;
-  while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-  total = *c;
-  munmap(mem, sizeof(FileCounts));
-  if (pid > 0 && total.done) return;
 
-  const bool timed_out = pid > 0 && WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM;
-  std::string what = pid < 0                ? std::string("could not fork")
-                     : timed_out            ? "timed out after " + std::to_string(o.timeout_s) + " s"
-                     : WIFSIGNALED(status)  ? "crashed with signal " + std::to_string(WTERMSIG(status))
-                                            : "exited with status " + std::to_string(WEXITSTATUS(status));
-  FileExpectations expect(list, in.name);
-  const Expectation* why = expect.record_failure(total.line);
-  ++total.failed;
-  why ? ++total.expected : ++total.unexpected;
-  std::printf("  %s:%u: %s: runner %s; the rest of the script did not run%s%s\n", in.name.c_str(), total.line,
-              total.command, what.c_str(), why ? "  [expected: " : "", why ? (why->reason + "]").c_str() : "");
-  std::printf("%s: %u passed, %u failed, %u skipped\n", in.name.c_str(), total.passed, total.failed, total.skipped);
+ private:
+  void failure(const CommandReport& r) {
+    ++c_.failed;
+    const Expectation* why = expect_.record_failure(r.line);
+    why ? ++c_.expected : ++c_.unexpected;
+    if (!verbose_ && (why || c_.unexpected > kQuietFailureLimit)) return;
+    std::printf("  %s:%u: %s: %s%s%s\n", in_.name.c_str(), r.line, r.command.c_str(), r.detail.c_str(),
+                why ? "  [expected: " : "", why ? (why->reason + "]").c_str() : "");
+  }
+
+  const Input& in_;
+  FileExpectations expect_;
+  bool verbose_;
+  FileCounts c_;
+};
+
+// Converts (if needed) and runs one script, printing its failures and its summary line.
+FileCounts run_file(const Input& in, const Options& o, const ExpectationList& list) {
+  FileReport report(in, list, o.verbose);
+  fs::path json = in.path;
+  if (in.path.extension() != ".json") {
+    auto converted = convert_wast(o.wast2json, in.path, o.work / fs::path(in.name).replace_extension());
+    if (!converted) {
+      report.command({0, 0, "convert", Verdict::kFail, converted.error().message});
+      return report.finish(false);
+    }
+    json = *converted;
+  }
+  auto sink = [&](const CommandReport& r) { report.command(r); };
+  auto r = o.fork ? run_supervised(json, o.script, o.supervisor, sink) : run_script(json, o.script, sink, nullptr);
+  if (!r) report.command({0, 0, "script", Verdict::kFail, r.error().message});
+  return report.finish(r.ok());
 }
 
 }  // namespace
@@ -238,8 +210,7 @@ int main(int argc, char** argv) {
   const auto start = std::chrono::steady_clock::now();
   FileCounts sum;
   for (const auto& in : inputs) {
-    FileCounts c;
-    o.fork ? run_isolated(in, o, list, c) : run_file(in, o, list, c);
+    const FileCounts c = run_file(in, o, list);
     sum.passed += c.passed, sum.failed += c.failed, sum.skipped += c.skipped;
     sum.expected += c.expected, sum.unexpected += c.unexpected, sum.stale += c.stale;
   }

@@ -3,6 +3,7 @@
 // (from the JSON library, or escaping the engine) are caught per command.
 #include "script.h"
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -259,7 +260,7 @@ Outcome run_guarded(ScriptRunner& runner, const json& cmd) {
 }  // namespace
 
 Result<void> run_script(const fs::path& json_path, const ScriptOptions& options, const CommandSink& sink,
-                        const ProgressSink& progress) {
+                        const ProgressSink& progress, const ResumePlan& plan) {
   std::ifstream in(json_path);
   if (!in) return make_error(ErrorKind::kIo, kNoOffset, "cannot read " + json_path.string());
   json script = json::parse(in, nullptr, false);
@@ -268,12 +269,18 @@ Result<void> run_script(const fs::path& json_path, const ScriptOptions& options,
 
   ScriptRunner runner(json_path.parent_path(), options);
   WPVM_TRY(runner.init());
-  for (const auto& cmd : script["commands"]) {
+  const json& commands = script["commands"];
+  for (uint32_t i = 0; i < commands.size(); ++i) {
+    const json& cmd = commands[i];
+    if (i < plan.report_from) {
+      if (std::find(plan.skip.begin(), plan.skip.end(), i) == plan.skip.end()) run_guarded(runner, cmd);
+      continue;
+    }
     const uint32_t line = cmd.is_object() ? cmd.value("line", 0u) : 0u;
     const std::string type = cmd.is_object() ? str(cmd, "type") : std::string("?");
-    if (progress) progress(line, type);
+    if (progress) progress(i, line, type);
     Outcome o = run_guarded(runner, cmd);
-    sink(CommandReport{line, type, o.verdict, std::move(o.detail)});
+    sink(CommandReport{i, line, type, o.verdict, std::move(o.detail)});
   }
   return {};
 }

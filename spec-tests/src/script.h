@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "wpvm/result.h"
 #include "wpvm/runtime.h"
@@ -16,6 +17,7 @@ namespace wpvm::spec {
 enum class Verdict : uint8_t { kPass, kFail, kSkip };
 
 struct CommandReport {
+  uint32_t index = 0;  // position in the script's command list
   uint32_t line = 0;
   std::string command;  // "assert_return", ...
   Verdict verdict = Verdict::kPass;
@@ -25,9 +27,17 @@ struct CommandReport {
 // Called once per command, in script order.
 using CommandSink = std::function<void(const CommandReport&)>;
 
-// Before each command the runner calls `progress(line, type)`, so that a
-// supervisor can say where a crash happened.
-using ProgressSink = std::function<void(uint32_t line, const std::string& command)>;
+// Before each reported command the runner calls `progress(index, line, type)`,
+// so that a supervisor can say where a crash happened.
+using ProgressSink = std::function<void(uint32_t index, uint32_t line, const std::string& command)>;
+
+// Resuming a script after a command that crashed the process: commands before
+// `report_from` are replayed silently (to rebuild the store's state) except
+// those in `skip`, which are not run at all.
+struct ResumePlan {
+  uint32_t report_from = 0;
+  std::vector<uint32_t> skip;
+};
 
 struct ScriptOptions {
   EngineConfig engine;
@@ -39,6 +49,6 @@ struct ScriptOptions {
 // Runs every command of `json`. Errors are only for scripts that cannot be run
 // at all (unreadable JSON, no spectest module).
 Result<void> run_script(const std::filesystem::path& json, const ScriptOptions& options,
-                        const CommandSink& sink, const ProgressSink& progress);
+                        const CommandSink& sink, const ProgressSink& progress, const ResumePlan& plan = {});
 
 }  // namespace wpvm::spec
