@@ -154,6 +154,7 @@ ConstExpr ModuleDecoder::const_expr(Reader& r) {
       constant = false;
     }
   }
+  e.offset = static_cast<uint32_t>(start);
   if (!r.ok()) return e;
   if (!constant) defer_invalid(start, "constant expression required");
   else if (count != 1) defer_invalid(start, "type mismatch");
@@ -245,6 +246,7 @@ void ModuleDecoder::export_section(Reader& r) {
   uint32_t n = r.count();
   for (uint32_t i = 0; i < n && r.ok(); ++i) {
     Export ex;
+    ex.offset = static_cast<uint32_t>(r.offset());
     ex.name = r.name();
     size_t at = r.offset();
     uint8_t kind = r.u8();
@@ -289,7 +291,9 @@ void ModuleDecoder::elem_section(Reader& r) {
       if (exprs) {
         item = const_expr(r);
       } else {
+        size_t at = r.offset();
         item = {ConstExpr::Op::kRefFunc, ValType::kFuncRef, {0, 0}, r.u32()};
+        item.offset = static_cast<uint32_t>(at);
       }
       if (item.op == ConstExpr::Op::kRefFunc) m_.declared_funcs.push_back(item.index);
       seg.items.push_back(item);

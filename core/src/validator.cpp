@@ -13,8 +13,12 @@
 namespace wpvm {
 namespace {
 
-Error invalid(std::string message) { return make_error(ErrorKind::kInvalid, kNoOffset, std::move(message)); }
-Error unknown(const char* what, uint32_t index) { return invalid(std::string(what) + " " + std::to_string(index)); }
+Error invalid(std::string message, size_t offset = kNoOffset) {
+  return make_error(ErrorKind::kInvalid, offset, std::move(message));
+}
+Error unknown(const char* what, uint32_t index, size_t offset = kNoOffset) {
+  return invalid(std::string(what) + " " + std::to_string(index), offset);
+}
 
 class ModuleValidator {
  public:
@@ -69,18 +73,18 @@ Result<void> ModuleValidator::check_tables_and_memories() {
 Result<void> ModuleValidator::check_const(ConstExpr& e, ValType expected) {
   switch (e.op) {
     case ConstExpr::Op::kGlobalGet: {
-      if (e.index >= m_.num_imported_globals) return unknown("unknown global", e.index);
+      if (e.index >= m_.num_imported_globals) return unknown("unknown global", e.index, e.offset);
       const GlobalType& g = m_.global_types[e.index];
-      if (g.mut) return invalid("constant expression required");
+      if (g.mut) return invalid("constant expression required", e.offset);
       e.type = g.type;
       break;
     }
     case ConstExpr::Op::kRefFunc:
-      if (e.index >= m_.func_types.size()) return unknown("unknown function", e.index);
+      if (e.index >= m_.func_types.size()) return unknown("unknown function", e.index, e.offset);
       break;
     default: break;
   }
-  if (e.type != expected) return invalid("type mismatch");
+  if (e.type != expected) return invalid("type mismatch", e.offset);
   return {};
 }
 
@@ -90,27 +94,32 @@ Result<void> ModuleValidator::check_globals() {
 }
 
 Result<void> ModuleValidator::check_exports() {
-  std::vector<std::string_view> names;
-  names.reserve(m_.exports.size());
+  std::vector<const Export*> by_name;
+  by_name.reserve(m_.exports.size());
   for (const Export& ex : m_.exports) {
     switch (ex.kind) {
       case ExternKind::kFunc:
-        if (ex.index >= m_.func_types.size()) return unknown("unknown function", ex.index);
+        if (ex.index >= m_.func_types.size()) return unknown("unknown function", ex.index, ex.offset);
         break;
       case ExternKind::kTable:
-        if (ex.index >= m_.tables.size()) return unknown("unknown table", ex.index);
+        if (ex.index >= m_.tables.size()) return unknown("unknown table", ex.index, ex.offset);
         break;
       case ExternKind::kMemory:
-        if (ex.index >= m_.memories.size()) return unknown("unknown memory", ex.index);
+        if (ex.index >= m_.memories.size()) return unknown("unknown memory", ex.index, ex.offset);
         break;
       case ExternKind::kGlobal:
-        if (ex.index >= m_.global_types.size()) return unknown("unknown global", ex.index);
+        if (ex.index >= m_.global_types.size()) return unknown("unknown global", ex.index, ex.offset);
         break;
     }
-    names.push_back(ex.name);
+    by_name.push_back(&ex);
   }
-  std::ranges::sort(names);
-  if (std::ranges::adjacent_find(names) != names.end()) return invalid("duplicate export name");
+  // Sorted by name, then by position, so the error points at the later twin.
+  std::ranges::sort(by_name, [](const Export* a, const Export* b) {
+    return a->name != b->name ? a->name < b->name : a->offset < b->offset;
+  });
+  for (size_t i = 1; i < by_name.size(); ++i) {
+    if (by_name[i]->name == by_name[i - 1]->name) return invalid("duplicate export name", by_name[i]->offset);
+  }
   return {};
 }
 
@@ -125,9 +134,9 @@ Result<void> ModuleValidator::check_start() {
 Result<void> ModuleValidator::check_elems() {
   for (ElemSegment& seg : m_.elems) {
     if (seg.mode == SegmentMode::kActive) {
-      if (seg.table >= m_.tables.size()) return unknown("unknown table", seg.table);
+      if (seg.table >= m_.tables.size()) return unknown("unknown table", seg.table, seg.offset.offset);
       WPVM_TRY(check_const(seg.offset, ValType::kI32));
-      if (m_.tables[seg.table].elem != seg.type) return invalid("type mismatch");
+      if (m_.tables[seg.table].elem != seg.type) return invalid("type mismatch", seg.offset.offset);
     }
     for (ConstExpr& item : seg.items) WPVM_TRY(check_const(item, seg.type));
   }
@@ -137,7 +146,7 @@ Result<void> ModuleValidator::check_elems() {
 Result<void> ModuleValidator::check_datas() {
   for (DataSegment& seg : m_.datas) {
     if (seg.mode != SegmentMode::kActive) continue;
-    if (seg.memory >= m_.memories.size()) return unknown("unknown memory", seg.memory);
+    if (seg.memory >= m_.memories.size()) return unknown("unknown memory", seg.memory, seg.offset.offset);
     WPVM_TRY(check_const(seg.offset, ValType::kI32));
   }
   return {};

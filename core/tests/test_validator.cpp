@@ -2,6 +2,7 @@
 // which hooks are called, in which order, with which operand types.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -214,4 +215,21 @@ TEST_CASE("a malformed body outranks a validation error found earlier") {
   Bytes missing_end = module({type_section({}, {}), section(3, {0x01, 0x00}),
                               section(10, cat({{0x01}, body({}, 0, {0x01})}))});
   CHECK(verdict(missing_end) == "malformed: unexpected end of section or function");
+}
+
+TEST_CASE("module-level errors carry the offset of the offending entry") {
+  // header (8) + global section id and size (2) + count (1) + type and mut (2)
+  auto g = load(module({section(6, {0x01, I32, 0x00, 0x23, 0x00, 0x0b})}));
+  REQUIRE_FALSE(g.ok());
+  CHECK(g.error().offset == 13);
+  Bytes two_exports = section(7, {0x02, 0x01, 'a', 0x00, 0x00, 0x01, 'a', 0x00, 0x00});
+  Bytes bin = func_module({}, {}, {0x0b}, {two_exports});
+  auto e = load(bin);
+  REQUIRE_FALSE(e.ok());
+  // The second of the two identical 4-byte entries.
+  Bytes entry = {0x01, 'a', 0x00, 0x00};
+  auto first = std::search(bin.begin(), bin.end(), entry.begin(), entry.end());
+  auto second = std::search(first + 1, bin.end(), entry.begin(), entry.end());
+  REQUIRE(second != bin.end());
+  CHECK(e.error().offset == static_cast<size_t>(second - bin.begin()));
 }

@@ -20,6 +20,7 @@ struct ConstExpr {
   ValType type = ValType::kI32;  // type of the produced value
   uint64_t bits[2] = {0, 0};     // numeric payload (v128: lo, hi)
   uint32_t index = 0;            // function index (ref.func) or global index (global.get)
+  uint32_t offset = 0;           // of the expression in bytes, for validation errors
 };
 
 struct Import {
@@ -36,6 +37,7 @@ struct Export {
   std::string name;
   ExternKind kind = ExternKind::kFunc;
   uint32_t index = 0;
+  uint32_t offset = 0;  // of the export entry in bytes, for validation errors
 };
 
 // A defined global of a module (the runtime object is wpvm::Global in runtime.h).
