@@ -258,3 +258,34 @@ TEST_CASE("interp: builder folds operands, local.set, compare+branch and address
   CHECK(fx.i32("load", {I32(1)}) == 0xa1b2c3d4u);
   CHECK(fx.trap("store_add", {I32(0xfffffffbu), I32(1)}) == TrapKind::kMemoryOutOfBounds);
 }
+
+TEST_CASE("interp: unbounded Wasm->host->Wasm recursion traps instead of overflowing the native stack") {
+  Engine engine;
+  Store store(engine);
+  Linker linker;
+  Instance* inst = nullptr;
+  FuncType ii_i{{ValType::kI32, ValType::kI32}, {ValType::kI32}};
+  FuncType i_i{{ValType::kI32}, {ValType::kI32}};
+  FuncType v_i{{}, {ValType::kI32}};
+  auto unused = [](Caller&, std::span<const Value>, std::span<Value>) { return std::optional<Trap>{}; };
+  linker.define("host", "add", store.create_host_func(ii_i, unused));
+  linker.define("host", "mem_size", store.create_host_func(v_i, unused));
+  int calls = 0;
+  linker.define("host", "reenter", store.create_host_func(i_i, [&](Caller& c, std::span<const Value> a, std::span<Value> r) {
+    ++calls;
+    CallResult inner = c.store().call(inst->func("via_host"), std::vector<Value>{a[0]});
+    if (!inner.ok()) return inner.trap;
+    r[0] = inner.values[0];
+    return std::optional<Trap>{};
+  }));
+  auto ri = store.instantiate(load_wat("host_calls"), linker);
+  REQUIRE(ri.ok());
+  inst = *ri;
+  CallResult r = store.call(inst->func("via_host"), std::vector<Value>{Value::from_i32(1)});
+  REQUIRE(!r.ok());
+  CHECK(r.trap->kind == TrapKind::kCallStackExhausted);
+  CHECK(calls > 10);
+  r = store.call(inst->func("double"), std::vector<Value>{Value::from_i32(21)});  // still usable
+  REQUIRE(r.ok());
+  CHECK(r.values[0].i32 == 42);
+}

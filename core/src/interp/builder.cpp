@@ -500,7 +500,7 @@ bool Builder::numeric(Opcode op, const Imm& imm) {
   return true;
 }
 
-bool Builder::memory_or_table(Opcode op, const Imm& imm, std::span<const ValType> pops) {
+bool Builder::memory_or_table(Opcode op, const Imm& imm) {
   auto three = [&](IOp iop, Opnd extra, const void* p1, const void* p2) {
     Entry n = pop(), b = pop(), a = pop();
     emit_op(iop);
@@ -509,7 +509,6 @@ bool Builder::memory_or_table(Opcode op, const Imm& imm, std::span<const ValType
     if (p1) emit_ptr(p1);
     if (p2) emit_ptr(p2);
   };
-  (void)pops;
   switch (op) {
     case Opcode::MemorySize: {
       uint32_t pos = top_pos();
@@ -652,7 +651,7 @@ void Builder::op(Opcode op, const Imm& imm, std::span<const ValType> pops, std::
     default: break;
   }
   Last saved = last_;
-  if (numeric(op, imm) || memory_or_table(op, imm, pops)) {
+  if (numeric(op, imm) || memory_or_table(op, imm) || atomic(op, imm)) {
     for (ValType t : pushes) push_stack(t);
     return;
   }

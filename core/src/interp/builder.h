@@ -91,7 +91,8 @@ class Builder {
   void emit_call(FuncImpl* f, std::span<const ValType> params, std::span<const ValType> results,
                  std::optional<Entry> index, const Imm& imm);
   bool numeric(Opcode op, const Imm& imm);
-  bool memory_or_table(Opcode op, const Imm& imm, std::span<const ValType> pops);
+  bool memory_or_table(Opcode op, const Imm& imm);
+  bool atomic(Opcode op, const Imm& imm);  // builder_atomics.cpp
   void note_result(size_t dst_word);
 
   InstanceImpl& inst_;
