@@ -354,10 +354,16 @@ void Builder::br_table(std::span<const uint32_t> depths, uint32_t default_depth)
 }
 
 void Builder::return_() {
-  // One result may be returned straight from a local or constant slot.
-  if (result_slots_ == 1 && stack_.back().kind != Kind::kStack) {
+  // One result may be returned straight from a local or constant slot, or
+  // be written to slot 0 by the instruction that computes it.
+  const Entry& top = stack_.back();
+  if (result_slots_ == 1 && top.kind == Kind::kStack && last_.word_end == words_.size() && last_.pos == top.pos) {
+    words_[last_.dst_word].u.a = 0;
     emit_op(IOp::Return);
-    emit_pair(S(enc(stack_.back())), N(1));
+    emit_pair(S(0), N(1));
+  } else if (result_slots_ == 1 && top.kind != Kind::kStack) {
+    emit_op(IOp::Return);
+    emit_pair(S(enc(top)), N(1));
   } else {
     materialize_all();
     emit_op(IOp::Return);
