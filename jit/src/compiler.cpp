@@ -310,8 +310,10 @@ void FuncCompiler::end_function(bool reachable) {
   }
   // Branches to the function's outermost label act as returns.
   a_.bind(body.label);
-  reset_stack(0, results_);
-  emit_return();
+  if (body.targeted) {
+    reset_stack(0, results_);
+    emit_return();
+  }
   ctrls_.pop_back();
 
   for (auto& [kind, label] : traps_) {
@@ -320,8 +322,10 @@ void FuncCompiler::end_function(bool reachable) {
     a_.jmp(mc_.trap_exit);
   }
   a_.bind(status_trap_);
-  a_.mov(eax, edx);
-  a_.jmp(mc_.trap_exit);
+  if (status_used_) {
+    a_.mov(eax, edx);
+    a_.jmp(mc_.trap_exit);
+  }
   for (JumpTable& jt : jump_tables_) {
     a_.align(AlignMode::kData, 8);
     a_.bind(jt.table);
@@ -574,10 +578,12 @@ void FuncCompiler::call_helper(const void* fn, std::span<const uint64_t> imms_be
   a_.call(rax);
   if (status && result) {
     a_.test(edx, edx);
+    status_used_ = true;
     a_.jnz(status_trap_);
   } else if (status) {
     a_.test(eax, eax);
     a_.mov(edx, eax);
+    status_used_ = true;
     a_.jnz(status_trap_);
   }
   if (result) {

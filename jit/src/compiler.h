@@ -75,6 +75,7 @@ class FuncCompiler {
     asmjit::Label label;       // branch target: end (block/if) or start (loop)
     asmjit::Label else_label;  // if: the false arm
     bool else_bound = false;
+    bool targeted = false;     // some branch jumps to label
     uint32_t arity() const { return static_cast<uint32_t>(kind == CtrlKind::kLoop ? params.size() : results.size()); }
   };
 
@@ -101,7 +102,11 @@ class FuncCompiler {
   void reset_stack(uint32_t height, std::span<const ValType> types);
   void transfer(const Ctrl& target);  // branch values -> the target's home slots
   bool transfer_is_noop(const Ctrl& target) const;
-  Ctrl& ctrl_at(uint32_t depth) { return ctrls_[ctrls_.size() - 1 - depth]; }
+  Ctrl& ctrl_at(uint32_t depth) {
+    Ctrl& c = ctrls_[ctrls_.size() - 1 - depth];
+    c.targeted = true;
+    return c;
+  }
   asmjit::Label trap_label(TrapKind k);
   void emit_return();
   void reload_memory_base();
@@ -145,6 +150,7 @@ class FuncCompiler {
   size_t patch_lea_ = 0, patch_sub_ = 0;
   std::map<TrapKind, asmjit::Label> traps_;
   asmjit::Label status_trap_;  // status in edx (helpers returning HelperResult)
+  bool status_used_ = false;
   struct JumpTable {
     asmjit::Label table;
     std::vector<asmjit::Label> entries;

@@ -183,6 +183,7 @@ class Jit final : public tier::CodeGenerator {
 
   static bool compile_module(InstanceImpl& inst, std::string* listing) {
     if (!trampoline().entry) return false;
+    install_signal_handler();
     const Module& m = *inst.mod;
     size_t n = m.bodies.size();
     if (n == 0) return true;
