@@ -11,6 +11,7 @@
 
 #include "interp/code.h"
 #include "interp/numeric.h"
+#include "runtime/tier.h"
 
 namespace wpvm::interp {
 
@@ -140,6 +141,16 @@ L_do_call: {
     // Host function: arguments and results in place at nfp.
     ts.top = nfp + std::max(callee->sig->params.size(), callee->sig->results.size()) * 2;
     host_trap = call_host(*store, *callee, inst, nfp);
+    ts.top = saved_top;
+    if (host_trap) goto L_host_trap;
+    pc = rpc;
+    LOAD_MEM();
+    DISPATCH();
+  }
+  // Native code of the JIT tier (runtime/tier.h), called like a host function.
+  if (callee->native || (store->engine.config().tier == Tier::kJit && tier::ensure_native(*store, *callee))) {
+    ts.top = nfp + std::max(callee->sig->params.size(), callee->sig->results.size()) * 2;
+    host_trap = tier::code_generator()->invoke(*store, *callee, nfp);
     ts.top = saved_top;
     if (host_trap) goto L_host_trap;
     pc = rpc;
