@@ -8,6 +8,7 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 
 #include "device.h"
@@ -34,11 +35,16 @@ class CpuDevice final : public Device {
     // Workers belong to threads, not to jobs: two callers must not share one
     // worker's store, so jobs on this device take turns.
     std::lock_guard lock(exec_mutex_);
-    ++generation_;  // published to the pool by the task spawn below
+    // The job is published to the workers and their writes to memory are
+    // collected through these two atomics rather than through oneTBB's own
+    // hand-off alone, so that the ordering is explicit (and visible to
+    // ThreadSanitizer, which does not see inside an uninstrumented oneTBB).
+    started_.store(++generation_, std::memory_order_release);
     arena_.execute([&] {
       tbb::parallel_for(tbb::blocked_range<uint32_t>(0, job.num_iterations, grain(job)),
                         [&](const tbb::blocked_range<uint32_t>& r) { run_chunk(job, sink, r); });
     });
+    finished_.load(std::memory_order_acquire);
   }
 
  private:
@@ -50,14 +56,19 @@ class CpuDevice final : public Device {
   }
 
   void run_chunk(const ExecJob& job, JobSink& sink, const tbb::blocked_range<uint32_t>& r) {
-    if (sink.cancelled()) return;
+    uint64_t generation = started_.load(std::memory_order_acquire);
+    if (!sink.cancelled()) run_bound(job, sink, r, generation);
+    finished_.fetch_add(1, std::memory_order_release);
+  }
+
+  void run_bound(const ExecJob& job, JobSink& sink, const tbb::blocked_range<uint32_t>& r, uint64_t generation) {
     Slot& slot = slots_.local();
-    if (slot.job != &job || slot.generation != generation_) {
+    if (slot.job != &job || slot.generation != generation) {
       auto bound = job.bind(slot.worker);
       if (!bound) return sink.fail(bound.error().message);
       slot.bound = *bound;
       slot.job = &job;
-      slot.generation = generation_;
+      slot.generation = generation;
     }
     slot.worker.run(slot.bound, job.buffer_args, job.num_iterations, job.block_size, r.begin(), r.end(), sink);
   }
@@ -75,7 +86,9 @@ class CpuDevice final : public Device {
   std::mutex exec_mutex_;
   // Each job gets a new generation so that a worker never reuses the binding
   // of an earlier job that happened to live at the same address.
-  uint64_t generation_ = 0;
+  uint64_t generation_ = 0;  // written under exec_mutex_ only
+  std::atomic<uint64_t> started_{0};
+  std::atomic<uint64_t> finished_{0};
   tbb::enumerable_thread_specific<Slot> slots_;
 };
 

@@ -2,6 +2,7 @@
 // thread: the oracle the other devices are tested against) and the buffer
 // semantics every CPU-style device shares (buffers alias guest memory).
 #include <cstring>
+#include <mutex>
 
 #include "device.h"
 
@@ -26,12 +27,14 @@ class SequentialDevice final : public Device {
   uint32_t threads() const override { return 1; }
 
   void exec(const ExecJob& job, JobSink& sink) override {
+    std::lock_guard lock(mutex_);  // one worker: callers on several threads take turns
     auto bound = job.bind(worker_);
     if (!bound) return sink.fail(bound.error().message);
     worker_.run(*bound, job.buffer_args, job.num_iterations, job.block_size, 0, job.num_iterations, sink);
   }
 
  private:
+  std::mutex mutex_;
   Worker worker_;
 };
 

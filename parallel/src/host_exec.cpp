@@ -72,6 +72,7 @@ Outcome Host::run(Device& device, ExecJob& job, const char* what) {
     std::string detail = std::string("in the ") + what + " kernel, iteration " + std::to_string(iteration) +
                          " of " + std::to_string(job.num_iterations) + " (the remaining iterations were cancelled)";
     t.message = t.message.empty() ? detail : t.message + "; " + detail;
+    t.backtrace.clear();  // frames of the kernel module, not of the caller's
     return std::move(t);
   }
   if (sink.failure) return fail(Errno::kDeviceError, std::string(device.name()) + " device: " + *sink.failure);

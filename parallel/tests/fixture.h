@@ -28,6 +28,11 @@ inline constexpr uint32_t kOutList = 0x300;
 inline constexpr uint32_t kKernelAt = 0x1000;
 inline constexpr uint32_t kData = 0x10000;
 
+// What a GPU hint may give: a GPU device, or the CPU device without one.
+inline bool gpu_or_cpu(std::optional<DeviceKind> k) {
+  return k == DeviceKind::kCpu || k == DeviceKind::kDiscreteGpu || k == DeviceKind::kIntegratedGpu;
+}
+
 inline std::vector<uint8_t> wasm_bytes(const std::string& name) {
   const char* dir = std::getenv("WPVM_PARALLEL_WASM_DIR");
   REQUIRE(dir != nullptr);

@@ -9,8 +9,9 @@ TEST_CASE("a 2021 program reads get_device hints with the 2021 enum") {
   Fixture f("prog2021");
   CHECK(is_2021_program(f.inst->module()));
   CHECK(f.host().device_kind(f.device(0)) == DeviceKind::kCpu);  // 2021 CPU = 0
-  CHECK(f.host().device_kind(f.device(1)) == DeviceKind::kCpu);  // discrete GPU: falls back
-  CHECK(f.host().device_kind(f.device(2)) == DeviceKind::kCpu);  // integrated GPU: idem
+  CHECK(gpu_or_cpu(f.host().device_kind(f.device(1))));          // 2021 DISCRETE_GPU = 1
+  CHECK(gpu_or_cpu(f.host().device_kind(f.device(2))));          // 2021 INTEGRATED_GPU = 2
+  CHECK(f.host().device_kind(f.device(3)) == DeviceKind::kCpu);  // unknown: the default
   Fixture current("caller");
   CHECK_FALSE(is_2021_program(current.inst->module()));
   CHECK(current.host().device_kind(current.device(0)) == DeviceKind::kSequential);
