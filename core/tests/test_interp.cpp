@@ -289,3 +289,32 @@ TEST_CASE("interp: unbounded Wasm->host->Wasm recursion traps instead of overflo
   REQUIRE(r.ok());
   CHECK(r.values[0].i32 == 42);
 }
+
+TEST_CASE("interp: memory grown by another instance is seen after the call returns") {
+  Engine engine;
+  Store store(engine);
+  auto a = store.instantiate(load_wat("interp_basic"), Linker());
+  REQUIRE(a.ok());
+  Linker linker;
+  linker.define_instance("a", **a);
+  // (import "a" "grow" (func (param i32) (result i32))) (import "a" "mem" (memory 1))
+  // (func (export "f") (param i32) (result i32)
+  //   (drop (call 0 (i32.const 1))) (i32.load (local.get 0)))
+  const std::vector<uint8_t> importer = {
+      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,                    // header
+      0x01, 0x06, 0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f,                    // type (i32)->i32
+      0x02, 0x13, 0x02, 0x01, 0x61, 0x04, 0x67, 0x72, 0x6f, 0x77, 0x00, 0x00,  // a.grow
+      0x01, 0x61, 0x03, 0x6d, 0x65, 0x6d, 0x02, 0x00, 0x01,              // a.mem
+      0x03, 0x02, 0x01, 0x00,                                            // func 1: type 0
+      0x07, 0x05, 0x01, 0x01, 0x66, 0x00, 0x01,                          // export "f"
+      0x0a, 0x0e, 0x01, 0x0c, 0x00, 0x41, 0x01, 0x10, 0x00, 0x1a,        // code
+      0x20, 0x00, 0x28, 0x02, 0x00, 0x0b};
+  auto m = load_module(importer);
+  REQUIRE_MESSAGE(m.ok(), (m.ok() ? "" : m.error().to_string()));
+  auto b = store.instantiate(*m, linker);
+  REQUIRE(b.ok());
+  CallResult r = store.call((*b)->func("f"), std::vector<Value>{Value::from_i32(65536)});
+  REQUIRE_MESSAGE(r.ok(), r.trap->to_string());
+  CHECK(r.values[0].i32 == 0);
+  CHECK((*a)->memory("mem")->pages() == 2);
+}
