@@ -47,6 +47,12 @@ enum class IOp : uint16_t {
 #define WPVM_LOAD(name, mem_t, out) name, name##Add,
 #define WPVM_STORE(name, in, mem_t) name, name##Add,
 #include "interp/interp_ops.def"
+#define WPVM_ALOAD(name, mem_t, out) name,
+#define WPVM_ASTORE(name, in, mem_t) name,
+#define WPVM_ARMW(name, in, mem_t, op) name,
+#define WPVM_ACMPXCHG(name, in, mem_t) name,
+#define WPVM_AOP(name) name,
+#include "interp/interp_atomics.def"
   kCount
 };
 

@@ -5,6 +5,7 @@
 // EngineConfig::max_call_depth and the value stack, never by native stack.
 // Operand layouts per instruction are documented in builder.cpp.
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -12,6 +13,7 @@
 #include "interp/code.h"
 #include "interp/numeric.h"
 #include "runtime/tier.h"
+#include "runtime/atomics.h"
 
 namespace wpvm::interp {
 
@@ -80,6 +82,12 @@ std::optional<Trap> run(Store::Impl* store, FuncImpl* entry, Slot* entry_fp, con
 #define WPVM_LOAD(name, mem_t, out) &&L_##name, &&L_##name##Add,
 #define WPVM_STORE(name, in, mem_t) &&L_##name, &&L_##name##Add,
 #include "interp/interp_ops.def"
+#define WPVM_ALOAD(name, mem_t, out) &&L_##name,
+#define WPVM_ASTORE(name, in, mem_t) &&L_##name,
+#define WPVM_ARMW(name, in, mem_t, op) &&L_##name,
+#define WPVM_ACMPXCHG(name, in, mem_t) &&L_##name,
+#define WPVM_AOP(name) &&L_##name,
+#include "interp/interp_atomics.def"
   };
   static_assert(std::size(kHandlers) == static_cast<size_t>(IOp::kCount));
   if (!store) {
@@ -529,6 +537,7 @@ L_RefFunc:
     DISPATCH();                                                          \
   }
 #include "interp/interp_ops.def"
+#include "interp/exec_atomics.inc"
 
 L_host_trap: {
   Trap t = std::move(*host_trap);

@@ -4,6 +4,8 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <atomic>
+#include <mutex>
 
 #include "runtime/runtime_impl.h"
 
@@ -47,13 +49,18 @@ LinearMemory::~LinearMemory() {
 }
 
 std::optional<uint64_t> LinearMemory::grow(uint64_t delta_pages) {
+  // A shared memory may be grown by several threads at once: grows are rare,
+  // so one process-wide lock makes each grow atomic; `size` is published
+  // with release order after the pages are committed (never moved).
+  static std::mutex grow_mutex;
+  std::lock_guard lock(grow_mutex);
   uint64_t old_pages = size / kPageSize;
   if (delta_pages > max_pages - old_pages) return std::nullopt;
   if (delta_pages == 0) return old_pages;
   uint64_t new_size = (old_pages + delta_pages) * kPageSize;
   if (new_size > reserved_) return std::nullopt;
   if (mprotect(base + size, new_size - size, PROT_READ | PROT_WRITE) != 0) return std::nullopt;
-  size = new_size;
+  std::atomic_ref<uint64_t>(size).store(new_size, std::memory_order_release);
   return old_pages;
 }
 

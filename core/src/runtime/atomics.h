@@ -1,0 +1,31 @@
+// Runtime entry points for memory.atomic.wait32/wait64 and memory.atomic.notify,
+// shared by every tier: the interpreter calls them from its handlers, native
+// code calls them as plain functions. They do the whole instruction after the
+// operands are popped: bounds, alignment, the shared-memory check, blocking.
+#pragma once
+#include <cstdint>
+
+#include "runtime/runtime_impl.h"
+#include "wpvm/trap.h"
+
+namespace wpvm::atomics {
+
+// A result (< 2^32) or a trap, (1 + TrapKind) << 32: one register, no
+// exceptions, so generated code can test it with one compare.
+using Outcome = uint64_t;
+constexpr bool is_trap(Outcome o) { return (o >> 32) != 0; }
+constexpr TrapKind trap_of(Outcome o) { return static_cast<TrapKind>((o >> 32) - 1); }
+constexpr Outcome trap_outcome(TrapKind k) { return (uint64_t{static_cast<uint8_t>(k)} + 1) << 32; }
+
+// ea = address operand + memarg offset (no wrap-around: computed in 64 bits).
+// Waits return 0 (woken), 1 (value not equal), 2 (timed out); a negative
+// timeout waits forever. Waiting on an unshared memory traps.
+Outcome memory_wait32(MemoryImpl& mem, uint64_t ea, uint32_t expected, int64_t timeout_ns);
+Outcome memory_wait64(MemoryImpl& mem, uint64_t ea, uint64_t expected, int64_t timeout_ns);
+// Number of waiters woken (0 on an unshared memory, which has none).
+Outcome memory_notify(MemoryImpl& mem, uint64_t ea, uint32_t count);
+
+// Current size in bytes of a memory another thread may be growing.
+uint64_t memory_size_acquire(const LinearMemory& lin);
+
+}  // namespace wpvm::atomics
