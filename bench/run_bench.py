@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Benchmark: per program, native clang-14 -O2 against wpvm's JIT and
+interpreter and node's V8 (Liftoff only, and the optimising tier), all
+built from the same C source. Prints seconds, ratios to native and the
+geometric means, then the JIT's compile speed on the largest module.
+
+  bench/run_bench.py --wpvm BUILD/tools/wpvm [--quick] [--only NAME,...]
+
+Programs: the PRK kernels run sequentially (the native twins of
+bench/native compiled as plain WASI programs) and small integer/branchy
+programs in bench/programs. Times are wall-clock per process (best of
+--repeat runs), so they include start-up and compilation."""
+import argparse
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GUESTS = os.path.join(ROOT, 'parallel', 'guests')
+
+# name: (args, quick args)
+PRK = {
+    'nstream': (['20', '4000000'], ['5', '400000']),
+    'transpose': (['10', '2048'], ['4', '512']),
+    'stencil': (['10', '2000'], ['4', '500']),
+    'dgemm': (['5', '500'], ['2', '200']),
+    'sparse': (['10', '10'], ['4', '8']),
+    'reduce': (['10', '2000000', '8'], ['4', '200000', '8']),
+    'p2p': (['10', '3000'], ['4', '1000']),
+}
+PROGRAMS = {
+    'crc32': (['100'], ['10']),
+    'sort': (['10'], ['2']),
+    'vm': (['20000000'], ['2000000']),
+}
+
+
+def sources(name):
+    if name in PROGRAMS:
+        return [os.path.join(ROOT, 'bench', 'programs', name + '.c')], []
+    d = os.path.join(GUESTS, name)
+    kernels = sorted(os.path.join(d, f) for f in os.listdir(d) if f.endswith('_kernel.c'))
+    flags = ['-std=c11', '-D_POSIX_C_SOURCE=200809L', '-I' + os.path.join(ROOT, 'bench', 'native'),
+             '-I' + os.path.join(ROOT, 'parallel', 'include'), '-I' + os.path.join(GUESTS, 'common'), '-I' + d]
+    # -U__wasm__: the kernels as plain C functions, not wasi-parallel kernels.
+    return [os.path.join(ROOT, 'bench', 'native', name + '.c')] + kernels, flags + ['-U__wasm__']
+
+
+def build(name, out):
+    srcs, flags = sources(name)
+    native = os.path.join(out, name + '.native')
+    wasm = os.path.join(out, name + '.wasm')
+    subprocess.run(['clang-14', '-O2'] + flags + srcs + ['-o', native, '-lm'], check=True)
+    subprocess.run(['clang-14', '--target=wasm32-wasi', '-O2'] + flags + srcs + ['-o', wasm, '-lm'], check=True)
+    return native, wasm
+
+
+def timed(cmd, repeat):
+    best = None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        dt = time.perf_counter() - t0
+        if r.returncode != 0:
+            return None, r.stdout + r.stderr
+        best = dt if best is None else min(best, dt)
+    return best, r.stdout
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--wpvm', required=True)
+    ap.add_argument('--node', default=shutil.which('node'))
+    ap.add_argument('--quick', action='store_true', help='small problem sizes')
+    ap.add_argument('--repeat', type=int, default=1)
+    ap.add_argument('--only', default='')
+    ap.add_argument('--skip', default='', help='configurations to skip, e.g. interp')
+    o = ap.parse_args()
+    names = list(PRK) + list(PROGRAMS)
+    if o.only:
+        names = [n for n in names if n in o.only.split(',')]
+    node_js = os.path.join(ROOT, 'bench', 'node_wasi.mjs')
+    configs = [
+        ('native', lambda nat, w, a: [nat] + a),
+        ('jit', lambda nat, w, a: [o.wpvm, 'run', '--tier', 'jit', w] + a),
+        ('interp', lambda nat, w, a: [o.wpvm, 'run', '--tier', 'interp', w] + a),
+    ]
+    if o.node:
+        configs += [
+            ('v8-liftoff', lambda nat, w, a: [o.node, '--liftoff', '--no-wasm-tier-up', node_js, w] + a),
+            ('v8-turbofan', lambda nat, w, a: [o.node, '--no-liftoff', node_js, w] + a),
+        ]
+    configs = [c for c in configs if c[0] not in o.skip.split(',')]
+    out = tempfile.mkdtemp(prefix='wpvm-bench-')
+    table = {}
+    wasm_of = {}
+    for n in names:
+        args = (PRK.get(n) or PROGRAMS.get(n))[1 if o.quick else 0]
+        native, wasm = build(n, out)
+        wasm_of[n] = wasm
+        row = {}
+        for cname, cmd in configs:
+            t, text = timed(cmd(native, wasm, args), o.repeat)
+            if t is None:
+                print(f'{n} {cname}: FAILED\n{text}', file=sys.stderr)
+            row[cname] = t
+        table[n] = row
+        print(f'{n:10}' + ''.join(f' {c}={row[c]:.3f}s' if row[c] else f' {c}=FAIL' for c, _ in configs), file=sys.stderr)
+
+    names_c = [c for c, _ in configs]
+    print('\nseconds (ratio to native)')
+    print(f'{"program":10}' + ''.join(f'{c:>20}' for c in names_c))
+    logs = {c: [] for c in names_c}
+    for n in names:
+        row = table[n]
+        cells = []
+        for c in names_c:
+            if row.get(c) and row.get('native'):
+                r = row[c] / row['native']
+                logs[c].append(math.log(r))
+                cells.append(f'{row[c]:9.3f} ({r:6.2f}x)')
+            else:
+                cells.append(f'{"FAIL":>20}')
+        print(f'{n:10}' + ''.join(f'{x:>20}' for x in cells))
+    geo = {c: math.exp(sum(v) / len(v)) if v else float('nan') for c, v in logs.items()}
+    print(f'{"geomean":10}' + ''.join(f'{geo[c]:19.2f}x' for c in names_c))
+    if 'jit' in geo and 'interp' in geo:
+        print(f'\nJIT speed-up over the interpreter (geomean): {geo["interp"] / geo["jit"]:.2f}x (target >= 8x)')
+    if 'jit' in geo and 'v8-liftoff' in geo:
+        print(f'JIT / V8 Liftoff time (geomean): {geo["jit"] / geo["v8-liftoff"]:.2f} (target < 1)')
+    print(f'JIT / native time (geomean): {geo.get("jit", float("nan")):.2f} (target <= 2.0)')
+
+    largest = max(wasm_of.values(), key=os.path.getsize)
+    env = dict(os.environ, WPVM_JIT_STATS='1')
+    n = os.path.basename(largest)[:-5]
+    args = (PRK.get(n) or PROGRAMS.get(n))[1]
+    r = subprocess.run([o.wpvm, 'run', '--tier', 'jit', largest] + args, env=env,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    stats = [l for l in r.stderr.splitlines() if l.startswith('jit:')]
+    print(f'\ncompile speed on the largest module ({os.path.basename(largest)}): ' + (stats[0] if stats else 'n/a'))
+    shutil.rmtree(out, ignore_errors=True)
+
+
+if __name__ == '__main__':
+    main()
