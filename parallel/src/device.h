@@ -9,9 +9,11 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "parallel_errno.h"
 #include "worker.h"
+#include "wpvm/parallel.h"
 #include "wpvm/runtime.h"
 
 namespace wpvm::parallel {
@@ -25,6 +27,9 @@ struct Buffer {
   // The region last written from (CPU devices alias it); none before the
   // first write_buffer.
   std::optional<uint32_t> addr;
+  // What a device with its own memory keeps per buffer (GPU: the device
+  // buffer), set by its create_buffer; freed with the buffer.
+  std::shared_ptr<void> device_state;
 };
 
 // One parallel_exec / parallel_for, ready to run.
@@ -35,6 +40,13 @@ struct ExecJob {
   // Instantiates (or finds) the job's kernel in a worker; called once per
   // worker that takes part, on that worker's thread.
   std::function<Result<BoundKernel>(Worker&)> bind;
+  // The job's buffers, ins then outs, for devices with their own memory.
+  std::span<Buffer* const> buffers;
+  // Where a GPU device looks for the kernel's SPIR-V: the `wasi-parallel`
+  // custom section with this id (the kernel module and 0 for parallel_exec,
+  // the caller's module and the table index for parallel_for).
+  const Module* spirv_module = nullptr;
+  uint32_t spirv_id = 0;
 };
 
 class Device {
@@ -51,11 +63,23 @@ class Device {
   // CPU-style buffers: write records the source region (no copy), read copies
   // from it. A device with its own memory (GPU) overrides both.
   virtual Errno write_buffer(Buffer& b, Memory& mem, uint32_t ptr);
+  // Called once for a new buffer before its handle exists; a device with its
+  // own memory allocates here (the reason goes to `reason` on failure).
+  virtual Errno create_buffer(Buffer&, std::string&) { return Errno::kSuccess; }
   virtual Errno read_buffer(const Buffer& b, Memory& mem, uint32_t ptr);
 };
 
 std::unique_ptr<Device> make_sequential_device();
 // `threads` == 0: one per core.
 std::unique_ptr<Device> make_cpu_device(uint32_t threads);
+
+// GPU devices: defined by vulkan/src/gpu_device.cpp when the Vulkan backend is
+// built, else by device_gpu_none.cpp (no GPU: every call says so).
+// The Vulkan device index that best serves a GPU hint, or why there is none.
+Result<int> choose_gpu(DeviceKind hint);
+// The GPU device on that Vulkan device; kernels without SPIR-V run on `cpu`.
+Result<std::unique_ptr<Device>> make_gpu_device(int index, Device& cpu, const ParallelConfig& config);
+// One line per Vulkan device (for `wpvm devices`); empty without Vulkan.
+std::vector<std::string> describe_gpus();
 
 }  // namespace wpvm::parallel

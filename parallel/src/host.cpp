@@ -81,10 +81,43 @@ uint32_t Host::device_for_hint(const Caller& c, uint32_t hint) {
     case DeviceKind::kCpu: return cpu_;
     case DeviceKind::kDiscreteGpu:
     case DeviceKind::kIntegratedGpu:
-      if (config_.verbose) config_.log("wasi-parallel: no GPU device in this build: the CPU device serves GPU hints");
-      return cpu_;
+      return gpu_device(static_cast<DeviceKind>(kind));
   }
   return cpu_;  // unknown hints get the default device
+}
+
+// The GPU device for a hint, made on first use; the CPU device when there is
+// no usable Vulkan device (or the build has no Vulkan backend).
+uint32_t Host::gpu_device(DeviceKind hint) {
+  std::lock_guard lock(mutex_);
+  if (auto it = gpu_for_hint_.find(hint); it != gpu_for_hint_.end()) return it->second;
+  uint32_t handle = cpu_;
+  std::string why;
+  if (auto index = choose_gpu(hint); !index) {
+    why = index.error().message;
+  } else if (auto it = gpu_by_index_.find(*index); it != gpu_by_index_.end()) {
+    handle = it->second;
+  } else if (auto device = make_gpu_device(*index, *devices_.find(cpu_), config_); !device) {
+    why = device.error().message;
+  } else {
+    handle = gpu_by_index_[*index] = devices_.insert(std::move(*device));
+  }
+  gpu_for_hint_[hint] = handle;
+  if (config_.verbose) {
+    config_.log(handle == cpu_ ? "wasi-parallel: no GPU device (" + why + "): the CPU device serves GPU hints"
+                               : std::string("wasi-parallel: GPU hints get the ") + devices_.find(handle)->name() +
+                                     " device");
+  }
+  return handle;
+}
+
+std::string Host::describe_device_for(DeviceKind hint) {
+  uint32_t handle = hint == DeviceKind::kSequential ? sequential_
+                    : hint == DeviceKind::kCpu      ? cpu_
+                                                    : gpu_device(hint);
+  Device* d = find_device(handle);
+  if (d->kind() != DeviceKind::kSequential && d->kind() != DeviceKind::kCpu) return d->name();
+  return std::string(d->name()) + " (" + std::to_string(d->threads()) + " thread" + (d->threads() == 1 ? ")" : "s)");
 }
 
 Errno Host::get_device(Caller& c, uint32_t hint, uint32_t out_ptr) {
@@ -109,6 +142,8 @@ Errno Host::create_buffer(Caller& c, uint32_t device, uint32_t size, uint32_t ac
   b->device = d;
   b->size = size;
   b->access = static_cast<Access>(access);
+  std::string why;
+  if (Errno e = d->create_buffer(*b, why); e != Errno::kSuccess) return fail(e, "create_buffer: " + why);
   uint32_t handle = 0;  // never a real handle: the salt is no valid index
   {
     std::lock_guard lock(mutex_);

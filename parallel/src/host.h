@@ -4,6 +4,7 @@
 // it is touched; handles are validated on every use.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -40,12 +41,15 @@ class Host {
   size_t cached_kernels() const { return kernels_.size(); }
   // The kind of a device handle (tests: which device did a hint give?).
   std::optional<DeviceKind> device_kind(uint32_t handle) const;
+  // "NAME (N threads)" of the device a current-enum hint gets.
+  std::string describe_device_for(DeviceKind hint);
 
  private:
   // A checked list of buffers for one exec: their (ptr, len) pairs.
   struct BufferList {
     Device* device = nullptr;
     std::vector<uint32_t> args;
+    std::vector<Buffer*> buffers;
   };
 
   Errno fail(Errno e, std::string reason);
@@ -56,12 +60,17 @@ class Host {
   Errno check_memory_fits(const Kernel& k, const Memory& mem);
   Outcome run(Device& device, ExecJob& job, const char* what);
   uint32_t device_for_hint(const Caller& c, uint32_t hint);
+  uint32_t gpu_device(DeviceKind hint);
 
   ParallelConfig config_;
   mutable std::mutex mutex_;  // handle tables and last_error_
   HandleTable<Device> devices_;
   HandleTable<Buffer> buffers_;
   uint32_t sequential_ = 0, cpu_ = 0;  // device handles
+  // GPU devices, made on the first GPU hint: the handle serving each hint
+  // (cpu_ when there is no GPU), and one device per Vulkan device index.
+  std::map<DeviceKind, uint32_t> gpu_for_hint_;
+  std::map<int, uint32_t> gpu_by_index_;
   KernelCache kernels_;
   std::string last_error_;
 };

@@ -38,6 +38,7 @@ Errno Host::collect_buffers(Memory* mem, uint32_t ptr, uint32_t count, Device*& 
     if (!b->addr) return fail(Errno::kInvalidArgument, "a buffer in a buffer list was never written");
     out.args.push_back(*b->addr);
     out.args.push_back(b->size);
+    out.buffers.push_back(b);
   }
   return Errno::kSuccess;
 }
@@ -75,7 +76,7 @@ Outcome Host::run(Device& device, ExecJob& job, const char* what) {
     t.backtrace.clear();  // frames of the kernel module, not of the caller's
     return std::move(t);
   }
-  if (sink.failure) return fail(Errno::kDeviceError, std::string(device.name()) + " device: " + *sink.failure);
+  if (sink.failure) return fail(sink.failure_errno, std::string(device.name()) + " device: " + *sink.failure);
   return Errno::kSuccess;
 }
 
@@ -104,6 +105,8 @@ Outcome Host::parallel_exec(Caller& c, std::span<const Value> a) {
   const Engine& engine = c.store().engine();
   std::shared_ptr<const Kernel> shared = *kernel;
   job.bind = [&](Worker& w) { return w.kernel_instance(engine, shared, *mem); };
+  job.buffers = list.buffers;
+  job.spirv_module = k.module.get();
   return run(*device, job, "wasi-parallel");
 }
 
@@ -138,6 +141,9 @@ Outcome Host::parallel_for(Caller& c, std::span<const Value> a) {
   job.buffer_args = list.args;
   const Engine& engine = c.store().engine();
   job.bind = [&](Worker& w) { return w.caller_copy(engine, *caller, *func); };
+  job.buffers = list.buffers;
+  job.spirv_module = &caller->module();
+  job.spirv_id = index;
   return run(*device, job, "parallel_for");
 }
 

@@ -54,6 +54,18 @@ Result<std::unique_ptr<Parallel>> Parallel::create(ParallelConfig config) {
 }
 
 void Parallel::define(Linker& linker, Store& store) { host_->define(linker, store); }
+std::vector<std::string> Parallel::describe_devices() {
+  using parallel::DeviceKind;
+  const std::pair<const char*, DeviceKind> hints[] = {{"SEQUENTIAL", DeviceKind::kSequential},
+                                                      {"CPU", DeviceKind::kCpu},
+                                                      {"DISCRETE_GPU", DeviceKind::kDiscreteGpu},
+                                                      {"INTEGRATED_GPU", DeviceKind::kIntegratedGpu}};
+  std::vector<std::string> lines;
+  for (auto [name, kind] : hints) lines.push_back(std::string(name) + ": " + host_->describe_device_for(kind));
+  for (std::string& line : parallel::describe_gpus()) lines.push_back(std::move(line));
+  return lines;
+}
+
 std::string Parallel::last_error() const { return host_->last_error(); }
 size_t Parallel::cached_kernels() const { return host_->cached_kernels(); }
 

@@ -19,6 +19,14 @@ void JobSink::fail(std::string reason) {
   if (!failure) failure = std::move(reason);
 }
 
+void JobSink::fail(std::string reason, Errno errno_value) {
+  cancelled_.store(true, std::memory_order_relaxed);
+  std::lock_guard lock(mutex_);
+  if (failure) return;
+  failure = std::move(reason);
+  failure_errno = errno_value;
+}
+
 Store& Worker::store(const Engine& engine) {
   if (!store_ || engine_ != &engine || cache_.size() >= kMaxCachedInstances) {
     cache_.clear();

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "parallel_errno.h"
 #include "wpvm/runtime.h"
 
 namespace wpvm::parallel {
@@ -31,10 +32,13 @@ class JobSink {
   bool cancelled() const { return cancelled_.load(std::memory_order_relaxed); }
   void trap(uint32_t iteration, Trap t);
   void fail(std::string reason);
+  // A failure the device classified itself (default: device_error).
+  void fail(std::string reason, Errno errno_value);
 
   // After the job: the trap with the lowest iteration, or a binding failure.
   std::optional<std::pair<uint32_t, Trap>> first_trap;
   std::optional<std::string> failure;
+  Errno failure_errno = Errno::kDeviceError;
 
  private:
   std::atomic<bool> cancelled_{false};

@@ -24,6 +24,8 @@ const Command* find_command(std::string_view name);
 // The subcommands, each defined at the end of its own cmd_*.cpp.
 extern const Command kRunCommand;
 extern const Command kValidateCommand;
+extern const Command kAttachSpirvCommand;
+extern const Command kDevicesCommand;
 
 // `wpvm MODULE.wasm ...` is `wpvm run MODULE.wasm ...`.
 int run_main(std::span<const std::string> args);

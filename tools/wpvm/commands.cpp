@@ -10,7 +10,7 @@ namespace wpvm::cli {
 namespace {
 
 // Adding a subcommand: a new cmd_NAME.cpp defining kNameCommand, one line here.
-const Command* const kCommands[] = {&kRunCommand, &kValidateCommand};
+const Command* const kCommands[] = {&kRunCommand, &kValidateCommand, &kAttachSpirvCommand, &kDevicesCommand};
 
 }  // namespace
 

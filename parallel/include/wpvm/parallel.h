@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "wpvm/result.h"
 #include "wpvm/runtime.h"
@@ -47,6 +48,11 @@ class Parallel {
   std::string last_error() const;
   // Kernel modules decoded and checked so far (a cache hit adds none).
   size_t cached_kernels() const;
+
+  // For `wpvm devices`: per get_device hint of the current enum, the device it
+  // returns ("DISCRETE_GPU: gpu llvmpipe ..."), then one line per Vulkan
+  // device found (none without Vulkan). Makes the GPU devices if not made yet.
+  std::vector<std::string> describe_devices();
 
   parallel::Host& host() { return *host_; }
 

@@ -1,0 +1,204 @@
+// The wasi-parallel GPU device: a parallel::Device on one Vulkan device.
+// Buffers live in device memory (uploaded by write_buffer, downloaded by
+// read_buffer); a job runs the SPIR-V its kernel carries in a `wasi-parallel`
+// custom section as one (split) compute dispatch. A kernel without SPIR-V
+// runs on the CPU device over the buffers' host copies. Also the GPU factory
+// the host calls for GPU hints (device.h).
+#include <algorithm>
+#include <cstring>
+#include <mutex>
+
+#include "device.h"
+#include "wpvm/vulkan/context.h"
+#include "wpvm/vulkan/errors.h"
+
+namespace wpvm::parallel {
+
+namespace {
+
+// Vulkan buffers cannot be empty: a zero-byte wasi-parallel buffer gets this
+// many bytes, never transferred.
+constexpr size_t kMinDeviceBuffer = 4;
+
+Errno errno_of(const Error& e) {
+  switch (vulkan::failure_of(e)) {
+    case vulkan::Failure::kInvalidArgument: return Errno::kInvalidArgument;
+    case vulkan::Failure::kInvalidKernel: return Errno::kInvalidKernel;
+    case vulkan::Failure::kOutOfMemory: return Errno::kOutOfMemory;
+    case vulkan::Failure::kDevice: return Errno::kDeviceError;
+  }
+  return Errno::kDeviceError;
+}
+
+// A buffer's device state: its device memory, and the caller memory it was
+// last written from (where a CPU fallback finds its contents).
+struct GpuBuffer {
+  vulkan::Buffer buffer;
+  Memory* memory = nullptr;
+};
+
+GpuBuffer& gpu_buffer(const Buffer& b) { return *static_cast<GpuBuffer*>(b.device_state.get()); }
+
+// The SPIR-V words of the `wasi-parallel` section with this id, nullopt when
+// there is none; a section too short to hold an id and a SPIR-V header, or
+// not whole words, is a malformed kernel.
+Result<std::optional<std::vector<uint32_t>>> find_spirv(const Module& m, uint32_t id) {
+  for (const CustomSection& s : m.customs) {
+    if (s.name != "wasi-parallel") continue;
+    const uint8_t* p = m.bytes.data() + s.offset;
+    if (s.size < 4) return make_error(ErrorKind::kMalformed, s.offset, "wasi-parallel section without an id");
+    uint32_t section_id;
+    std::memcpy(&section_id, p, 4);
+    if (section_id != id) continue;
+    size_t n = s.size - 4;
+    if (n < 20 || n % 4 != 0)
+      return make_error(ErrorKind::kMalformed, s.offset,
+                        "wasi-parallel section " + std::to_string(id) + ": " + std::to_string(n) +
+                            " bytes are not a SPIR-V module (whole words, at least a header)");
+    std::vector<uint32_t> words(n / 4);
+    std::memcpy(words.data(), p + 4, n);
+    return std::optional(std::move(words));
+  }
+  return std::optional<std::vector<uint32_t>>();
+}
+
+DeviceKind kind_of(vulkan::DeviceType t) {
+  return t == vulkan::DeviceType::kDiscrete ? DeviceKind::kDiscreteGpu : DeviceKind::kIntegratedGpu;
+}
+
+class GpuDevice final : public Device {
+ public:
+  GpuDevice(std::unique_ptr<vulkan::Context> ctx, Device& cpu, const ParallelConfig& config)
+      : ctx_(std::move(ctx)), cpu_(cpu), config_(config), name_("gpu " + ctx_->device().name) {}
+
+  DeviceKind kind() const override { return kind_of(ctx_->device().type); }
+  const char* name() const override { return name_.c_str(); }
+  uint32_t threads() const override { return 1; }
+
+  Errno create_buffer(Buffer& b, std::string& reason) override {
+    if (b.size > ctx_->max_buffer_size()) {
+      reason = std::to_string(b.size) + " bytes exceed the largest buffer " + name_ + " can bind (" +
+               std::to_string(ctx_->max_buffer_size()) + " bytes)";
+      return Errno::kOutOfMemory;
+    }
+    auto buffer = ctx_->create_buffer(std::max<size_t>(b.size, kMinDeviceBuffer));
+    if (!buffer) {
+      reason = buffer.error().message;
+      return errno_of(buffer.error());
+    }
+    b.device_state = std::make_shared<GpuBuffer>(GpuBuffer{std::move(*buffer), nullptr});
+    return Errno::kSuccess;
+  }
+
+  Errno write_buffer(Buffer& b, Memory& mem, uint32_t ptr) override {
+    if (b.size > 0) {
+      if (auto r = gpu_buffer(b).buffer.upload({mem.data() + ptr, b.size}); !r) return failed(r.error(), "write_buffer");
+    }
+    b.addr = ptr;
+    gpu_buffer(b).memory = &mem;
+    return Errno::kSuccess;
+  }
+
+  Errno read_buffer(const Buffer& b, Memory& mem, uint32_t ptr) override {
+    if (b.size == 0) return Errno::kSuccess;
+    if (auto r = gpu_buffer(b).buffer.download({mem.data() + ptr, b.size}); !r) return failed(r.error(), "read_buffer");
+    return Errno::kSuccess;
+  }
+
+  void exec(const ExecJob& job, JobSink& sink) override {
+    std::lock_guard lock(mutex_);  // buffers must not move while a dispatch uses them
+    if (!job.spirv_module) return sink.fail("the job names no module to find SPIR-V in");
+    auto spirv = find_spirv(*job.spirv_module, job.spirv_id);
+    if (!spirv) return sink.fail(spirv.error().to_string(), Errno::kInvalidKernel);
+    if (!*spirv) return exec_on_cpu(job, sink);
+    size_t cached = ctx_->cached_kernels();
+    auto kernel = ctx_->kernel(**spirv, job.buffers.size());
+    if (!kernel) return sink.fail("SPIR-V kernel: " + kernel.error().message, errno_of(kernel.error()));
+    if (config_.verbose && ctx_->cached_kernels() != cached)
+      config_.log("wasi-parallel: " + name_ + " device: pipeline built for a SPIR-V kernel (" +
+                  std::to_string((*kernel)->info().buffer_count) + " buffers, local_size_x " +
+                  std::to_string((*kernel)->info().local_size_x) + ")");
+    bound_.clear();
+    for (Buffer* b : job.buffers) bound_.push_back(&gpu_buffer(*b).buffer);
+    if (auto r = ctx_->dispatch(**kernel, bound_, job.num_iterations, job.block_size); !r)
+      return sink.fail(r.error().message, errno_of(r.error()));
+  }
+
+ private:
+  Errno failed(const Error& e, const char* what) {
+    config_.log(std::string("wasi-parallel: ") + name_ + " device: " + what + ": " + e.message);
+    return errno_of(e);
+  }
+
+  // A kernel without SPIR-V: the buffers' contents go to the regions they
+  // were last written from (the addresses the kernel is given), the CPU
+  // device runs the job there in place, and the results come back.
+  void exec_on_cpu(const ExecJob& job, JobSink& sink) {
+    if (config_.verbose)
+      config_.log("wasi-parallel: the kernel carries no SPIR-V: the CPU device runs it for the " + name_ + " device");
+    for (Buffer* b : job.buffers) {
+      if (Errno e = read_buffer(*b, *gpu_buffer(*b).memory, *b->addr); e != Errno::kSuccess)
+        return sink.fail("cannot copy a buffer for the CPU device", e);
+    }
+    cpu_.exec(job, sink);
+    if (sink.first_trap || sink.failure) return;
+    for (Buffer* b : job.buffers) {
+      if (Errno e = write_buffer(*b, *gpu_buffer(*b).memory, *b->addr); e != Errno::kSuccess)
+        return sink.fail("cannot copy a buffer back from the CPU device", e);
+    }
+  }
+
+  std::unique_ptr<vulkan::Context> ctx_;
+  Device& cpu_;
+  ParallelConfig config_;
+  std::string name_;
+  std::mutex mutex_;
+  std::vector<const vulkan::Buffer*> bound_;  // reused by every exec
+};
+
+// Ranks Vulkan devices for a hint: the hinted type first, then GPUs before
+// the rest (lavapipe, a CPU implementation, serves when nothing else does).
+int rank(vulkan::DeviceType type, DeviceKind hint) {
+  using vulkan::DeviceType;
+  if (kind_of(type) == hint && type != DeviceType::kCpu && type != DeviceType::kOther) return 0;
+  switch (type) {
+    case DeviceType::kDiscrete: return 1;
+    case DeviceType::kIntegrated: return 2;
+    case DeviceType::kVirtual: return 3;
+    case DeviceType::kCpu: return 4;
+    default: return 5;
+  }
+}
+
+}  // namespace
+
+Result<int> choose_gpu(DeviceKind hint) {
+  std::vector<vulkan::DeviceInfo> infos = vulkan::list_devices();
+  int best = -1;
+  for (const vulkan::DeviceInfo& d : infos) {
+    if (!d.has_compute) continue;
+    if (best < 0 || rank(d.type, hint) < rank(infos[best].type, hint)) best = static_cast<int>(d.index);
+  }
+  if (best < 0) return vulkan::device_error("no Vulkan driver: no device with a compute queue");
+  return best;
+}
+
+Result<std::unique_ptr<Device>> make_gpu_device(int index, Device& cpu, const ParallelConfig& config) {
+  vulkan::ContextOptions options;
+  options.device_index = index;
+  auto ctx = vulkan::Context::create(options);
+  if (!ctx) return ctx.error();
+  return std::unique_ptr<Device>(new GpuDevice(std::move(*ctx), cpu, config));
+}
+
+std::vector<std::string> describe_gpus() {
+  std::vector<std::string> lines;
+  for (const vulkan::DeviceInfo& d : vulkan::list_devices()) {
+    lines.push_back("vulkan " + std::to_string(d.index) + ": " + d.name + " (" + vulkan::device_type_name(d.type) +
+                    ", Vulkan " + std::to_string(d.api_major) + "." + std::to_string(d.api_minor) +
+                    (d.has_compute ? "" : ", no compute queue") + ")");
+  }
+  return lines;
+}
+
+}  // namespace wpvm::parallel
