@@ -37,6 +37,10 @@ FuncCompiler::FuncCompiler(ModuleCtx& mc, uint32_t defined_index)
 
 Mem FuncCompiler::home(uint32_t pos) const { return qword_ptr(rbp, -8 * static_cast<int32_t>(1 + ndecl_ + pos)); }
 
+Mem FuncCompiler::mem_of(const Val& v) const {
+  return v.loc == Loc::kLocal ? local_mem(static_cast<uint32_t>(v.bits)) : home(v.pos);
+}
+
 Mem FuncCompiler::local_mem(uint32_t index) const {
   if (index < nparams_) return qword_ptr(rbp, 16 + 8 * static_cast<int32_t>(index));
   return qword_ptr(rbp, -8 * static_cast<int32_t>(1 + index - nparams_));
@@ -106,6 +110,12 @@ void FuncCompiler::push_const(ValType t, uint64_t bits) {
   max_stack_ = std::max(max_stack_, pos + 1);
 }
 
+void FuncCompiler::push_cond(CondCode cc) {
+  uint32_t pos = static_cast<uint32_t>(stack_.size());
+  stack_.push_back(Val{ValType::kI32, Loc::kCond, 0, pos, static_cast<uint64_t>(cc)});
+  max_stack_ = std::max(max_stack_, pos + 1);
+}
+
 void FuncCompiler::push_slot(ValType t) {
   uint32_t pos = static_cast<uint32_t>(stack_.size());
   stack_.push_back(Val{t, Loc::kSlot, 0, pos, 0});
@@ -127,7 +137,12 @@ void FuncCompiler::load_gp_to(Gp dst, const Val& v) {
       else a_.mov(dst.r64(), v.bits);
       break;
     case Loc::kSlot:
-      if (wide) a_.mov(dst.r64(), home(v.pos)); else a_.mov(dst.r32(), home(v.pos).cloneResized(4));
+    case Loc::kLocal:
+      if (wide) a_.mov(dst.r64(), mem_of(v)); else a_.mov(dst.r32(), mem_of(v).cloneResized(4));
+      break;
+    case Loc::kCond:
+      a_.emit(Inst::setccFromCond(static_cast<CondCode>(v.bits)), dst.r8());
+      a_.movzx(dst.r32(), dst.r8());
       break;
   }
 }
@@ -158,9 +173,9 @@ Xmm FuncCompiler::xmm_of(Val& v) {
       a_.movd(xmm(r), eax);
     }
   } else if (wide) {
-    a_.movsd(xmm(r), home(v.pos));
+    a_.movsd(xmm(r), mem_of(v));
   } else {
-    a_.movss(xmm(r), home(v.pos).cloneResized(4));
+    a_.movss(xmm(r), mem_of(v).cloneResized(4));
   }
   v.loc = Loc::kReg;
   v.reg = r;
@@ -182,29 +197,65 @@ void FuncCompiler::store_val(const Mem& m, const Val& v) {
         a_.mov(m, rax);
       }
       break;
-    case Loc::kSlot: {
-      Mem src = home(v.pos);
+    case Loc::kSlot:
+    case Loc::kLocal: {
+      Mem src = mem_of(v);
       if (src == m) break;
       a_.mov(rax, src);
       a_.mov(m, rax);
       break;
     }
+    case Loc::kCond:
+      load_gp_to(rax, v);
+      a_.mov(m, rax);
+      break;
   }
 }
 
 void FuncCompiler::flush() {
+  materialize_cond();
   for (Val& v : stack_)
-    if (v.loc == Loc::kReg) {
+    if (v.loc == Loc::kReg || v.loc == Loc::kLocal) {
       store_val(home(v.pos), v);
       free_reg(v);
       v.loc = Loc::kSlot;
     }
 }
 
+void FuncCompiler::materialize_cond() {
+  if (stack_.empty() || stack_.back().loc != Loc::kCond) return;
+  Val& v = stack_.back();
+  uint8_t r = alloc_gp();  // may spill: plain moves keep the flags
+  load_gp_to(gpq(r), v);
+  v.loc = Loc::kReg;
+  v.reg = r;
+}
+
+void FuncCompiler::detach_local(uint32_t index) {
+  for (Val& v : stack_)
+    if (v.loc == Loc::kLocal && v.bits == index) {
+      store_val(home(v.pos), v);
+      v.loc = Loc::kSlot;
+    }
+}
+
+void FuncCompiler::branch_on(Val& cond, bool if_true, Label target) {
+  CondCode cc = CondCode::kNZ;
+  if (cond.loc == Loc::kCond) {
+    cc = static_cast<CondCode>(cond.bits);
+  } else {
+    Gp r = gp_of(cond);
+    a_.test(r.r32(), r.r32());
+    free_reg(cond);
+  }
+  if (!if_true) cc = negateCond(cc);
+  a_.emit(Inst::jccFromCond(cc), target);
+}
+
 void FuncCompiler::materialize(uint32_t from) {
   for (size_t i = from; i < stack_.size(); ++i) {
     Val& v = stack_[i];
-    if (v.loc == Loc::kConst) {
+    if (v.loc == Loc::kConst || v.loc == Loc::kLocal) {
       store_val(home(v.pos), v);
       v.loc = Loc::kSlot;
     }
@@ -293,6 +344,11 @@ void FuncCompiler::begin_function(const FuncContext& fc) {
 void FuncCompiler::emit_return() {
   size_t n = results_.size();
   size_t first = stack_.size() - n;
+  // Results overwrite the parameter slots: read deferred parameters first.
+  for (size_t k = 0; k < n; ++k) {
+    Val& v = stack_[first + k];
+    if (v.loc == Loc::kLocal && v.bits < nparams_) (is_float(v.type) ? (void)xmm_of(v) : (void)gp_of(v));
+  }
   for (size_t k = 0; k < n; ++k) {
     Mem dst = qword_ptr(rbp, 16 + 8 * static_cast<int32_t>(k));
     store_val(dst, stack_[first + k]);
@@ -304,6 +360,7 @@ void FuncCompiler::emit_return() {
 
 void FuncCompiler::end_function(bool reachable) {
   if (!ok_) return;  // after a failure the code is discarded
+  materialize_cond();
   Ctrl& body = ctrls_.back();
   if (reachable) {
     emit_return();
@@ -345,6 +402,7 @@ void FuncCompiler::end_function(bool reachable) {
 
 void FuncCompiler::block(BlockSig sig) {
   if (!ok_) return;  // after a failure the code is discarded
+  materialize_cond();
   flush();
   uint32_t h = static_cast<uint32_t>(stack_.size() - sig.params.size());
   materialize(h);
@@ -354,6 +412,7 @@ void FuncCompiler::block(BlockSig sig) {
 
 void FuncCompiler::loop(BlockSig sig) {
   if (!ok_) return;  // after a failure the code is discarded
+  materialize_cond();
   flush();
   uint32_t h = static_cast<uint32_t>(stack_.size() - sig.params.size());
   materialize(h);
@@ -366,20 +425,19 @@ void FuncCompiler::loop(BlockSig sig) {
 void FuncCompiler::if_(BlockSig sig) {
   if (!ok_) return;  // after a failure the code is discarded
   Val cond = pop();
-  Gp r = gp_of(cond);
-  flush();
+  if (cond.loc != Loc::kCond) gp_of(cond);
+  flush();  // stores only: a condition in the flags survives
   uint32_t h = static_cast<uint32_t>(stack_.size() - sig.params.size());
   materialize(h);
   Ctrl c{CtrlKind::kIf, h, {sig.params.begin(), sig.params.end()},
          {sig.results.begin(), sig.results.end()}, a_.newLabel(), a_.newLabel(), false};
-  a_.test(r.r32(), r.r32());
-  a_.jz(c.else_label);
-  free_reg(cond);
+  branch_on(cond, false, c.else_label);
   ctrls_.push_back(std::move(c));
 }
 
 void FuncCompiler::else_(bool reachable) {
   if (!ok_) return;  // after a failure the code is discarded
+  materialize_cond();
   Ctrl& c = ctrls_.back();
   if (reachable) {
     flush();
@@ -393,6 +451,7 @@ void FuncCompiler::else_(bool reachable) {
 
 void FuncCompiler::end(bool reachable) {
   if (!ok_) return;  // after a failure the code is discarded
+  materialize_cond();
   Ctrl& c = ctrls_.back();
   if (reachable) {
     flush();
@@ -408,6 +467,7 @@ void FuncCompiler::end(bool reachable) {
 
 void FuncCompiler::br(uint32_t depth) {
   if (!ok_) return;  // after a failure the code is discarded
+  materialize_cond();
   Ctrl& t = ctrl_at(depth);
   transfer(t);
   a_.jmp(t.label);
@@ -416,16 +476,13 @@ void FuncCompiler::br(uint32_t depth) {
 void FuncCompiler::br_if(uint32_t depth) {
   if (!ok_) return;  // after a failure the code is discarded
   Val cond = pop();
-  Gp r = gp_of(cond);
   Ctrl& t = ctrl_at(depth);
-  a_.test(r.r32(), r.r32());
-  free_reg(cond);
   if (transfer_is_noop(t)) {
-    a_.jnz(t.label);
+    branch_on(cond, true, t.label);
     return;
   }
   Label skip = a_.newLabel();
-  a_.jz(skip);
+  branch_on(cond, false, skip);
   transfer(t);
   a_.jmp(t.label);
   a_.bind(skip);
@@ -433,6 +490,7 @@ void FuncCompiler::br_if(uint32_t depth) {
 
 void FuncCompiler::br_table(std::span<const uint32_t> depths, uint32_t default_depth) {
   if (!ok_) return;  // after a failure the code is discarded
+  materialize_cond();
   Val index = pop();
   Gp r = gp_of(index);
   uint32_t n = static_cast<uint32_t>(depths.size());
@@ -465,7 +523,9 @@ void FuncCompiler::br_table(std::span<const uint32_t> depths, uint32_t default_d
 }
 
 void FuncCompiler::return_() {
-  if (ok_) emit_return();
+  if (!ok_) return;
+  materialize_cond();
+  emit_return();
 }
 
 void FuncCompiler::unreachable() {
@@ -630,6 +690,7 @@ void FuncCompiler::select(ValType t) {
 
 void FuncCompiler::op(Opcode op, const Imm& imm, std::span<const ValType> pops, std::span<const ValType> pushes) {
   if (!ok_) return;
+  materialize_cond();
   for (ValType t : pops)
     if (t == ValType::kV128) return fail();
   for (ValType t : pushes)
@@ -640,32 +701,28 @@ void FuncCompiler::op(Opcode op, const Imm& imm, std::span<const ValType> pops, 
     case Opcode::Select:
     case Opcode::SelectT: return select(pushes[0]);
     case Opcode::LocalGet: {
-      ValType t = local_types_[imm.index];
-      Mem m = local_mem(imm.index);
-      if (is_float(t)) {
-        uint8_t r = alloc_xmm();
-        if (t == ValType::kF64) a_.movsd(xmm(r), m); else a_.movss(xmm(r), m.cloneResized(4));
-        push_reg(t, r);
-      } else {
-        uint8_t r = alloc_gp();
-        if (t == ValType::kI32) a_.mov(gpd(r), m.cloneResized(4)); else a_.mov(gpq(r), m);
-        push_reg(t, r);
-      }
+      uint32_t pos = static_cast<uint32_t>(stack_.size());
+      stack_.push_back(Val{local_types_[imm.index], Loc::kLocal, 0, pos, imm.index});
+      max_stack_ = std::max(max_stack_, pos + 1);
       return;
     }
     case Opcode::LocalSet: {
       Val v = pop();
+      if (v.loc == Loc::kLocal && v.bits == imm.index) return;
+      if (v.loc == Loc::kLocal) is_float(v.type) ? (void)xmm_of(v) : (void)gp_of(v);
+      detach_local(imm.index);
       store_val(local_mem(imm.index), v);
       free_reg(v);
       return;
     }
     case Opcode::LocalTee: {
       Val& v = stack_.back();
-      if (v.loc == Loc::kSlot) {  // keep it in a register for the next user
+      if (in_memory(v)) {  // keep it in a register for the next user
         Val t = pop();
         if (is_float(t.type)) xmm_of(t); else gp_of(t);
         stack_.push_back(t);
       }
+      detach_local(imm.index);
       store_val(local_mem(imm.index), stack_.back());
       return;
     }
@@ -687,7 +744,7 @@ void FuncCompiler::op(Opcode op, const Imm& imm, std::span<const ValType> pops, 
     case Opcode::GlobalSet: {
       GlobalImpl* g = inst_.globals[imm.index];
       Val v = pop();
-      if (v.loc == Loc::kSlot) (is_float(v.type) ? (void)xmm_of(v) : (void)gp_of(v));
+      if (in_memory(v)) (is_float(v.type) ? (void)xmm_of(v) : (void)gp_of(v));
       a_.mov(rcx, reinterpret_cast<uint64_t>(&g->cell[0]));
       if (v.type == ValType::kI32 && v.loc == Loc::kConst) {
         a_.mov(dword_ptr(rcx), static_cast<uint32_t>(v.bits));

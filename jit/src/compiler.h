@@ -59,7 +59,10 @@ class FuncCompiler {
   bool ok() const { return ok_; }
 
  private:
-  enum class Loc : uint8_t { kSlot, kReg, kConst };
+  // kLocal: a deferred local.get (bits = local index), read in place by its
+  // user; kCond: an i32 compare result still in the flags (bits = CondCode),
+  // only ever on top of the stack, consumed by br_if / if or materialised.
+  enum class Loc : uint8_t { kSlot, kReg, kConst, kLocal, kCond };
   struct Val {
     ValType type;
     Loc loc;
@@ -81,6 +84,8 @@ class FuncCompiler {
 
   // Frame addressing.
   asmjit::x86::Mem home(uint32_t pos) const;
+  asmjit::x86::Mem mem_of(const Val& v) const;  // kSlot / kLocal operand
+  static bool in_memory(const Val& v) { return v.loc == Loc::kSlot || v.loc == Loc::kLocal; }
   asmjit::x86::Mem local_mem(uint32_t index) const;
   static asmjit::x86::Mem out_mem(uint32_t k);
 
@@ -93,11 +98,15 @@ class FuncCompiler {
   void push_reg(ValType t, uint8_t reg);
   void push_const(ValType t, uint64_t bits);
   void push_slot(ValType t);
+  void push_cond(asmjit::x86::CondCode cc);
   asmjit::x86::Gp gp_of(Val& v);    // v (popped) in a GP register the caller owns
   asmjit::x86::Xmm xmm_of(Val& v);  // v (popped) in an XMM register the caller owns
   void load_gp_to(asmjit::x86::Gp dst, const Val& v);  // any GP (e.g. an ABI register)
   void store_val(const asmjit::x86::Mem& m, const Val& v);  // 8-byte slot
-  void flush();            // registers -> home slots
+  void flush();            // registers and deferred locals -> home slots
+  void materialize_cond();  // a kCond on top -> a register
+  void detach_local(uint32_t index);  // before writing a local: its deferred reads -> home slots
+  void branch_on(Val& cond, bool if_true, asmjit::Label target);
   void materialize(uint32_t from);  // constants at positions >= from -> home slots
   void reset_stack(uint32_t height, std::span<const ValType> types);
   void transfer(const Ctrl& target);  // branch values -> the target's home slots

@@ -40,8 +40,8 @@ void FuncCompiler::int_binop(Opcode op, bool is64) {
       a_.imul(ra, ra, imm);
     else
       emit(imm);
-  } else if (b.loc == Loc::kSlot) {
-    emit(is64 ? home(b.pos) : home(b.pos).cloneResized(4));
+  } else if (in_memory(b)) {
+    emit(is64 ? mem_of(b) : mem_of(b).cloneResized(4));
   } else {
     Gp rb = gp_of(b);
     emit(is64 ? rb : rb.r32());
@@ -97,9 +97,8 @@ void FuncCompiler::int_compare(Opcode op, bool is64) {
     Val a = pop();
     Gp ra = gp_of(a);
     if (is64) a_.test(ra, ra); else a_.test(ra.r32(), ra.r32());
-    a_.sete(ra.r8());
-    a_.movzx(ra.r32(), ra.r8());
-    push_reg(ValType::kI32, a.reg);
+    free_reg(a);
+    push_cond(CondCode::kE);
     return;
   }
   Val b = pop();
@@ -108,16 +107,15 @@ void FuncCompiler::int_compare(Opcode op, bool is64) {
   Gp ra_sized = is64 ? ra : ra.r32();
   if (b.loc == Loc::kConst && (is64 ? fits_i32(b.bits) : true)) {
     a_.cmp(ra_sized, static_cast<int32_t>(b.bits));
-  } else if (b.loc == Loc::kSlot) {
-    a_.cmp(ra_sized, is64 ? home(b.pos) : home(b.pos).cloneResized(4));
+  } else if (in_memory(b)) {
+    a_.cmp(ra_sized, is64 ? mem_of(b) : mem_of(b).cloneResized(4));
   } else {
     Gp rb = gp_of(b);
     a_.cmp(ra_sized, is64 ? rb : rb.r32());
     free_reg(b);
   }
-  a_.emit(Inst::setccFromCond(int_cond(op)), ra.r8());
-  a_.movzx(ra.r32(), ra.r8());
-  push_reg(ValType::kI32, a.reg);
+  free_reg(a);
+  push_cond(int_cond(op));
 }
 
 void FuncCompiler::int_divrem(Opcode op, bool is64) {
@@ -278,8 +276,8 @@ void FuncCompiler::conversion(Opcode op) {
     case Opcode::F32ReinterpretI32: case Opcode::F64ReinterpretI64: {
       bool wide = op == Opcode::F64ReinterpretI64;
       uint8_t r = alloc_xmm();
-      if (a.loc == Loc::kSlot) {
-        if (wide) a_.movsd(xmm(r), home(a.pos)); else a_.movss(xmm(r), home(a.pos).cloneResized(4));
+      if (in_memory(a)) {
+        if (wide) a_.movsd(xmm(r), mem_of(a)); else a_.movss(xmm(r), mem_of(a).cloneResized(4));
       } else {
         load_gp_to(rax, a);
         if (wide) a_.movq(xmm(r), rax); else a_.movd(xmm(r), eax);

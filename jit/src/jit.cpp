@@ -205,7 +205,8 @@ class Jit final : public tier::CodeGenerator {
       CodeHolder code;
       code.init(jit_runtime().environment());
       StringLogger logger;
-      if (listing) code.setLogger(&logger);
+      bool print_listing = std::getenv("WPVM_JIT_LISTING") != nullptr;
+      if (listing || print_listing) code.setLogger(&logger);
       std::vector<Label> labels;
       if (!compile_into(inst, code, ok, labels)) continue;
       if (std::none_of(ok.begin(), ok.end(), [](bool b) { return b; })) return false;
@@ -221,6 +222,7 @@ class Jit final : public tier::CodeGenerator {
           inst.funcs[m.num_imported_funcs + i]->native =
               static_cast<uint8_t*>(base) + code.labelOffsetFromBase(labels[i]);
       if (listing) *listing = logger.data();
+      if (print_listing) std::fputs(logger.data(), stderr);
       if (std::getenv("WPVM_JIT_STATS")) print_stats(m, ok, code.codeSize(), std::chrono::steady_clock::now() - t0);
       return true;
     }
