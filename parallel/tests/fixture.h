@@ -42,9 +42,10 @@ inline std::vector<uint8_t> wasm_bytes(const std::string& name) {
 }
 
 struct Fixture {
-  explicit Fixture(const std::string& caller = "caller", uint32_t cpu_threads = 0) {
+  explicit Fixture(const std::string& caller = "caller", uint32_t cpu_threads = 0, bool verbose = false) {
     ParallelConfig config;
     config.cpu_threads = cpu_threads;
+    config.verbose = verbose;
     config.log = [this](std::string_view line) { log.emplace_back(line); };
     parallel = Parallel::create(config).value();
     Linker linker;
@@ -109,6 +110,11 @@ struct Fixture {
     return r.values.at(0).i32;
   }
   Host& host() { return parallel->host(); }
+  bool logged(const std::string& part) const {
+    for (const std::string& line : log)
+      if (line.find(part) != std::string::npos) return true;
+    return false;
+  }
   bool last_error_has(const std::string& part) const {
     bool has = parallel->last_error().find(part) != std::string::npos;
     if (!has) MESSAGE("last error: ", parallel->last_error());
