@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Runs one PRK guest through `wpvm run` on the SEQUENTIAL and GPU devices and
+checks that the PRK validation passes on both and that the GPU device really
+ran SPIR-V (no fallback to the CPU device). Exits 77 (skip) when there is no
+Vulkan device, saying so.
+
+usage: run_gpu_guest.py [--validation] WPVM GUEST.wasm [guest args...]
+--validation: run under VK_LAYER_KHRONOS_validation (77 without the layer);
+any message from the layer fails the run.
+"""
+import os
+import subprocess
+import sys
+
+LAYER = "VK_LAYER_KHRONOS_validation"
+MARKERS = ("Validation Error", "Validation Warning", "VUID-", "SYNC-HAZARD", "UNASSIGNED-")
+
+
+def has_vulkan_device(wpvm, env):
+    out = subprocess.run([wpvm, "devices"], env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True).stdout
+    return any(line.startswith("vulkan ") and "no compute queue" not in line for line in out.splitlines())
+
+
+def layer_available():
+    out = subprocess.run(["vulkaninfo", "--summary"], stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, text=True, check=False).stdout \
+        if shutil_which("vulkaninfo") else ""
+    if LAYER in out:
+        return True
+    dirs = ["/usr/share/vulkan/explicit_layer.d", "/etc/vulkan/explicit_layer.d"]
+    return any(os.path.isdir(d) and any("khronos_validation" in f for f in os.listdir(d)) for d in dirs)
+
+
+def shutil_which(name):
+    import shutil
+    return shutil.which(name)
+
+
+def main():
+    args = sys.argv[1:]
+    validation = bool(args) and args[0] == "--validation"
+    if validation:
+        args = args[1:]
+    wpvm, guest, rest = args[0], args[1], args[2:]
+    env = dict(os.environ)
+    if not has_vulkan_device(wpvm, env):
+        print("skipped: no Vulkan device (install a Vulkan driver, e.g. Debian mesa-vulkan-drivers)")
+        return 77
+    if validation:
+        if not layer_available():
+            print(f"skipped: {LAYER} is not installed (Debian: vulkan-validationlayers)")
+            return 77
+        env["VK_INSTANCE_LAYERS"] = LAYER
+    proc = subprocess.run([wpvm, "run", "--parallel-verbose", guest, "--device", "seq,gpu"] + rest,
+                          env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    sys.stdout.write(proc.stdout)
+    sys.stdout.write(proc.stderr)
+    failures = []
+    if proc.returncode != 0:
+        failures.append(f"wpvm exited with {proc.returncode}")
+    if proc.stdout.count("Solution validates") != 2:
+        failures.append("the PRK validation did not pass on both devices")
+    if "pipeline built for a SPIR-V kernel" not in proc.stderr:
+        failures.append("the GPU device built no SPIR-V pipeline")
+    for bad in ("carries no SPIR-V", "the CPU device serves GPU hints"):
+        if bad in proc.stderr:
+            failures.append(f"fell back to the CPU device ({bad})")
+    if validation:
+        reported = [l for l in proc.stderr.splitlines() if any(m in l for m in MARKERS)]
+        if reported:
+            failures.append(f"the validation layer reported {len(reported)} message(s)")
+    for f in failures:
+        print("FAIL: " + f)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
