@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """PRK benchmark of wpvm's wasi-parallel devices against native twins.
 
-Runs each PRK guest through `wpvm run` on the SEQUENTIAL and CPU devices and
-its native C twin (clang-14 -O2, sequential and OpenMP on the same thread
+Runs each PRK guest through `wpvm run` on the SEQUENTIAL, CPU and GPU devices
+(the GPU runs the kernels' GLSL twins through Vulkan; on machines without a
+GPU that is lavapipe, Mesa's Vulkan on the CPU) and its native C twin (clang-14 -O2, sequential and OpenMP on the same thread
 count), checks that each run validates, and prints per kernel: time, rate,
 the CPU device's speed-up over SEQUENTIAL and the wpvm/native ratios.
 
@@ -43,18 +44,23 @@ class Config:
 CONFIGS = [
     Config("wpvm-seq", "wpvm", device="seq"),
     Config("wpvm-cpu", "wpvm", device="cpu"),
+    Config("wpvm-gpu", "wpvm", device="gpu"),
     Config("native-seq", "native", native="seq"),
     Config("native-omp", "native", native="omp"),
 ]
 
+# The GPU device's totals, printed in verbose mode when it goes away.
+GPU_STATS = re.compile(r"device stats: (\d+) dispatches ([0-9.]+) s, uploads (\d+) bytes ([0-9.]+) s, "
+                       r"downloads (\d+) bytes ([0-9.]+) s")
 RATE = re.compile(r"Rate \(([^)]*)\): *([0-9.eE+-]+) +Avg time \(s\): *([0-9.eE+-]+)")
 
 
 def command(cfg, kernel, args, opts):
     if cfg.kind == "wpvm":
         guest = os.path.join(opts.build, "parallel", "guests", kernel + ".wasm")
-        return [opts.wpvm, "run", "--tier", cfg.tier, "--parallel-threads", str(opts.threads), guest,
-                "--device", cfg.device] + args
+        verbose = ["--parallel-verbose"] if cfg.device == "gpu" else []
+        return [opts.wpvm, "run", "--tier", cfg.tier, "--parallel-threads", str(opts.threads)] + verbose + \
+            [guest, "--device", cfg.device] + args
     return [os.path.join(opts.build, "bench", "native", f"{kernel}-{cfg.native}")] + args
 
 
@@ -68,7 +74,16 @@ def run_one(cfg, kernel, args, opts):
     m = RATE.search(p.stdout)
     if p.returncode != 0 or not m or "Solution validates" not in p.stdout:
         return {"error": f"exit {p.returncode}" + ("" if m else ", no rate line")}
-    return {"unit": m.group(1), "rate": float(m.group(2)), "time": float(m.group(3))}
+    r = {"unit": m.group(1), "rate": float(m.group(2)), "time": float(m.group(3))}
+    g = GPU_STATS.search(p.stderr)
+    if cfg.device == "gpu":
+        if not g or "carries no SPIR-V" in p.stderr or "serves GPU hints" in p.stderr:
+            return {"error": "the GPU device did not run the kernels' SPIR-V"}
+        # Uploads + downloads over the whole run (write_buffer/read_buffer),
+        # outside the PRK's timed iterations.
+        r["transfer"] = float(g.group(4)) + float(g.group(6))
+        r["mib"] = (int(g.group(3)) + int(g.group(5))) / 2**20
+    return r
 
 
 def ratio(a, b):
@@ -89,7 +104,9 @@ def main():
     only = set(opts.only.split(",")) if opts.only else None
 
     print(f"PRK bench: {opts.threads} threads (CPU device and OpenMP), avg time per PRK iteration")
-    head = f"{'kernel':10} {'config':11} {'time (s)':>10} {'rate':>12} {'unit':8}"
+    print("GPU rows: time per PRK iteration as for the others; transfer = all write_buffer/read_buffer")
+    print("copies of the run (outside the timed iterations), with the MiB moved.")
+    head = f"{'kernel':10} {'config':11} {'time (s)':>10} {'rate':>12} {'unit':8} {'transfer (s)':>12}"
     print(head)
     print("-" * len(head))
     summary = []
@@ -105,16 +122,19 @@ def main():
                 failed = True
                 print(f"{kernel:10} {cfg.name:11} {'FAILED':>10} ({r['error']})")
             else:
-                print(f"{kernel:10} {cfg.name:11} {r['time']:10.5f} {r['rate']:12.1f} {r['unit']:8}")
+                extra = f" {r['transfer']:12.5f} ({r['mib']:.1f} MiB)" if "transfer" in r else ""
+                print(f"{kernel:10} {cfg.name:11} {r['time']:10.5f} {r['rate']:12.1f} {r['unit']:8}{extra}")
             sys.stdout.flush()
         summary.append((kernel, ratio(res["wpvm-cpu"], res["wpvm-seq"]), ratio(res["native-omp"], res["native-seq"]),
-                        ratio(res["wpvm-seq"], res["native-seq"]), ratio(res["wpvm-cpu"], res["native-omp"])))
+                        ratio(res["wpvm-seq"], res["native-seq"]), ratio(res["wpvm-cpu"], res["native-omp"]),
+                        ratio(res["wpvm-gpu"], res["wpvm-seq"]), ratio(res["wpvm-gpu"], res["native-omp"])))
     print()
-    head = f"{'kernel':10} {'cpu/seq speed-up':>17} {'omp/seq native':>15} {'wpvm/native seq':>16} {'wpvm cpu/omp':>13}"
+    head = (f"{'kernel':10} {'cpu/seq speed-up':>17} {'omp/seq native':>15} {'wpvm/native seq':>16} "
+            f"{'wpvm cpu/omp':>13} {'gpu/seq':>8} {'gpu/omp':>8}")
     print(head)
     print("-" * len(head))
     for row in summary:
-        print(f"{row[0]:10} {row[1]:>17} {row[2]:>15} {row[3]:>16} {row[4]:>13}")
+        print(f"{row[0]:10} {row[1]:>17} {row[2]:>15} {row[3]:>16} {row[4]:>13} {row[5]:>8} {row[6]:>8}")
     return 1 if failed else 0
 
 

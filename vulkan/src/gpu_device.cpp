@@ -5,6 +5,9 @@
 // runs on the CPU device over the buffers' host copies. Also the GPU factory
 // the host calls for GPU hints (device.h).
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <mutex>
 
@@ -62,6 +65,27 @@ Result<std::optional<std::vector<uint32_t>>> find_spirv(const Module& m, uint32_
   return std::optional<std::vector<uint32_t>>();
 }
 
+// Time spent in transfers and dispatches, told in verbose mode when the
+// device goes away (the PRK bench reads it: lavapipe's transfers are copies
+// in host memory, a real GPU's cross the bus).
+struct Stats {
+  std::atomic<uint64_t> upload_ns{0}, download_ns{0}, dispatch_ns{0};
+  std::atomic<uint64_t> upload_bytes{0}, download_bytes{0}, dispatches{0};
+};
+
+class Timer {
+ public:
+  explicit Timer(std::atomic<uint64_t>& into) : into_(into), start_(std::chrono::steady_clock::now()) {}
+  ~Timer() {
+    auto d = std::chrono::steady_clock::now() - start_;
+    into_ += static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(d).count());
+  }
+
+ private:
+  std::atomic<uint64_t>& into_;
+  std::chrono::steady_clock::time_point start_;
+};
+
 DeviceKind kind_of(vulkan::DeviceType t) {
   return t == vulkan::DeviceType::kDiscrete ? DeviceKind::kDiscreteGpu : DeviceKind::kIntegratedGpu;
 }
@@ -70,6 +94,16 @@ class GpuDevice final : public Device {
  public:
   GpuDevice(std::unique_ptr<vulkan::Context> ctx, Device& cpu, const ParallelConfig& config)
       : ctx_(std::move(ctx)), cpu_(cpu), config_(config), name_("gpu " + ctx_->device().name) {}
+  ~GpuDevice() override {
+    if (!config_.verbose || !config_.log) return;
+    char line[256];
+    std::snprintf(line, sizeof line,
+                  "device stats: %llu dispatches %.6f s, uploads %llu bytes %.6f s, downloads %llu bytes %.6f s",
+                  static_cast<unsigned long long>(stats_.dispatches.load()), stats_.dispatch_ns * 1e-9,
+                  static_cast<unsigned long long>(stats_.upload_bytes.load()), stats_.upload_ns * 1e-9,
+                  static_cast<unsigned long long>(stats_.download_bytes.load()), stats_.download_ns * 1e-9);
+    config_.log("wasi-parallel: " + name_ + " " + line);
+  }
 
   DeviceKind kind() const override { return kind_of(ctx_->device().type); }
   const char* name() const override { return name_.c_str(); }
@@ -92,6 +126,8 @@ class GpuDevice final : public Device {
 
   Errno write_buffer(Buffer& b, Memory& mem, uint32_t ptr) override {
     if (b.size > 0) {
+      Timer t(stats_.upload_ns);
+      stats_.upload_bytes += b.size;
       if (auto r = gpu_buffer(b).buffer.upload({mem.data() + ptr, b.size}); !r) return failed(r.error(), "write_buffer");
     }
     b.addr = ptr;
@@ -101,6 +137,8 @@ class GpuDevice final : public Device {
 
   Errno read_buffer(const Buffer& b, Memory& mem, uint32_t ptr) override {
     if (b.size == 0) return Errno::kSuccess;
+    Timer t(stats_.download_ns);
+    stats_.download_bytes += b.size;
     if (auto r = gpu_buffer(b).buffer.download({mem.data() + ptr, b.size}); !r) return failed(r.error(), "read_buffer");
     return Errno::kSuccess;
   }
@@ -120,6 +158,8 @@ class GpuDevice final : public Device {
                   std::to_string((*kernel)->info().local_size_x) + ")");
     bound_.clear();
     for (Buffer* b : job.buffers) bound_.push_back(&gpu_buffer(*b).buffer);
+    Timer t(stats_.dispatch_ns);
+    ++stats_.dispatches;
     if (auto r = ctx_->dispatch(**kernel, bound_, job.num_iterations, job.block_size); !r)
       return sink.fail(r.error().message, errno_of(r.error()));
   }
@@ -154,6 +194,7 @@ class GpuDevice final : public Device {
   std::string name_;
   std::mutex mutex_;
   std::vector<const vulkan::Buffer*> bound_;  // reused by every exec
+  Stats stats_;
 };
 
 // Ranks Vulkan devices for a hint: the hinted type first, then GPUs before

@@ -1,6 +1,6 @@
 // wasi-parallel (`wasi_ephemeral_parallel`) for wpvm embedders: the host side
-// of the contract in the project's wasi-parallel document, on the SEQUENTIAL
-// and CPU devices.
+// of the contract in the project's wasi-parallel document, on the SEQUENTIAL,
+// CPU and (when built with Vulkan) GPU devices.
 //
 // Build a Parallel, then define its imports in a Linker for one Store, next to
 // WASI. The Parallel object owns the devices, handles and compiled kernels and
