@@ -83,6 +83,15 @@ class ScriptRunner {
     return fail("unsupported command type '" + type + "'");
   }
 
+  // A command not run (it killed an earlier runner): a module it would have
+  // made current is missing, not silently replaced by the previous one.
+  void skip_command(const json& cmd) {
+    if (str(cmd, "type") != "module") return;
+    current_ = nullptr;
+    if (!str(cmd, "name").empty()) named_[str(cmd, "name")] = nullptr;
+    missing_ = "the module at line " + std::to_string(cmd.value("line", 0)) + " killed the runner";
+  }
+
  private:
   Result<std::shared_ptr<const Module>> load(const json& cmd) {
     auto bytes = read_file(dir_ / str(cmd, "filename"));
@@ -272,14 +281,15 @@ Result<void> run_script(const fs::path& json_path, const ScriptOptions& options,
   const json& commands = script["commands"];
   for (uint32_t i = 0; i < commands.size(); ++i) {
     const json& cmd = commands[i];
-    if (i < plan.report_from) {
-      if (std::find(plan.skip.begin(), plan.skip.end(), i) == plan.skip.end()) run_guarded(runner, cmd);
-      continue;
-    }
     const uint32_t line = cmd.is_object() ? cmd.value("line", 0u) : 0u;
     const std::string type = cmd.is_object() ? str(cmd, "type") : std::string("?");
+    if (std::find(plan.skip.begin(), plan.skip.end(), i) != plan.skip.end()) {
+      runner.skip_command(cmd);
+      continue;
+    }
     if (progress) progress(i, line, type);
     Outcome o = run_guarded(runner, cmd);
+    if (i < plan.report_from) continue;  // replayed: reported by an earlier run
     sink(CommandReport{i, line, type, o.verdict, std::move(o.detail)});
   }
   return {};

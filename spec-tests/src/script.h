@@ -27,13 +27,13 @@ struct CommandReport {
 // Called once per command, in script order.
 using CommandSink = std::function<void(const CommandReport&)>;
 
-// Before each reported command the runner calls `progress(index, line, type)`,
-// so that a supervisor can say where a crash happened.
+// Before each command it runs (replayed ones too) the runner calls
+// `progress(index, line, type)`, so that a supervisor can say where a crash happened.
 using ProgressSink = std::function<void(uint32_t index, uint32_t line, const std::string& command)>;
 
 // Resuming a script after a command that crashed the process: commands before
-// `report_from` are replayed silently (to rebuild the store's state) except
-// those in `skip`, which are not run at all.
+// `report_from` are replayed silently (to rebuild the store's state); those in
+// `skip` are not run at all (a skipped module leaves no current module).
 struct ResumePlan {
   uint32_t report_from = 0;
   std::vector<uint32_t> skip;

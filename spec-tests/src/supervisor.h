@@ -10,7 +10,7 @@ namespace wpvm::spec {
 
 struct SupervisorOptions {
   unsigned timeout_s = 600;  // per child; 0 = none
-  unsigned max_restarts = 20;
+  unsigned max_restarts = 100;  // each restart replays the script so far
 };
 
 // Like run_script, in child processes; every command's report reaches `sink`
