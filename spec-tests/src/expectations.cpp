@@ -26,7 +26,13 @@ Result<Expectation> parse_entry(std::string_view line, uint32_t list_line) {
   const auto colon = key.rfind(':');
   if (colon == std::string_view::npos || colon == 0) return list_error(list_line, "expected FILE.wast:LINE or FILE.wast:*");
   if (reason.empty()) return list_error(list_line, "missing reason");
-  Expectation e{std::string(key.substr(0, colon)), std::nullopt, std::string(reason), list_line};
+  Expectation e{std::string(key.substr(0, colon)), std::nullopt, std::string(reason), list_line, {}};
+  for (std::string_view tier : {"interp", "jit"}) {
+    const std::string tag = "[" + std::string(tier) + "]";
+    if (!reason.starts_with(tag)) continue;
+    e.tier = tier;
+    if (trim(reason.substr(tag.size())).empty()) return list_error(list_line, "missing reason");
+  }
   const std::string_view where = key.substr(colon + 1);
   if (where != "*") {
     uint32_t n = 0;
@@ -72,15 +78,15 @@ Result<ExpectationList> ExpectationList::load(const std::filesystem::path& path)
   return parse(text.str());
 }
 
-std::vector<const Expectation*> ExpectationList::for_file(std::string_view file) const {
+std::vector<const Expectation*> ExpectationList::for_file(std::string_view file, std::string_view tier) const {
   std::vector<const Expectation*> out;
   for (const auto& e : entries_)
-    if (expectation_matches_file(e, file)) out.push_back(&e);
+    if (expectation_matches_file(e, file) && (e.tier.empty() || e.tier == tier)) out.push_back(&e);
   return out;
 }
 
-FileExpectations::FileExpectations(const ExpectationList& list, std::string_view file) {
-  for (const Expectation* e : list.for_file(file)) entries_.push_back({e});
+FileExpectations::FileExpectations(const ExpectationList& list, std::string_view file, std::string_view tier) {
+  for (const Expectation* e : list.for_file(file, tier)) entries_.push_back({e});
 }
 
 const Expectation* FileExpectations::record_failure(uint32_t line) {

@@ -2,7 +2,9 @@
 // to fail, and why. One entry a line: `file.wast:LINE  reason` for the
 // command(s) at that script line, or `file.wast:*  reason` for a whole file.
 // `file` is either a suite-relative path (`core/memory.wast`) or a bare file
-// name, which then matches that name in every folder. '#' starts a comment line.
+// name, which then matches that name in every folder. A reason that starts
+// with a tier tag, `[interp]` or `[jit]`, limits the entry to runs of that
+// tier. '#' starts a comment line.
 #pragma once
 #include <cstdint>
 #include <filesystem>
@@ -20,6 +22,7 @@ struct Expectation {
   std::optional<uint32_t> line;  // nullopt: the whole file
   std::string reason;
   uint32_t list_line = 0;  // where the entry is, for reports
+  std::string tier;        // "interp", "jit", or empty for every tier
 };
 
 class ExpectationList {
@@ -28,8 +31,9 @@ class ExpectationList {
   static Result<ExpectationList> parse(std::string_view text);
   static Result<ExpectationList> load(const std::filesystem::path& path);
 
-  // Entries that concern `file` (a suite-relative name like "core/i32.wast").
-  std::vector<const Expectation*> for_file(std::string_view file) const;
+  // Entries that concern `file` (a suite-relative name like "core/i32.wast")
+  // when run on `tier` ("interp" or "jit").
+  std::vector<const Expectation*> for_file(std::string_view file, std::string_view tier = "interp") const;
   size_t size() const { return entries_.size(); }
 
  private:
@@ -42,7 +46,7 @@ bool expectation_matches_file(const Expectation& e, std::string_view file);
 class FileExpectations {
  public:
   FileExpectations() = default;
-  FileExpectations(const ExpectationList& list, std::string_view file);
+  FileExpectations(const ExpectationList& list, std::string_view file, std::string_view tier = "interp");
 
   // Records a failing command at `line`; returns the entry that expected it, or nullptr.
   const Expectation* record_failure(uint32_t line);

@@ -130,8 +130,8 @@ bool collect_inputs(const Options& o, std::vector<Input>& out) {
 // prints them (unexpected ones always, up to a limit; all with -v).
 class FileReport {
  public:
-  FileReport(const Input& in, const ExpectationList& list, bool verbose)
-      : in_(in), expect_(list, in.name), verbose_(verbose) {}
+  FileReport(const Input& in, const ExpectationList& list, std::string_view tier, bool verbose)
+      : in_(in), expect_(list, in.name, tier), verbose_(verbose) {}
 
   void command(const CommandReport& r) {
     if (r.verdict == Verdict::kPass) ++c_.passed;
@@ -171,7 +171,7 @@ class FileReport {
 
 // Converts (if needed) and runs one script, printing its failures and its summary line.
 FileCounts run_file(const Input& in, const Options& o, const ExpectationList& list) {
-  FileReport report(in, list, o.verbose);
+  FileReport report(in, list, o.script.engine.tier == Tier::kJit ? "jit" : "interp", o.verbose);
   fs::path json = in.path;
   if (in.path.extension() != ".json") {
     auto converted = convert_wast(o.wast2json, in.path, o.work / fs::path(in.name).replace_extension());

@@ -65,3 +65,23 @@ TEST_CASE("failures are classified and stale entries reported") {
   CHECK(c.record_failure(1) == nullptr);
   CHECK(c.unexpected_passes().empty());
 }
+
+TEST_CASE("tier tags limit an entry to one tier") {
+  auto list = ExpectationList::parse(
+      "core/a.wast:10 [jit] only the JIT\n"
+      "core/a.wast:20 [interp] only the interpreter\n"
+      "core/a.wast:30 both tiers\n");
+  REQUIRE(list.ok());
+  auto jit = list->for_file("core/a.wast", "jit");
+  REQUIRE(jit.size() == 2);
+  CHECK(jit[0]->line == 10u);
+  CHECK(jit[0]->tier == "jit");
+  CHECK(jit[1]->line == 30u);
+  auto interp = list->for_file("core/a.wast", "interp");
+  REQUIRE(interp.size() == 2);
+  CHECK(interp[0]->line == 20u);
+  FileExpectations on_jit(*list, "core/a.wast", "jit");
+  CHECK(on_jit.record_failure(20) == nullptr);
+  CHECK(on_jit.record_failure(10) != nullptr);
+  CHECK_FALSE(ExpectationList::parse("core/a.wast:1 [jit]\n").ok());  // a tag is not a reason
+}
