@@ -7,9 +7,9 @@ GPU that is lavapipe, Mesa's Vulkan on the CPU) and its native C twin (clang-14 
 count), checks that each run validates, and prints per kernel: time, rate,
 the CPU device's speed-up over SEQUENTIAL and the wpvm/native ratios.
 
-This is a benchmark, not a test: it measures and reports. Extend it by adding
-rows to KERNELS (problem sizes) or entries to CONFIGS (ways to run a row,
-e.g. another tier once the JIT lands).
+Both tiers run (interpreter and JIT). This is a benchmark, not a test: it
+measures and reports. Extend it by adding rows to KERNELS (problem sizes),
+entries to CONFIGS (ways to run a row) or to RATIOS (summary columns).
 """
 import argparse
 import os
@@ -44,9 +44,24 @@ class Config:
 CONFIGS = [
     Config("wpvm-seq", "wpvm", device="seq"),
     Config("wpvm-cpu", "wpvm", device="cpu"),
+    Config("jit-seq", "wpvm", device="seq", tier="jit"),
+    Config("jit-cpu", "wpvm", device="cpu", tier="jit"),
     Config("wpvm-gpu", "wpvm", device="gpu"),
     Config("native-seq", "native", native="seq"),
     Config("native-omp", "native", native="omp"),
+]
+
+# Summary columns: (heading, numerator, denominator): ratios of the rates of
+# two configurations ("-" when either did not run or failed).
+RATIOS = [
+    ("cpu/seq", "wpvm-cpu", "wpvm-seq"),
+    ("jit cpu/seq", "jit-cpu", "jit-seq"),
+    ("omp/seq", "native-omp", "native-seq"),
+    ("seq/native", "wpvm-seq", "native-seq"),
+    ("jit seq/native", "jit-seq", "native-seq"),
+    ("jit cpu/omp", "jit-cpu", "native-omp"),
+    ("gpu/seq", "wpvm-gpu", "wpvm-seq"),
+    ("gpu/omp", "wpvm-gpu", "native-omp"),
 ]
 
 # The GPU device's totals, printed in verbose mode when it goes away.
@@ -99,9 +114,11 @@ def main():
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--timeout", type=int, default=900)
     ap.add_argument("--only", help="comma-separated kernels")
+    ap.add_argument("--configs", help="comma-separated configurations (default: all)")
     opts = ap.parse_args()
     opts.wpvm = opts.wpvm or os.path.join(opts.build, "tools", "wpvm")
     only = set(opts.only.split(",")) if opts.only else None
+    configs = [c for c in CONFIGS if not opts.configs or c.name in opts.configs.split(",")]
 
     print(f"PRK bench: {opts.threads} threads (CPU device and OpenMP), avg time per PRK iteration")
     print("GPU rows: time per PRK iteration as for the others; transfer = all write_buffer/read_buffer")
@@ -115,7 +132,7 @@ def main():
         if only and kernel not in only:
             continue
         res = {}
-        for cfg in CONFIGS:
+        for cfg in configs:
             r = run_one(cfg, kernel, args, opts)
             res[cfg.name] = r
             if "error" in r:
@@ -125,16 +142,14 @@ def main():
                 extra = f" {r['transfer']:12.5f} ({r['mib']:.1f} MiB)" if "transfer" in r else ""
                 print(f"{kernel:10} {cfg.name:11} {r['time']:10.5f} {r['rate']:12.1f} {r['unit']:8}{extra}")
             sys.stdout.flush()
-        summary.append((kernel, ratio(res["wpvm-cpu"], res["wpvm-seq"]), ratio(res["native-omp"], res["native-seq"]),
-                        ratio(res["wpvm-seq"], res["native-seq"]), ratio(res["wpvm-cpu"], res["native-omp"]),
-                        ratio(res["wpvm-gpu"], res["wpvm-seq"]), ratio(res["wpvm-gpu"], res["native-omp"])))
+        summary.append((kernel, [ratio(res.get(a, {}), res.get(b, {})) for _, a, b in RATIOS]))
     print()
-    head = (f"{'kernel':10} {'cpu/seq speed-up':>17} {'omp/seq native':>15} {'wpvm/native seq':>16} "
-            f"{'wpvm cpu/omp':>13} {'gpu/seq':>8} {'gpu/omp':>8}")
+    print("rate ratios (cpu/seq: speed-up of the CPU device; x/native, x/omp: wpvm over native C)")
+    head = f"{'kernel':10}" + "".join(f" {h:>14}" for h, _, _ in RATIOS)
     print(head)
     print("-" * len(head))
-    for row in summary:
-        print(f"{row[0]:10} {row[1]:>17} {row[2]:>15} {row[3]:>16} {row[4]:>13} {row[5]:>8} {row[6]:>8}")
+    for kernel, cols in summary:
+        print(f"{kernel:10}" + "".join(f" {c:>14}" for c in cols))
     return 1 if failed else 0
 
 
