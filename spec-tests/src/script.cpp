@@ -99,6 +99,8 @@ class ScriptRunner {
     return load_module(*bytes);
   }
 
+  // A module that fails leaves no current module (nor a binding for its name):
+  // commands aimed at it fail as such instead of running on an older module.
   Outcome do_module(const json& cmd) {
     const std::string name = str(cmd, "name");
     current_ = nullptr;
@@ -180,7 +182,7 @@ class ScriptRunner {
   }
 
   Outcome do_action(const json& cmd) {
-    const json& action = cmd["action"];
+    const json& action = cmd.at("action");
     auto r = perform(action);
     if (!r) return fail(describe_action(action) + ": " + r.error().message);
     if (r->trap) return fail(describe_action(action) + ": trapped: " + describe_trap(*r->trap));
@@ -188,7 +190,7 @@ class ScriptRunner {
   }
 
   Outcome do_assert_return(const json& cmd) {
-    const json& action = cmd["action"];
+    const json& action = cmd.at("action");
     std::vector<ExpectedValue> expected;
     for (const auto& e : cmd.value("expected", json::array())) {
       auto v = parse_expected(e);
@@ -207,7 +209,7 @@ class ScriptRunner {
   }
 
   Outcome do_assert_trap(const json& cmd, const std::string& text) {
-    const json& action = cmd["action"];
+    const json& action = cmd.at("action");
     auto r = perform(action);
     if (!r) return fail(describe_action(action) + ": " + r.error().message);
     if (!r->trap) return fail(describe_action(action) + ": expected trap \"" + text + "\", got " + format_results(r->values, {}));

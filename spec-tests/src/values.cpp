@@ -63,7 +63,7 @@ template <class LaneFn>
 Result<LaneShape> for_each_lane(const nlohmann::json& j, LaneFn&& lane) {
   auto shape = parse_lane_shape(j.contains("lane_type") ? j["lane_type"] : nlohmann::json());
   if (!shape) return shape.error();
-  const auto& lanes = j["value"];
+  const auto& lanes = j.at("value");
   if (!lanes.is_array() || lanes.size() != lane_count(*shape))
     return parse_error("v128 value needs " + std::to_string(lane_count(*shape)) + " lanes: " + j.dump());
   for (uint32_t i = 0; i < lane_count(*shape); ++i) {
