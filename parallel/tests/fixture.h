@@ -121,12 +121,14 @@ struct Fixture {
     return has;
   }
 
+  // Declared first so it outlives the Parallel, which may log while it goes
+  // away (the GPU device's totals in verbose mode).
+  std::vector<std::string> log;
   Engine engine;
   Store store{engine};
   std::unique_ptr<Parallel> parallel;
   Instance* inst = nullptr;
   Memory* mem = nullptr;
-  std::vector<std::string> log;
 };
 
 }  // namespace wpvm::parallel::test

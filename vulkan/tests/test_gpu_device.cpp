@@ -199,6 +199,25 @@ TEST_CASE("launch limits and buffer sizes give their errnos") {
   }
 }
 
+// The 2021 generation: the SPIR-V sits in the caller's own module under the
+// kernel's table index; its GPU twin writes i * 10 + 7 where the Wasm kernel
+// would write i * 10 + (its global's value, 101 and up).
+TEST_CASE("2021 parallel_for runs the caller's SPIR-V for its table index") {
+  Fixture f("prog2021_gpu", 0, true);
+  uint32_t dev = f.device(1);  // the 2021 enum's DISCRETE_GPU
+  REQUIRE(is_gpu(f.host().device_kind(dev)));
+  constexpr uint32_t kN = 100;
+  std::vector<uint32_t> zeros(kN, 0);
+  f.put(kData, zeros.data(), 4 * kN);
+  uint32_t out = f.buffer(dev, kData, 4 * kN);
+  f.put_u32(kOutList, out);
+  REQUIRE(f.call("parallel_for", {1, kN, 1, kInList, 0, kOutList, 1}) == WASI_PARALLEL_SUCCESS);
+  CHECK(f.logged("pipeline built for a SPIR-V kernel (1 buffers"));
+  REQUIRE(f.call("read_buffer", {out, kData, 4 * kN}) == WASI_PARALLEL_SUCCESS);
+  for (uint32_t i = 0; i < kN; ++i) REQUIRE(f.u32(kData + 4 * i) == i * 10 + 7);
+  CHECK(f.inst->global("g")->get().i32 == 100);  // the caller's global is untouched either way
+}
+
 TEST_CASE("a buffer of the GPU device is rejected by the CPU device and back") {
   Fixture f;
   uint32_t gpu = f.device(kGpu), cpu = f.device(kCpu);

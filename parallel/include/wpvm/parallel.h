@@ -25,6 +25,8 @@ struct ParallelConfig {
   uint32_t cpu_threads = 0;
   // Where device errors and kernel rejections are explained (the errno alone
   // says little); the default writes one line to stderr.
+  // Called until the Parallel is destroyed (the GPU device reports its
+  // totals then, in verbose mode).
   std::function<void(std::string_view)> log;
   // Also say which device runs what (e.g. a GPU hint served by the CPU).
   bool verbose = false;
