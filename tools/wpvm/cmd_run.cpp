@@ -17,6 +17,7 @@
 #include "wpvm/parallel.h"
 #include "wpvm/runtime.h"
 #include "wpvm/wasi.h"
+#include "wpvm/wasi_threads.h"
 
 namespace wpvm::cli {
 namespace {
@@ -230,6 +231,24 @@ int run_main(std::span<const std::string> a) {
   Linker linker;
   (*wasi)->define(linker, store);
   (*parallel)->define(linker, store);
+  // wasi-threads: every thread gets the same WASI context; a trap or
+  // proc_exit in a spawned thread ends the process with that outcome.
+  std::unique_ptr<WasiThreads> threads;
+  if (module_uses_wasi_threads(**module)) {
+    Wasi* w = wasi->get();
+    const Module* mod = module->get();
+    threads = std::make_unique<WasiThreads>(
+        engine, *module, [w](Linker& l, Store& s) { w->define(l, s); },
+        [mod](const Trap& t) {
+          int status = report_trap(t, *mod);
+          std::cout.flush();
+          std::_Exit(status);
+        });
+    if (auto r = threads->define(linker, store); !r) {
+      std::cerr << "Error: " << describe_error(r.error()) << "\n";
+      return 1;
+    }
+  }
   auto inst = store.instantiate(*module, linker);
   if (!inst) {
     std::cerr << "Error: " << describe_error(inst.error()) << "\n";
@@ -237,6 +256,9 @@ int run_main(std::span<const std::string> a) {
   }
   int status = run_entries(store, **inst, o);
   std::cout.flush();
+  // The main thread's end ends the program; spawned threads may still run
+  // and use this frame's objects, so leave without destructors.
+  if (threads && threads->spawned() > 0) std::_Exit(status);
   return status;
 }
 
