@@ -356,14 +356,14 @@ void Builder::br_table(std::span<const uint32_t> depths, uint32_t default_depth)
 void Builder::return_() {
   // One result may be returned straight from a local or constant slot, or
   // be written to slot 0 by the instruction that computes it.
-  const Entry& top = stack_.back();
-  if (result_slots_ == 1 && top.kind == Kind::kStack && last_.word_end == words_.size() && last_.pos == top.pos) {
+  const Entry* top = result_slots_ == 1 ? &stack_.back() : nullptr;
+  if (top && top->kind == Kind::kStack && last_.word_end == words_.size() && last_.pos == top->pos) {
     words_[last_.dst_word].u.a = 0;
     emit_op(IOp::Return);
     emit_pair(S(0), N(1));
-  } else if (result_slots_ == 1 && top.kind != Kind::kStack) {
+  } else if (top && top->kind != Kind::kStack) {
     emit_op(IOp::Return);
-    emit_pair(S(enc(top)), N(1));
+    emit_pair(S(enc(*top)), N(1));
   } else {
     materialize_all();
     emit_op(IOp::Return);
@@ -663,6 +663,10 @@ void Builder::op(Opcode op, const Imm& imm, std::span<const ValType> pops, std::
   }
   last_ = saved;
   if (error_.empty()) error_ = "unsupported opcode " + std::string(opcode_text(op));
+  // Keep the operand model in step with the decoder so later hooks stay
+  // well-defined; the function is rejected by finish() anyway.
+  for (size_t i = 0; i < pops.size(); i++) pop();
+  for (ValType t : pushes) push_stack(t);
   emit_op(IOp::Unreachable);
 }
 
