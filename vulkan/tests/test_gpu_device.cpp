@@ -183,10 +183,16 @@ TEST_CASE("launch limits and buffer sizes give their errnos") {
     REQUIRE(run_nstream(f, dev, wasm_bytes("nstream_kernel"), out, 65536, 65536) == WASI_PARALLEL_EINVAL);
     CHECK(f.last_error_has("num_iterations * block_size"));
   }
+  // 2^23 invocations in groups of 64: 131072 groups, beyond 65535 (the
+  // kernels guard against the buffers' length).
   SUBCASE("more workgroups than one dispatch takes, no base_invocation") {
-    // 2^23 invocations in groups of 64: 131072 groups, beyond 65535.
-    REQUIRE(run_nstream(f, dev, wasm_bytes("nstream_kernel"), out, 1u << 15, 256) == WASI_PARALLEL_EINVAL);
+    REQUIRE(run_nstream(f, dev, nstream_with(spirv_bytes("nstream")), out, 1u << 15, 256) == WASI_PARALLEL_EINVAL);
     CHECK(f.last_error_has("base_invocation"));
+  }
+  SUBCASE("the same launch split, for a twin with base_invocation") {
+    REQUIRE(run_nstream(f, dev, wasm_bytes("nstream_kernel"), out, 1u << 15, 256) == WASI_PARALLEL_SUCCESS);
+    REQUIRE(f.call("read_buffer", {out, kA, 8 * kLen}) == WASI_PARALLEL_SUCCESS);
+    for (uint32_t i = 0; i < kLen; ++i) REQUIRE(a_at(f, i) == 1.0 + i + 3.0 * (2.0 * i));
   }
   SUBCASE("a buffer larger than the device can bind") {
     auto ctx = vulkan::Context::create();

@@ -11,10 +11,11 @@ layout(std430, set = 0, binding = 3) buffer BufC { double c[]; };
 layout(push_constant) uniform Dispatch {
   uint num_iterations;
   uint block_size;
+  uint base_invocation;  // wpvm: first invocation of this dispatch (launches split past the workgroup limit)
 } dispatch;
 
 void main() {
-  uint e = gl_GlobalInvocationID.x;
+  uint e = gl_GlobalInvocationID.x + dispatch.base_invocation;
   uint n = params.order;
   if (e >= dispatch.num_iterations * dispatch.block_size || e >= n * n) return;
   uint i = e / n, j = e % n;

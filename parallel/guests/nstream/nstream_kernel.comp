@@ -9,10 +9,11 @@ layout(std430, set = 0, binding = 2) buffer BufA { double a[]; };
 layout(push_constant) uniform Dispatch {
   uint num_iterations;
   uint block_size;
+  uint base_invocation;  // wpvm: first invocation of this dispatch (launches split past the workgroup limit)
 } dispatch;
 
 void main() {
-  uint i = gl_GlobalInvocationID.x;
+  uint i = gl_GlobalInvocationID.x + dispatch.base_invocation;
   if (i >= dispatch.num_iterations * dispatch.block_size || i >= uint(a.length())) return;
   a[i] += b[i] + 3.0lf * c[i];
 }

@@ -9,10 +9,11 @@ layout(std430, set = 0, binding = 1) buffer BufGrid { double grid[]; };
 layout(push_constant) uniform Dispatch {
   uint num_iterations;
   uint block_size;
+  uint base_invocation;  // wpvm: first invocation of this dispatch (launches split past the workgroup limit)
 } dispatch;
 
 void main() {
-  uint id = gl_GlobalInvocationID.x;
+  uint id = gl_GlobalInvocationID.x + dispatch.base_invocation;
   if (id >= dispatch.num_iterations * dispatch.block_size) return;
   uint m = params.m, n = params.n, tile = params.tile, diag = params.diag;
   uint tile_rows = (m - 2u + tile) / tile, tile_cols = (n - 2u + tile) / tile;

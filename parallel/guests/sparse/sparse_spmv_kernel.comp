@@ -11,10 +11,11 @@ layout(std430, set = 0, binding = 3) buffer BufResult { double result[]; };
 layout(push_constant) uniform Dispatch {
   uint num_iterations;
   uint block_size;
+  uint base_invocation;  // wpvm: first invocation of this dispatch (launches split past the workgroup limit)
 } dispatch;
 
 void main() {
-  uint r = gl_GlobalInvocationID.x;
+  uint r = gl_GlobalInvocationID.x + dispatch.base_invocation;
   uint rows = uint(vector_.length());
   if (r >= dispatch.num_iterations * dispatch.block_size || r >= rows) return;
   uint stencil_size = uint(matrix.length()) / rows;

@@ -10,10 +10,11 @@ layout(std430, set = 0, binding = 2) buffer BufB { double b[]; };
 layout(push_constant) uniform Dispatch {
   uint num_iterations;
   uint block_size;
+  uint base_invocation;  // wpvm: first invocation of this dispatch (launches split past the workgroup limit)
 } dispatch;
 
 void main() {
-  uint e = gl_GlobalInvocationID.x;
+  uint e = gl_GlobalInvocationID.x + dispatch.base_invocation;
   if (e >= dispatch.num_iterations * dispatch.block_size) return;
   uint order = params.order, tile = params.tile;
   uint tiles_per_row = (order + tile - 1u) / tile;
