@@ -124,27 +124,20 @@ class GpuDevice final : public Device {
     return Errno::kSuccess;
   }
 
+  // Transfers take turns with dispatches: a buffer must not change while a
+  // dispatch that binds it runs.
   Errno write_buffer(Buffer& b, Memory& mem, uint32_t ptr) override {
-    if (b.size > 0) {
-      Timer t(stats_.upload_ns);
-      stats_.upload_bytes += b.size;
-      if (auto r = gpu_buffer(b).buffer.upload({mem.data() + ptr, b.size}); !r) return failed(r.error(), "write_buffer");
-    }
-    b.addr = ptr;
-    gpu_buffer(b).memory = &mem;
-    return Errno::kSuccess;
+    std::lock_guard lock(mutex_);
+    return upload(b, mem, ptr);
   }
 
   Errno read_buffer(const Buffer& b, Memory& mem, uint32_t ptr) override {
-    if (b.size == 0) return Errno::kSuccess;
-    Timer t(stats_.download_ns);
-    stats_.download_bytes += b.size;
-    if (auto r = gpu_buffer(b).buffer.download({mem.data() + ptr, b.size}); !r) return failed(r.error(), "read_buffer");
-    return Errno::kSuccess;
+    std::lock_guard lock(mutex_);
+    return download(b, mem, ptr);
   }
 
   void exec(const ExecJob& job, JobSink& sink) override {
-    std::lock_guard lock(mutex_);  // buffers must not move while a dispatch uses them
+    std::lock_guard lock(mutex_);  // one job at a time; no transfer meanwhile
     if (!job.spirv_module) return sink.fail("the job names no module to find SPIR-V in");
     auto spirv = find_spirv(*job.spirv_module, job.spirv_id);
     if (!spirv) return sink.fail(spirv.error().to_string(), Errno::kInvalidKernel);
@@ -165,6 +158,25 @@ class GpuDevice final : public Device {
   }
 
  private:
+  Errno upload(Buffer& b, Memory& mem, uint32_t ptr) {
+    if (b.size > 0) {
+      Timer t(stats_.upload_ns);
+      stats_.upload_bytes += b.size;
+      if (auto r = gpu_buffer(b).buffer.upload({mem.data() + ptr, b.size}); !r) return failed(r.error(), "write_buffer");
+    }
+    b.addr = ptr;
+    gpu_buffer(b).memory = &mem;
+    return Errno::kSuccess;
+  }
+
+  Errno download(const Buffer& b, Memory& mem, uint32_t ptr) {
+    if (b.size == 0) return Errno::kSuccess;
+    Timer t(stats_.download_ns);
+    stats_.download_bytes += b.size;
+    if (auto r = gpu_buffer(b).buffer.download({mem.data() + ptr, b.size}); !r) return failed(r.error(), "read_buffer");
+    return Errno::kSuccess;
+  }
+
   Errno failed(const Error& e, const char* what) {
     config_.log(std::string("wasi-parallel: ") + name_ + " device: " + what + ": " + e.message);
     return errno_of(e);
@@ -177,13 +189,13 @@ class GpuDevice final : public Device {
     if (config_.verbose)
       config_.log("wasi-parallel: the kernel carries no SPIR-V: the CPU device runs it for the " + name_ + " device");
     for (Buffer* b : job.buffers) {
-      if (Errno e = read_buffer(*b, *gpu_buffer(*b).memory, *b->addr); e != Errno::kSuccess)
+      if (Errno e = download(*b, *gpu_buffer(*b).memory, *b->addr); e != Errno::kSuccess)
         return sink.fail("cannot copy a buffer for the CPU device", e);
     }
     cpu_.exec(job, sink);
     if (sink.first_trap || sink.failure) return;
     for (Buffer* b : job.buffers) {
-      if (Errno e = write_buffer(*b, *gpu_buffer(*b).memory, *b->addr); e != Errno::kSuccess)
+      if (Errno e = upload(*b, *gpu_buffer(*b).memory, *b->addr); e != Errno::kSuccess)
         return sink.fail("cannot copy a buffer back from the CPU device", e);
     }
   }
