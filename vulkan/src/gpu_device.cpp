@@ -42,10 +42,11 @@ struct GpuBuffer {
 
 GpuBuffer& gpu_buffer(const Buffer& b) { return *static_cast<GpuBuffer*>(b.device_state.get()); }
 
-// The SPIR-V words of the `wasi-parallel` section with this id, nullopt when
-// there is none; a section too short to hold an id and a SPIR-V header, or
-// not whole words, is a malformed kernel.
-Result<std::optional<std::vector<uint32_t>>> find_spirv(const Module& m, uint32_t id) {
+// Copies the SPIR-V words of the `wasi-parallel` section with this id into
+// `words` (reused: no allocation once it is large enough); false when there is
+// none. A section too short to hold an id and a SPIR-V header, or not whole
+// words, is a malformed kernel.
+Result<bool> find_spirv(const Module& m, uint32_t id, std::vector<uint32_t>& words) {
   for (const CustomSection& s : m.customs) {
     if (s.name != "wasi-parallel") continue;
     const uint8_t* p = m.bytes.data() + s.offset;
@@ -58,11 +59,11 @@ Result<std::optional<std::vector<uint32_t>>> find_spirv(const Module& m, uint32_
       return make_error(ErrorKind::kMalformed, s.offset,
                         "wasi-parallel section " + std::to_string(id) + ": " + std::to_string(n) +
                             " bytes are not a SPIR-V module (whole words, at least a header)");
-    std::vector<uint32_t> words(n / 4);
+    words.resize(n / 4);
     std::memcpy(words.data(), p + 4, n);
-    return std::optional(std::move(words));
+    return true;
   }
-  return std::optional<std::vector<uint32_t>>();
+  return false;
 }
 
 // Time spent in transfers and dispatches, told in verbose mode when the
@@ -139,11 +140,11 @@ class GpuDevice final : public Device {
   void exec(const ExecJob& job, JobSink& sink) override {
     std::lock_guard lock(mutex_);  // one job at a time; no transfer meanwhile
     if (!job.spirv_module) return sink.fail("the job names no module to find SPIR-V in");
-    auto spirv = find_spirv(*job.spirv_module, job.spirv_id);
-    if (!spirv) return sink.fail(spirv.error().to_string(), Errno::kInvalidKernel);
-    if (!*spirv) return exec_on_cpu(job, sink);
+    auto found = find_spirv(*job.spirv_module, job.spirv_id, words_);
+    if (!found) return sink.fail(found.error().to_string(), Errno::kInvalidKernel);
+    if (!*found) return exec_on_cpu(job, sink);
     size_t cached = ctx_->cached_kernels();
-    auto kernel = ctx_->kernel(**spirv, job.buffers.size());
+    auto kernel = ctx_->kernel(words_, job.buffers.size());
     if (!kernel) return sink.fail("SPIR-V kernel: " + kernel.error().message, errno_of(kernel.error()));
     if (config_.verbose && ctx_->cached_kernels() != cached)
       config_.log("wasi-parallel: " + name_ + " device: pipeline built for a SPIR-V kernel (" +
@@ -206,6 +207,7 @@ class GpuDevice final : public Device {
   std::string name_;
   std::mutex mutex_;
   std::vector<const vulkan::Buffer*> bound_;  // reused by every exec
+  std::vector<uint32_t> words_;               // the job's SPIR-V, reused too
   Stats stats_;
 };
 
