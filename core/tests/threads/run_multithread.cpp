@@ -99,8 +99,10 @@ class Parser {
 struct Assembler {
   std::string wat2wasm, source;
   std::map<size_t, std::shared_ptr<const Module>> cache;  // by source offset
+  std::mutex mu;  // script threads assemble their modules concurrently in the first run
 
   std::shared_ptr<const Module> get(const Node& n, std::string& error) {
+    std::lock_guard lock(mu);
     if (auto it = cache.find(n.begin); it != cache.end()) return it->second;
     char wat[] = "/tmp/wpvm-mt-XXXXXX";
     int fd = mkstemp(wat);
@@ -323,7 +325,9 @@ int main(int argc, char** argv) {
   }
   std::stringstream ss;
   ss << in.rdbuf();
-  Assembler as{argv[1], ss.str(), {}};
+  Assembler as;
+  as.wat2wasm = argv[1];
+  as.source = ss.str();
   std::vector<Node> cmds = Parser(as.source).parse_all();
   Engine engine;
   for (int run = 0; run < runs; ++run) {
