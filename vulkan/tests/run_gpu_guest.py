@@ -23,18 +23,12 @@ def has_vulkan_device(wpvm, env):
 
 
 def layer_available():
-    out = subprocess.run(["vulkaninfo", "--summary"], stdout=subprocess.PIPE,
-                         stderr=subprocess.DEVNULL, text=True, check=False).stdout \
-        if shutil_which("vulkaninfo") else ""
-    if LAYER in out:
-        return True
-    dirs = ["/usr/share/vulkan/explicit_layer.d", "/etc/vulkan/explicit_layer.d"]
+    """Whether the loader can find the layer's manifest (Debian's package puts
+    it in /usr/share/vulkan/explicit_layer.d)."""
+    dirs = [d for d in os.environ.get("VK_LAYER_PATH", "").split(":") if d]
+    dirs += ["/usr/share/vulkan/explicit_layer.d", "/usr/local/share/vulkan/explicit_layer.d",
+             "/etc/vulkan/explicit_layer.d"]
     return any(os.path.isdir(d) and any("khronos_validation" in f for f in os.listdir(d)) for d in dirs)
-
-
-def shutil_which(name):
-    import shutil
-    return shutil.which(name)
 
 
 def main():
@@ -52,6 +46,7 @@ def main():
             print(f"skipped: {LAYER} is not installed (Debian: vulkan-validationlayers)")
             return 77
         env["VK_INSTANCE_LAYERS"] = LAYER
+        env["VK_LAYER_ENABLES"] = "VK_VALIDATION_FEATURE_ENABLE_SYNCHRONIZATION_VALIDATION_EXT"
     proc = subprocess.run([wpvm, "run", "--parallel-verbose", guest, "--device", "seq,gpu"] + rest,
                           env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     sys.stdout.write(proc.stdout)
@@ -67,7 +62,9 @@ def main():
         if bad in proc.stderr:
             failures.append(f"fell back to the CPU device ({bad})")
     if validation:
-        reported = [l for l in proc.stderr.splitlines() if any(m in l for m in MARKERS)]
+        # The layer's default callback may print to either stream.
+        both = proc.stdout.splitlines() + proc.stderr.splitlines()
+        reported = [l for l in both if any(m in l for m in MARKERS)]
         if reported:
             failures.append(f"the validation layer reported {len(reported)} message(s)")
     for f in failures:
