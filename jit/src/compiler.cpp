@@ -17,9 +17,10 @@ namespace {
 
 // Allocatable registers: rax, rcx, rdx and xmm14/xmm15 are scratch; r14, r15
 // are pinned; rsp, rbp frame the function.
-constexpr uint8_t kGpPool[] = {Gp::kIdBx, Gp::kIdSi, Gp::kIdDi, Gp::kIdR8, Gp::kIdR9,
-                               Gp::kIdR10, Gp::kIdR11, Gp::kIdR12, Gp::kIdR13};
-constexpr uint8_t kXmmCount = 14;
+constexpr uint8_t kGpPool[] = {Gp::kIdSi, Gp::kIdDi, Gp::kIdR8, Gp::kIdR9, Gp::kIdR10, Gp::kIdR11};
+constexpr uint8_t kXmmCount = 12;
+constexpr uint8_t kGpPins[] = {Gp::kIdBx, Gp::kIdR12, Gp::kIdR13};
+constexpr uint8_t kXmmPins[] = {13, 12};
 
 bool is_float(ValType t) { return t == ValType::kF32 || t == ValType::kF64; }
 bool fits_i32(uint64_t v) { return static_cast<int64_t>(v) == static_cast<int64_t>(static_cast<int32_t>(v)); }
@@ -35,7 +36,9 @@ FuncCompiler::FuncCompiler(ModuleCtx& mc, uint32_t defined_index)
 
 // ---- frame ----
 
-Mem FuncCompiler::home(uint32_t pos) const { return qword_ptr(rbp, -8 * static_cast<int32_t>(1 + ndecl_ + pos)); }
+Mem FuncCompiler::home(uint32_t pos) const {
+  return qword_ptr(rbp, -save_bytes_ - 8 * static_cast<int32_t>(1 + ndecl_ + pos));
+}
 
 Mem FuncCompiler::mem_of(const Val& v) const {
   return v.loc == Loc::kLocal ? local_mem(static_cast<uint32_t>(v.bits)) : home(v.pos);
@@ -43,7 +46,50 @@ Mem FuncCompiler::mem_of(const Val& v) const {
 
 Mem FuncCompiler::local_mem(uint32_t index) const {
   if (index < nparams_) return qword_ptr(rbp, 16 + 8 * static_cast<int32_t>(index));
-  return qword_ptr(rbp, -8 * static_cast<int32_t>(1 + index - nparams_));
+  return qword_ptr(rbp, -save_bytes_ - 8 * static_cast<int32_t>(1 + index - nparams_));
+}
+
+// Without a pre-pass the hot locals are unknown: pin the first integer and
+// float locals (parameters first), which in compiled C code are mostly the
+// pointers, counters and accumulators of the function.
+void FuncCompiler::choose_pins() {
+  pin_.assign(local_types_.size(), -1);
+  size_t gp = 0, fp = 0;
+  for (uint32_t i = 0; i < local_types_.size(); ++i) {
+    ValType t = local_types_[i];
+    if ((t == ValType::kI32 || t == ValType::kI64) && gp < std::size(kGpPins)) {
+      pin_[i] = static_cast<int8_t>(kGpPins[gp++]);
+      saved_gp_.push_back(static_cast<uint8_t>(pin_[i]));
+    } else if (is_float(t) && fp < std::size(kXmmPins)) {
+      pin_[i] = static_cast<int8_t>(kXmmPins[fp++]);
+      xmm_pinned_locals_.push_back(i);
+    }
+  }
+  save_bytes_ = 8 * static_cast<int32_t>(saved_gp_.size());
+}
+
+void FuncCompiler::save_xmm_pins() {
+  for (uint32_t i : xmm_pinned_locals_) {
+    if (local_types_[i] == ValType::kF64) a_.movsd(local_mem(i), xmm(pin_[i]));
+    else a_.movss(local_mem(i).cloneResized(4), xmm(pin_[i]));
+  }
+}
+
+void FuncCompiler::restore_xmm_pins() {
+  for (uint32_t i : xmm_pinned_locals_) {
+    if (local_types_[i] == ValType::kF64) a_.movsd(xmm(pin_[i]), local_mem(i));
+    else a_.movss(xmm(pin_[i]), local_mem(i).cloneResized(4));
+  }
+}
+
+void FuncCompiler::set_pinned(uint32_t index, Val& v) {
+  uint8_t p = static_cast<uint8_t>(pin_[index]);
+  if (is_float(v.type)) {
+    Xmm x = xmm_of(v);
+    a_.movaps(xmm(p), x);
+  } else {
+    load_gp_to(gpq(p), v);
+  }
 }
 
 Mem FuncCompiler::out_mem(uint32_t k) { return qword_ptr(rsp, 8 * static_cast<int32_t>(k)); }
@@ -144,7 +190,24 @@ void FuncCompiler::load_gp_to(Gp dst, const Val& v) {
       a_.emit(Inst::setccFromCond(static_cast<CondCode>(v.bits)), dst.r8());
       a_.movzx(dst.r32(), dst.r8());
       break;
+    case Loc::kPinned:
+      if (is_float(v.type)) {
+        if (wide) a_.movq(dst.r64(), xmm(v.reg)); else a_.movd(dst.r32(), xmm(v.reg));
+      } else {
+        a_.mov(dst.r64(), gpq(v.reg));
+      }
+      break;
   }
+}
+
+Gp FuncCompiler::gp_read(Val& v) {
+  if (v.loc == Loc::kPinned && !is_float(v.type)) return gpq(v.reg);
+  return gp_of(v);
+}
+
+Xmm FuncCompiler::xmm_read(Val& v) {
+  if (v.loc == Loc::kPinned) return xmm(v.reg);
+  return xmm_of(v);
 }
 
 Gp FuncCompiler::gp_of(Val& v) {
@@ -162,7 +225,9 @@ Xmm FuncCompiler::xmm_of(Val& v) {
   if (v.loc == Loc::kReg) return xmm(v.reg);
   uint8_t r = alloc_xmm();
   bool wide = v.type == ValType::kF64;
-  if (v.loc == Loc::kConst) {
+  if (v.loc == Loc::kPinned) {
+    a_.movaps(xmm(r), xmm(v.reg));
+  } else if (v.loc == Loc::kConst) {
     if (v.bits == 0) {
       a_.xorps(xmm(r), xmm(r));
     } else if (wide) {
@@ -209,13 +274,18 @@ void FuncCompiler::store_val(const Mem& m, const Val& v) {
       load_gp_to(rax, v);
       a_.mov(m, rax);
       break;
+    case Loc::kPinned:
+      if (v.type == ValType::kF64) a_.movsd(m, xmm(v.reg));
+      else if (v.type == ValType::kF32) a_.movss(m.cloneResized(4), xmm(v.reg));
+      else a_.mov(m, gpq(v.reg));
+      break;
   }
 }
 
 void FuncCompiler::flush() {
   materialize_cond();
   for (Val& v : stack_)
-    if (v.loc == Loc::kReg || v.loc == Loc::kLocal) {
+    if (v.loc == Loc::kReg || v.loc == Loc::kLocal || v.loc == Loc::kPinned) {
       store_val(home(v.pos), v);
       free_reg(v);
       v.loc = Loc::kSlot;
@@ -233,7 +303,7 @@ void FuncCompiler::materialize_cond() {
 
 void FuncCompiler::detach_local(uint32_t index) {
   for (Val& v : stack_)
-    if (v.loc == Loc::kLocal && v.bits == index) {
+    if ((v.loc == Loc::kLocal || v.loc == Loc::kPinned) && v.bits == index) {
       store_val(home(v.pos), v);
       v.loc = Loc::kSlot;
     }
@@ -255,7 +325,7 @@ void FuncCompiler::branch_on(Val& cond, bool if_true, Label target) {
 void FuncCompiler::materialize(uint32_t from) {
   for (size_t i = from; i < stack_.size(); ++i) {
     Val& v = stack_[i];
-    if (v.loc == Loc::kConst || v.loc == Loc::kLocal) {
+    if (v.loc == Loc::kConst || v.loc == Loc::kLocal || v.loc == Loc::kPinned) {
       store_val(home(v.pos), v);
       v.loc = Loc::kSlot;
     }
@@ -313,9 +383,11 @@ void FuncCompiler::begin_function(const FuncContext& fc) {
     if (t == ValType::kV128) fail();
   status_trap_ = a_.newLabel();
 
+  choose_pins();
   a_.bind(mc_.func_labels[defined_]);
   a_.push(rbp);
   a_.mov(rbp, rsp);
+  for (uint8_t r : saved_gp_) a_.push(gpq(r));
   // lea rax, [rsp - frame]; cmp rax, [r15 + limit]; jb overflow; sub rsp, frame
   // (frame size patched at the end, so both use 32-bit immediates).
   static const uint8_t kLea[] = {0x48, 0x8d, 0x84, 0x24, 0, 0, 0, 0};
@@ -331,9 +403,25 @@ void FuncCompiler::begin_function(const FuncContext& fc) {
     if (ndecl_ <= 8) {
       for (uint32_t j = 0; j < ndecl_; ++j) a_.mov(local_mem(nparams_ + j), rax);
     } else {
-      a_.lea(rdi, qword_ptr(rbp, -8 * static_cast<int32_t>(ndecl_)));
+      a_.lea(rdi, qword_ptr(rbp, -save_bytes_ - 8 * static_cast<int32_t>(ndecl_)));
       a_.mov(ecx, ndecl_);
       a_.rep().stosq();
+    }
+  }
+  for (uint32_t i = 0; i < pin_.size(); ++i) {
+    if (pin_[i] < 0) continue;
+    uint8_t p = static_cast<uint8_t>(pin_[i]);
+    ValType t = local_types_[i];
+    if (i >= nparams_) {
+      if (is_float(t)) a_.xorps(xmm(p), xmm(p)); else a_.xor_(gpd(p), gpd(p));
+    } else if (t == ValType::kF64) {
+      a_.movsd(xmm(p), local_mem(i));
+    } else if (t == ValType::kF32) {
+      a_.movss(xmm(p), local_mem(i).cloneResized(4));
+    } else if (t == ValType::kI32) {
+      a_.mov(gpd(p), local_mem(i).cloneResized(4));
+    } else {
+      a_.mov(gpq(p), local_mem(i));
     }
   }
   reload_memory_base();
@@ -353,7 +441,12 @@ void FuncCompiler::emit_return() {
     Mem dst = qword_ptr(rbp, 16 + 8 * static_cast<int32_t>(k));
     store_val(dst, stack_[first + k]);
   }
-  a_.mov(rsp, rbp);
+  if (saved_gp_.empty()) {
+    a_.mov(rsp, rbp);
+  } else {
+    a_.lea(rsp, qword_ptr(rbp, -save_bytes_));
+    for (size_t k = saved_gp_.size(); k-- > 0;) a_.pop(gpq(saved_gp_[k]));
+  }
   a_.pop(rbp);
   a_.ret();
 }
@@ -390,7 +483,8 @@ void FuncCompiler::end_function(bool reachable) {
   }
 
   uint32_t slots = ndecl_ + max_stack_ + max_out_;
-  int32_t frame = static_cast<int32_t>((slots * 8 + 15) & ~15u);
+  // rsp stays 16-aligned below the saved registers and the frame.
+  int32_t frame = static_cast<int32_t>((slots * 8 + save_bytes_ + 15) & ~15u) - save_bytes_;
   if (slots > (1u << 26)) fail();
   uint8_t* buf = mc_.code.textSection()->buffer().data();
   int32_t neg = -frame;
@@ -545,10 +639,12 @@ void FuncCompiler::begin_call(const FuncType& t) {
   for (uint32_t k = 0; k < n; ++k) store_val(out_mem(k), stack_[first + k]);
   for (uint32_t k = 0; k < n; ++k) free_reg(pop());
   flush();
+  save_xmm_pins();
 }
 
 void FuncCompiler::end_call(const FuncType& t) {
   reload_memory_base();
+  restore_xmm_pins();
   for (uint32_t k = 0; k < t.results.size(); ++k) {
     ValType rt = t.results[k];
     if (is_float(rt)) {
@@ -634,8 +730,10 @@ void FuncCompiler::call_helper(const void* fn, std::span<const uint64_t> imms_be
   for (uint32_t i = 0; i < npops; ++i) load_gp_to(kArgs[k++], stack_[first + i]);
   for (uint64_t v : imms_after) a_.mov(kArgs[k++], v);
   for (uint32_t i = 0; i < npops; ++i) pop();
+  save_xmm_pins();
   a_.mov(rax, reinterpret_cast<uint64_t>(fn));
   a_.call(rax);
+  restore_xmm_pins();
   if (status && result) {
     a_.test(edx, edx);
     status_used_ = true;
@@ -701,6 +799,12 @@ void FuncCompiler::op(Opcode op, const Imm& imm, std::span<const ValType> pops, 
     case Opcode::Select:
     case Opcode::SelectT: return select(pushes[0]);
     case Opcode::LocalGet: {
+      if (pin_[imm.index] >= 0) {
+        uint32_t pos = static_cast<uint32_t>(stack_.size());
+        stack_.push_back(Val{local_types_[imm.index], Loc::kPinned, static_cast<uint8_t>(pin_[imm.index]), pos, imm.index});
+        max_stack_ = std::max(max_stack_, pos + 1);
+        return;
+      }
       uint32_t pos = static_cast<uint32_t>(stack_.size());
       stack_.push_back(Val{local_types_[imm.index], Loc::kLocal, 0, pos, imm.index});
       max_stack_ = std::max(max_stack_, pos + 1);
@@ -708,6 +812,13 @@ void FuncCompiler::op(Opcode op, const Imm& imm, std::span<const ValType> pops, 
     }
     case Opcode::LocalSet: {
       Val v = pop();
+      if (pin_[imm.index] >= 0) {
+        if (v.loc == Loc::kPinned && v.bits == imm.index) return;
+        detach_local(imm.index);
+        set_pinned(imm.index, v);
+        free_reg(v);
+        return;
+      }
       if (v.loc == Loc::kLocal && v.bits == imm.index) return;
       if (v.loc == Loc::kLocal) is_float(v.type) ? (void)xmm_of(v) : (void)gp_of(v);
       detach_local(imm.index);
@@ -717,10 +828,18 @@ void FuncCompiler::op(Opcode op, const Imm& imm, std::span<const ValType> pops, 
     }
     case Opcode::LocalTee: {
       Val& v = stack_.back();
-      if (in_memory(v)) {  // keep it in a register for the next user
+      if (in_memory(v) || v.loc == Loc::kPinned) {  // keep it in a register for the next user
         Val t = pop();
         if (is_float(t.type)) xmm_of(t); else gp_of(t);
         stack_.push_back(t);
+      }
+      if (pin_[imm.index] >= 0) {
+        Val t = pop();
+        if (t.loc == Loc::kPinned || in_memory(t)) is_float(t.type) ? (void)xmm_of(t) : (void)gp_of(t);
+        detach_local(imm.index);
+        set_pinned(imm.index, t);
+        stack_.push_back(t);
+        return;
       }
       detach_local(imm.index);
       store_val(local_mem(imm.index), stack_.back());

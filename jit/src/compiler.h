@@ -62,7 +62,8 @@ class FuncCompiler {
   // kLocal: a deferred local.get (bits = local index), read in place by its
   // user; kCond: an i32 compare result still in the flags (bits = CondCode),
   // only ever on top of the stack, consumed by br_if / if or materialised.
-  enum class Loc : uint8_t { kSlot, kReg, kConst, kLocal, kCond };
+  // kPinned: a deferred local.get of a pinned local (reg = its register).
+  enum class Loc : uint8_t { kSlot, kReg, kConst, kLocal, kCond, kPinned };
   struct Val {
     ValType type;
     Loc loc;
@@ -100,6 +101,8 @@ class FuncCompiler {
   void push_slot(ValType t);
   void push_cond(asmjit::x86::CondCode cc);
   asmjit::x86::Gp gp_of(Val& v);    // v (popped) in a GP register the caller owns
+  asmjit::x86::Gp gp_read(Val& v);  // v in some GP register, read only (pinned locals in place)
+  asmjit::x86::Xmm xmm_read(Val& v);
   asmjit::x86::Xmm xmm_of(Val& v);  // v (popped) in an XMM register the caller owns
   void load_gp_to(asmjit::x86::Gp dst, const Val& v);  // any GP (e.g. an ABI register)
   void store_val(const asmjit::x86::Mem& m, const Val& v);  // 8-byte slot
@@ -151,6 +154,17 @@ class FuncCompiler {
   bool ok_ = true;
   uint32_t nparams_ = 0, ndecl_ = 0;
   std::vector<ValType> local_types_;
+  // Locals living in a register for the whole function (-1: in their slot).
+  // GP pins use rbx/r12/r13, which native code preserves across calls; XMM
+  // pins (xmm12/13) are saved to their slot around calls.
+  std::vector<int8_t> pin_;
+  std::vector<uint8_t> saved_gp_;  // pushed by the prologue, in order
+  std::vector<uint32_t> xmm_pinned_locals_;
+  int32_t save_bytes_ = 0;
+  void choose_pins();
+  void set_pinned(uint32_t index, Val& v);
+  void save_xmm_pins();
+  void restore_xmm_pins();
   std::vector<ValType> results_;
   std::vector<Val> stack_;
   std::vector<Ctrl> ctrls_;

@@ -43,7 +43,7 @@ void FuncCompiler::int_binop(Opcode op, bool is64) {
   } else if (in_memory(b)) {
     emit(is64 ? mem_of(b) : mem_of(b).cloneResized(4));
   } else {
-    Gp rb = gp_of(b);
+    Gp rb = gp_read(b);
     emit(is64 ? rb : rb.r32());
     free_reg(b);
   }
@@ -95,7 +95,7 @@ CondCode int_cond(Opcode op) {
 void FuncCompiler::int_compare(Opcode op, bool is64) {
   if (op == Opcode::I32Eqz || op == Opcode::I64Eqz) {
     Val a = pop();
-    Gp ra = gp_of(a);
+    Gp ra = gp_read(a);
     if (is64) a_.test(ra, ra); else a_.test(ra.r32(), ra.r32());
     free_reg(a);
     push_cond(CondCode::kE);
@@ -103,14 +103,14 @@ void FuncCompiler::int_compare(Opcode op, bool is64) {
   }
   Val b = pop();
   Val a = pop();
-  Gp ra = gp_of(a);
+  Gp ra = gp_read(a);
   Gp ra_sized = is64 ? ra : ra.r32();
   if (b.loc == Loc::kConst && (is64 ? fits_i32(b.bits) : true)) {
     a_.cmp(ra_sized, static_cast<int32_t>(b.bits));
   } else if (in_memory(b)) {
     a_.cmp(ra_sized, is64 ? mem_of(b) : mem_of(b).cloneResized(4));
   } else {
-    Gp rb = gp_of(b);
+    Gp rb = gp_read(b);
     a_.cmp(ra_sized, is64 ? rb : rb.r32());
     free_reg(b);
   }
@@ -167,7 +167,7 @@ void FuncCompiler::float_binop(Opcode op, bool is64) {
   Val b = pop();
   Val a = pop();
   Xmm xa = xmm_of(a);
-  Xmm xb = xmm_of(b);
+  Xmm xb = xmm_read(b);
   switch (op) {
     case Opcode::F32Add: a_.addss(xa, xb); break;
     case Opcode::F32Sub: a_.subss(xa, xb); break;
@@ -186,8 +186,8 @@ void FuncCompiler::float_binop(Opcode op, bool is64) {
 void FuncCompiler::float_compare(Opcode op, bool is64) {
   Val b = pop();
   Val a = pop();
-  Xmm xa = xmm_of(a);
-  Xmm xb = xmm_of(b);
+  Xmm xa = xmm_read(a);
+  Xmm xb = xmm_read(b);
   uint8_t r = alloc_gp();
   Gp d = gpq(r);
   auto ucomi = [&](Xmm x, Xmm y) {
