@@ -93,7 +93,7 @@ using HostFn = std::function<std::optional<Trap>(Caller& caller, std::span<const
 enum class Tier : uint8_t { kInterp, kJit };
 
 struct EngineConfig {
-  Tier tier = Tier::kInterp;
+  Tier tier = Tier::kJit;  // the interpreter when no JIT is linked (runtime/tier.h)
   uint32_t max_call_depth = 10000;   // deeper recursion traps "call stack exhausted"
   size_t value_stack_bytes = 8u << 20;  // interpreter value stack per thread of execution
   bool explicit_bounds_checks = false;  // for hosts that cannot reserve address space
