@@ -604,6 +604,7 @@ void Builder::op(Opcode op, const Imm& imm, std::span<const ValType> pops, std::
     case Opcode::F32Const: return push_const(ValType::kF32, static_cast<uint32_t>(imm.bits[0]), 0);
     case Opcode::F64Const: return push_const(ValType::kF64, imm.bits[0], 0);
     case Opcode::RefNull: return push_const(imm.type, 0, 0);
+    case Opcode::V128Const: return push_const(ValType::kV128, imm.bits[0], imm.bits[1]);
     case Opcode::GlobalGet: {
       uint32_t pos = top_pos();
       bool wide = slot_width(pushes[0]) == 2;
@@ -657,7 +658,7 @@ void Builder::op(Opcode op, const Imm& imm, std::span<const ValType> pops, std::
     default: break;
   }
   Last saved = last_;
-  if (numeric(op, imm) || memory_or_table(op, imm) || atomic(op, imm)) {
+  if (numeric(op, imm) || memory_or_table(op, imm) || atomic(op, imm) || simd(op, imm, pops, pushes)) {
     for (ValType t : pushes) push_stack(t);
     return;
   }

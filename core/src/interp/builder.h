@@ -93,6 +93,8 @@ class Builder {
   bool numeric(Opcode op, const Imm& imm);
   bool memory_or_table(Opcode op, const Imm& imm);
   bool atomic(Opcode op, const Imm& imm);  // builder_atomics.cpp
+  bool simd(Opcode op, const Imm& imm, std::span<const ValType> pops,
+            std::span<const ValType> pushes);  // simd_builder.cpp
   void note_result(size_t dst_word);
 
   InstanceImpl& inst_;

@@ -43,6 +43,7 @@ size_t length(IOp op, const Word* w) {
     case IOp::BrTable: return 3 + 2 * (size_t{w[1].u.b} + 1);
     case IOp::CallIndirect: case IOp::TableGrow: case IOp::TableFill: case IOp::TableInit: return 4;
     case IOp::TableCopy: return 5;
+    case IOp::Simd: return 4;  // simd_exec.h
     default: return shape_of(op) == Shape::kUn ? 2 : 3;
   }
 }

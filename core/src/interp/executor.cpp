@@ -12,6 +12,7 @@
 
 #include "interp/code.h"
 #include "interp/numeric.h"
+#include "interp/simd_exec.h"
 #include "runtime/tier.h"
 #include "runtime/atomics.h"
 
@@ -454,6 +455,14 @@ L_ElemDrop:
 L_RefFunc:
   fp[pc[1].u.a] = reinterpret_cast<uintptr_t>(pc[2].ptr);
   pc += 3;
+  DISPATCH();
+// [h][op, dst][a, b][c, aux]: a SIMD instruction, one function per row (simd_exec.h)
+L_Simd:
+  if (uint32_t t = simd::kFns[pc[1].u.a](fp, pc, mem_base, mem_size)) {
+    trap_kind = static_cast<TrapKind>(t - 1);
+    goto L_trap;
+  }
+  pc += simd::kWords;
   DISPATCH();
 
 #define WPVM_UN(name, in, out, expr)       \
