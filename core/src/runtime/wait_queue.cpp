@@ -65,7 +65,10 @@ WaitResult wait(const void* addr, uint64_t expected, uint32_t width, int64_t tim
   Waiter w;
   w.addr = addr;
   b.push(&w);
-  if (timeout_ns < 0) {
+  // now() + a timeout near INT64_MAX would overflow the clock: past ~146
+  // years (2^62 ns) the wait is as good as forever.
+  constexpr int64_t kForever = int64_t{1} << 62;
+  if (timeout_ns < 0 || timeout_ns >= kForever) {
     w.cv.wait(lock, [&] { return w.woken; });
   } else {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::nanoseconds(timeout_ns);

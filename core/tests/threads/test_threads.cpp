@@ -93,6 +93,16 @@ TEST_CASE("wait queue: notify wakes in arrival order and counts") {
   CHECK(woken == std::vector<int>{0, 1, 2});
 }
 
+TEST_CASE("wait queue: the largest timeout waits until notified") {
+  alignas(4) uint32_t cell = 0;
+  WaitResult r = WaitResult::kNotEqual;
+  std::thread t([&] { r = wait_queue::wait(&cell, 0, 4, INT64_MAX); });
+  until_waiters(&cell, 1);
+  CHECK(wait_queue::notify(&cell, 1) == 1);
+  t.join();
+  CHECK(r == WaitResult::kOk);
+}
+
 TEST_CASE("wait queue: notify wakes only waiters on its address, at most count") {
   alignas(8) uint32_t cells[2] = {0, 0};
   std::vector<std::thread> ts;
