@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Runs the wasi-threads conformance modules through `wpvm run`.
 
-usage: run_wasi_threads.py WPVM SUITE_DIR
+usage: run_wasi_threads.py WPVM SUITE_DIR [RUN_OPTION...]
+
+RUN_OPTIONs (e.g. --tier jit) go to every `wpvm run`.
 
 Every X.wasm in SUITE_DIR runs with the defaults of the WASI suite's test
 spec protocol, overridden by X.json when present (args, env, exit_code,
@@ -19,8 +21,8 @@ import sys
 TIMEOUT_S = 60
 
 
-def run_one(wpvm, path, spec):
-    cmd = [wpvm, "run"]
+def run_one(wpvm, options, path, spec):
+    cmd = [wpvm, "run"] + options
     for k, v in spec.get("env", {}).items():
         cmd += ["--env", f"{k}={v}"]
     cmd += [path] + spec.get("args", [])
@@ -45,9 +47,9 @@ def run_one(wpvm, path, spec):
 
 
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) < 3:
         sys.exit(__doc__)
-    wpvm, suite = sys.argv[1], sys.argv[2]
+    wpvm, suite, options = sys.argv[1], sys.argv[2], sys.argv[3:]
     passed = failed = 0
     for name in sorted(os.listdir(suite)):
         if not name.endswith(".wasm"):
@@ -58,7 +60,7 @@ def main():
         if os.path.exists(spec_path):
             with open(spec_path) as f:
                 spec = json.load(f)
-        problem = run_one(wpvm, path, spec)
+        problem = run_one(wpvm, options, path, spec)
         if problem:
             failed += 1
             print(f"FAIL {name}: {problem}")

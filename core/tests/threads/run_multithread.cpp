@@ -7,7 +7,7 @@
 // wat2wasm --enable-threads; the script is then run --runs times (default
 // 1000), each run from scratch, and every outcome is checked.
 //
-// usage: run_multithread WAT2WASM SCRIPT.wast [--runs N]
+// usage: run_multithread WAT2WASM SCRIPT.wast [--runs N] [--tier interp|jit]
 #include <unistd.h>
 
 #include <atomic>
@@ -313,11 +313,16 @@ void Env::assert_return(const Node& c) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::cerr << "usage: run_multithread WAT2WASM SCRIPT.wast [--runs N]\n";
+    std::cerr << "usage: run_multithread WAT2WASM SCRIPT.wast [--runs N] [--tier interp|jit]\n";
     return 2;
   }
   int runs = 1000;
-  if (argc >= 5 && std::string(argv[3]) == "--runs") runs = std::atoi(argv[4]);
+  EngineConfig config;
+  for (int i = 3; i + 1 < argc; i += 2) {
+    std::string opt = argv[i], val = argv[i + 1];
+    if (opt == "--runs") runs = std::atoi(val.c_str());
+    else if (opt == "--tier") config.tier = val == "jit" ? Tier::kJit : Tier::kInterp;
+  }
   std::ifstream in(argv[2]);
   if (!in) {
     std::cerr << "cannot read " << argv[2] << "\n";
@@ -329,7 +334,7 @@ int main(int argc, char** argv) {
   as.wat2wasm = argv[1];
   as.source = ss.str();
   std::vector<Node> cmds = Parser(as.source).parse_all();
-  Engine engine;
+  Engine engine(config);
   for (int run = 0; run < runs; ++run) {
     Failures f;
     {
