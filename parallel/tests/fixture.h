@@ -33,6 +33,15 @@ inline bool gpu_or_cpu(std::optional<DeviceKind> k) {
   return k == DeviceKind::kCpu || k == DeviceKind::kDiscreteGpu || k == DeviceKind::kIntegratedGpu;
 }
 
+// The tier under test: WPVM_PARALLEL_TEST_TIER=jit runs every kernel and
+// caller as JIT code (meson registers each test for both tiers).
+inline EngineConfig test_engine_config() {
+  EngineConfig config;
+  const char* tier = std::getenv("WPVM_PARALLEL_TEST_TIER");
+  if (tier && std::string(tier) == "jit") config.tier = Tier::kJit;
+  return config;
+}
+
 inline std::vector<uint8_t> wasm_bytes(const std::string& name) {
   const char* dir = std::getenv("WPVM_PARALLEL_WASM_DIR");
   REQUIRE(dir != nullptr);
@@ -124,7 +133,7 @@ struct Fixture {
   // Declared first so it outlives the Parallel, which may log while it goes
   // away (the GPU device's totals in verbose mode).
   std::vector<std::string> log;
-  Engine engine;
+  Engine engine{test_engine_config()};
   Store store{engine};
   std::unique_ptr<Parallel> parallel;
   Instance* inst = nullptr;

@@ -149,7 +149,14 @@ TEST_CASE("a kernel that traps in one iteration traps the caller and cancels the
       CHECK(f.u32(kData + 4 * 4) == 5);  // in order: the ones before ran,
       CHECK(f.u32(kData + 4 * 6) == 0);  // the ones after were cancelled
     }  // (on the CPU device how many others ran before the cancel is a race)
-    // The caller survives the trap and can run the next job.
+    // An out-of-bounds store traps the same way (on the JIT tier through the
+    // guard-page fault handler, on a worker thread).
+    uint32_t oob = f.put_kernel("k_oob");
+    CallResult o = f.exec_raw(dev, oob, kN, 1, {}, {b});
+    REQUIRE_FALSE(o.ok());
+    CHECK(o.trap->kind == TrapKind::kMemoryOutOfBounds);
+    CHECK(o.trap->to_string().find("iteration 3 of 4096") != std::string::npos);
+    // The caller survives the traps and can run the next job.
     uint32_t ok = f.put_kernel("k_trivial");
     CHECK(f.exec(dev, ok, kN, 1, {}, {b}) == WASI_PARALLEL_SUCCESS);
     CHECK(f.u32(kData + 4 * 5) == 6);

@@ -53,7 +53,7 @@ TEST_CASE("the nstream kernel alone and through parallel_exec") {
     }
   };
   SUBCASE("alone") {
-    Engine engine;
+    Engine engine(test_engine_config());
     Store store(engine);
     auto memory = store.create_memory(MemoryType{Limits{8, 65536, true}});
     REQUIRE(memory.ok());
