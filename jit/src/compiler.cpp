@@ -49,22 +49,27 @@ Mem FuncCompiler::local_mem(uint32_t index) const {
   return qword_ptr(rbp, -save_bytes_ - 8 * static_cast<int32_t>(1 + index - nparams_));
 }
 
-// Without a pre-pass the hot locals are unknown: pin the first integer and
-// float locals (parameters first), which in compiled C code are mostly the
-// pointers, counters and accumulators of the function.
+// The heaviest integer and float locals (LocalUseCounter) live in registers.
 void FuncCompiler::choose_pins() {
   pin_.assign(local_types_.size(), -1);
+  std::vector<uint32_t> order(local_types_.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  auto weight = [&](uint32_t i) { return i < weights_.size() ? weights_[i] : 0; };
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) { return weight(x) > weight(y); });
   size_t gp = 0, fp = 0;
-  for (uint32_t i = 0; i < local_types_.size(); ++i) {
+  for (uint32_t i : order) {
+    if (weights_.size() == local_types_.size() && weight(i) == 0) break;
     ValType t = local_types_[i];
     if ((t == ValType::kI32 || t == ValType::kI64) && gp < std::size(kGpPins)) {
       pin_[i] = static_cast<int8_t>(kGpPins[gp++]);
-      saved_gp_.push_back(static_cast<uint8_t>(pin_[i]));
     } else if (is_float(t) && fp < std::size(kXmmPins)) {
       pin_[i] = static_cast<int8_t>(kXmmPins[fp++]);
       xmm_pinned_locals_.push_back(i);
     }
   }
+  for (uint8_t r : kGpPins)
+    for (uint32_t i = 0; i < pin_.size(); ++i)
+      if (pin_[i] == static_cast<int8_t>(r)) saved_gp_.push_back(r);
   save_bytes_ = 8 * static_cast<int32_t>(saved_gp_.size());
 }
 

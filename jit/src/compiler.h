@@ -17,6 +17,7 @@
 #include <asmjit/x86.h>
 
 #include <cstdint>
+#include <algorithm>
 #include <map>
 #include <span>
 #include <vector>
@@ -53,6 +54,10 @@ class FuncCompiler {
   void return_();
   void unreachable();
   void op(Opcode op, const Imm& imm, std::span<const ValType> pops, std::span<const ValType> pushes);
+
+  // Static use counts of the locals, weighted by loop nesting (from
+  // LocalUseCounter); the heaviest get the pinned registers.
+  void set_local_weights(std::vector<uint64_t> w) { weights_ = std::move(w); }
 
   // False if the function used something this compiler does not handle
   // (its code must then be discarded).
@@ -158,6 +163,7 @@ class FuncCompiler {
   // GP pins use rbx/r12/r13, which native code preserves across calls; XMM
   // pins (xmm12/13) are saved to their slot around calls.
   std::vector<int8_t> pin_;
+  std::vector<uint64_t> weights_;
   std::vector<uint8_t> saved_gp_;  // pushed by the prologue, in order
   std::vector<uint32_t> xmm_pinned_locals_;
   int32_t save_bytes_ = 0;
@@ -179,6 +185,36 @@ class FuncCompiler {
     std::vector<asmjit::Label> entries;
   };
   std::vector<JumpTable> jump_tables_;
+};
+
+// A cheap first pass over a body (the same decoder, nothing emitted) that
+// weighs each local's uses by loop depth, for choosing pinned locals.
+struct LocalUseCounter {
+  std::vector<uint64_t> weight;
+  std::vector<bool> is_loop;
+  uint32_t loop_depth = 0;
+  void begin_function(const FuncContext& fc) { weight.assign(fc.locals.size(), 0); }
+  void end_function(bool) {}
+  void block(BlockSig) { is_loop.push_back(false); }
+  void loop(BlockSig) {
+    is_loop.push_back(true);
+    ++loop_depth;
+  }
+  void if_(BlockSig) { is_loop.push_back(false); }
+  void else_(bool) {}
+  void end(bool) {
+    if (is_loop.back()) --loop_depth;
+    is_loop.pop_back();
+  }
+  void br(uint32_t) {}
+  void br_if(uint32_t) {}
+  void br_table(std::span<const uint32_t>, uint32_t) {}
+  void return_() {}
+  void unreachable() {}
+  void op(Opcode op, const Imm& imm, std::span<const ValType>, std::span<const ValType>) {
+    if (op == Opcode::LocalGet || op == Opcode::LocalSet || op == Opcode::LocalTee)
+      weight[imm.index] += uint64_t{1} << std::min<uint32_t>(4 * loop_depth, 40);
+  }
 };
 
 }  // namespace wpvm::jit

@@ -161,7 +161,13 @@ bool compile_into(InstanceImpl& inst, CodeHolder& code, std::vector<bool>& wasm_
       a.ret();
       continue;
     }
+    LocalUseCounter counter;
+    if (!decode_function(m, i, counter)) {
+      wasm_ok[i] = false;
+      return false;
+    }
     FuncCompiler fc(mc, i);
+    fc.set_local_weights(std::move(counter.weight));
     auto r = decode_function(m, i, fc);
     if (!r || !fc.ok()) {
       wasm_ok[i] = false;

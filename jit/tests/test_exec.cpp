@@ -145,3 +145,18 @@ TEST_CASE("exec: traps return cleanly and the engine keeps working") {
     CHECK(f.i32("sum", {I32(10)}) == 45);
   }
 }
+
+TEST_CASE("exec: calls cross between the tiers both ways") {
+  for (Tier t : kTiers) {
+    CAPTURE(static_cast<int>(t));
+    Fixture f(t);
+    CallResult r = f.store.call(f.inst->func("simd_calls"), std::vector<Value>{I32(41)});
+    REQUIRE(r.ok());
+    CHECK(r.values[0].i32 == 42);
+    CHECK(f.i32("calls_simd", {I32(20)}) == 42);
+    if (t == Tier::kJit) {
+      CHECK(static_cast<FuncImpl*>(f.inst->func("simd_calls"))->native == nullptr);
+      CHECK(static_cast<FuncImpl*>(f.inst->func("add"))->native != nullptr);
+    }
+  }
+}

@@ -54,4 +54,10 @@
     (local.get 0) (i64.extend_i32_s (local.get 0)) (f64.convert_i32_s (local.get 0)))
   (func (export "rotl_clz") (param i32 i32) (result i32)
     (i32.add (i32.rotl (local.get 0) (local.get 1)) (i32.clz (local.get 0))))
+  ;; SIMD stays interpreted: interpreter -> native (add) -> back.
+  (func $simd_calls (export "simd_calls") (param i32) (result i32)
+    (i32x4.extract_lane 0 (i32x4.splat (call $add (local.get 0) (i32.const 1)))))
+  ;; native -> interpreted (simd_calls) -> native (add)
+  (func (export "calls_simd") (param i32) (result i32)
+    (i32.mul (call $simd_calls (local.get 0)) (i32.const 2)))
 )
