@@ -2,6 +2,7 @@
 #include "runtime/tier.h"
 
 #include <atomic>
+#include <mutex>
 
 namespace wpvm::tier {
 
@@ -18,8 +19,13 @@ bool ensure_native(Store::Impl& store, FuncImpl& f) {
   if (!inst || inst->native_tried || store.engine.config().tier != Tier::kJit) return false;
   CodeGenerator* gen = code_generator();
   if (!gen) return false;
-  inst->native_tried = true;
-  gen->compile_instance(*inst);
+  // Kernels may call into one instance from several threads: compile once.
+  static std::mutex compile_mutex;
+  std::lock_guard lock(compile_mutex);
+  if (!inst->native_tried) {
+    inst->native_tried = true;
+    gen->compile_instance(*inst);
+  }
   return f.native != nullptr;
 }
 
