@@ -5,7 +5,11 @@
 // runs on its own OS thread with its own Store; `(shared (module $M))` gives it
 // $M's memories as aliases of the same pages. Modules are assembled once with
 // wat2wasm --enable-threads; the script is then run --runs times (default
-// 1000), each run from scratch, and every outcome is checked.
+// 1000), each run from scratch, and every outcome is checked. So that script
+// threads really overlap (thread start-up dwarfs a litmus test's few
+// instructions), a thread does its set-up (register, module) and then holds
+// its first call until its parent reaches its first `wait`: every start-up
+// order is still possible, the calls just begin together.
 //
 // usage: run_multithread WAT2WASM SCRIPT.wast [--runs N] [--tier interp|jit]
 #include <unistd.h>
@@ -181,10 +185,20 @@ class Env {
   std::map<std::string, bool> shared_names_;
   std::map<std::string, std::unique_ptr<Env>> thread_envs_;
   std::map<std::string, std::thread> threads_;
+  // Released by this env's first `wait` (or its end); its threads' first
+  // calls wait for it. `gate_` is the parent's (nullptr on the main thread).
+  std::shared_ptr<std::atomic<bool>> go_ = std::make_shared<std::atomic<bool>>(false);
+  std::shared_ptr<std::atomic<bool>> gate_;
+  void pass_gate() {
+    if (!gate_) return;
+    while (!gate_->load()) std::this_thread::yield();
+    gate_.reset();
+  }
 };
 
 void Env::run(const std::vector<Node>& cmds, size_t first) {
   for (size_t i = first; i < cmds.size(); ++i) command(cmds[i]);
+  go_->store(true);
   for (auto& [n, t] : threads_)
     if (t.joinable()) t.join();
 }
@@ -195,11 +209,13 @@ void Env::command(const Node& c) {
   if (h == "register") return reg(c);
   if (h == "thread") return thread(c);
   if (h == "wait") {
+    go_->store(true);
     auto it = threads_.find(c.items.at(1).atom);
     if (it == threads_.end()) return fail_.add("wait for an unknown thread");
     if (it->second.joinable()) it->second.join();
     return;
   }
+  if (h == "invoke" || h == "assert_return") pass_gate();
   if (h == "invoke") {
     auto r = invoke(c);
     if (r && !r->ok()) fail_.add("invoke trapped: " + r->trap->to_string());
@@ -252,6 +268,7 @@ void Env::thread(const Node& c) {
       else if (shared_names_.count(m)) env->shared_[m] = shared_[m], env->shared_names_[m] = true;
       else fail_.add("shared module " + m + " unknown");
     }
+  env->gate_ = go_;
   Env* e = env.get();
   thread_envs_[name] = std::move(env);
   threads_[name] = std::thread([e, &c, first] { e->run(c.items, first); });
