@@ -26,6 +26,15 @@ struct NumericHelper {
 };
 NumericHelper numeric_helper(Opcode op);
 
+// A threads-proposal atomic: fn(MemoryImpl*, operands in push order...,
+// offset) returning HelperResult (with_result) or a status.
+struct AtomicHelper {
+  const void* fn = nullptr;
+  uint8_t pops = 0;
+  bool with_result = false;
+};
+AtomicHelper atomic_helper(Opcode op);
+
 namespace helper {
 uint64_t memory_grow(MemoryImpl* m, uint64_t delta);
 uint64_t memory_fill(MemoryImpl* m, uint64_t d, uint64_t value, uint64_t n);
