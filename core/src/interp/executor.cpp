@@ -342,8 +342,8 @@ L_GlobalSet2:
   DISPATCH();
 
 // [h][dst, -]
-L_MemorySize:
-  fp[pc[1].u.a] = mem_size / kPageSize;
+L_MemorySize:  // the live size: another thread may have grown a shared memory
+  fp[pc[1].u.a] = atomics::memory_size_acquire(*inst->memories[0]->lin) / kPageSize;
   pc += 2;
   DISPATCH();
 // [h][dst, delta]
@@ -557,6 +557,13 @@ L_host_trap: {
   return t;
 }
 L_trap: {
+  // Another thread may have grown a shared memory since mem_size was cached:
+  // before trapping, retry the access (pc is still on it) with the live size.
+  if (trap_kind == TrapKind::kMemoryOutOfBounds && inst && !inst->memories.empty() &&
+      atomics::memory_size_acquire(*inst->memories[0]->lin) != mem_size) {
+    LOAD_MEM();
+    DISPATCH();
+  }
   Trap t = make_trap(trap_kind, fn, ts, base_depth);
   ts.depth = base_depth;
   ts.top = saved_top;

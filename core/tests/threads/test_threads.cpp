@@ -179,3 +179,21 @@ TEST_CASE("threads: a shared memory grows in place, seen by every alias") {
   CHECK(mem->pages() == 3);
   CHECK(i32_of(v.call("grow", {Value::from_i32(2)})) == 0xffffffffu);  // past the maximum
 }
+
+TEST_CASE("threads: a running thread sees another thread's memory.grow") {
+  Engine engine;
+  Store owner(engine);
+  Memory* mem = *owner.create_memory({Limits{1, 4, true}});
+  auto m = load_wait_notify();
+  View reader(engine, m, *mem, true), grower(engine, m, *mem, true);
+  CallResult r;
+  std::thread t([&] { r = reader.call("wait_then_load", {Value::from_i32(65536)}); });
+  until_waiters(mem->data(), 1);  // the reader is inside its call, memory size cached
+  CHECK(i32_of(grower.call("grow", {Value::from_i32(1)})) == 1);
+  mem->data()[65536] = 7;
+  CHECK(i32_of(grower.call("notify", {Value::from_i32(0), Value::from_i32(1)})) == 1);
+  t.join();
+  REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.trap->to_string()));
+  CHECK(r.values.at(0).i32 == 7);
+  CHECK(r.values.at(1).i32 == 2);
+}

@@ -13,4 +13,10 @@
   (func (export "store") (param i32 i32)
     (i32.atomic.store (local.get 0) (local.get 1)))
   (func (export "grow") (param i32) (result i32)
-    (memory.grow (local.get 0))))
+    (memory.grow (local.get 0)))
+  ;; Sleeps until notified on address 0, then reads `addr` and memory.size:
+  ;; another thread may grow the memory meanwhile.
+  (func (export "wait_then_load") (param $addr i32) (result i32 i32)
+    (drop (memory.atomic.wait32 (i32.const 0) (i32.const 0) (i64.const -1)))
+    (i32.load (local.get $addr))
+    (memory.size)))
