@@ -135,7 +135,7 @@ std::optional<Trap> run(Store::Impl* store, FuncImpl* entry, Slot* entry_fp, con
     if (!inst->memories.empty()) {                    \
       LinearMemory* m0 = inst->memories[0]->lin.get(); \
       mem_base = m0->base;                            \
-      mem_size = m0->size;                            \
+      mem_size = atomics::memory_size_acquire(*m0);   \
     } else {                                          \
       mem_base = nullptr;                             \
       mem_size = 0;                                   \

@@ -8,10 +8,6 @@
 
 namespace wpvm::atomics {
 
-uint64_t memory_size_acquire(const LinearMemory& lin) {
-  return std::atomic_ref<uint64_t>(const_cast<uint64_t&>(lin.size)).load(std::memory_order_acquire);
-}
-
 namespace {
 
 // Bounds first, then alignment, as the reference interpreter orders them.

@@ -3,6 +3,7 @@
 // code calls them as plain functions. They do the whole instruction after the
 // operands are popped: bounds, alignment, the shared-memory check, blocking.
 #pragma once
+#include <atomic>
 #include <cstdint>
 
 #include "runtime/runtime_impl.h"
@@ -25,7 +26,10 @@ Outcome memory_wait64(MemoryImpl& mem, uint64_t ea, uint64_t expected, int64_t t
 // Number of waiters woken (0 on an unshared memory, which has none).
 Outcome memory_notify(MemoryImpl& mem, uint64_t ea, uint32_t count);
 
-// Current size in bytes of a memory another thread may be growing.
-uint64_t memory_size_acquire(const LinearMemory& lin);
+// Current size in bytes of a memory another thread may be growing (inline:
+// the interpreter reads it whenever it reloads its memory registers).
+inline uint64_t memory_size_acquire(const LinearMemory& lin) {
+  return std::atomic_ref<uint64_t>(const_cast<uint64_t&>(lin.size)).load(std::memory_order_acquire);
+}
 
 }  // namespace wpvm::atomics
