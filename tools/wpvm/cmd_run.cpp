@@ -24,7 +24,7 @@ namespace {
 
 struct RunOptions {
   WasiConfig wasi;
-  Tier tier = Tier::kInterp;
+  Tier tier = Tier::kJit;
   std::string invoke;
   std::vector<std::string> tcplisten;  // HOST:PORT, IPv4
   ParallelConfig parallel;
@@ -274,7 +274,7 @@ extern const Command kRunCommand = {"run", "Run a WebAssembly module (a WASI com
     "                        the host's value on (repeatable)\n"
     "  --tcplisten ADDR:PORT listen on an IPv4 TCP address and hand the socket\n"
     "                        to the guest, after the directories (repeatable)\n"
-    "  --tier interp|jit     execution tier (default: interp)\n"
+    "  --tier interp|jit     execution tier (default: jit)\n"
     "  --parallel-threads N  threads of the wasi-parallel CPU device (default 0:\n"
     "                        one per core)\n"
     "  --parallel-verbose    explain every wasi-parallel errno and device choice\n"
