@@ -189,7 +189,8 @@ Result<void> end_submit_wait(Context::Impl& ctx, VkCommandBuffer cmd) {
   submit.pCommandBuffers = &cmd;
   VkFence fence = ctx.fence.get();
   WPVM_VK_TRY(vkResetFences(ctx.device.get(), 1, &fence));
-  VkResult r = vkQueueSubmit(ctx.queue, 1, &submit, fence);
+  VkResult r = injected_fault("vkQueueSubmit");
+  if (r == VK_SUCCESS) r = vkQueueSubmit(ctx.queue, 1, &submit, fence);
   if (r == VK_SUCCESS) {
     r = vkWaitForFences(ctx.device.get(), 1, &fence, VK_TRUE, kFenceTimeoutNs);
     if (r != VK_SUCCESS) {

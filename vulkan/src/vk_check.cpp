@@ -1,10 +1,87 @@
-// VkResult names and their mapping onto wpvm::Error (see vk_check.h).
+// VkResult names and their mapping onto wpvm::Error (see vk_check.h), and
+// the fault-injection seam (wpvm/vulkan/fault_injection.h).
 #include "vk_check.h"
 
+#include <charconv>
+#include <cstdlib>
+#include <mutex>
 #include <string>
 #include <string_view>
 
+#include "wpvm/vulkan/fault_injection.h"
+
 namespace wpvm::vulkan {
+
+namespace {
+
+std::string_view function_name(std::string_view call) {
+  call = call.substr(0, call.find('('));
+  while (!call.empty() && call.back() == ' ') call.remove_suffix(1);
+  return call;
+}
+
+// The armed fault; g_fault_armed mirrors `armed` so that the disarmed check
+// stays one relaxed load.
+struct FaultState {
+  std::mutex mutex;
+  std::string function;
+  unsigned long nth = 0;
+  unsigned long seen = 0;
+};
+
+FaultState& fault_state() {
+  static FaultState state;
+  return state;
+}
+
+bool arm(std::string_view spec) {
+  FaultState& s = fault_state();
+  std::lock_guard lock(s.mutex);
+  g_fault_armed.store(false, std::memory_order_relaxed);
+  s.function.clear();
+  s.nth = 0;
+  s.seen = 0;
+  if (spec.empty()) return true;
+  std::string_view name = spec.substr(0, spec.find(':'));
+  unsigned long nth = 1;
+  if (name.size() < spec.size()) {
+    std::string_view count = spec.substr(name.size() + 1);
+    auto [end, ec] = std::from_chars(count.data(), count.data() + count.size(), nth);
+    if (ec != std::errc() || end != count.data() + count.size() || nth == 0) return false;
+  }
+  if (name.size() < 3 || name.substr(0, 2) != "vk") return false;
+  s.function = name;
+  s.nth = nth;
+  g_fault_armed.store(true, std::memory_order_relaxed);
+  return true;
+}
+
+// Reads WPVM_VULKAN_FAIL once, when the program starts.
+bool arm_from_environment() {
+  const char* spec = std::getenv(kFaultEnvVar);
+  if (spec != nullptr) arm(spec);
+  return true;
+}
+
+}  // namespace
+
+std::atomic<bool> g_fault_armed{false};
+[[maybe_unused]] static const bool g_fault_env_read = arm_from_environment();
+
+bool set_fault_injection(std::string_view spec) { return arm(spec); }
+
+bool fault_injection_armed() { return g_fault_armed.load(std::memory_order_relaxed); }
+
+VkResult injected_fault_slow(const char* call) {
+  std::string_view name = function_name(call);
+  FaultState& s = fault_state();
+  std::lock_guard lock(s.mutex);
+  if (s.function.empty() || name != s.function || ++s.seen != s.nth) return VK_SUCCESS;
+  // One shot: the process (and a fresh context) works again afterwards.
+  s.function.clear();
+  g_fault_armed.store(false, std::memory_order_relaxed);
+  return name == "vkAllocateMemory" ? VK_ERROR_OUT_OF_DEVICE_MEMORY : VK_ERROR_DEVICE_LOST;
+}
 
 const char* vk_result_name(VkResult result) {
   switch (result) {
@@ -49,8 +126,7 @@ Error vk_error(VkResult result, const char* call) {
   const char* name = vk_result_name(result);
   std::string text = name ? name : "VkResult(" + std::to_string(static_cast<int>(result)) + ")";
   // WPVM_VK_TRY passes the whole call expression; keep the function name.
-  std::string_view name_only(call);
-  name_only = name_only.substr(0, name_only.find('('));
+  std::string_view name_only = function_name(call);
   std::string message = std::string(name_only) + " failed: " + text;
   bool oom = result == VK_ERROR_OUT_OF_HOST_MEMORY || result == VK_ERROR_OUT_OF_DEVICE_MEMORY ||
              result == VK_ERROR_OUT_OF_POOL_MEMORY;
