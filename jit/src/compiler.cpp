@@ -387,6 +387,7 @@ void FuncCompiler::begin_function(const FuncContext& fc) {
   for (ValType t : results_)
     if (t == ValType::kV128) fail();
   status_trap_ = a_.newLabel();
+  call_trap_ = a_.newLabel();
 
   choose_pins();
   a_.bind(mc_.func_labels[defined_]);
@@ -471,15 +472,21 @@ void FuncCompiler::end_function(bool reachable) {
   }
   ctrls_.pop_back();
 
+  // Trap paths *call* the module's exit so the return address (inside this
+  // function) tells the unwinder which function trapped (backtraces).
   for (auto& [kind, label] : traps_) {
     a_.bind(label);
     a_.mov(eax, trap_status(kind));
-    a_.jmp(mc_.trap_exit);
+    a_.call(mc_.trap_exit);
   }
   a_.bind(status_trap_);
   if (status_used_) {
     a_.mov(eax, edx);
-    a_.jmp(mc_.trap_exit);
+    a_.call(mc_.trap_exit);
+  }
+  if (call_trap_used_) {
+    a_.bind(call_trap_);
+    a_.call(mc_.trap_exit);
   }
   for (JumpTable& jt : jump_tables_) {
     a_.align(AlignMode::kData, 8);
@@ -680,7 +687,8 @@ void FuncCompiler::call_through_funcimpl(const FuncType&) {
   a_.mov(rax, reinterpret_cast<uint64_t>(&helper::call_slow));
   a_.call(rax);
   a_.test(eax, eax);
-  a_.jnz(mc_.trap_exit);
+  call_trap_used_ = true;
+  a_.jnz(call_trap_);
   a_.bind(done);
 }
 

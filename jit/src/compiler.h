@@ -34,7 +34,7 @@ struct ModuleCtx {
   asmjit::CodeHolder& code;
   InstanceImpl& inst;
   std::vector<asmjit::Label> func_labels;  // per defined function
-  asmjit::Label trap_exit;                 // jump here with the status in eax
+  asmjit::Label trap_exit;                 // *call* here with the status in eax
 };
 
 class FuncCompiler {
@@ -180,6 +180,8 @@ class FuncCompiler {
   std::map<TrapKind, asmjit::Label> traps_;
   asmjit::Label status_trap_;  // status in edx (helpers returning HelperResult)
   bool status_used_ = false;
+  asmjit::Label call_trap_;  // status in eax (a call through call_slow trapped)
+  bool call_trap_used_ = false;
   struct JumpTable {
     asmjit::Label table;
     std::vector<asmjit::Label> entries;

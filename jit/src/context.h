@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "runtime/runtime_impl.h"
 
@@ -14,11 +15,18 @@ namespace wpvm::jit {
 struct ExecContext {
   uint64_t entry_rsp = 0;    // stack pointer of the innermost entry (trap unwinding)
   uint64_t stack_limit = 0;  // prologues trap "call stack exhausted" below this
+  // Where a guard-page fault left JIT code (set by the signal handler): the
+  // faulting instruction and that function's frame pointer.
+  uint64_t trap_pc = 0;
+  uint64_t trap_rbp = 0;
   Store::Impl* store = nullptr;
   std::optional<Trap> pending;
+  std::vector<Frame> trap_frames;  // the JIT frames of the last trap, innermost first
 };
 inline constexpr int32_t kCtxEntryRsp = 0;
 inline constexpr int32_t kCtxStackLimit = 8;
+inline constexpr int32_t kCtxTrapPc = 16;
+inline constexpr int32_t kCtxTrapRbp = 24;
 
 inline constexpr uint32_t kPendingTrap = 0xffff;
 inline constexpr uint32_t trap_status(TrapKind k) { return 1u + static_cast<uint32_t>(k); }
@@ -34,6 +42,10 @@ EntryFn entry_trampoline();
 void* trap_exit();
 // Where the signal handler sends a faulting memory access.
 void* oob_landing();
+
+// Fills ctx->trap_frames by walking the rbp chain from a trap point (called
+// from JIT code on every trap path, before the frames are unwound).
+void capture_backtrace(ExecContext* ctx, uint64_t trap_pc, uint64_t trap_rbp);
 
 // Runs f's native code (f.native set) with the current thread's context.
 std::optional<Trap> invoke_native(Store::Impl& store, FuncImpl& f, Slot* slots);

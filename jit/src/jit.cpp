@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <mutex>
 
 #include "body_decoder.h"
@@ -30,18 +31,82 @@ JitRuntime& jit_runtime() {
   return rt;
 }
 
+// Where one function's code starts; `native` false for the stubs that run a
+// function in the interpreter (the interpreter reports that frame itself).
+struct FuncStart {
+  uintptr_t begin;
+  FuncImpl* func;
+  bool native;
+};
+
+class ModuleCode;
+// Every instance's code by address, for mapping return addresses to
+// functions when a trap is unwound (never on a hot path).
+std::mutex g_modules_mutex;
+std::map<uintptr_t, const ModuleCode*> g_modules;
+
 // Native code of one instance; released with it.
 class ModuleCode final : public tier::NativeCode {
  public:
-  explicit ModuleCode(void* base) : base_(base) {}
+  ModuleCode(void* base, size_t size, std::vector<FuncStart> starts)
+      : base_(base), size_(size), starts_(std::move(starts)) {
+    std::lock_guard lock(g_modules_mutex);
+    g_modules[reinterpret_cast<uintptr_t>(base_)] = this;
+  }
   ~ModuleCode() override {
+    {
+      std::lock_guard lock(g_modules_mutex);
+      g_modules.erase(reinterpret_cast<uintptr_t>(base_));
+    }
     unregister_code_range(reinterpret_cast<uintptr_t>(base_));
     jit_runtime().release(base_);
+  }
+  // The function whose code holds pc (starts_ is in address order), if any.
+  const FuncStart* find(uintptr_t pc) const {
+    if (pc < reinterpret_cast<uintptr_t>(base_) || pc >= reinterpret_cast<uintptr_t>(base_) + size_) return nullptr;
+    auto it = std::upper_bound(starts_.begin(), starts_.end(), pc,
+                               [](uintptr_t p, const FuncStart& s) { return p < s.begin; });
+    return it == starts_.begin() ? nullptr : &*std::prev(it);
   }
 
  private:
   void* base_;
+  size_t size_;
+  std::vector<FuncStart> starts_;
 };
+
+const FuncStart* find_function(uintptr_t pc) {
+  auto it = g_modules.upper_bound(pc);
+  if (it == g_modules.begin()) return nullptr;
+  return std::prev(it)->second->find(pc);
+}
+
+}  // namespace
+
+// Called on the trap path while the JIT frames are still on the stack:
+// records them from the trap point up to the entry trampoline (whose code
+// belongs to no module), innermost first, following the rbp chain every JIT
+// frame keeps.
+void capture_backtrace(ExecContext* ctx, uint64_t trap_pc, uint64_t trap_rbp) {
+  std::vector<Frame>& out = ctx->trap_frames;
+  out.clear();
+  std::lock_guard lock(g_modules_mutex);
+  uintptr_t pc = trap_pc;
+  uintptr_t rbp = trap_rbp;
+  while (const FuncStart* fs = find_function(pc)) {
+    if (fs->native) {
+      Frame fr;
+      fr.func_index = fs->func->func_index;
+      fr.name = fs->func->debug_name;
+      out.push_back(std::move(fr));
+    }
+    const auto* frame = reinterpret_cast<const uintptr_t*>(rbp);
+    pc = frame[1] - 1;  // inside the call instruction
+    rbp = frame[0];
+  }
+}
+
+namespace {
 
 struct Trampoline {
   EntryFn entry = nullptr;
@@ -107,7 +172,13 @@ Trampoline build_trampoline() {
   a.pop(rbx);
   a.pop(rbp);
   a.ret();
-  a.bind(oob);
+  a.bind(oob);  // the fault's pc and rbp were recorded by the signal handler
+  a.mov(rdi, r15);
+  a.mov(rsi, qword_ptr(r15, kCtxTrapPc));
+  a.mov(rdx, qword_ptr(r15, kCtxTrapRbp));
+  a.and_(rsp, -16);
+  a.mov(rax, reinterpret_cast<uint64_t>(&capture_backtrace));
+  a.call(rax);
   a.mov(eax, trap_status(TrapKind::kMemoryOutOfBounds));
   a.jmp(exit);
 
@@ -155,10 +226,13 @@ bool compile_into(InstanceImpl& inst, CodeHolder& code, std::vector<bool>& wasm_
       a.mov(rcx, reinterpret_cast<uint64_t>(&inst));
       a.mov(rax, reinterpret_cast<uint64_t>(&helper::call_slow));
       a.call(rax);
+      Label trapped = a.newLabel();
       a.test(eax, eax);
-      a.jnz(mc.trap_exit);
+      a.jnz(trapped);
       a.pop(rbp);
       a.ret();
+      a.bind(trapped);
+      a.call(mc.trap_exit);
       continue;
     }
     LocalUseCounter counter;
@@ -174,7 +248,19 @@ bool compile_into(InstanceImpl& inst, CodeHolder& code, std::vector<bool>& wasm_
       return false;  // restart without it (its partial code is unusable)
     }
   }
+  // Reached by a call from a trap path: record that return address (minus
+  // one, so it lies inside the trapping function) and the frame pointer.
+  // The frames are captured here, before the exit reuses their stack.
   a.bind(mc.trap_exit);
+  a.pop(rsi);
+  a.dec(rsi);
+  a.mov(ebx, eax);  // callee-saved registers are restored by the exit anyway
+  a.mov(rdi, r15);
+  a.mov(rdx, rbp);
+  a.and_(rsp, -16);
+  a.mov(rax, reinterpret_cast<uint64_t>(&capture_backtrace));
+  a.call(rax);
+  a.mov(eax, ebx);
   a.mov(rcx, reinterpret_cast<uint64_t>(trap_exit()));
   a.jmp(rcx);
   labels = mc.func_labels;
@@ -222,11 +308,14 @@ class Jit final : public tier::CodeGenerator {
         jit_runtime().release(base);
         return false;
       }
-      inst.native_code = std::make_unique<ModuleCode>(base);
-      for (size_t i = 0; i < n; ++i)
-        if (ok[i])
-          inst.funcs[m.num_imported_funcs + i]->native =
-              static_cast<uint8_t*>(base) + code.labelOffsetFromBase(labels[i]);
+      std::vector<FuncStart> starts;
+      for (size_t i = 0; i < n; ++i) {
+        FuncImpl* f = inst.funcs[m.num_imported_funcs + i];
+        auto* entry = static_cast<uint8_t*>(base) + code.labelOffsetFromBase(labels[i]);
+        starts.push_back({reinterpret_cast<uintptr_t>(entry), f, ok[i]});
+        if (ok[i]) f->native = entry;
+      }
+      inst.native_code = std::make_unique<ModuleCode>(base, code.codeSize(), std::move(starts));
       if (listing) *listing = logger.data();
       if (print_listing) std::fputs(logger.data(), stderr);
       if (std::getenv("WPVM_JIT_STATS")) print_stats(m, ok, code.codeSize(), std::chrono::steady_clock::now() - t0);
@@ -275,17 +364,22 @@ std::optional<Trap> invoke_native(Store::Impl& store, FuncImpl& f, Slot* slots) 
   uint32_t status = entry_trampoline()(&ctx, f.native, slots, n);
   ctx.store = saved;
   if (status == 0) return std::nullopt;
-  if (status == kPendingTrap) {
-    Trap t = std::move(*ctx.pending);
-    ctx.pending.reset();
-    return t;
-  }
   Trap t;
-  t.kind = static_cast<TrapKind>(status - 1);
-  Frame fr;
-  fr.func_index = f.func_index;
-  fr.name = f.debug_name;
-  t.backtrace.push_back(std::move(fr));
+  if (status == kPendingTrap) {
+    // The callee (interpreter, host, another entry) reported its own frames.
+    t = std::move(*ctx.pending);
+    ctx.pending.reset();
+  } else {
+    t.kind = static_cast<TrapKind>(status - 1);
+  }
+  for (Frame& fr : ctx.trap_frames) t.backtrace.push_back(std::move(fr));
+  ctx.trap_frames.clear();
+  if (status != kPendingTrap && t.backtrace.empty()) {
+    Frame fr;
+    fr.func_index = f.func_index;
+    fr.name = f.debug_name;
+    t.backtrace.push_back(std::move(fr));
+  }
   return t;
 }
 

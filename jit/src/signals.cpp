@@ -48,6 +48,11 @@ void handler(int sig, siginfo_t* info, void* ucv) {
   auto* uc = static_cast<ucontext_t*>(ucv);
   uintptr_t pc = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
   if (!in_jit_code(pc)) return chain(sig, info, ucv);
+  // r15 holds the thread's ExecContext in JIT code: record where the fault
+  // happened for the backtrace (no TLS access in a signal handler).
+  auto* ctx = reinterpret_cast<ExecContext*>(uc->uc_mcontext.gregs[REG_R15]);
+  ctx->trap_pc = pc;
+  ctx->trap_rbp = static_cast<uint64_t>(uc->uc_mcontext.gregs[REG_RBP]);
   uc->uc_mcontext.gregs[REG_RIP] = static_cast<greg_t>(reinterpret_cast<uintptr_t>(oob_landing()));
 }
 
