@@ -13,6 +13,7 @@
 #include "fixture.h"
 #include "test_util.h"
 #include "wpvm/vulkan/context.h"
+#include "wpvm/vulkan/fault_injection.h"
 #include "wpvm/vulkan/spirv_section.h"
 
 namespace wpvm::parallel::test {
@@ -247,6 +248,103 @@ TEST_CASE("no Vulkan driver: GPU hints get the CPU device" * doctest::skip(true)
   CHECK(a_at(f, 7) == 1.0 + 7 + 3.0 * 14);
 }
 
+// Fault injection (WPVM_VULKAN_FAIL, wpvm/vulkan/fault_injection.h): real
+// checked Vulkan calls fail as if the driver had said so.
+
+// The nstream buffers on `dev`, its kernel at kKernelAt; the kernel's length.
+uint32_t nstream_setup(Fixture& f, uint32_t dev, uint32_t& b, uint32_t& c, uint32_t& out) {
+  fill(f);
+  b = f.buffer(dev, kB, 8 * kLen, WASI_PARALLEL_ACCESS_READ);
+  c = f.buffer(dev, kC, 8 * kLen, WASI_PARALLEL_ACCESS_READ);
+  out = f.buffer(dev, kA, 8 * kLen);
+  std::vector<uint8_t> k = wasm_bytes("nstream_kernel");
+  f.put(kKernelAt, k.data(), k.size());
+  return static_cast<uint32_t>(k.size());
+}
+
+// A whole nstream run on a fresh host's GPU device gives the right results.
+void check_fresh_gpu_works() {
+  Fixture f;
+  uint32_t dev = f.device(kGpu);
+  REQUIRE(is_gpu(f.host().device_kind(dev)));
+  uint32_t out = 0;
+  REQUIRE(run_nstream(f, dev, wasm_bytes("nstream_kernel"), out) == WASI_PARALLEL_SUCCESS);
+  REQUIRE(f.call("read_buffer", {out, kA, 8 * kLen}) == WASI_PARALLEL_SUCCESS);
+  CHECK(a_at(f, 7) == 1.0 + 7 + 3.0 * 14);
+}
+
+TEST_CASE("fault specs: function name and optional nth call") {
+  CHECK(vulkan::set_fault_injection("vkQueueSubmit"));
+  CHECK(vulkan::fault_injection_armed());
+  CHECK(vulkan::set_fault_injection("vkAllocateMemory:3"));
+  CHECK(vulkan::fault_injection_armed());
+  CHECK(vulkan::set_fault_injection(""));
+  CHECK_FALSE(vulkan::fault_injection_armed());
+  for (const char* bad : {"QueueSubmit", "vkQueueSubmit:0", "vkQueueSubmit:", "vkQueueSubmit:x", "vkQueueSubmit:2x"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(vulkan::set_fault_injection(bad));
+    CHECK_FALSE(vulkan::fault_injection_armed());
+  }
+}
+
+TEST_CASE("vkQueueSubmit failing in parallel_exec is device_error; the process keeps working") {
+  Fixture f("caller", 0, true);
+  uint32_t dev = f.device(kGpu);
+  REQUIRE(is_gpu(f.host().device_kind(dev)));
+  uint32_t b = 0, c = 0, out = 0;
+  uint32_t len = nstream_setup(f, dev, b, c, out);
+  REQUIRE(vulkan::set_fault_injection("vkQueueSubmit"));
+  CHECK(f.exec(dev, len, kLen / kBlock, kBlock, {b, c}, {out}) == WASI_PARALLEL_EDEVICE);
+  CHECK_FALSE(vulkan::fault_injection_armed());  // it fired, once
+  CHECK(f.last_error_has("device_error"));
+  CHECK(f.last_error_has("vkQueueSubmit failed: VK_ERROR_DEVICE_LOST"));
+  CHECK(f.logged("vkQueueSubmit failed: VK_ERROR_DEVICE_LOST"));
+  // A lost device stays lost, and says so; it does not crash.
+  CHECK(f.exec(dev, len, kLen / kBlock, kBlock, {b, c}, {out}) == WASI_PARALLEL_EDEVICE);
+  CHECK(f.last_error_has("failed earlier"));
+  // The same host's CPU device still runs the kernel.
+  uint32_t cpu = f.device(kCpu);
+  uint32_t cpu_out = 0;
+  REQUIRE(run_nstream(f, cpu, wasm_bytes("nstream_kernel"), cpu_out) == WASI_PARALLEL_SUCCESS);
+  CHECK(a_at(f, 7) == 1.0 + 7 + 3.0 * 14);
+  // And a fresh GPU device works.
+  check_fresh_gpu_works();
+}
+
+TEST_CASE("vkAllocateMemory failing in create_buffer is out_of_memory; the device keeps working") {
+  Fixture f("caller", 0, true);
+  uint32_t dev = f.device(kGpu);
+  REQUIRE(is_gpu(f.host().device_kind(dev)));
+  SUBCASE("the first allocation") { REQUIRE(vulkan::set_fault_injection("vkAllocateMemory")); }
+  SUBCASE("the second allocation, counted from arming") {
+    REQUIRE(vulkan::set_fault_injection("vkAllocateMemory:2"));
+    REQUIRE(f.call("create_buffer", {dev, 64, WASI_PARALLEL_ACCESS_READ_WRITE, kOut}) == WASI_PARALLEL_SUCCESS);
+    CHECK(vulkan::fault_injection_armed());
+  }
+  CHECK(f.call("create_buffer", {dev, 8 * kLen, WASI_PARALLEL_ACCESS_READ_WRITE, kOut}) == WASI_PARALLEL_ENOMEM);
+  CHECK_FALSE(vulkan::fault_injection_armed());
+  CHECK(f.last_error_has("out_of_memory"));
+  CHECK(f.last_error_has("vkAllocateMemory failed: VK_ERROR_OUT_OF_DEVICE_MEMORY"));
+  // Out of memory loses nothing: the same GPU device creates buffers and runs.
+  uint32_t out = 0;
+  REQUIRE(run_nstream(f, dev, wasm_bytes("nstream_kernel"), out) == WASI_PARALLEL_SUCCESS);
+  REQUIRE(f.call("read_buffer", {out, kA, 8 * kLen}) == WASI_PARALLEL_SUCCESS);
+  CHECK(a_at(f, 7) == 1.0 + 7 + 3.0 * 14);
+}
+
+// Run only with --expect-env-fault (meson sets WPVM_VULKAN_FAIL=vkAllocateMemory):
+// the variable, read at start-up, makes the first GPU buffer fail.
+TEST_CASE("WPVM_VULKAN_FAIL=vkAllocateMemory: the first GPU buffer is out_of_memory" * doctest::skip(true)) {
+  REQUIRE(vulkan::fault_injection_armed());
+  Fixture f;
+  uint32_t dev = f.device(kGpu);
+  REQUIRE(is_gpu(f.host().device_kind(dev)));
+  CHECK(f.call("create_buffer", {dev, 64, WASI_PARALLEL_ACCESS_READ_WRITE, kOut}) == WASI_PARALLEL_ENOMEM);
+  CHECK(f.last_error_has("vkAllocateMemory failed: VK_ERROR_OUT_OF_DEVICE_MEMORY"));
+  CHECK_FALSE(vulkan::fault_injection_armed());
+  check_fresh_gpu_works();
+}
+
 }  // namespace
 }  // namespace wpvm::parallel::test
 
@@ -257,6 +355,15 @@ int main(int argc, char** argv) {
         !wpvm::vulkan::instance_layer_available(argv[i + 1])) {
       std::cout << "skipped: instance layer " << argv[i + 1] << " is not available\n";
       return 77;
+    }
+    if (std::strcmp(argv[i], "--expect-env-fault") == 0) {
+      if (wpvm::vulkan::list_devices().empty()) {
+        std::cout << "skipped: no Vulkan driver\n";
+        return 77;
+      }
+      context.setOption("no-skip", true);
+      context.setOption("test-case", "WPVM_VULKAN_FAIL=*");
+      return context.run();
     }
     if (std::strcmp(argv[i], "--expect-no-driver") != 0) continue;
     context.setOption("no-skip", true);
