@@ -551,7 +551,8 @@ L_Simd:
 L_host_trap: {
   Trap t = std::move(*host_trap);
   Trap bt = make_trap(t.kind, fn, ts, base_depth);
-  t.backtrace = std::move(bt.backtrace);
+  // A native callee (JIT tier) reports its own frames; ours follow them.
+  for (Frame& fr : bt.backtrace) t.backtrace.push_back(std::move(fr));
   ts.depth = base_depth;
   ts.top = saved_top;
   return t;

@@ -1,0 +1,98 @@
+// Backtraces of traps: the same call chains trap on both tiers and must
+// report the same frames (innermost first, index and name), whether the trap
+// comes from a trap stub, a helper, a guard-page fault, a host function or a
+// callee run by the interpreter; each trap is followed by a working call.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+
+#include "runtime/runtime_impl.h"
+#include "wpvm/runtime.h"
+
+namespace {
+
+using namespace wpvm;
+
+std::shared_ptr<const Module> load_backtrace_wasm() {
+  const char* dir = std::getenv("WPVM_JIT_TEST_DIR");
+  REQUIRE(dir != nullptr);
+  std::ifstream in(std::string(dir) + "/backtrace.wasm", std::ios::binary);
+  REQUIRE(in.good());
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto m = load_module(bytes);
+  REQUIRE(m.ok());
+  return *m;
+}
+
+struct BtFixture {
+  Engine engine;
+  Store store{engine};
+  Instance* inst = nullptr;
+
+  explicit BtFixture(Tier t) : engine(EngineConfig{.tier = t}) {
+    Linker linker;
+    linker.define("env", "host_trap", store.create_host_func(FuncType{}, [](Caller&, std::span<const Value>, std::span<Value>) {
+      return std::optional<Trap>{Trap{TrapKind::kHost, "host says no", 0, {}}};
+    }));
+    auto i = store.instantiate(load_backtrace_wasm(), linker);
+    REQUIRE(i.ok());
+    inst = *i;
+  }
+  CallResult call(const char* name, std::vector<Value> args) {
+    Func* f = inst->func(name);
+    REQUIRE(f != nullptr);
+    return store.call(f, args);
+  }
+};
+
+// "index:name" of each frame, innermost first.
+std::vector<std::string> frames(const CallResult& r) {
+  std::vector<std::string> out;
+  if (r.trap)
+    for (const Frame& f : r.trap->backtrace) out.push_back(std::to_string(f.func_index) + ":" + f.name);
+  return out;
+}
+
+struct Case {
+  const char* export_name;
+  uint32_t arg;
+  bool has_arg;
+  TrapKind kind;
+  std::vector<std::string> expected;
+};
+
+const Case kCases[] = {
+    {"top", 0, true, TrapKind::kUnreachable, {"1:bottom", "2:middle", "3:top"}},  // trap stub
+    {"top", 0x7ffffff0u, true, TrapKind::kMemoryOutOfBounds, {"1:bottom", "2:middle", "3:top"}},  // guard page
+    {"fill_top", 65530, true, TrapKind::kMemoryOutOfBounds, {"4:fill_bottom", "5:fill_middle", "6:fill_top"}},  // helper
+    {"host_top", 0, false, TrapKind::kHost, {"7:host_middle", "8:host_top"}},  // host function
+    {"mixed_top", 0, true, TrapKind::kUnreachable, {"1:bottom", "9:interp_middle", "10:mixed_top"}},  // via interpreter
+};
+
+}  // namespace
+
+TEST_CASE("backtrace: same frames on both tiers, and the engine keeps working") {
+  BtFixture interp(Tier::kInterp), jit(Tier::kJit);
+  for (const Case& c : kCases) {
+    CAPTURE(c.export_name);
+    CAPTURE(c.arg);
+    std::vector<Value> args;
+    if (c.has_arg) args.push_back(Value::from_i32(c.arg));
+    CallResult ri = interp.call(c.export_name, args);
+    CallResult rj = jit.call(c.export_name, args);
+    REQUIRE(ri.trap.has_value());
+    REQUIRE(rj.trap.has_value());
+    CHECK(ri.trap->kind == c.kind);
+    CHECK(rj.trap->kind == c.kind);
+    CHECK(frames(ri) == c.expected);
+    CHECK(frames(rj) == c.expected);
+    // A second call in the same store still works after the trap.
+    CallResult ok = jit.call("top", {Value::from_i32(8)});
+    REQUIRE(ok.ok());
+    CHECK(ok.values.at(0).i32 == 1);
+  }
+  // The top function really ran as native code.
+  CHECK(static_cast<FuncImpl*>(jit.inst->func("top"))->native != nullptr);
+}
