@@ -10,6 +10,7 @@
 #include "test_util.h"
 #include "vk_check.h"
 #include "wpvm/vulkan/errors.h"
+#include "wpvm/vulkan/fault_injection.h"
 #include "wpvm/vulkan/kernel_info.h"
 
 using namespace wpvm;
@@ -162,4 +163,22 @@ TEST_CASE("VkResults become errors that name the call and the result") {
   CHECK(failure_of(vk_error(VK_ERROR_OUT_OF_HOST_MEMORY, "vkCreateBuffer")) == Failure::kOutOfMemory);
   CHECK(vk_error(static_cast<VkResult>(-12345), "vkFoo").message == "vkFoo failed: VkResult(-12345)");
   CHECK(std::string(vk_result_name(VK_TIMEOUT)) == "VK_TIMEOUT");
+}
+
+// The seam behind WPVM_VULKAN_FAIL, without a device: which call fails, when,
+// with what, and only once.
+TEST_CASE("an armed fault fails the nth call of its function, once") {
+  REQUIRE(set_fault_injection("vkCreateBuffer:2"));
+  CHECK(injected_fault("vkAllocateMemory(dev, &alloc, nullptr, &memory)") == VK_SUCCESS);
+  CHECK(injected_fault("vkCreateBufferView(dev, &i, nullptr, &v)") == VK_SUCCESS);  // a longer name
+  CHECK(injected_fault("vkCreateBuffer(dev, &info, nullptr, &buffer)") == VK_SUCCESS);  // 1st
+  CHECK(injected_fault("vkCreateBuffer(dev, &info, nullptr, &buffer)") == VK_ERROR_DEVICE_LOST);
+  CHECK_FALSE(fault_injection_armed());
+  CHECK(injected_fault("vkCreateBuffer(dev, &info, nullptr, &buffer)") == VK_SUCCESS);
+
+  REQUIRE(set_fault_injection("vkAllocateMemory"));
+  CHECK(injected_fault("vkAllocateMemory") == VK_ERROR_OUT_OF_DEVICE_MEMORY);
+  REQUIRE(set_fault_injection("vkQueueSubmit"));
+  CHECK(set_fault_injection(""));
+  CHECK(injected_fault("vkQueueSubmit") == VK_SUCCESS);
 }
