@@ -26,6 +26,7 @@ extern const Command kRunCommand;
 extern const Command kValidateCommand;
 extern const Command kAttachSpirvCommand;
 extern const Command kDevicesCommand;
+extern const Command kObjdumpCommand;
 
 // `wpvm MODULE.wasm ...` is `wpvm run MODULE.wasm ...`.
 int run_main(std::span<const std::string> args);

@@ -10,7 +10,8 @@ namespace wpvm::cli {
 namespace {
 
 // Adding a subcommand: a new cmd_NAME.cpp defining kNameCommand, one line here.
-const Command* const kCommands[] = {&kRunCommand, &kValidateCommand, &kAttachSpirvCommand, &kDevicesCommand};
+const Command* const kCommands[] = {&kRunCommand, &kValidateCommand, &kAttachSpirvCommand, &kDevicesCommand,
+                                    &kObjdumpCommand};
 
 }  // namespace
 
