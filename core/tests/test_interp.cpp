@@ -12,21 +12,13 @@
 
 #include "interp/code.h"
 #include "wpvm/runtime.h"
+#include "test_wasm_file.h"
 
 namespace {
 
 using namespace wpvm;
 
-std::shared_ptr<const Module> load_wat(const char* name) {
-  const char* dir = std::getenv("WPVM_TEST_WASM_DIR");
-  REQUIRE(dir != nullptr);
-  std::ifstream in(std::string(dir) + "/" + name + ".wasm", std::ios::binary);
-  REQUIRE(in.good());
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto m = load_module(bytes);
-  REQUIRE_MESSAGE(m.ok(), (m.ok() ? "" : m.error().to_string()));
-  return *m;
-}
+using test::load_wat;
 
 struct Fixture {
   Engine engine;

@@ -8,21 +8,13 @@
 #include <iterator>
 
 #include "wpvm/runtime.h"
+#include "test_wasm_file.h"
 
 namespace {
 
 using namespace wpvm;
 
-std::shared_ptr<const Module> load_wat(const char* name) {
-  const char* dir = std::getenv("WPVM_TEST_WASM_DIR");
-  REQUIRE(dir != nullptr);
-  std::ifstream in(std::string(dir) + "/" + name + ".wasm", std::ios::binary);
-  REQUIRE(in.good());
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto m = load_module(bytes);
-  REQUIRE_MESSAGE(m.ok(), (m.ok() ? "" : m.error().to_string()));
-  return *m;
-}
+using test::load_wat;
 
 HostFn identity() {
   return [](Caller&, std::span<const Value> a, std::span<Value> r) {

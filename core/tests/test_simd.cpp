@@ -14,6 +14,7 @@
 
 #include "interp/simd_exec.h"
 #include "wpvm/runtime.h"
+#include "test_wasm_file.h"
 
 namespace {
 
@@ -34,15 +35,9 @@ struct Fixture {
   Instance* inst = nullptr;
 
   Fixture() {
-    const char* dir = std::getenv("WPVM_TEST_WASM_DIR");
-    REQUIRE(dir != nullptr);
-    std::ifstream in(std::string(dir) + "/simd.wasm", std::ios::binary);
-    REQUIRE(in.good());
-    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto m = load_module(bytes);
-    REQUIRE_MESSAGE(m.ok(), (m.ok() ? "" : m.error().to_string()));
+    auto m = test::load_wat("simd");
     Linker linker;
-    auto r = store.instantiate(*m, linker);
+    auto r = store.instantiate(m, linker);
     REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().to_string()));
     inst = *r;
   }
