@@ -107,18 +107,10 @@ int objdump_main(std::span<const std::string> args) {
     std::cerr << kObjdumpCommand.usage;
     return kExitUsage;
   }
-  auto bytes = read_file(args[0]);
-  if (!bytes) {
-    std::cerr << "Error: " << bytes.error().message << "\n";
-    return 1;
-  }
-  auto module = load_module(*bytes);
-  if (!module) {
-    std::cerr << "Error: " << describe_error(module.error()) << "\n";
-    return 1;
-  }
-  if (jit) return jit_listing(*module);
-  list_functions(**module);
+  auto module = load_module_file(args[0]);
+  if (!module) return 1;
+  if (jit) return jit_listing(module);
+  list_functions(*module);
   return 0;
 }
 

@@ -195,16 +195,8 @@ int run_main(std::span<const std::string> a) {
     std::cerr << "(see `wpvm help run`)\n";
     return kExitUsage;
   }
-  auto bytes = read_file(o.module_path);
-  if (!bytes) {
-    std::cerr << "Error: " << bytes.error().message << "\n";
-    return 1;
-  }
-  auto module = load_module(*bytes);
-  if (!module) {
-    std::cerr << "Error: " << describe_error(module.error()) << "\n";
-    return 1;
-  }
+  auto module = load_module_file(o.module_path);
+  if (!module) return 1;
   o.wasi.args.push_back(o.module_path);
   o.wasi.args.insert(o.wasi.args.end(), o.args.begin(), o.args.end());
   for (const std::string& spec : o.tcplisten) {
@@ -234,11 +226,11 @@ int run_main(std::span<const std::string> a) {
   // wasi-threads: every thread gets the same WASI context; a trap or
   // proc_exit in a spawned thread ends the process with that outcome.
   std::unique_ptr<WasiThreads> threads;
-  if (module_uses_wasi_threads(**module)) {
+  if (module_uses_wasi_threads(*module)) {
     Wasi* w = wasi->get();
-    const Module* mod = module->get();
+    const Module* mod = module.get();
     threads = std::make_unique<WasiThreads>(
-        engine, *module, [w](Linker& l, Store& s) { w->define(l, s); },
+        engine, module, [w](Linker& l, Store& s) { w->define(l, s); },
         [mod](const Trap& t) {
           int status = report_trap(t, *mod);
           std::cout.flush();
@@ -249,7 +241,7 @@ int run_main(std::span<const std::string> a) {
       return 1;
     }
   }
-  auto inst = store.instantiate(*module, linker);
+  auto inst = store.instantiate(module, linker);
   if (!inst) {
     std::cerr << "Error: " << describe_error(inst.error()) << "\n";
     return 1;

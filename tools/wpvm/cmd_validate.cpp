@@ -13,16 +13,8 @@ int validate_main(std::span<const std::string> args) {
     std::cerr << kValidateCommand.usage;
     return kExitUsage;
   }
-  auto bytes = read_file(args[0]);
-  if (!bytes) {
-    std::cerr << "Error: " << bytes.error().message << "\n";
-    return 1;
-  }
-  auto module = load_module(*bytes);
-  if (!module) {
-    std::cerr << "Error: " << describe_error(module.error()) << "\n";
-    return 1;
-  }
+  auto module = load_module_file(args[0]);
+  if (!module) return 1;
   std::cout << "OK\n";
   return 0;
 }

@@ -3,10 +3,12 @@
 // main.cpp only dispatches.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "wpvm/module.h"
 #include "wpvm/result.h"
 
 namespace wpvm::cli {
@@ -35,6 +37,9 @@ int run_main(std::span<const std::string> args);
 Result<std::vector<uint8_t>> read_file(const std::string& path);
 // "byte offset 26 (0x1a): message" (offset part left out when unknown).
 std::string describe_error(const Error& e);
+// Reads, decodes and validates a module; on failure prints "Error: ..." to
+// stderr and returns nullptr.
+std::shared_ptr<const Module> load_module_file(const std::string& path);
 bool is_help_flag(const std::string& arg);
 
 inline constexpr int kExitUsage = 2;

@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <iostream>
 #include <iterator>
 
 #include "command.h"
@@ -35,6 +36,20 @@ std::string describe_error(const Error& e) {
   char buf[96];
   std::snprintf(buf, sizeof(buf), "byte offset %zu (0x%zx): ", e.offset, e.offset);
   return buf + e.message;
+}
+
+std::shared_ptr<const Module> load_module_file(const std::string& path) {
+  auto bytes = read_file(path);
+  if (!bytes) {
+    std::cerr << "Error: " << bytes.error().message << "\n";
+    return nullptr;
+  }
+  auto module = load_module(*bytes);
+  if (!module) {
+    std::cerr << "Error: " << describe_error(module.error()) << "\n";
+    return nullptr;
+  }
+  return *module;
 }
 
 bool is_help_flag(const std::string& arg) { return arg == "-h" || arg == "--help"; }
