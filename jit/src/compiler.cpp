@@ -910,13 +910,7 @@ void FuncCompiler::op(Opcode op, const Imm& imm, std::span<const ValType> pops, 
     a_.mfence();
     return;
   }
-  if (AtomicHelper h = atomic_helper(op); h.fn) {
-    if (inst_.memories.empty() || imm.mem.memory != 0) return fail();
-    uint64_t before[] = {reinterpret_cast<uint64_t>(inst_.memories[0])}, after[] = {imm.mem.offset};
-    std::optional<ValType> result;
-    if (h.with_result) result = pushes[0];
-    return call_helper(h.fn, before, h.pops, after, true, result);
-  }
+  if (atomic_op(op, imm, pushes)) return;
   if (memory_access(op, imm)) return;
   if (memory_or_table_op(op, imm)) return;
   if (numeric_inline(op)) return;

@@ -143,6 +143,7 @@ class FuncCompiler {
   bool memory_access(Opcode op, const Imm& imm);
   asmjit::x86::Mem address(Val& addr, uint64_t offset, uint32_t size, asmjit::x86::Gp& addr_reg);
   bool memory_or_table_op(Opcode op, const Imm& imm);
+  bool atomic_op(Opcode op, const Imm& imm, std::span<const ValType> pushes);  // emit_atomic.cpp
   void call_helper(const void* fn, std::span<const uint64_t> imms_before, uint32_t npops,
                    std::span<const uint64_t> imms_after, bool status, std::optional<ValType> result);
   void call_direct(uint32_t func_index);
