@@ -3,19 +3,21 @@
 
 namespace wpvm::wasi {
 
-FdEntry* FdTable::find(uint32_t fd) {
-  return fd < slots_.size() ? slots_[fd].get() : nullptr;
+FdRef FdTable::find(uint32_t fd) {
+  std::lock_guard lock(mu_);
+  return fd < slots_.size() ? slots_[fd] : nullptr;
 }
 
-Errno FdTable::get(uint32_t fd, Rights needed, FdEntry*& out) {
-  FdEntry* e = find(fd);
+Errno FdTable::get(uint32_t fd, Rights needed, FdRef& out) {
+  FdRef e = find(fd);
   if (!e) return Errno::kBadf;
   if ((e->base & needed) != needed) return Errno::kNotcapable;
-  out = e;
+  out = std::move(e);
   return Errno::kSuccess;
 }
 
 uint32_t FdTable::insert(std::unique_ptr<FdEntry> entry) {
+  std::lock_guard lock(mu_);
   for (uint32_t i = 0; i < slots_.size(); ++i) {
     if (!slots_[i]) {
       slots_[i] = std::move(entry);
@@ -27,16 +29,26 @@ uint32_t FdTable::insert(std::unique_ptr<FdEntry> entry) {
 }
 
 Errno FdTable::close(uint32_t fd) {
-  if (!find(fd)) return Errno::kBadf;
-  slots_[fd].reset();
+  FdRef gone;  // released after the lock
+  std::lock_guard lock(mu_);
+  if (fd >= slots_.size() || !slots_[fd]) return Errno::kBadf;
+  gone = std::move(slots_[fd]);
   return Errno::kSuccess;
 }
 
 Errno FdTable::renumber(uint32_t from, uint32_t to) {
-  if (!find(from) || !find(to)) return Errno::kBadf;
+  FdRef gone;  // released after the lock
+  std::lock_guard lock(mu_);
+  if (from >= slots_.size() || !slots_[from] || to >= slots_.size() || !slots_[to]) return Errno::kBadf;
   if (from == to) return Errno::kSuccess;
+  gone = std::move(slots_[to]);
   slots_[to] = std::move(slots_[from]);
   return Errno::kSuccess;
+}
+
+size_t FdTable::capacity() {
+  std::lock_guard lock(mu_);
+  return slots_.size();
 }
 
 }  // namespace wpvm::wasi

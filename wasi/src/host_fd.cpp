@@ -48,13 +48,13 @@ namespace {
 Errno fail() { return errno_from_host(errno); }
 
 // File operations on a directory are "isdir" whatever rights the fd holds.
-Errno get_file(HostCall& c, uint32_t fd, Rights needed, FdEntry*& e) {
-  if (FdEntry* d = c.ctx.fds.find(fd); d && d->is_dir()) return Errno::kIsdir;
+Errno get_file(HostCall& c, uint32_t fd, Rights needed, FdRef& e) {
+  if (FdRef d = c.ctx.fds.find(fd); d && d->is_dir()) return Errno::kIsdir;
   return c.ctx.fds.get(fd, needed, e);
 }
 
 Errno fd_advise(HostCall& c) {
-  FdEntry* e;
+  FdRef e;
   WASI_TRY(c.ctx.fds.get(c.u32(0), right::kFdAdvise, e));
   static const int kAdvice[] = {POSIX_FADV_NORMAL, POSIX_FADV_SEQUENTIAL, POSIX_FADV_RANDOM,
                                 POSIX_FADV_WILLNEED, POSIX_FADV_DONTNEED, POSIX_FADV_NOREUSE};
@@ -67,7 +67,7 @@ Errno fd_advise(HostCall& c) {
 }
 
 Errno fd_allocate(HostCall& c) {
-  FdEntry* e;
+  FdRef e;
   WASI_TRY(get_file(c, c.u32(0), right::kFdAllocate, e));
   uint64_t off = c.u64(1), len = c.u64(2);
   if (off > INT64_MAX || len > INT64_MAX - off) return Errno::kInval;
@@ -78,13 +78,13 @@ Errno fd_allocate(HostCall& c) {
 Errno fd_close(HostCall& c) { return c.ctx.fds.close(c.u32(0)); }
 
 Errno fd_datasync(HostCall& c) {
-  FdEntry* e;
+  FdRef e;
   WASI_TRY(c.ctx.fds.get(c.u32(0), right::kFdDatasync, e));
   return ::fdatasync(e->host.get()) == 0 ? Errno::kSuccess : fail();
 }
 
 Errno fd_sync(HostCall& c) {
-  FdEntry* e;
+  FdRef e;
   WASI_TRY(c.ctx.fds.get(c.u32(0), right::kFdSync, e));
   return ::fsync(e->host.get()) == 0 ? Errno::kSuccess : fail();
 }
@@ -99,7 +99,7 @@ uint16_t fdflags_of(int host_flags) {
 }
 
 Errno fd_fdstat_get(HostCall& c) {
-  FdEntry* e;
+  FdRef e;
   WASI_TRY(c.ctx.fds.get(c.u32(0), 0, e));
   uint32_t p = c.u32(1);
   if (!c.mem.check(p, layout::kFdstatSize)) return Errno::kFault;
@@ -114,7 +114,7 @@ Errno fd_fdstat_get(HostCall& c) {
 }
 
 Errno fd_fdstat_set_flags(HostCall& c) {
-  FdEntry* e;
+  FdRef e;
   WASI_TRY(c.ctx.fds.get(c.u32(0), right::kFdFdstatSetFlags, e));
   uint32_t flags = c.u32(1);
   // Linux cannot change the sync modes of an open file.
@@ -128,18 +128,19 @@ Errno fd_fdstat_set_flags(HostCall& c) {
 }
 
 Errno fd_fdstat_set_rights(HostCall& c) {
-  FdEntry* e;
+  FdRef e;
   WASI_TRY(c.ctx.fds.get(c.u32(0), 0, e));
   Rights base = c.u64(1), inh = c.u64(2);
   // Rights can only be dropped, never gained.
   if ((base & ~e->base) || (inh & ~e->inheriting)) return Errno::kNotcapable;
-  e->base = base;
-  e->inheriting = inh;
+  // Concurrent drops compose: each clears only bits.
+  e->base.fetch_and(base);
+  e->inheriting.fetch_and(inh);
   return Errno::kSuccess;
 }
 
 Errno fd_filestat_get(HostCall& c) {
-  FdEntry* e;
+  FdRef e;
   WASI_TRY(c.ctx.fds.get(c.u32(0), right::kFdFilestatGet, e));
   if (!c.mem.check(c.u32(1), layout::kFilestatSize)) return Errno::kFault;
   struct stat st;
@@ -151,7 +152,7 @@ Errno fd_filestat_get(HostCall& c) {
 }
 
 Errno fd_filestat_set_size(HostCall& c) {
-  FdEntry* e;
+  FdRef e;
   WASI_TRY(get_file(c, c.u32(0), right::kFdFilestatSetSize, e));
   if (c.u64(1) > INT64_MAX) return Errno::kInval;
   return ::ftruncate(e->host.get(), static_cast<off_t>(c.u64(1))) == 0 ? Errno::kSuccess : fail();
@@ -177,7 +178,7 @@ Errno make_times(uint64_t atim, uint64_t mtim, uint32_t flags, timespec ts[2]) {
 namespace {
 
 Errno fd_filestat_set_times(HostCall& c) {
-  FdEntry* e;
+  FdRef e;
   WASI_TRY(c.ctx.fds.get(c.u32(0), right::kFdFilestatSetTimes, e));
   timespec ts[2];
   WASI_TRY(make_times(c.u64(1), c.u64(2), c.u32(3), ts));
@@ -190,7 +191,7 @@ Errno finish_io(HostCall& c, ssize_t n, uint32_t out_ptr) {
 }
 
 Errno fd_read(HostCall& c) {
-  FdEntry* e;
+  FdRef e;
   WASI_TRY(get_file(c, c.u32(0), right::kFdRead, e));
   HostIovs iovs;
   WASI_TRY(gather_iovs(c.mem, c.u32(1), c.u32(2), iovs));
@@ -199,7 +200,7 @@ Errno fd_read(HostCall& c) {
 }
 
 Errno fd_pread(HostCall& c) {
-  FdEntry* e;
+  FdRef e;
   WASI_TRY(get_file(c, c.u32(0), right::kFdRead | right::kFdSeek, e));
   HostIovs iovs;
   WASI_TRY(gather_iovs(c.mem, c.u32(1), c.u32(2), iovs));
@@ -210,7 +211,7 @@ Errno fd_pread(HostCall& c) {
 }
 
 Errno fd_write(HostCall& c) {
-  FdEntry* e;
+  FdRef e;
   WASI_TRY(get_file(c, c.u32(0), right::kFdWrite, e));
   HostIovs iovs;
   WASI_TRY(gather_iovs(c.mem, c.u32(1), c.u32(2), iovs));
@@ -219,7 +220,7 @@ Errno fd_write(HostCall& c) {
 }
 
 Errno fd_pwrite(HostCall& c) {
-  FdEntry* e;
+  FdRef e;
   WASI_TRY(get_file(c, c.u32(0), right::kFdWrite | right::kFdSeek, e));
   HostIovs iovs;
   WASI_TRY(gather_iovs(c.mem, c.u32(1), c.u32(2), iovs));
@@ -230,7 +231,7 @@ Errno fd_pwrite(HostCall& c) {
 }
 
 Errno fd_prestat_get(HostCall& c) {
-  FdEntry* e = c.ctx.fds.find(c.u32(0));
+  FdRef e = c.ctx.fds.find(c.u32(0));
   if (!e || !e->preopen) return Errno::kBadf;
   uint32_t p = c.u32(1);
   if (!c.mem.check(p, layout::kPrestatSize)) return Errno::kFault;
@@ -240,7 +241,7 @@ Errno fd_prestat_get(HostCall& c) {
 }
 
 Errno fd_prestat_dir_name(HostCall& c) {
-  FdEntry* e = c.ctx.fds.find(c.u32(0));
+  FdRef e = c.ctx.fds.find(c.u32(0));
   if (!e || !e->preopen) return Errno::kBadf;
   uint32_t p = c.u32(1), len = c.u32(2);
   if (len < e->preopen_name.size()) return Errno::kNametoolong;
@@ -256,7 +257,7 @@ Errno fd_seek(HostCall& c) {
   uint32_t whence = c.u32(2);
   // seek(0, CUR) is how libc implements tell, so it needs only the tell right.
   Rights need = (offset == 0 && whence == 1) ? right::kFdTell : right::kFdSeek;
-  FdEntry* e;
+  FdRef e;
   WASI_TRY(get_file(c, c.u32(0), need, e));
   static const int kWhence[] = {SEEK_SET, SEEK_CUR, SEEK_END};
   if (whence > 2) return Errno::kInval;
@@ -268,7 +269,7 @@ Errno fd_seek(HostCall& c) {
 }
 
 Errno fd_tell(HostCall& c) {
-  FdEntry* e;
+  FdRef e;
   WASI_TRY(get_file(c, c.u32(0), right::kFdTell, e));
   if (!c.mem.check(c.u32(1), 8)) return Errno::kFault;
   off_t r = ::lseek(e->host.get(), 0, SEEK_CUR);
@@ -304,12 +305,13 @@ Errno snapshot_dir(FdEntry& e) {
 }
 
 Errno fd_readdir(HostCall& c) {
-  FdEntry* e;
+  FdRef e;
   WASI_TRY(c.ctx.fds.get(c.u32(0), right::kFdReaddir, e));
   if (!e->is_dir()) return Errno::kNotdir;
   uint32_t buf = c.u32(1), len = c.u32(2), used_ptr = c.u32(4);
   uint64_t cookie = c.u64(3);
   if (!c.mem.check(buf, len) || !c.mem.check(used_ptr, 4)) return Errno::kFault;
+  std::lock_guard lock(e->listing_mu);
   if (cookie == 0 || e->listing.empty()) WASI_TRY(snapshot_dir(*e));
   uint32_t used = 0;
   for (uint64_t i = cookie; i < e->listing.size() && used < len; ++i) {

@@ -17,14 +17,16 @@ Errno fail() { return errno_from_host(errno); }
 // Looks up directory fd `fd` with `needed` rights and resolves the guest path
 // at (ptr, len) beneath it.
 Errno resolve_at(HostCall& c, uint32_t fd, Rights needed, uint32_t ptr, uint32_t len,
-                 bool follow, ResolvedPath& out, FdEntry** dir = nullptr) {
-  FdEntry* e;
+                 bool follow, ResolvedPath& out, FdRef* dir = nullptr) {
+  FdRef e;
   WASI_TRY(c.ctx.fds.get(fd, needed, e));
   if (!e->is_dir()) return Errno::kNotdir;
   std::string_view path;
   if (!c.mem.read_string(ptr, len, path)) return Errno::kFault;
-  if (dir) *dir = e;
-  return resolve_path(e->host.get(), path, follow, out);
+  out.base_owner = e;  // dir_fd may be the base's own descriptor
+  int base_fd = e->host.get();
+  if (dir) *dir = std::move(e);
+  return resolve_path(base_fd, path, follow, out);
 }
 
 Errno path_create_directory(HostCall& c) {
@@ -91,7 +93,7 @@ Errno path_open(HostCall& c) {
   if (oflags & oflag::kCreat) needed |= right::kPathCreateFile;
   if (oflags & oflag::kTrunc) needed |= right::kPathFilestatSetSize;
   ResolvedPath r;
-  FdEntry* parent;
+  FdRef parent;
   bool follow = c.u32(1) & kLookupSymlinkFollow;
   WASI_TRY(resolve_at(c, c.u32(0), needed, c.u32(2), c.u32(3), follow, r, &parent));
   if (!c.mem.check(c.u32(8), 4)) return Errno::kFault;

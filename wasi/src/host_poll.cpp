@@ -28,6 +28,7 @@ struct Sub {
   int pollfd_index = -1;  // fd: index into the pollfd array
   Errno error = Errno::kSuccess;
   int host_fd = -1;
+  FdRef entry;  // keeps host_fd open until the poll returns
 };
 
 void put_event(HostCall& c, uint32_t p, const Sub& s, uint64_t nbytes, uint16_t flags) {
@@ -92,13 +93,12 @@ Errno read_sub(HostCall& c, uint32_t p, Sub& s, PollFds& pfds, uint64_t& timeout
     return Errno::kSuccess;
   }
   uint32_t fd = c.mem.get<uint32_t>(p + 16);
-  FdEntry* e;
-  s.error = c.ctx.fds.get(fd, right::kPollFdReadwrite, e);
+  s.error = c.ctx.fds.get(fd, right::kPollFdReadwrite, s.entry);
   if (s.error != Errno::kSuccess) {
     timeout = 0;  // an error is an event: report it at once
     return Errno::kSuccess;
   }
-  s.host_fd = e->host.get();
+  s.host_fd = s.entry->host.get();
   s.pollfd_index = static_cast<int>(pfds.size);
   short ev = s.type == EventType::kFdRead ? POLLIN : POLLOUT;
   pfds.push_back(pollfd{s.host_fd, ev, 0});

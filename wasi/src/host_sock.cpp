@@ -11,15 +11,15 @@ namespace wpvm::wasi {
 namespace {
 
 // Socket calls on a non-socket are "notsock" before any rights question.
-Errno get_socket(HostCall& c, uint32_t fd, Rights needed, FdEntry*& e) {
-  FdEntry* f = c.ctx.fds.find(fd);
+Errno get_socket(HostCall& c, uint32_t fd, Rights needed, FdRef& e) {
+  FdRef f = c.ctx.fds.find(fd);
   if (!f) return Errno::kBadf;
   if (!f->is_socket()) return Errno::kNotsock;
   return c.ctx.fds.get(fd, needed, e);
 }
 
 Errno sock_accept(HostCall& c) {
-  FdEntry* e;
+  FdRef e;
   WASI_TRY(get_socket(c, c.u32(0), right::kSockAccept, e));
   uint32_t flags = c.u32(1);
   if (flags & ~uint32_t{fdflag::kNonblock}) return Errno::kInval;
@@ -37,7 +37,7 @@ Errno sock_accept(HostCall& c) {
 }
 
 Errno sock_recv(HostCall& c) {
-  FdEntry* e;
+  FdRef e;
   WASI_TRY(get_socket(c, c.u32(0), right::kFdRead, e));
   HostIovs iovs;
   WASI_TRY(gather_iovs(c.mem, c.u32(1), c.u32(2), iovs));
@@ -57,7 +57,7 @@ Errno sock_recv(HostCall& c) {
 }
 
 Errno sock_send(HostCall& c) {
-  FdEntry* e;
+  FdRef e;
   WASI_TRY(get_socket(c, c.u32(0), right::kFdWrite, e));
   HostIovs iovs;
   WASI_TRY(gather_iovs(c.mem, c.u32(1), c.u32(2), iovs));
@@ -73,7 +73,7 @@ Errno sock_send(HostCall& c) {
 }
 
 Errno sock_shutdown(HostCall& c) {
-  FdEntry* e;
+  FdRef e;
   WASI_TRY(get_socket(c, c.u32(0), right::kSockShutdown, e));
   uint32_t how = c.u32(1);
   int h = how == kSdflagRd ? SHUT_RD : how == kSdflagWr ? SHUT_WR

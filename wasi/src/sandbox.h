@@ -7,6 +7,7 @@
 // directory descriptor plus one final name without '/', so the operation that
 // follows (openat, mkdirat, unlinkat, ...) cannot leave the sandbox either.
 #pragma once
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,7 @@ struct ResolvedPath {
   int dir_fd = -1;       // parent directory of `name` (owned.get() or the base)
   std::string name;      // one component, "." when the path names a directory itself
   bool trailing_slash = false;  // the path ended in '/': the target must be a directory
+  std::shared_ptr<const void> base_owner;  // keeps the base descriptor open while this is used
 
   // The name to hand to *at() syscalls: with the trailing slash kept, so the
   // kernel applies the "must be a directory" rule itself.
