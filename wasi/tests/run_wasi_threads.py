@@ -7,8 +7,9 @@ RUN_OPTIONs (e.g. --tier jit) go to every `wpvm run`.
 
 Every X.wasm in SUITE_DIR runs with the defaults of the WASI suite's test
 spec protocol, overridden by X.json when present (args, env, exit_code,
-stdout). Standard input is a pipe that stays open and empty, so a guest that
-reads it blocks (the *_wasi_read tests end the program from another thread
+stdout, dirs: each preopened under its name, as a fresh empty directory).
+Standard input is a pipe that stays open and empty, so a guest that reads it
+blocks (the *_wasi_read tests end the program from another thread
 while the main thread is blocked there). A test passes when the exit status
 matches, and stdout starts with the expected text when one is given.
 Prints "N passed, N failed" and exits non-zero on any failure.
@@ -17,15 +18,24 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 
 TIMEOUT_S = 60
 
 
 def run_one(wpvm, options, path, spec):
-    cmd = [wpvm, "run"] + options
-    for k, v in spec.get("env", {}).items():
-        cmd += ["--env", f"{k}={v}"]
-    cmd += [path] + spec.get("args", [])
+    with tempfile.TemporaryDirectory() as scratch:
+        cmd = [wpvm, "run"] + options
+        for k, v in spec.get("env", {}).items():
+            cmd += ["--env", f"{k}={v}"]
+        for name in spec.get("dirs", []):
+            os.makedirs(os.path.join(scratch, name))
+            cmd += ["--dir", f"{os.path.join(scratch, name)}::{name}"]
+        cmd += [path] + spec.get("args", [])
+        return run_cmd(cmd, spec)
+
+
+def run_cmd(cmd, spec):
     # communicate() would close a PIPE stdin: hold the write end ourselves.
     stdin_r, stdin_w = os.pipe()
     p = subprocess.Popen(cmd, stdin=stdin_r, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
