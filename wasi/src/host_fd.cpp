@@ -190,45 +190,33 @@ Errno finish_io(HostCall& c, ssize_t n, uint32_t out_ptr) {
   return c.mem.store<uint32_t>(out_ptr, static_cast<uint32_t>(n)) ? Errno::kSuccess : Errno::kFault;
 }
 
-Errno fd_read(HostCall& c) {
+// fd_read, fd_pread, fd_write and fd_pwrite: (fd, iovs, iovs_len[, offset],
+// out). The positioned forms also need the seek right.
+template <bool kWrite, bool kPositioned>
+Errno vectored_io(HostCall& c) {
   FdRef e;
-  WASI_TRY(get_file(c, c.u32(0), right::kFdRead, e));
+  Rights need = (kWrite ? right::kFdWrite : right::kFdRead) | (kPositioned ? right::kFdSeek : 0);
+  WASI_TRY(get_file(c, c.u32(0), need, e));
   HostIovs iovs;
   WASI_TRY(gather_iovs(c.mem, c.u32(1), c.u32(2), iovs));
-  if (!c.mem.check(c.u32(3), 4)) return Errno::kFault;
-  return finish_io(c, ::readv(e->host.get(), iovs.v.data(), iovs.count), c.u32(3));
+  uint32_t out = c.u32(kPositioned ? 4 : 3);
+  if (!c.mem.check(out, 4)) return Errno::kFault;
+  int fd = e->host.get();
+  if constexpr (kPositioned) {
+    if (c.u64(3) > INT64_MAX) return Errno::kInval;
+    auto off = static_cast<off_t>(c.u64(3));
+    return finish_io(c, kWrite ? ::pwritev(fd, iovs.v.data(), iovs.count, off)
+                               : ::preadv(fd, iovs.v.data(), iovs.count, off), out);
+  } else {
+    return finish_io(c, kWrite ? ::writev(fd, iovs.v.data(), iovs.count)
+                               : ::readv(fd, iovs.v.data(), iovs.count), out);
+  }
 }
 
-Errno fd_pread(HostCall& c) {
-  FdRef e;
-  WASI_TRY(get_file(c, c.u32(0), right::kFdRead | right::kFdSeek, e));
-  HostIovs iovs;
-  WASI_TRY(gather_iovs(c.mem, c.u32(1), c.u32(2), iovs));
-  if (!c.mem.check(c.u32(4), 4)) return Errno::kFault;
-  if (c.u64(3) > INT64_MAX) return Errno::kInval;
-  return finish_io(c, ::preadv(e->host.get(), iovs.v.data(), iovs.count,
-                               static_cast<off_t>(c.u64(3))), c.u32(4));
-}
-
-Errno fd_write(HostCall& c) {
-  FdRef e;
-  WASI_TRY(get_file(c, c.u32(0), right::kFdWrite, e));
-  HostIovs iovs;
-  WASI_TRY(gather_iovs(c.mem, c.u32(1), c.u32(2), iovs));
-  if (!c.mem.check(c.u32(3), 4)) return Errno::kFault;
-  return finish_io(c, ::writev(e->host.get(), iovs.v.data(), iovs.count), c.u32(3));
-}
-
-Errno fd_pwrite(HostCall& c) {
-  FdRef e;
-  WASI_TRY(get_file(c, c.u32(0), right::kFdWrite | right::kFdSeek, e));
-  HostIovs iovs;
-  WASI_TRY(gather_iovs(c.mem, c.u32(1), c.u32(2), iovs));
-  if (!c.mem.check(c.u32(4), 4)) return Errno::kFault;
-  if (c.u64(3) > INT64_MAX) return Errno::kInval;
-  return finish_io(c, ::pwritev(e->host.get(), iovs.v.data(), iovs.count,
-                                static_cast<off_t>(c.u64(3))), c.u32(4));
-}
+Errno fd_read(HostCall& c) { return vectored_io<false, false>(c); }
+Errno fd_pread(HostCall& c) { return vectored_io<false, true>(c); }
+Errno fd_write(HostCall& c) { return vectored_io<true, false>(c); }
+Errno fd_pwrite(HostCall& c) { return vectored_io<true, true>(c); }
 
 Errno fd_prestat_get(HostCall& c) {
   FdRef e = c.ctx.fds.find(c.u32(0));
