@@ -16,11 +16,14 @@ using namespace asmjit::x86;
 namespace {
 
 // Allocatable registers: rax, rcx, rdx and xmm14/xmm15 are scratch; r14, r15
-// are pinned; rsp, rbp frame the function.
-constexpr uint8_t kGpPool[] = {Gp::kIdSi, Gp::kIdDi, Gp::kIdR8, Gp::kIdR9, Gp::kIdR10, Gp::kIdR11};
-constexpr uint8_t kXmmCount = 12;
-constexpr uint8_t kGpPins[] = {Gp::kIdBx, Gp::kIdR12, Gp::kIdR13};
-constexpr uint8_t kXmmPins[] = {13, 12};
+// are pinned; rsp, rbp frame the function. Temporaries never need more than
+// three registers at once (select), so four stay in the pool.
+constexpr uint8_t kGpPool[] = {Gp::kIdSi, Gp::kIdDi, Gp::kIdR8, Gp::kIdR9};
+constexpr uint8_t kXmmCount = 8;  // xmm0..xmm7
+// Pinned locals: the callee-saved registers first, then caller-saved ones.
+constexpr uint8_t kGpPins[] = {Gp::kIdBx, Gp::kIdR12, Gp::kIdR13, Gp::kIdR10, Gp::kIdR11};
+constexpr size_t kGpCalleeSavedPins = 3;
+constexpr uint8_t kXmmPins[] = {13, 12, 11, 10, 9, 8};
 
 bool is_float(ValType t) { return t == ValType::kF32 || t == ValType::kF64; }
 bool fits_i32(uint64_t v) { return static_cast<int64_t>(v) == static_cast<int64_t>(static_cast<int32_t>(v)); }
@@ -49,7 +52,21 @@ Mem FuncCompiler::local_mem(uint32_t index) const {
   return qword_ptr(rbp, -save_bytes_ - 8 * static_cast<int32_t>(1 + index - nparams_));
 }
 
+bool emits_call(Opcode op) {
+  switch (op) {
+    case Opcode::Call: case Opcode::CallIndirect: case Opcode::MemoryGrow: case Opcode::MemoryFill:
+    case Opcode::MemoryCopy: case Opcode::MemoryInit: case Opcode::DataDrop: case Opcode::TableGet:
+    case Opcode::TableSet: case Opcode::TableSize: case Opcode::TableGrow: case Opcode::TableFill:
+    case Opcode::TableCopy: case Opcode::TableInit: case Opcode::ElemDrop:
+      return true;
+    default:
+      return atomic_helper(op).fn || (numeric_family(op) == NumericFamily::kNone && numeric_helper(op).fn);
+  }
+}
+
 // The heaviest integer and float locals (LocalUseCounter) live in registers.
+// A caller-saved pin costs a store and a load around each call, so it goes
+// only to a local used more often than twice the calls (by the same weights).
 void FuncCompiler::choose_pins() {
   pin_.assign(local_types_.size(), -1);
   std::vector<uint32_t> order(local_types_.size());
@@ -59,41 +76,51 @@ void FuncCompiler::choose_pins() {
   size_t gp = 0, fp = 0;
   for (uint32_t i : order) {
     if (weights_.size() == local_types_.size() && weight(i) == 0) break;
+    bool pays = weight(i) > 2 * call_weight_;
     ValType t = local_types_[i];
-    if ((t == ValType::kI32 || t == ValType::kI64) && gp < std::size(kGpPins)) {
-      pin_[i] = static_cast<int8_t>(kGpPins[gp++]);
-    } else if (is_float(t) && fp < std::size(kXmmPins)) {
+    if ((t == ValType::kI32 || t == ValType::kI64) && gp < std::size(kGpPins) &&
+        (gp < kGpCalleeSavedPins || pays)) {
+      pin_[i] = static_cast<int8_t>(kGpPins[gp]);
+      if (gp < kGpCalleeSavedPins) saved_gp_.push_back(kGpPins[gp]);
+      else caller_saved_pins_.push_back(i);
+      ++gp;
+    } else if (is_float(t) && fp < std::size(kXmmPins) && pays) {
       pin_[i] = static_cast<int8_t>(kXmmPins[fp++]);
-      xmm_pinned_locals_.push_back(i);
+      caller_saved_pins_.push_back(i);
     }
   }
-  for (uint8_t r : kGpPins)
-    for (uint32_t i = 0; i < pin_.size(); ++i)
-      if (pin_[i] == static_cast<int8_t>(r)) saved_gp_.push_back(r);
   save_bytes_ = 8 * static_cast<int32_t>(saved_gp_.size());
 }
 
-void FuncCompiler::save_xmm_pins() {
-  for (uint32_t i : xmm_pinned_locals_) {
-    if (local_types_[i] == ValType::kF64) a_.movsd(local_mem(i), xmm(pin_[i]));
-    else a_.movss(local_mem(i).cloneResized(4), xmm(pin_[i]));
+void FuncCompiler::save_pins() {
+  for (uint32_t i : caller_saved_pins_) {
+    switch (local_types_[i]) {
+      case ValType::kF64: a_.movsd(local_mem(i), xmm(pin_[i])); break;
+      case ValType::kF32: a_.movss(local_mem(i).cloneResized(4), xmm(pin_[i])); break;
+      default: a_.mov(local_mem(i), gpq(pin_[i])); break;
+    }
   }
 }
 
-void FuncCompiler::restore_xmm_pins() {
-  for (uint32_t i : xmm_pinned_locals_) {
-    if (local_types_[i] == ValType::kF64) a_.movsd(xmm(pin_[i]), local_mem(i));
-    else a_.movss(xmm(pin_[i]), local_mem(i).cloneResized(4));
+void FuncCompiler::restore_pins() {
+  for (uint32_t i : caller_saved_pins_) {
+    switch (local_types_[i]) {
+      case ValType::kF64: a_.movsd(xmm(pin_[i]), local_mem(i)); break;
+      case ValType::kF32: a_.movss(xmm(pin_[i]), local_mem(i).cloneResized(4)); break;
+      default: a_.mov(gpq(pin_[i]), local_mem(i)); break;
+    }
   }
 }
 
 void FuncCompiler::set_pinned(uint32_t index, Val& v) {
   uint8_t p = static_cast<uint8_t>(pin_[index]);
-  if (is_float(v.type)) {
-    Xmm x = xmm_of(v);
-    a_.movaps(xmm(p), x);
-  } else {
+  if (!is_float(v.type)) {
     load_gp_to(gpq(p), v);
+  } else if (in_memory(v)) {
+    if (v.type == ValType::kF64) a_.movsd(xmm(p), mem_of(v)); else a_.movss(xmm(p), mem_of(v).cloneResized(4));
+  } else {
+    Xmm x = xmm_read(v);
+    if (x.id() != p) a_.movaps(xmm(p), x);
   }
 }
 
@@ -202,6 +229,9 @@ void FuncCompiler::load_gp_to(Gp dst, const Val& v) {
         a_.mov(dst.r64(), gpq(v.reg));
       }
       break;
+    case Loc::kOp:
+      emit_op_into(dst, v);
+      break;
   }
 }
 
@@ -276,6 +306,7 @@ void FuncCompiler::store_val(const Mem& m, const Val& v) {
       break;
     }
     case Loc::kCond:
+    case Loc::kOp:
       load_gp_to(rax, v);
       a_.mov(m, rax);
       break;
@@ -288,13 +319,86 @@ void FuncCompiler::store_val(const Mem& m, const Val& v) {
 }
 
 void FuncCompiler::flush() {
-  materialize_cond();
+  materialize_top();
   for (Val& v : stack_)
     if (v.loc == Loc::kReg || v.loc == Loc::kLocal || v.loc == Loc::kPinned) {
       store_val(home(v.pos), v);
       free_reg(v);
       v.loc = Loc::kSlot;
     }
+}
+
+void FuncCompiler::materialize_op() {
+  if (!stack_.empty() && stack_.back().loc == Loc::kOp) gp_of(stack_.back());
+}
+
+bool FuncCompiler::defer_op(Opcode op, Val& a, Val& b) {
+  if (a.loc != Loc::kPinned) return false;
+  bool is64 = a.type == ValType::kI64;
+  switch (op) {
+    case Opcode::I32Add: case Opcode::I64Add: case Opcode::I32Sub: case Opcode::I64Sub:
+    case Opcode::I32And: case Opcode::I64And: case Opcode::I32Or: case Opcode::I64Or:
+    case Opcode::I32Xor: case Opcode::I64Xor:
+      if (b.loc != Loc::kPinned && !(b.loc == Loc::kConst && (!is64 || fits_i32(b.bits)))) return false;
+      break;
+    case Opcode::I32Mul: case Opcode::I64Mul:
+      if (!(b.loc == Loc::kConst && (!is64 || fits_i32(b.bits)))) return false;
+      break;
+    case Opcode::I32Shl: case Opcode::I64Shl: case Opcode::I32ShrS: case Opcode::I64ShrS:
+    case Opcode::I32ShrU: case Opcode::I64ShrU:
+      if (b.loc != Loc::kConst) return false;
+      b.bits &= is64 ? 63 : 31;
+      break;
+    default: return false;
+  }
+  uint32_t pos = static_cast<uint32_t>(stack_.size());
+  Val v{a.type, Loc::kOp, a.reg, pos, b.bits, op, b.loc == Loc::kPinned ? b.reg : kNoReg};
+  stack_.push_back(v);
+  max_stack_ = std::max(max_stack_, pos + 1);
+  return true;
+}
+
+void FuncCompiler::emit_op_into(Gp dst, const Val& v) {
+  bool is64 = v.type == ValType::kI64;
+  auto sized = [&](Gp r) { return is64 ? Gp(r.r64()) : Gp(r.r32()); };
+  Gp d = sized(dst), x = sized(gpq(v.reg));
+  int32_t c = static_cast<int32_t>(v.bits);
+  bool add = v.op == Opcode::I32Add || v.op == Opcode::I64Add;
+  bool sub = v.op == Opcode::I32Sub || v.op == Opcode::I64Sub;
+  if (dst.id() != v.reg) {
+    // Three-operand forms where x86 has them, else a copy and the op in place.
+    if (add || (sub && v.rhs == kNoReg && c != INT32_MIN)) {
+      Mem m = v.rhs != kNoReg ? ptr(gpq(v.reg), gpq(v.rhs)) : ptr(gpq(v.reg), add ? c : -c);
+      a_.lea(d, m);
+      return;
+    }
+    if (v.op == Opcode::I32Mul || v.op == Opcode::I64Mul) {
+      a_.imul(d, x, c);
+      return;
+    }
+    a_.mov(d, x);
+  }
+  Operand rhs = v.rhs != kNoReg ? Operand(sized(gpq(v.rhs))) : Operand(asmjit::Imm(c));
+  InstId id = Inst::kIdNone;
+  switch (v.op) {
+    case Opcode::I32Add: case Opcode::I64Add: id = Inst::kIdAdd; break;
+    case Opcode::I32Sub: case Opcode::I64Sub: id = Inst::kIdSub; break;
+    case Opcode::I32And: case Opcode::I64And: id = Inst::kIdAnd; break;
+    case Opcode::I32Or: case Opcode::I64Or: id = Inst::kIdOr; break;
+    case Opcode::I32Xor: case Opcode::I64Xor: id = Inst::kIdXor; break;
+    case Opcode::I32Shl: case Opcode::I64Shl: id = Inst::kIdShl; break;
+    case Opcode::I32ShrS: case Opcode::I64ShrS: id = Inst::kIdSar; break;
+    case Opcode::I32ShrU: case Opcode::I64ShrU: id = Inst::kIdShr; break;
+    case Opcode::I32Mul: case Opcode::I64Mul: a_.imul(d, d, c); return;
+    default: break;
+  }
+  a_.emit(id, d, rhs);
+}
+
+void FuncCompiler::push_pinned(uint32_t index) {
+  uint32_t pos = static_cast<uint32_t>(stack_.size());
+  stack_.push_back(Val{local_types_[index], Loc::kPinned, static_cast<uint8_t>(pin_[index]), pos, index});
+  max_stack_ = std::max(max_stack_, pos + 1);
 }
 
 void FuncCompiler::materialize_cond() {
@@ -459,7 +563,7 @@ void FuncCompiler::emit_return() {
 
 void FuncCompiler::end_function(bool reachable) {
   if (!ok_) return;  // after a failure the code is discarded
-  materialize_cond();
+  materialize_top();
   Ctrl& body = ctrls_.back();
   if (reachable) {
     emit_return();
@@ -508,7 +612,7 @@ void FuncCompiler::end_function(bool reachable) {
 
 void FuncCompiler::block(BlockSig sig) {
   if (!ok_) return;  // after a failure the code is discarded
-  materialize_cond();
+  materialize_top();
   flush();
   uint32_t h = static_cast<uint32_t>(stack_.size() - sig.params.size());
   materialize(h);
@@ -518,7 +622,7 @@ void FuncCompiler::block(BlockSig sig) {
 
 void FuncCompiler::loop(BlockSig sig) {
   if (!ok_) return;  // after a failure the code is discarded
-  materialize_cond();
+  materialize_top();
   flush();
   uint32_t h = static_cast<uint32_t>(stack_.size() - sig.params.size());
   materialize(h);
@@ -530,6 +634,7 @@ void FuncCompiler::loop(BlockSig sig) {
 
 void FuncCompiler::if_(BlockSig sig) {
   if (!ok_) return;  // after a failure the code is discarded
+  materialize_op();
   Val cond = pop();
   if (cond.loc != Loc::kCond) gp_of(cond);
   flush();  // stores only: a condition in the flags survives
@@ -543,7 +648,7 @@ void FuncCompiler::if_(BlockSig sig) {
 
 void FuncCompiler::else_(bool reachable) {
   if (!ok_) return;  // after a failure the code is discarded
-  materialize_cond();
+  materialize_top();
   Ctrl& c = ctrls_.back();
   if (reachable) {
     flush();
@@ -557,7 +662,7 @@ void FuncCompiler::else_(bool reachable) {
 
 void FuncCompiler::end(bool reachable) {
   if (!ok_) return;  // after a failure the code is discarded
-  materialize_cond();
+  materialize_top();
   Ctrl& c = ctrls_.back();
   if (reachable) {
     flush();
@@ -573,7 +678,7 @@ void FuncCompiler::end(bool reachable) {
 
 void FuncCompiler::br(uint32_t depth) {
   if (!ok_) return;  // after a failure the code is discarded
-  materialize_cond();
+  materialize_top();
   Ctrl& t = ctrl_at(depth);
   transfer(t);
   a_.jmp(t.label);
@@ -581,6 +686,7 @@ void FuncCompiler::br(uint32_t depth) {
 
 void FuncCompiler::br_if(uint32_t depth) {
   if (!ok_) return;  // after a failure the code is discarded
+  materialize_op();
   Val cond = pop();
   Ctrl& t = ctrl_at(depth);
   if (transfer_is_noop(t)) {
@@ -596,7 +702,7 @@ void FuncCompiler::br_if(uint32_t depth) {
 
 void FuncCompiler::br_table(std::span<const uint32_t> depths, uint32_t default_depth) {
   if (!ok_) return;  // after a failure the code is discarded
-  materialize_cond();
+  materialize_top();
   Val index = pop();
   Gp r = gp_of(index);
   uint32_t n = static_cast<uint32_t>(depths.size());
@@ -630,7 +736,7 @@ void FuncCompiler::br_table(std::span<const uint32_t> depths, uint32_t default_d
 
 void FuncCompiler::return_() {
   if (!ok_) return;
-  materialize_cond();
+  materialize_top();
   emit_return();
 }
 
@@ -651,12 +757,12 @@ void FuncCompiler::begin_call(const FuncType& t) {
   for (uint32_t k = 0; k < n; ++k) store_val(out_mem(k), stack_[first + k]);
   for (uint32_t k = 0; k < n; ++k) free_reg(pop());
   flush();
-  save_xmm_pins();
+  save_pins();
 }
 
 void FuncCompiler::end_call(const FuncType& t) {
   reload_memory_base();
-  restore_xmm_pins();
+  restore_pins();
   for (uint32_t k = 0; k < t.results.size(); ++k) {
     ValType rt = t.results[k];
     if (is_float(rt)) {
@@ -743,10 +849,10 @@ void FuncCompiler::call_helper(const void* fn, std::span<const uint64_t> imms_be
   for (uint32_t i = 0; i < npops; ++i) load_gp_to(kArgs[k++], stack_[first + i]);
   for (uint64_t v : imms_after) a_.mov(kArgs[k++], v);
   for (uint32_t i = 0; i < npops; ++i) pop();
-  save_xmm_pins();
+  save_pins();
   a_.mov(rax, reinterpret_cast<uint64_t>(fn));
   a_.call(rax);
-  restore_xmm_pins();
+  restore_pins();
   if (status && result) {
     a_.test(edx, edx);
     status_used_ = true;
@@ -772,36 +878,48 @@ void FuncCompiler::call_helper(const void* fn, std::span<const uint64_t> imms_be
 
 // ---- everything else ----
 
+// A condition still in the flags is used directly (the moves that bring the
+// operands into registers keep the flags).
 void FuncCompiler::select(ValType t) {
   Val c = pop();
   Val b = pop();
   Val a = pop();
-  Gp rc = gp_of(c);
+  CondCode keep_a = CondCode::kNZ;
+  if (c.loc == Loc::kCond) {
+    keep_a = static_cast<CondCode>(c.bits);
+  } else {
+    Gp rc = gp_read(c);
+    a_.test(rc.r32(), rc.r32());
+    free_reg(c);
+  }
   if (is_float(t)) {
     Xmm xa = xmm_of(a);
-    Xmm xb = xmm_of(b);
+    Xmm xb = xmm_read(b);
     Label keep = a_.newLabel();
-    a_.test(rc.r32(), rc.r32());
-    a_.jnz(keep);
+    a_.emit(Inst::jccFromCond(keep_a), keep);
     a_.movaps(xa, xb);
     a_.bind(keep);
     free_reg(b);
-    free_reg(c);
     push_reg(t, a.reg);
     return;
   }
+  bool wide = t != ValType::kI32;
   Gp ra = gp_of(a);
-  Gp rb = gp_of(b);
-  a_.test(rc.r32(), rc.r32());
-  a_.cmovz(ra, rb);
-  free_reg(b);
-  free_reg(c);
+  InstId cmov = Inst::cmovccFromCond(negateCond(keep_a));
+  if (in_memory(b)) {
+    a_.emit(cmov, wide ? ra : ra.r32(), wide ? mem_of(b) : mem_of(b).cloneResized(4));
+  } else {
+    Gp rb = gp_read(b);
+    a_.emit(cmov, wide ? ra : ra.r32(), wide ? rb : rb.r32());
+    free_reg(b);
+  }
   push_reg(t, a.reg);
 }
 
 void FuncCompiler::op(Opcode op, const Imm& imm, std::span<const ValType> pops, std::span<const ValType> pushes) {
   if (!ok_) return;
-  materialize_cond();
+  if (op != Opcode::LocalSet && op != Opcode::LocalTee) materialize_op();
+  if (op != Opcode::Select && op != Opcode::SelectT) materialize_cond();
   for (ValType t : pops)
     if (t == ValType::kV128) return fail();
   for (ValType t : pushes)
@@ -812,12 +930,7 @@ void FuncCompiler::op(Opcode op, const Imm& imm, std::span<const ValType> pops, 
     case Opcode::Select:
     case Opcode::SelectT: return select(pushes[0]);
     case Opcode::LocalGet: {
-      if (pin_[imm.index] >= 0) {
-        uint32_t pos = static_cast<uint32_t>(stack_.size());
-        stack_.push_back(Val{local_types_[imm.index], Loc::kPinned, static_cast<uint8_t>(pin_[imm.index]), pos, imm.index});
-        max_stack_ = std::max(max_stack_, pos + 1);
-        return;
-      }
+      if (pin_[imm.index] >= 0) return push_pinned(imm.index);
       uint32_t pos = static_cast<uint32_t>(stack_.size());
       stack_.push_back(Val{local_types_[imm.index], Loc::kLocal, 0, pos, imm.index});
       max_stack_ = std::max(max_stack_, pos + 1);
@@ -827,6 +940,7 @@ void FuncCompiler::op(Opcode op, const Imm& imm, std::span<const ValType> pops, 
       Val v = pop();
       if (pin_[imm.index] >= 0) {
         if (v.loc == Loc::kPinned && v.bits == imm.index) return;
+        if (v.loc == Loc::kOp && v.rhs == static_cast<uint8_t>(pin_[imm.index])) gp_of(v);
         detach_local(imm.index);
         set_pinned(imm.index, v);
         free_reg(v);
@@ -840,6 +954,18 @@ void FuncCompiler::op(Opcode op, const Imm& imm, std::span<const ValType> pops, 
       return;
     }
     case Opcode::LocalTee: {
+      if (stack_.back().loc == Loc::kOp) {
+        Val v = pop();
+        int8_t p = pin_[imm.index];
+        if (p < 0 || v.rhs == static_cast<uint8_t>(p)) {
+          gp_of(v);
+          stack_.push_back(v);
+        } else {
+          detach_local(imm.index);
+          emit_op_into(gpq(p), v);
+          return push_pinned(imm.index);
+        }
+      }
       Val& v = stack_.back();
       if (in_memory(v) || v.loc == Loc::kPinned) {  // keep it in a register for the next user
         Val t = pop();

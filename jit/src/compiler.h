@@ -55,9 +55,13 @@ class FuncCompiler {
   void unreachable();
   void op(Opcode op, const Imm& imm, std::span<const ValType> pops, std::span<const ValType> pushes);
 
-  // Static use counts of the locals, weighted by loop nesting (from
-  // LocalUseCounter); the heaviest get the pinned registers.
-  void set_local_weights(std::vector<uint64_t> w) { weights_ = std::move(w); }
+  // Static use counts of the locals and of the calls, weighted by loop
+  // nesting (from LocalUseCounter); the heaviest locals get the pinned
+  // registers, caller-saved ones only where they pay for their saves.
+  void set_local_weights(std::vector<uint64_t> w, uint64_t call_weight) {
+    weights_ = std::move(w);
+    call_weight_ = call_weight;
+  }
 
   // False if the function used something this compiler does not handle
   // (its code must then be discarded).
@@ -68,13 +72,20 @@ class FuncCompiler {
   // user; kCond: an i32 compare result still in the flags (bits = CondCode),
   // only ever on top of the stack, consumed by br_if / if or materialised.
   // kPinned: a deferred local.get of a pinned local (reg = its register).
-  enum class Loc : uint8_t { kSlot, kReg, kConst, kLocal, kCond, kPinned };
+  // kOp: a deferred integer op on a pinned local (reg) and a constant (bits)
+  // or another pinned local (rhs), only ever on top of the stack: a
+  // local.set/tee computes it straight into the local's register, any other
+  // user into a scratch register (lea where it can).
+  enum class Loc : uint8_t { kSlot, kReg, kConst, kLocal, kCond, kPinned, kOp };
+  static constexpr uint8_t kNoReg = 0xff;
   struct Val {
     ValType type;
     Loc loc;
     uint8_t reg;
     uint32_t pos;   // stack position (home slot)
     uint64_t bits;  // constant
+    Opcode op = Opcode::Nop;  // kOp
+    uint8_t rhs = kNoReg;     // kOp: the right operand's register, or kNoReg for bits
   };
   enum class CtrlKind : uint8_t { kBlock, kLoop, kIf };
   struct Ctrl {
@@ -113,6 +124,14 @@ class FuncCompiler {
   void store_val(const asmjit::x86::Mem& m, const Val& v);  // 8-byte slot
   void flush();            // registers and deferred locals -> home slots
   void materialize_cond();  // a kCond on top -> a register
+  void materialize_op();    // a kOp on top -> a register
+  void materialize_top() {
+    materialize_cond();
+    materialize_op();
+  }
+  bool defer_op(Opcode op, Val& a, Val& b);  // a kOp for a op b, if it qualifies
+  void emit_op_into(asmjit::x86::Gp dst, const Val& v);  // a kOp's value -> dst
+  void push_pinned(uint32_t index);
   void detach_local(uint32_t index);  // before writing a local: its deferred reads -> home slots
   void branch_on(Val& cond, bool if_true, asmjit::Label target);
   void materialize(uint32_t from);  // constants at positions >= from -> home slots
@@ -141,7 +160,8 @@ class FuncCompiler {
   void float_unop(Opcode op, bool is64);
   void conversion(Opcode op);
   bool memory_access(Opcode op, const Imm& imm);
-  asmjit::x86::Mem address(Val& addr, uint64_t offset, uint32_t size, asmjit::x86::Gp& addr_reg);
+  asmjit::x86::Mem address(Val& addr, uint64_t offset, uint32_t size, asmjit::x86::Gp& addr_reg,
+                           bool in_place = false);
   bool memory_or_table_op(Opcode op, const Imm& imm);
   bool atomic_op(Opcode op, const Imm& imm, std::span<const ValType> pushes);  // emit_atomic.cpp
   void call_helper(const void* fn, std::span<const uint64_t> imms_before, uint32_t npops,
@@ -161,17 +181,19 @@ class FuncCompiler {
   uint32_t nparams_ = 0, ndecl_ = 0;
   std::vector<ValType> local_types_;
   // Locals living in a register for the whole function (-1: in their slot).
-  // GP pins use rbx/r12/r13, which native code preserves across calls; XMM
-  // pins (xmm12/13) are saved to their slot around calls.
+  // GP pins on rbx/r12/r13 are preserved by native code across calls; the
+  // caller-saved pins (r10/r11 and the XMM pins) are saved to their local's
+  // slot around calls.
   std::vector<int8_t> pin_;
   std::vector<uint64_t> weights_;
+  uint64_t call_weight_ = 0;
   std::vector<uint8_t> saved_gp_;  // pushed by the prologue, in order
-  std::vector<uint32_t> xmm_pinned_locals_;
+  std::vector<uint32_t> caller_saved_pins_;  // local indices
   int32_t save_bytes_ = 0;
   void choose_pins();
   void set_pinned(uint32_t index, Val& v);
-  void save_xmm_pins();
-  void restore_xmm_pins();
+  void save_pins();
+  void restore_pins();
   std::vector<ValType> results_;
   std::vector<Val> stack_;
   std::vector<Ctrl> ctrls_;
@@ -192,8 +214,21 @@ class FuncCompiler {
 
 // A cheap first pass over a body (the same decoder, nothing emitted) that
 // weighs each local's uses by loop depth, for choosing pinned locals.
+// The numeric opcodes compiled inline, by emitter (emit_numeric.cpp); the
+// others (kNone) call their reference helper.
+enum class NumericFamily : uint8_t {
+  kNone, kIntBinop32, kIntBinop64, kIntShift32, kIntShift64, kIntCompare32, kIntCompare64,
+  kIntDivrem32, kIntDivrem64, kFloatBinop32, kFloatBinop64, kFloatCompare32, kFloatCompare64,
+  kFloatUnop32, kFloatUnop64, kConversion,
+};
+NumericFamily numeric_family(Opcode op);
+
+// Whether an opcode calls out of the function's code (a call, or a helper).
+bool emits_call(Opcode op);
+
 struct LocalUseCounter {
   std::vector<uint64_t> weight;
+  uint64_t call_weight = 0;
   std::vector<bool> is_loop;
   uint32_t loop_depth = 0;
   void begin_function(const FuncContext& fc) { weight.assign(fc.locals.size(), 0); }
@@ -215,8 +250,11 @@ struct LocalUseCounter {
   void return_() {}
   void unreachable() {}
   void op(Opcode op, const Imm& imm, std::span<const ValType>, std::span<const ValType>) {
+    uint64_t w = uint64_t{1} << std::min<uint32_t>(4 * loop_depth, 40);
     if (op == Opcode::LocalGet || op == Opcode::LocalSet || op == Opcode::LocalTee)
-      weight[imm.index] += uint64_t{1} << std::min<uint32_t>(4 * loop_depth, 40);
+      weight[imm.index] += w;
+    else if (emits_call(op))
+      call_weight += w;
   }
 };
 

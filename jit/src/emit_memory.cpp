@@ -44,8 +44,10 @@ std::optional<Access> access_of(Opcode op) {
 
 // The operand for [memory0 + addr + offset]. With guard pages the access may
 // fault (the signal handler turns that into the trap); otherwise it is checked.
-Mem FuncCompiler::address(Val& addr, uint64_t offset, uint32_t size, Gp& addr_reg) {
-  addr_reg = gp_of(addr);
+// addr_reg is a register the caller owns, or with `in_place` a pinned local's
+// register, read only (i32 values in registers are zero-extended).
+Mem FuncCompiler::address(Val& addr, uint64_t offset, uint32_t size, Gp& addr_reg, bool in_place) {
+  addr_reg = in_place ? gp_read(addr) : gp_of(addr);
   LinearMemory* lin = inst_.memories[0]->lin.get();
   if (lin->guarded) {
     if (offset <= 0x7fffffffu) return ptr(r14, addr_reg, 0, static_cast<int32_t>(offset));
@@ -74,12 +76,12 @@ bool FuncCompiler::memory_access(Opcode op, const Imm& imm) {
     Val addr = pop();
     // The value in a register first (the address computation may use rax/rcx).
     if (acc->type == ValType::kF32 || acc->type == ValType::kF64) {
-      xmm_of(v);
+      xmm_read(v);
     } else if (v.loc != Loc::kConst || acc->size == 8) {
-      gp_of(v);
+      gp_read(v);
     }
     Gp ar;
-    Mem m = address(addr, imm.mem.offset, acc->size, ar);
+    Mem m = address(addr, imm.mem.offset, acc->size, ar, true);
     m.setSize(acc->size);
     if (acc->type == ValType::kF32) a_.movss(m, xmm(v.reg));
     else if (acc->type == ValType::kF64) a_.movsd(m, xmm(v.reg));
@@ -100,17 +102,20 @@ bool FuncCompiler::memory_access(Opcode op, const Imm& imm) {
     return true;
   }
   Val addr = pop();
+  bool is_float = acc->type == ValType::kF32 || acc->type == ValType::kF64;
+  // The result goes to a fresh register if the address stays in its pinned
+  // one, else it reuses the address register.
+  int dest = is_float ? alloc_xmm() : addr.loc == Loc::kPinned ? alloc_gp() : -1;
   Gp ar;
-  Mem m = address(addr, imm.mem.offset, acc->size, ar);
+  Mem m = address(addr, imm.mem.offset, acc->size, ar, true);
   m.setSize(acc->size);
-  if (acc->type == ValType::kF32 || acc->type == ValType::kF64) {
-    uint8_t r = alloc_xmm();
-    if (acc->type == ValType::kF32) a_.movss(xmm(r), m); else a_.movsd(xmm(r), m);
+  if (is_float) {
+    if (acc->type == ValType::kF32) a_.movss(xmm(dest), m); else a_.movsd(xmm(dest), m);
     free_reg(addr);
-    push_reg(acc->type, r);
+    push_reg(acc->type, static_cast<uint8_t>(dest));
     return true;
   }
-  Gp d = ar;  // the result reuses the address register
+  Gp d = dest >= 0 ? gpq(dest) : ar;
   switch (op) {
     case Opcode::I32Load: case Opcode::I64Load32U: a_.mov(d.r32(), m); break;
     case Opcode::I64Load: a_.mov(d, m); break;
@@ -122,7 +127,7 @@ bool FuncCompiler::memory_access(Opcode op, const Imm& imm) {
     case Opcode::I64Load32S: a_.movsxd(d, m); break;
     default: break;
   }
-  push_reg(acc->type, addr.reg);
+  push_reg(acc->type, d.id());
   return true;
 }
 

@@ -20,6 +20,9 @@ void FuncCompiler::numeric_helper_call(Opcode op, ValType out) {
 void FuncCompiler::int_binop(Opcode op, bool is64) {
   Val b = pop();
   Val a = pop();
+  if (defer_op(op, a, b)) return;
+  // Commutative: the operand already in a scratch register is the destination.
+  if (op != Opcode::I32Sub && op != Opcode::I64Sub && a.loc != Loc::kReg && b.loc == Loc::kReg) std::swap(a, b);
   Gp ra = gp_of(a);
   if (!is64) ra = ra.r32();
   ValType t = is64 ? ValType::kI64 : ValType::kI32;
@@ -53,6 +56,7 @@ void FuncCompiler::int_binop(Opcode op, bool is64) {
 void FuncCompiler::int_shift(Opcode op, bool is64) {
   Val b = pop();
   Val a = pop();
+  if (defer_op(op, a, b)) return;
   Gp ra = gp_of(a);
   if (!is64) ra = ra.r32();
   auto emit = [&](auto&& count) {
@@ -166,20 +170,30 @@ void FuncCompiler::int_divrem(Opcode op, bool is64) {
 void FuncCompiler::float_binop(Opcode op, bool is64) {
   Val b = pop();
   Val a = pop();
+  bool commutative = op == Opcode::F32Add || op == Opcode::F32Mul || op == Opcode::F64Add || op == Opcode::F64Mul;
+  if (commutative && a.loc != Loc::kReg && b.loc == Loc::kReg) std::swap(a, b);
   Xmm xa = xmm_of(a);
-  Xmm xb = xmm_read(b);
-  switch (op) {
-    case Opcode::F32Add: a_.addss(xa, xb); break;
-    case Opcode::F32Sub: a_.subss(xa, xb); break;
-    case Opcode::F32Mul: a_.mulss(xa, xb); break;
-    case Opcode::F32Div: a_.divss(xa, xb); break;
-    case Opcode::F64Add: a_.addsd(xa, xb); break;
-    case Opcode::F64Sub: a_.subsd(xa, xb); break;
-    case Opcode::F64Mul: a_.mulsd(xa, xb); break;
-    case Opcode::F64Div: a_.divsd(xa, xb); break;
-    default: break;
+  auto emit = [&](const Operand& xb) {
+    InstId id = Inst::kIdNone;
+    switch (op) {
+      case Opcode::F32Add: id = Inst::kIdAddss; break;
+      case Opcode::F32Sub: id = Inst::kIdSubss; break;
+      case Opcode::F32Mul: id = Inst::kIdMulss; break;
+      case Opcode::F32Div: id = Inst::kIdDivss; break;
+      case Opcode::F64Add: id = Inst::kIdAddsd; break;
+      case Opcode::F64Sub: id = Inst::kIdSubsd; break;
+      case Opcode::F64Mul: id = Inst::kIdMulsd; break;
+      case Opcode::F64Div: id = Inst::kIdDivsd; break;
+      default: break;
+    }
+    a_.emit(id, xa, xb);
+  };
+  if (in_memory(b)) {
+    emit(is64 ? mem_of(b) : mem_of(b).cloneResized(4));
+  } else {
+    emit(xmm_read(b));
+    free_reg(b);
   }
-  free_reg(b);
   push_reg(is64 ? ValType::kF64 : ValType::kF32, a.reg);
 }
 
@@ -306,55 +320,79 @@ void FuncCompiler::conversion(Opcode op) {
   }
 }
 
-bool FuncCompiler::numeric_inline(Opcode op) {
+NumericFamily numeric_family(Opcode op) {
+  using F = NumericFamily;
   switch (op) {
     case Opcode::I32Add: case Opcode::I32Sub: case Opcode::I32Mul: case Opcode::I32And:
     case Opcode::I32Or: case Opcode::I32Xor:
-      int_binop(op, false); return true;
+      return F::kIntBinop32;
     case Opcode::I64Add: case Opcode::I64Sub: case Opcode::I64Mul: case Opcode::I64And:
     case Opcode::I64Or: case Opcode::I64Xor:
-      int_binop(op, true); return true;
+      return F::kIntBinop64;
     case Opcode::I32Shl: case Opcode::I32ShrS: case Opcode::I32ShrU: case Opcode::I32Rotl: case Opcode::I32Rotr:
-      int_shift(op, false); return true;
+      return F::kIntShift32;
     case Opcode::I64Shl: case Opcode::I64ShrS: case Opcode::I64ShrU: case Opcode::I64Rotl: case Opcode::I64Rotr:
-      int_shift(op, true); return true;
+      return F::kIntShift64;
     case Opcode::I32Eqz: case Opcode::I32Eq: case Opcode::I32Ne: case Opcode::I32LtS: case Opcode::I32LtU:
     case Opcode::I32GtS: case Opcode::I32GtU: case Opcode::I32LeS: case Opcode::I32LeU: case Opcode::I32GeS:
     case Opcode::I32GeU:
-      int_compare(op, false); return true;
+      return F::kIntCompare32;
     case Opcode::I64Eqz: case Opcode::I64Eq: case Opcode::I64Ne: case Opcode::I64LtS: case Opcode::I64LtU:
     case Opcode::I64GtS: case Opcode::I64GtU: case Opcode::I64LeS: case Opcode::I64LeU: case Opcode::I64GeS:
     case Opcode::I64GeU:
-      int_compare(op, true); return true;
+      return F::kIntCompare64;
     case Opcode::I32DivS: case Opcode::I32DivU: case Opcode::I32RemS: case Opcode::I32RemU:
-      int_divrem(op, false); return true;
+      return F::kIntDivrem32;
     case Opcode::I64DivS: case Opcode::I64DivU: case Opcode::I64RemS: case Opcode::I64RemU:
-      int_divrem(op, true); return true;
+      return F::kIntDivrem64;
     case Opcode::F32Add: case Opcode::F32Sub: case Opcode::F32Mul: case Opcode::F32Div:
-      float_binop(op, false); return true;
+      return F::kFloatBinop32;
     case Opcode::F64Add: case Opcode::F64Sub: case Opcode::F64Mul: case Opcode::F64Div:
-      float_binop(op, true); return true;
+      return F::kFloatBinop64;
     case Opcode::F32Eq: case Opcode::F32Ne: case Opcode::F32Lt: case Opcode::F32Gt: case Opcode::F32Le:
     case Opcode::F32Ge:
-      float_compare(op, false); return true;
+      return F::kFloatCompare32;
     case Opcode::F64Eq: case Opcode::F64Ne: case Opcode::F64Lt: case Opcode::F64Gt: case Opcode::F64Le:
     case Opcode::F64Ge:
-      float_compare(op, true); return true;
+      return F::kFloatCompare64;
     case Opcode::F32Sqrt: case Opcode::F32Neg: case Opcode::F32Abs: case Opcode::F32Ceil: case Opcode::F32Floor:
     case Opcode::F32Trunc: case Opcode::F32Nearest:
-      float_unop(op, false); return true;
+      return F::kFloatUnop32;
     case Opcode::F64Sqrt: case Opcode::F64Neg: case Opcode::F64Abs: case Opcode::F64Ceil: case Opcode::F64Floor:
     case Opcode::F64Trunc: case Opcode::F64Nearest:
-      float_unop(op, true); return true;
+      return F::kFloatUnop64;
     case Opcode::I32WrapI64: case Opcode::I64ExtendI32U: case Opcode::I64ExtendI32S: case Opcode::I64Extend32S:
     case Opcode::I32Extend8S: case Opcode::I32Extend16S: case Opcode::I64Extend8S: case Opcode::I64Extend16S:
     case Opcode::I32ReinterpretF32: case Opcode::I64ReinterpretF64: case Opcode::F32ReinterpretI32:
     case Opcode::F64ReinterpretI64: case Opcode::F32DemoteF64: case Opcode::F64PromoteF32:
     case Opcode::F32ConvertI32S: case Opcode::F64ConvertI32S: case Opcode::F32ConvertI32U:
     case Opcode::F64ConvertI32U: case Opcode::F32ConvertI64S: case Opcode::F64ConvertI64S:
-      conversion(op); return true;
-    default: return false;
+      return F::kConversion;
+    default: return F::kNone;
   }
+}
+
+bool FuncCompiler::numeric_inline(Opcode op) {
+  using F = NumericFamily;
+  switch (numeric_family(op)) {
+    case F::kNone: return false;
+    case F::kIntBinop32: int_binop(op, false); break;
+    case F::kIntBinop64: int_binop(op, true); break;
+    case F::kIntShift32: int_shift(op, false); break;
+    case F::kIntShift64: int_shift(op, true); break;
+    case F::kIntCompare32: int_compare(op, false); break;
+    case F::kIntCompare64: int_compare(op, true); break;
+    case F::kIntDivrem32: int_divrem(op, false); break;
+    case F::kIntDivrem64: int_divrem(op, true); break;
+    case F::kFloatBinop32: float_binop(op, false); break;
+    case F::kFloatBinop64: float_binop(op, true); break;
+    case F::kFloatCompare32: float_compare(op, false); break;
+    case F::kFloatCompare64: float_compare(op, true); break;
+    case F::kFloatUnop32: float_unop(op, false); break;
+    case F::kFloatUnop64: float_unop(op, true); break;
+    case F::kConversion: conversion(op); break;
+  }
+  return true;
 }
 
 }  // namespace wpvm::jit

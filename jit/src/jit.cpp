@@ -241,7 +241,7 @@ bool compile_into(InstanceImpl& inst, CodeHolder& code, std::vector<bool>& wasm_
       return false;
     }
     FuncCompiler fc(mc, i);
-    fc.set_local_weights(std::move(counter.weight));
+    fc.set_local_weights(std::move(counter.weight), counter.call_weight);
     auto r = decode_function(m, i, fc);
     if (!r || !fc.ok()) {
       wasm_ok[i] = false;

@@ -104,6 +104,23 @@ TEST_CASE("exec: arithmetic, loops, calls") {
   }
 }
 
+// Register pressure, caller-saved pinned locals across calls, deferred ops
+// on pinned locals: the JIT must agree with the interpreter bit for bit.
+TEST_CASE("exec: pinned locals through loops and calls") {
+  std::vector<uint64_t> pins;
+  for (Tier t : kTiers) {
+    CAPTURE(static_cast<int>(t));
+    Fixture f(t);
+    CallResult r = f.call("pins", {I32(1000)});
+    REQUIRE(r.ok());
+    pins.push_back(r.values.at(0).i64);
+    CallResult axpy = f.call("axpy", {I32(100)});
+    REQUIRE(axpy.ok());
+    CHECK(axpy.values.at(0).f64() == 9.0 * 4950);
+  }
+  CHECK(pins[0] == pins[1]);
+}
+
 TEST_CASE("exec: memory accesses, growth, bounds") {
   for (bool explicit_bounds : {false, true}) {
     for (Tier t : kTiers) {
