@@ -83,62 +83,6 @@ NumericHelper numeric_helper(Opcode op) {
 
 namespace {
 
-// Bounds (against the size another thread may be growing), then natural
-// alignment, as the interpreter's atomics check them.
-template <class T>
-T* atomic_addr(MemoryImpl* m, uint64_t addr, uint64_t offset, uint64_t* status) {
-  uint64_t ea = static_cast<uint32_t>(addr) + offset;
-  if (ea + sizeof(T) > atomics::memory_size_acquire(*m->lin)) {
-    *status = trap_status(TrapKind::kMemoryOutOfBounds);
-    return nullptr;
-  }
-  if (ea & (sizeof(T) - 1)) {
-    *status = trap_status(TrapKind::kUnalignedAtomic);
-    return nullptr;
-  }
-  return reinterpret_cast<T*>(m->lin->base + ea);
-}
-
-#define ATOMIC_OP_Add(r, v) r.fetch_add(v)
-#define ATOMIC_OP_Sub(r, v) r.fetch_sub(v)
-#define ATOMIC_OP_And(r, v) r.fetch_and(v)
-#define ATOMIC_OP_Or(r, v) r.fetch_or(v)
-#define ATOMIC_OP_Xor(r, v) r.fetch_xor(v)
-#define ATOMIC_OP_Xchg(r, v) r.exchange(v)
-#define WPVM_ALOAD(name, mem_t, out)                                        \
-  HelperResult a_##name(MemoryImpl* m, uint64_t addr, uint64_t offset) {    \
-    uint64_t st = 0;                                                        \
-    mem_t* p = atomic_addr<mem_t>(m, addr, offset, &st);                    \
-    if (!p) return {0, st};                                                 \
-    return {static_cast<uint64_t>(std::atomic_ref<mem_t>(*p).load()), 0};   \
-  }
-#define WPVM_ASTORE(name, in, mem_t)                                        \
-  uint64_t a_##name(MemoryImpl* m, uint64_t addr, uint64_t v, uint64_t offset) { \
-    uint64_t st = 0;                                                        \
-    mem_t* p = atomic_addr<mem_t>(m, addr, offset, &st);                    \
-    if (!p) return st;                                                      \
-    std::atomic_ref<mem_t>(*p).store(static_cast<mem_t>(v));                \
-    return 0;                                                               \
-  }
-#define WPVM_ARMW(name, in, mem_t, op)                                      \
-  HelperResult a_##name(MemoryImpl* m, uint64_t addr, uint64_t v, uint64_t offset) { \
-    uint64_t st = 0;                                                        \
-    mem_t* p = atomic_addr<mem_t>(m, addr, offset, &st);                    \
-    if (!p) return {0, st};                                                 \
-    std::atomic_ref<mem_t> r(*p);                                           \
-    return {static_cast<uint64_t>(ATOMIC_OP_##op(r, static_cast<mem_t>(v))), 0}; \
-  }
-#define WPVM_ACMPXCHG(name, in, mem_t)                                      \
-  HelperResult a_##name(MemoryImpl* m, uint64_t addr, uint64_t e, uint64_t n, uint64_t offset) { \
-    uint64_t st = 0;                                                        \
-    mem_t* p = atomic_addr<mem_t>(m, addr, offset, &st);                    \
-    if (!p) return {0, st};                                                 \
-    mem_t expected = static_cast<mem_t>(e);                                 \
-    std::atomic_ref<mem_t>(*p).compare_exchange_strong(expected, static_cast<mem_t>(n)); \
-    return {static_cast<uint64_t>(expected), 0};                            \
-  }
-#include "interp/interp_atomics.def"
-
 HelperResult of_outcome(atomics::Outcome o) {
   if (atomics::is_trap(o)) return {0, trap_status(atomics::trap_of(o))};
   return {static_cast<uint32_t>(o), 0};
@@ -159,14 +103,9 @@ HelperResult a_wait64(MemoryImpl* m, uint64_t addr, uint64_t expected, uint64_t 
 AtomicHelper atomic_helper(Opcode op) {
   auto f = [](auto fn) { return reinterpret_cast<const void*>(fn); };
   switch (op) {
-#define WPVM_ALOAD(name, mem_t, out) case Opcode::name: return {f(&a_##name), 1, true};
-#define WPVM_ASTORE(name, in, mem_t) case Opcode::name: return {f(&a_##name), 2, false};
-#define WPVM_ARMW(name, in, mem_t, op) case Opcode::name: return {f(&a_##name), 2, true};
-#define WPVM_ACMPXCHG(name, in, mem_t) case Opcode::name: return {f(&a_##name), 3, true};
-#include "interp/interp_atomics.def"
-    case Opcode::MemoryAtomicNotify: return {f(&a_notify), 2, true};
-    case Opcode::MemoryAtomicWait32: return {f(&a_wait32), 3, true};
-    case Opcode::MemoryAtomicWait64: return {f(&a_wait64), 3, true};
+    case Opcode::MemoryAtomicNotify: return {f(&a_notify), 2};
+    case Opcode::MemoryAtomicWait32: return {f(&a_wait32), 3};
+    case Opcode::MemoryAtomicWait64: return {f(&a_wait64), 3};
     default: return {};
   }
 }

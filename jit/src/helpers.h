@@ -1,7 +1,8 @@
 // C++ functions that JIT code calls for operations not worth inlining:
 // the rarer numeric opcodes (generated from the interpreter's row table, so
-// both tiers share one definition of their semantics), bulk memory, tables,
-// and calls that leave native code (host functions, interpreted functions).
+// both tiers share one definition of their semantics), wait/notify, bulk
+// memory, tables, and calls that leave native code (host functions,
+// interpreted functions).
 // All take and return raw 64-bit words; statuses are as in context.h.
 #pragma once
 #include <cstdint>
@@ -26,12 +27,11 @@ struct NumericHelper {
 };
 NumericHelper numeric_helper(Opcode op);
 
-// A threads-proposal atomic: fn(MemoryImpl*, operands in push order...,
-// offset) returning HelperResult (with_result) or a status.
+// memory.atomic.wait32/wait64/notify (the other atomics are inline):
+// fn(MemoryImpl*, operands in push order..., offset) returning HelperResult.
 struct AtomicHelper {
   const void* fn = nullptr;
   uint8_t pops = 0;
-  bool with_result = false;
 };
 AtomicHelper atomic_helper(Opcode op);
 

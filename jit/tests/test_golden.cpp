@@ -23,14 +23,15 @@ std::string read_file(const std::string& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-}  // namespace
-
-TEST_CASE("jit: golden listing of representative opcodes") {
+// The listing of module `name`.wasm against golden/`golden`; afterwards
+// `smoke`(x, y) must still run and return `want`.
+void check_golden(const std::string& name, const std::string& golden, const char* smoke, uint32_t x, uint32_t y,
+                  uint32_t want) {
   const char* dir = std::getenv("WPVM_JIT_TEST_DIR");
   const char* golden_dir = std::getenv("WPVM_JIT_GOLDEN_DIR");
   REQUIRE(dir);
   REQUIRE(golden_dir);
-  std::string bytes = read_file(std::string(dir) + "/golden.wasm");
+  std::string bytes = read_file(std::string(dir) + "/" + name + ".wasm");
   auto m = load_module(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
   REQUIRE(m.ok());
   Engine engine(EngineConfig{.tier = Tier::kJit});
@@ -40,15 +41,22 @@ TEST_CASE("jit: golden listing of representative opcodes") {
   auto text = jit::listing(*static_cast<InstanceImpl*>(*inst));
   REQUIRE(text.ok());
   std::string got = std::regex_replace(*text, std::regex("0x[0-9A-Fa-f]{8,}|\\b[0-9]{9,}\\b"), "ADDR");
-  std::string path = std::string(golden_dir) + "/golden.txt";
+  std::string path = std::string(golden_dir) + "/" + golden;
   if (std::getenv("WPVM_UPDATE_GOLDEN")) {
     std::ofstream(path, std::ios::binary) << got;
     return;
   }
-  std::string want = read_file(path);
-  CHECK(got == want);
+  std::string want_text = read_file(path);
+  CHECK(got == want_text);
   // The listing replaced the code: it must still run.
-  CallResult r = store.call((*inst)->func("add"), std::vector<Value>{Value::from_i32(3), Value::from_i32(4)});
+  CallResult r = store.call((*inst)->func(smoke), std::vector<Value>{Value::from_i32(x), Value::from_i32(y)});
   REQUIRE(r.ok());
-  CHECK(r.values[0].i32 == 7);
+  CHECK(r.values[0].i32 == want);
 }
+
+}  // namespace
+
+TEST_CASE("jit: golden listing of representative opcodes") { check_golden("golden", "golden.txt", "add", 3, 4, 7); }
+
+// lock xadd, a lock cmpxchg loop, a narrow lock cmpxchg (shared memory).
+TEST_CASE("jit: golden listing of atomics") { check_golden("golden_atomics", "atomics.txt", "rmw_add", 4, 3, 0); }

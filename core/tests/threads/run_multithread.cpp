@@ -9,7 +9,9 @@
 // threads really overlap (thread start-up dwarfs a litmus test's few
 // instructions), a thread does its set-up (register, module) and then holds
 // its first call until its parent reaches its first `wait`: every start-up
-// order is still possible, the calls just begin together.
+// order is still possible, the calls just begin together. With --tier jit
+// every invoked function must have run as native code (the executable must
+// link the JIT).
 //
 // usage: run_multithread WAT2WASM SCRIPT.wast [--runs N] [--tier interp|jit]
 #include <unistd.h>
@@ -28,6 +30,8 @@
 #include <vector>
 
 #include "runtime/memory_share.h"
+#include "runtime/runtime_impl.h"
+#include "runtime/tier.h"
 #include "wpvm/module.h"
 #include "wpvm/runtime.h"
 
@@ -149,7 +153,7 @@ struct Failures {
 
 class Env {
  public:
-  Env(const Engine& e, Assembler& a, Failures& f) : store_(e), asm_(a), fail_(f) {}
+  Env(const Engine& e, Assembler& a, Failures& f) : store_(e), asm_(a), fail_(f), jit_(e.config().tier == Tier::kJit) {}
 
   void run(const std::vector<Node>& cmds, size_t first);
   Instance* named(const std::string& n) const {
@@ -179,6 +183,7 @@ class Env {
   Linker linker_;
   Assembler& asm_;
   Failures& fail_;
+  bool jit_;  // every invoked function must run as native code
   Instance* current_ = nullptr;
   std::map<std::string, Instance*> names_;
   std::map<std::string, std::vector<std::pair<std::string, Memory*>>> shared_;
@@ -282,15 +287,18 @@ std::optional<CallResult> Env::invoke(const Node& a) {
     fail_.add("invoke without a module");
     return std::nullopt;
   }
-  Func* f = inst->func(a.items.at(i).atom);
+  const std::string& name = a.items.at(i).atom;
+  Func* f = inst->func(name);
   if (!f) {
-    fail_.add("no export " + a.items[i].atom);
+    fail_.add("no export " + name);
     return std::nullopt;
   }
   std::vector<Value> args;
   for (++i; i < a.items.size(); ++i)
     if (auto v = value(a.items[i])) args.push_back(*v);
-  return store_.call(f, args);
+  CallResult r = store_.call(f, args);
+  if (jit_ && static_cast<FuncImpl*>(f)->native == nullptr) fail_.add(name + " did not run as native code");
+  return r;
 }
 
 std::optional<Value> Env::value(const Node& v) {
@@ -334,11 +342,15 @@ int main(int argc, char** argv) {
     return 2;
   }
   int runs = 1000;
-  EngineConfig config;
+  EngineConfig config{.tier = Tier::kInterp};
   for (int i = 3; i + 1 < argc; i += 2) {
     std::string opt = argv[i], val = argv[i + 1];
     if (opt == "--runs") runs = std::atoi(val.c_str());
     else if (opt == "--tier") config.tier = val == "jit" ? Tier::kJit : Tier::kInterp;
+  }
+  if (config.tier == Tier::kJit && !tier::code_generator()) {
+    std::cerr << "--tier jit: this executable does not link the JIT\n";
+    return 2;
   }
   std::ifstream in(argv[2]);
   if (!in) {
