@@ -166,7 +166,8 @@ inline std::string hex_byte(uint32_t v) {
 }
 
 // Reads an opcode (prefix and LEB code). Unknown: "illegal opcode" (malformed).
-inline Opcode read_opcode(Reader& r) {
+// A known single-byte opcode inline, the rest out of line.
+[[gnu::noinline]] inline Opcode read_opcode_long(Reader& r) {
   size_t at = r.offset();
   uint8_t b = r.u8();
   if (!is_prefix_byte(b)) {
@@ -178,6 +179,17 @@ inline Opcode read_opcode(Reader& r) {
   Opcode op = lookup_opcode(b, code);
   if (op == Opcode::kCount && r.ok()) r.fail_malformed(at, "illegal opcode " + hex_byte(b) + " " + hex_byte(code));
   return op;
+}
+
+inline Opcode read_opcode(Reader& r) {
+  if (!r.at_end() && !is_prefix_byte(*r.ptr())) {
+    Opcode op = kOpcodesSingle[*r.ptr()];
+    if (op != Opcode::kCount) {
+      r.u8();
+      return op;
+    }
+  }
+  return read_opcode_long(r);
 }
 
 // Block type encodings, kept in Imm::bits[0] for block/loop/if.

@@ -68,7 +68,21 @@ class Reader {
 
   // Unsigned LEB128 of at most `bits` bits: longer encodings are "integer
   // representation too long", set bits beyond `bits` are "integer too large".
+  // Signed: the unused bits of the last byte must all equal the sign bit.
+  // The one-byte case is inline (always in range), the rest out of line.
   uint64_t leb_u(unsigned bits) {
+    if (bits >= 7 && pos_ < end_ && *pos_ < 0x80) return *pos_++;
+    return leb_u_long(bits);
+  }
+  int64_t leb_s(unsigned bits) {
+    if (bits >= 7 && pos_ < end_ && *pos_ < 0x80) {
+      int64_t b = *pos_++;
+      return b >= 0x40 ? b - 0x80 : b;
+    }
+    return leb_s_long(bits);
+  }
+
+  [[gnu::noinline]] uint64_t leb_u_long(unsigned bits) {
     uint64_t result = 0;
     for (unsigned shift = 0;; shift += 7) {
       if (shift >= bits) return fail_malformed(offset(), "integer representation too long"), 0;
@@ -83,9 +97,7 @@ class Reader {
     }
   }
 
-  // Signed LEB128 of at most `bits` bits; the unused bits of the last byte
-  // must all equal the sign bit.
-  int64_t leb_s(unsigned bits) {
+  [[gnu::noinline]] int64_t leb_s_long(unsigned bits) {
     uint64_t result = 0;
     for (unsigned shift = 0;; shift += 7) {
       if (shift >= bits) return fail_malformed(offset(), "integer representation too long"), 0;
