@@ -4,8 +4,10 @@
 #include "compiler.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
+#include "body_decoder_imm.h"
 #include "helpers.h"
 
 namespace wpvm::jit {
@@ -64,7 +66,47 @@ bool emits_call(Opcode op) {
   }
 }
 
-// The heaviest integer and float locals (LocalUseCounter) live in registers.
+LocalUses count_local_uses(const Module& m, uint32_t defined_index) {
+  static const auto kCalls = [] {
+    std::array<bool, static_cast<size_t>(Opcode::kCount)> a{};
+    for (size_t i = 0; i < a.size(); ++i) a[i] = emits_call(static_cast<Opcode>(i));
+    return a;
+  }();
+  const FunctionBody& body = m.bodies[defined_index];
+  LocalUses u;
+  u.weight.assign(m.types[body.type_index].params.size() + body.num_locals, 0);
+  Reader r(m.bytes.data(), body.code_offset, body.code_end);
+  std::vector<bool> is_loop;
+  std::vector<uint32_t> targets;
+  uint32_t depth = 0;
+  while (!r.at_end() && r.ok()) {
+    Opcode op = body_detail::read_opcode(r);
+    if (!r.ok()) break;
+    Imm imm;
+    if (ImmKind kind = opcode_info(op).imm; kind != ImmKind::kNone)
+      body_detail::read_immediates(r, kind, imm, targets);
+    uint64_t w = uint64_t{1} << std::min<uint32_t>(4 * depth, 40);
+    switch (op) {
+      case Opcode::Block: case Opcode::If: is_loop.push_back(false); break;
+      case Opcode::Loop: is_loop.push_back(true); ++depth; break;
+      case Opcode::End:
+        if (!is_loop.empty()) {
+          if (is_loop.back()) --depth;
+          is_loop.pop_back();
+        }
+        break;
+      case Opcode::LocalGet: case Opcode::LocalSet: case Opcode::LocalTee:
+        if (imm.index < u.weight.size()) u.weight[imm.index] += w;
+        break;
+      default:
+        if (kCalls[static_cast<size_t>(op)]) u.call_weight += w;
+        break;
+    }
+  }
+  return u;
+}
+
+// The heaviest integer and float locals (count_local_uses) live in registers.
 // A caller-saved pin costs a store and a load around each call, so it goes
 // only to a local used more often than twice the calls (by the same weights).
 void FuncCompiler::choose_pins() {

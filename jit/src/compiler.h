@@ -56,7 +56,7 @@ class FuncCompiler {
   void op(Opcode op, const Imm& imm, std::span<const ValType> pops, std::span<const ValType> pushes);
 
   // Static use counts of the locals and of the calls, weighted by loop
-  // nesting (from LocalUseCounter); the heaviest locals get the pinned
+  // nesting (count_local_uses); the heaviest locals get the pinned
   // registers, caller-saved ones only where they pay for their saves.
   void set_local_weights(std::vector<uint64_t> w, uint64_t call_weight) {
     weights_ = std::move(w);
@@ -212,8 +212,6 @@ class FuncCompiler {
   std::vector<JumpTable> jump_tables_;
 };
 
-// A cheap first pass over a body (the same decoder, nothing emitted) that
-// weighs each local's uses by loop depth, for choosing pinned locals.
 // The numeric opcodes compiled inline, by emitter (emit_numeric.cpp); the
 // others (kNone) call their reference helper.
 enum class NumericFamily : uint8_t {
@@ -226,36 +224,13 @@ NumericFamily numeric_family(Opcode op);
 // Whether an opcode calls out of the function's code (a call, or a helper).
 bool emits_call(Opcode op);
 
-struct LocalUseCounter {
-  std::vector<uint64_t> weight;
+// Uses of each local and the calls, each weighted by 16^loop depth, for
+// choosing pinned locals. A raw scan of a validated body (opcodes and
+// immediates only, no type stack), dead code included.
+struct LocalUses {
+  std::vector<uint64_t> weight;  // per local, parameters first
   uint64_t call_weight = 0;
-  std::vector<bool> is_loop;
-  uint32_t loop_depth = 0;
-  void begin_function(const FuncContext& fc) { weight.assign(fc.locals.size(), 0); }
-  void end_function(bool) {}
-  void block(BlockSig) { is_loop.push_back(false); }
-  void loop(BlockSig) {
-    is_loop.push_back(true);
-    ++loop_depth;
-  }
-  void if_(BlockSig) { is_loop.push_back(false); }
-  void else_(bool) {}
-  void end(bool) {
-    if (is_loop.back()) --loop_depth;
-    is_loop.pop_back();
-  }
-  void br(uint32_t) {}
-  void br_if(uint32_t) {}
-  void br_table(std::span<const uint32_t>, uint32_t) {}
-  void return_() {}
-  void unreachable() {}
-  void op(Opcode op, const Imm& imm, std::span<const ValType>, std::span<const ValType>) {
-    uint64_t w = uint64_t{1} << std::min<uint32_t>(4 * loop_depth, 40);
-    if (op == Opcode::LocalGet || op == Opcode::LocalSet || op == Opcode::LocalTee)
-      weight[imm.index] += w;
-    else if (emits_call(op))
-      call_weight += w;
-  }
 };
+LocalUses count_local_uses(const Module& m, uint32_t defined_index);
 
 }  // namespace wpvm::jit

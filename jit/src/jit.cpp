@@ -235,13 +235,9 @@ bool compile_into(InstanceImpl& inst, CodeHolder& code, std::vector<bool>& wasm_
       a.call(mc.trap_exit);
       continue;
     }
-    LocalUseCounter counter;
-    if (!decode_function(m, i, counter)) {
-      wasm_ok[i] = false;
-      return false;
-    }
+    LocalUses uses = count_local_uses(m, i);
     FuncCompiler fc(mc, i);
-    fc.set_local_weights(std::move(counter.weight), counter.call_weight);
+    fc.set_local_weights(std::move(uses.weight), uses.call_weight);
     auto r = decode_function(m, i, fc);
     if (!r || !fc.ok()) {
       wasm_ok[i] = false;
