@@ -363,7 +363,7 @@ void FuncCompiler::store_val(const Mem& m, const Val& v) {
 void FuncCompiler::flush() {
   materialize_top();
   for (Val& v : stack_)
-    if (v.loc == Loc::kReg || v.loc == Loc::kLocal || v.loc == Loc::kPinned) {
+    if (v.loc == Loc::kReg || v.loc == Loc::kLocal || v.loc == Loc::kPinned || v.loc == Loc::kOp) {
       store_val(home(v.pos), v);
       free_reg(v);
       v.loc = Loc::kSlot;
@@ -371,20 +371,85 @@ void FuncCompiler::flush() {
 }
 
 void FuncCompiler::materialize_op() {
-  if (!stack_.empty() && stack_.back().loc == Loc::kOp) gp_of(stack_.back());
+  if (!stack_.empty() && stack_.back().loc == Loc::kOp && !is_address(stack_.back())) gp_of(stack_.back());
 }
 
+// a op b as a kOp. The address form (op = add) is base + index << scale +
+// disp over pinned registers, one lea; pinned locals, constants and other
+// address forms combine into it. Any other op is x op= rhs on a pinned x.
 bool FuncCompiler::defer_op(Opcode op, Val& a, Val& b) {
-  if (a.loc != Loc::kPinned) return false;
   bool is64 = a.type == ValType::kI64;
+  Opcode add = is64 ? Opcode::I64Add : Opcode::I32Add;
+  auto as_address = [&](const Val& v, Val& out) {
+    if (v.loc == Loc::kPinned) {
+      out = Val{v.type, Loc::kOp, v.reg, 0, 0, add, kNoReg, 0};
+      return true;
+    }
+    if (v.loc == Loc::kOp && v.op == add) {
+      out = v;
+      return true;
+    }
+    return false;
+  };
+  // i32 displacements wrap like the i32 result; i64 ones must stay exact.
+  auto add_disp = [&](Val& e, int64_t c) {
+    int64_t d = static_cast<int32_t>(e.bits) + c;
+    if (is64 && d != static_cast<int32_t>(d)) return false;
+    e.bits = static_cast<uint32_t>(static_cast<int32_t>(static_cast<uint32_t>(d)));
+    return true;
+  };
+  auto push = [&](Val e) {
+    e.pos = static_cast<uint32_t>(stack_.size());
+    stack_.push_back(e);
+    max_stack_ = std::max(max_stack_, e.pos + 1);
+    return true;
+  };
+  auto is_imm = [&](const Val& v) { return v.loc == Loc::kConst && (!is64 || fits_i32(v.bits)); };
+  Val e, f;
   switch (op) {
-    case Opcode::I32Add: case Opcode::I64Add: case Opcode::I32Sub: case Opcode::I64Sub:
-    case Opcode::I32And: case Opcode::I64And: case Opcode::I32Or: case Opcode::I64Or:
-    case Opcode::I32Xor: case Opcode::I64Xor:
-      if (b.loc != Loc::kPinned && !(b.loc == Loc::kConst && (!is64 || fits_i32(b.bits)))) return false;
+    case Opcode::I32Add: case Opcode::I64Add:
+      if (is_imm(b) && as_address(a, e) && add_disp(e, static_cast<int32_t>(b.bits))) return push(e);
+      if (is_imm(a) && as_address(b, e) && add_disp(e, static_cast<int32_t>(a.bits))) return push(e);
+      if (as_address(a, e) && as_address(b, f) && add_disp(e, static_cast<int32_t>(f.bits))) {
+        // At most two registers, at most one of them scaled.
+        if (e.rhs == kNoReg && f.rhs == kNoReg && e.reg != kNoReg && f.reg != kNoReg) {
+          e.rhs = f.reg;
+          return push(e);
+        }
+        if (e.rhs == kNoReg && f.reg == kNoReg) {
+          e.rhs = f.rhs;
+          e.scale = f.scale;
+          return push(e);
+        }
+        if (f.rhs == kNoReg && e.reg == kNoReg) {
+          e.reg = f.reg;
+          return push(e);
+        }
+      }
+      break;
+    case Opcode::I32Sub: case Opcode::I64Sub:
+      if (is_imm(b) && as_address(a, e) && add_disp(e, -static_cast<int64_t>(static_cast<int32_t>(b.bits))))
+        return push(e);
+      break;
+    case Opcode::I32Shl: case Opcode::I64Shl:
+      // x << k for k <= 3: an index with no base.
+      if (b.loc == Loc::kConst && a.loc == Loc::kPinned && (b.bits & (is64 ? 63 : 31)) <= 3) {
+        as_address(a, e);
+        e.scale = static_cast<uint8_t>(b.bits & 3);
+        std::swap(e.reg, e.rhs);
+        return push(e);
+      }
+      break;
+    default: break;
+  }
+  if (a.loc != Loc::kPinned) return false;
+  switch (op) {
+    case Opcode::I32Sub: case Opcode::I64Sub: case Opcode::I32And: case Opcode::I64And:
+    case Opcode::I32Or: case Opcode::I64Or: case Opcode::I32Xor: case Opcode::I64Xor:
+      if (b.loc != Loc::kPinned && !is_imm(b)) return false;
       break;
     case Opcode::I32Mul: case Opcode::I64Mul:
-      if (!(b.loc == Loc::kConst && (!is64 || fits_i32(b.bits)))) return false;
+      if (!is_imm(b)) return false;
       break;
     case Opcode::I32Shl: case Opcode::I64Shl: case Opcode::I32ShrS: case Opcode::I64ShrS:
     case Opcode::I32ShrU: case Opcode::I64ShrU:
@@ -393,37 +458,42 @@ bool FuncCompiler::defer_op(Opcode op, Val& a, Val& b) {
       break;
     default: return false;
   }
-  uint32_t pos = static_cast<uint32_t>(stack_.size());
-  Val v{a.type, Loc::kOp, a.reg, pos, b.bits, op, b.loc == Loc::kPinned ? b.reg : kNoReg};
-  stack_.push_back(v);
-  max_stack_ = std::max(max_stack_, pos + 1);
-  return true;
+  return push(Val{a.type, Loc::kOp, a.reg, 0, b.bits, op, b.loc == Loc::kPinned ? b.reg : kNoReg, 0});
+}
+
+bool FuncCompiler::reads_reg(const Val& v, uint8_t reg) {
+  return v.loc == Loc::kOp && (v.reg == reg || v.rhs == reg);
 }
 
 void FuncCompiler::emit_op_into(Gp dst, const Val& v) {
   bool is64 = v.type == ValType::kI64;
   auto sized = [&](Gp r) { return is64 ? Gp(r.r64()) : Gp(r.r32()); };
-  Gp d = sized(dst), x = sized(gpq(v.reg));
+  Gp d = sized(dst);
   int32_t c = static_cast<int32_t>(v.bits);
-  bool add = v.op == Opcode::I32Add || v.op == Opcode::I64Add;
-  bool sub = v.op == Opcode::I32Sub || v.op == Opcode::I64Sub;
+  if (is_address(v)) {
+    uint8_t base = v.reg, index = v.rhs;
+    if (base == kNoReg && v.scale == 0) std::swap(base, index);
+    if (index == kNoReg && c == 0) {
+      if (base != dst.id()) a_.mov(d, sized(gpq(base)));
+    } else if (base == kNoReg) {
+      a_.lea(d, ptr_abs(static_cast<uint64_t>(static_cast<int64_t>(c)), gpq(index), v.scale));
+    } else if (index == kNoReg) {
+      a_.lea(d, ptr(gpq(base), c));
+    } else {
+      a_.lea(d, ptr(gpq(base), gpq(index), v.scale, c));
+    }
+    return;
+  }
   if (dst.id() != v.reg) {
-    // Three-operand forms where x86 has them, else a copy and the op in place.
-    if (add || (sub && v.rhs == kNoReg && c != INT32_MIN)) {
-      Mem m = v.rhs != kNoReg ? ptr(gpq(v.reg), gpq(v.rhs)) : ptr(gpq(v.reg), add ? c : -c);
-      a_.lea(d, m);
-      return;
-    }
     if (v.op == Opcode::I32Mul || v.op == Opcode::I64Mul) {
-      a_.imul(d, x, c);
+      a_.imul(d, sized(gpq(v.reg)), c);
       return;
     }
-    a_.mov(d, x);
+    a_.mov(d, sized(gpq(v.reg)));
   }
   Operand rhs = v.rhs != kNoReg ? Operand(sized(gpq(v.rhs))) : Operand(asmjit::Imm(c));
   InstId id = Inst::kIdNone;
   switch (v.op) {
-    case Opcode::I32Add: case Opcode::I64Add: id = Inst::kIdAdd; break;
     case Opcode::I32Sub: case Opcode::I64Sub: id = Inst::kIdSub; break;
     case Opcode::I32And: case Opcode::I64And: id = Inst::kIdAnd; break;
     case Opcode::I32Or: case Opcode::I64Or: id = Inst::kIdOr; break;
@@ -453,8 +523,9 @@ void FuncCompiler::materialize_cond() {
 }
 
 void FuncCompiler::detach_local(uint32_t index) {
+  uint8_t pin = pin_[index] >= 0 ? static_cast<uint8_t>(pin_[index]) : kNoReg;
   for (Val& v : stack_)
-    if ((v.loc == Loc::kLocal || v.loc == Loc::kPinned) && v.bits == index) {
+    if (((v.loc == Loc::kLocal || v.loc == Loc::kPinned) && v.bits == index) || (pin != kNoReg && reads_reg(v, pin))) {
       store_val(home(v.pos), v);
       v.loc = Loc::kSlot;
     }
@@ -476,7 +547,7 @@ void FuncCompiler::branch_on(Val& cond, bool if_true, Label target) {
 void FuncCompiler::materialize(uint32_t from) {
   for (size_t i = from; i < stack_.size(); ++i) {
     Val& v = stack_[i];
-    if (v.loc == Loc::kConst || v.loc == Loc::kLocal || v.loc == Loc::kPinned) {
+    if (v.loc == Loc::kConst || v.loc == Loc::kLocal || v.loc == Loc::kPinned || v.loc == Loc::kOp) {
       store_val(home(v.pos), v);
       v.loc = Loc::kSlot;
     }
@@ -982,7 +1053,7 @@ void FuncCompiler::op(Opcode op, const Imm& imm, std::span<const ValType> pops, 
       Val v = pop();
       if (pin_[imm.index] >= 0) {
         if (v.loc == Loc::kPinned && v.bits == imm.index) return;
-        if (v.loc == Loc::kOp && v.rhs == static_cast<uint8_t>(pin_[imm.index])) gp_of(v);
+        if (v.loc == Loc::kOp && !is_address(v) && v.rhs == static_cast<uint8_t>(pin_[imm.index])) gp_of(v);
         detach_local(imm.index);
         set_pinned(imm.index, v);
         free_reg(v);
@@ -999,7 +1070,7 @@ void FuncCompiler::op(Opcode op, const Imm& imm, std::span<const ValType> pops, 
       if (stack_.back().loc == Loc::kOp) {
         Val v = pop();
         int8_t p = pin_[imm.index];
-        if (p < 0 || v.rhs == static_cast<uint8_t>(p)) {
+        if (p < 0 || (!is_address(v) && v.rhs == static_cast<uint8_t>(p))) {
           gp_of(v);
           stack_.push_back(v);
         } else {

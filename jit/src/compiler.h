@@ -72,10 +72,11 @@ class FuncCompiler {
   // user; kCond: an i32 compare result still in the flags (bits = CondCode),
   // only ever on top of the stack, consumed by br_if / if or materialised.
   // kPinned: a deferred local.get of a pinned local (reg = its register).
-  // kOp: a deferred integer op on a pinned local (reg) and a constant (bits)
-  // or another pinned local (rhs), only ever on top of the stack: a
-  // local.set/tee computes it straight into the local's register, any other
-  // user into a scratch register (lea where it can).
+  // kOp: a deferred integer op over pinned locals, computed by its user
+  // (a local.set/tee straight into the local's register). The address form
+  // (op = add): reg (base) + rhs (index) << scale + bits (disp), any of them
+  // absent, one lea, may stay anywhere in the stack (a lea keeps the flags).
+  // Other ops: reg op= rhs or bits, only ever on top of the stack.
   enum class Loc : uint8_t { kSlot, kReg, kConst, kLocal, kCond, kPinned, kOp };
   static constexpr uint8_t kNoReg = 0xff;
   struct Val {
@@ -85,8 +86,11 @@ class FuncCompiler {
     uint32_t pos;   // stack position (home slot)
     uint64_t bits;  // constant
     Opcode op = Opcode::Nop;  // kOp
-    uint8_t rhs = kNoReg;     // kOp: the right operand's register, or kNoReg for bits
+    uint8_t rhs = kNoReg;     // kOp: the right operand's (index) register, or kNoReg for bits
+    uint8_t scale = 0;        // kOp address form: index shift
   };
+  static bool is_address(const Val& v) { return v.op == Opcode::I32Add || v.op == Opcode::I64Add; }
+  static bool reads_reg(const Val& v, uint8_t reg);  // a kOp reading this pinned register
   enum class CtrlKind : uint8_t { kBlock, kLoop, kIf };
   struct Ctrl {
     CtrlKind kind;

@@ -121,6 +121,18 @@ TEST_CASE("exec: pinned locals through loops and calls") {
   CHECK(pins[0] == pins[1]);
 }
 
+TEST_CASE("exec: address forms of pinned locals") {
+  for (Tier t : kTiers) {
+    CAPTURE(static_cast<int>(t));
+    Fixture f(t);
+    CHECK(f.i32("scaled", {I32(0x20000001)}) == 13);
+    CallResult r = f.call("scaled64", {I64(0x4000000000000001ull), I64(10)});
+    REQUIRE(r.ok());
+    CHECK(r.values.at(0).i64 == 11);
+    CHECK(f.i32("scaled_load", {I32(100)}) == 77);
+  }
+}
+
 TEST_CASE("exec: memory accesses, growth, bounds") {
   for (bool explicit_bounds : {false, true}) {
     for (Tier t : kTiers) {

@@ -111,6 +111,15 @@
       (local.set $q (i32.add (local.get $q) (i32.const 8)))
       (br_if $sum (i32.ne (local.tee $n (i32.sub (local.get $n) (i32.const 1))) (i32.const 0))))
     (local.get $s))
+  ;; Address forms of pinned locals (lea): scaled index without a base,
+  ;; wrapping at 32 bits, negative displacements at 64.
+  (func (export "scaled") (param i32) (result i32)
+    (i32.add (i32.shl (local.get 0) (i32.const 3)) (i32.const 5)))
+  (func (export "scaled64") (param i64 i64) (result i64)
+    (i64.sub (i64.add (local.get 1) (i64.shl (local.get 0) (i64.const 2))) (i64.const 3)))
+  (func (export "scaled_load") (param i32) (result i32)
+    (i32.store (i32.shl (local.get 0) (i32.const 2)) (i32.const 77))
+    (i32.load offset=4 (i32.sub (i32.shl (local.get 0) (i32.const 2)) (i32.const 4))))
   (func (export "rotl_clz") (param i32 i32) (result i32)
     (i32.add (i32.rotl (local.get 0) (local.get 1)) (i32.clz (local.get 0))))
   ;; SIMD stays interpreted: interpreter -> native (add) -> back.
