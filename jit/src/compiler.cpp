@@ -54,6 +54,17 @@ Mem FuncCompiler::local_mem(uint32_t index) const {
   return qword_ptr(rbp, -save_bytes_ - 8 * static_cast<int32_t>(1 + index - nparams_));
 }
 
+// The instructions that take a pending load (kMem) as it is.
+bool folds_load(Opcode op) {
+  switch (numeric_family(op)) {
+    case NumericFamily::kIntBinop32: case NumericFamily::kIntBinop64: case NumericFamily::kIntCompare32:
+    case NumericFamily::kIntCompare64: case NumericFamily::kFloatBinop32: case NumericFamily::kFloatBinop64:
+      return true;
+    default:
+      return op == Opcode::LocalSet || op == Opcode::LocalTee;
+  }
+}
+
 bool emits_call(Opcode op) {
   switch (op) {
     case Opcode::Call: case Opcode::CallIndirect: case Opcode::MemoryGrow: case Opcode::MemoryFill:
@@ -160,6 +171,8 @@ void FuncCompiler::set_pinned(uint32_t index, Val& v) {
     load_gp_to(gpq(p), v);
   } else if (in_memory(v)) {
     if (v.type == ValType::kF64) a_.movsd(xmm(p), mem_of(v)); else a_.movss(xmm(p), mem_of(v).cloneResized(4));
+  } else if (v.loc == Loc::kMem) {
+    if (v.type == ValType::kF64) a_.movsd(xmm(p), lin_mem(v)); else a_.movss(xmm(p), lin_mem(v));
   } else {
     Xmm x = xmm_read(v);
     if (x.id() != p) a_.movaps(xmm(p), x);
@@ -193,6 +206,7 @@ uint8_t FuncCompiler::alloc_xmm() {
 }
 
 void FuncCompiler::free_reg(const Val& v) {
+  if (v.loc == Loc::kMem && v.rhs != kNoReg) gp_used_ &= ~(1u << v.rhs);
   if (v.loc != Loc::kReg) return;
   if (is_float(v.type))
     xmm_used_ &= ~(1u << v.reg);
@@ -274,6 +288,9 @@ void FuncCompiler::load_gp_to(Gp dst, const Val& v) {
     case Loc::kOp:
       emit_op_into(dst, v);
       break;
+    case Loc::kMem:
+      if (wide) a_.mov(dst.r64(), lin_mem(v)); else a_.mov(dst.r32(), lin_mem(v));
+      break;
   }
 }
 
@@ -287,8 +304,17 @@ Xmm FuncCompiler::xmm_read(Val& v) {
   return xmm_of(v);
 }
 
+Mem FuncCompiler::lin_mem(const Val& v) const {
+  return ptr(r14, gpq(v.reg), 0, static_cast<int32_t>(v.bits), v.type == ValType::kI64 || v.type == ValType::kF64 ? 8 : 4);
+}
+
 Gp FuncCompiler::gp_of(Val& v) {
   if (v.loc == Loc::kReg && !is_float(v.type)) return gpq(v.reg);
+  if (v.loc == Loc::kMem && v.rhs != kNoReg && !is_float(v.type)) {  // into its own address register
+    load_gp_to(gpq(v.reg), v);
+    v.loc = Loc::kReg;
+    return gpq(v.reg);
+  }
   uint8_t r = alloc_gp();
   load_gp_to(gpq(r), v);
   free_reg(v);
@@ -304,6 +330,9 @@ Xmm FuncCompiler::xmm_of(Val& v) {
   bool wide = v.type == ValType::kF64;
   if (v.loc == Loc::kPinned) {
     a_.movaps(xmm(r), xmm(v.reg));
+  } else if (v.loc == Loc::kMem) {
+    if (wide) a_.movsd(xmm(r), lin_mem(v)); else a_.movss(xmm(r), lin_mem(v));
+    free_reg(v);
   } else if (v.loc == Loc::kConst) {
     if (v.bits == 0) {
       a_.xorps(xmm(r), xmm(r));
@@ -349,6 +378,7 @@ void FuncCompiler::store_val(const Mem& m, const Val& v) {
     }
     case Loc::kCond:
     case Loc::kOp:
+    case Loc::kMem:
       load_gp_to(rax, v);
       a_.mov(m, rax);
       break;
@@ -368,6 +398,11 @@ void FuncCompiler::flush() {
       free_reg(v);
       v.loc = Loc::kSlot;
     }
+}
+
+void FuncCompiler::materialize_mem() {
+  if (stack_.empty() || stack_.back().loc != Loc::kMem) return;
+  if (is_float(stack_.back().type)) xmm_of(stack_.back()); else gp_of(stack_.back());
 }
 
 void FuncCompiler::materialize_op() {
@@ -748,6 +783,7 @@ void FuncCompiler::loop(BlockSig sig) {
 void FuncCompiler::if_(BlockSig sig) {
   if (!ok_) return;  // after a failure the code is discarded
   materialize_op();
+  materialize_mem();
   Val cond = pop();
   if (cond.loc != Loc::kCond) gp_of(cond);
   flush();  // stores only: a condition in the flags survives
@@ -800,6 +836,7 @@ void FuncCompiler::br(uint32_t depth) {
 void FuncCompiler::br_if(uint32_t depth) {
   if (!ok_) return;  // after a failure the code is discarded
   materialize_op();
+  materialize_mem();
   Val cond = pop();
   Ctrl& t = ctrl_at(depth);
   if (transfer_is_noop(t)) {
@@ -1032,6 +1069,7 @@ void FuncCompiler::select(ValType t) {
 void FuncCompiler::op(Opcode op, const Imm& imm, std::span<const ValType> pops, std::span<const ValType> pushes) {
   if (!ok_) return;
   if (op != Opcode::LocalSet && op != Opcode::LocalTee) materialize_op();
+  if (!folds_load(op)) materialize_mem();
   if (op != Opcode::Select && op != Opcode::SelectT) materialize_cond();
   for (ValType t : pops)
     if (t == ValType::kV128) return fail();
@@ -1080,14 +1118,14 @@ void FuncCompiler::op(Opcode op, const Imm& imm, std::span<const ValType> pops, 
         }
       }
       Val& v = stack_.back();
-      if (in_memory(v) || v.loc == Loc::kPinned) {  // keep it in a register for the next user
+      if (in_memory(v) || v.loc == Loc::kPinned || v.loc == Loc::kMem) {  // keep it in a register for the next user
         Val t = pop();
         if (is_float(t.type)) xmm_of(t); else gp_of(t);
         stack_.push_back(t);
       }
       if (pin_[imm.index] >= 0) {
         Val t = pop();
-        if (t.loc == Loc::kPinned || in_memory(t)) is_float(t.type) ? (void)xmm_of(t) : (void)gp_of(t);
+        if (t.loc == Loc::kPinned || t.loc == Loc::kMem || in_memory(t)) is_float(t.type) ? (void)xmm_of(t) : (void)gp_of(t);
         detach_local(imm.index);
         set_pinned(imm.index, t);
         stack_.push_back(t);

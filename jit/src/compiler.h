@@ -77,7 +77,12 @@ class FuncCompiler {
   // (op = add): reg (base) + rhs (index) << scale + bits (disp), any of them
   // absent, one lea, may stay anywhere in the stack (a lea keeps the flags).
   // Other ops: reg op= rhs or bits, only ever on top of the stack.
-  enum class Loc : uint8_t { kSlot, kReg, kConst, kLocal, kCond, kPinned, kOp };
+  // kMem: a plain load from memory 0 not yet done, [r14 + reg + bits], only
+  // ever on top of the stack: the next instruction folds it into its own
+  // operand (or loads it straight into a pinned local); anything else loads it
+  // first, so it happens in its place. rhs = reg when reg is a scratch
+  // register the value owns, kNoReg when it is a pinned local's.
+  enum class Loc : uint8_t { kSlot, kReg, kConst, kLocal, kCond, kPinned, kOp, kMem };
   static constexpr uint8_t kNoReg = 0xff;
   struct Val {
     ValType type;
@@ -129,10 +134,13 @@ class FuncCompiler {
   void flush();            // registers and deferred locals -> home slots
   void materialize_cond();  // a kCond on top -> a register
   void materialize_op();    // a kOp on top -> a register
+  void materialize_mem();   // a kMem on top -> a register
   void materialize_top() {
     materialize_cond();
     materialize_op();
+    materialize_mem();
   }
+  asmjit::x86::Mem lin_mem(const Val& v) const;  // a kMem's operand
   bool defer_op(Opcode op, Val& a, Val& b);  // a kOp for a op b, if it qualifies
   void emit_op_into(asmjit::x86::Gp dst, const Val& v);  // a kOp's value -> dst
   void push_pinned(uint32_t index);
@@ -227,6 +235,9 @@ NumericFamily numeric_family(Opcode op);
 
 // Whether an opcode calls out of the function's code (a call, or a helper).
 bool emits_call(Opcode op);
+
+// Whether an instruction takes a pending load as its operand (FuncCompiler::kMem).
+bool folds_load(Opcode op);
 
 // Uses of each local and the calls, each weighted by 16^loop depth, for
 // choosing pinned locals. A raw scan of a validated body (opcodes and

@@ -103,6 +103,16 @@ bool FuncCompiler::memory_access(Opcode op, const Imm& imm) {
   }
   Val addr = pop();
   bool is_float = acc->type == ValType::kF32 || acc->type == ValType::kF64;
+  // A plain load stays pending for the next instruction to fold (kMem).
+  bool plain = op == Opcode::I32Load || op == Opcode::I64Load || op == Opcode::F32Load || op == Opcode::F64Load;
+  if (plain && inst_.memories[0]->lin->guarded && imm.mem.offset <= 0x7fffffffu) {
+    Gp ar = gp_read(addr);
+    uint8_t owner = addr.loc == Loc::kReg ? ar.id() : kNoReg;
+    uint32_t pos = static_cast<uint32_t>(stack_.size());
+    stack_.push_back(Val{acc->type, Loc::kMem, static_cast<uint8_t>(ar.id()), pos, imm.mem.offset, Opcode::Nop, owner, 0});
+    max_stack_ = std::max(max_stack_, pos + 1);
+    return true;
+  }
   // The result goes to a fresh register if the address stays in its pinned
   // one, else it reuses the address register.
   int dest = is_float ? alloc_xmm() : addr.loc == Loc::kPinned ? alloc_gp() : -1;

@@ -45,6 +45,9 @@ void FuncCompiler::int_binop(Opcode op, bool is64) {
       emit(imm);
   } else if (in_memory(b)) {
     emit(is64 ? mem_of(b) : mem_of(b).cloneResized(4));
+  } else if (b.loc == Loc::kMem) {
+    emit(lin_mem(b));
+    free_reg(b);
   } else {
     Gp rb = gp_read(b);
     emit(is64 ? rb : rb.r32());
@@ -113,6 +116,9 @@ void FuncCompiler::int_compare(Opcode op, bool is64) {
     a_.cmp(ra_sized, static_cast<int32_t>(b.bits));
   } else if (in_memory(b)) {
     a_.cmp(ra_sized, is64 ? mem_of(b) : mem_of(b).cloneResized(4));
+  } else if (b.loc == Loc::kMem) {
+    a_.cmp(ra_sized, lin_mem(b));
+    free_reg(b);
   } else {
     Gp rb = gp_read(b);
     a_.cmp(ra_sized, is64 ? rb : rb.r32());
@@ -190,6 +196,9 @@ void FuncCompiler::float_binop(Opcode op, bool is64) {
   };
   if (in_memory(b)) {
     emit(is64 ? mem_of(b) : mem_of(b).cloneResized(4));
+  } else if (b.loc == Loc::kMem) {
+    emit(lin_mem(b));
+    free_reg(b);
   } else {
     emit(xmm_read(b));
     free_reg(b);
