@@ -16,6 +16,8 @@ struct Access {
   ValType type;  // value type loaded / stored
 };
 
+bool fits_i32(uint64_t v) { return static_cast<int64_t>(v) == static_cast<int64_t>(static_cast<int32_t>(v)); }
+
 std::optional<Access> access_of(Opcode op) {
   switch (op) {
     case Opcode::I32Load: return Access{4, false, ValType::kI32};
@@ -77,7 +79,7 @@ bool FuncCompiler::memory_access(Opcode op, const Imm& imm) {
     // The value in a register first (the address computation may use rax/rcx).
     if (acc->type == ValType::kF32 || acc->type == ValType::kF64) {
       xmm_read(v);
-    } else if (v.loc != Loc::kConst || acc->size == 8) {
+    } else if (v.loc != Loc::kConst || (acc->size == 8 && !fits_i32(v.bits))) {
       gp_read(v);
     }
     Gp ar;
@@ -89,7 +91,8 @@ bool FuncCompiler::memory_access(Opcode op, const Imm& imm) {
       uint64_t b = v.bits;
       if (acc->size == 1) a_.mov(m, static_cast<uint8_t>(b));
       else if (acc->size == 2) a_.mov(m, static_cast<uint16_t>(b));
-      else a_.mov(m, static_cast<uint32_t>(b));
+      else if (acc->size == 4) a_.mov(m, static_cast<uint32_t>(b));
+      else a_.mov(m, static_cast<int32_t>(b));  // sign-extended to 64 bits
     } else {
       Gp r = gpq(v.reg);
       if (acc->size == 1) a_.mov(m, r.r8());

@@ -102,6 +102,11 @@ CondCode int_cond(Opcode op) {
 void FuncCompiler::int_compare(Opcode op, bool is64) {
   if (op == Opcode::I32Eqz || op == Opcode::I64Eqz) {
     Val a = pop();
+    if (in_memory(a)) {
+      a_.cmp(is64 ? mem_of(a) : mem_of(a).cloneResized(4), 0);
+      push_cond(CondCode::kE);
+      return;
+    }
     Gp ra = gp_read(a);
     if (is64) a_.test(ra, ra); else a_.test(ra.r32(), ra.r32());
     free_reg(a);
@@ -110,9 +115,21 @@ void FuncCompiler::int_compare(Opcode op, bool is64) {
   }
   Val b = pop();
   Val a = pop();
+  bool b_imm = b.loc == Loc::kConst && (is64 ? fits_i32(b.bits) : true);
+  if (in_memory(a) && (b_imm || b.loc == Loc::kReg || b.loc == Loc::kPinned)) {  // cmp [slot], b
+    Mem m = is64 ? mem_of(a) : mem_of(a).cloneResized(4);
+    if (b_imm) {
+      a_.cmp(m, static_cast<int32_t>(b.bits));
+    } else {
+      a_.cmp(m, is64 ? Gp(gpq(b.reg)) : Gp(gpd(b.reg)));
+      free_reg(b);
+    }
+    push_cond(int_cond(op));
+    return;
+  }
   Gp ra = gp_read(a);
   Gp ra_sized = is64 ? ra : ra.r32();
-  if (b.loc == Loc::kConst && (is64 ? fits_i32(b.bits) : true)) {
+  if (b_imm) {
     a_.cmp(ra_sized, static_cast<int32_t>(b.bits));
   } else if (in_memory(b)) {
     a_.cmp(ra_sized, is64 ? mem_of(b) : mem_of(b).cloneResized(4));
