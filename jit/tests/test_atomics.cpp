@@ -2,8 +2,8 @@
 // every instruction at every width against a model of its semantics (result,
 // the bytes written, the neighbours untouched, operands wider than the
 // access), misaligned and out-of-bounds traps (bounds first) each followed by
-// a working call, offsets, growth, and a multi-threaded stress test whose
-// exact totals need the lock prefix.
+// a working call, offsets, growth (also by another thread during a call), and
+// a multi-threaded stress test whose exact totals need the lock prefix.
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -17,6 +17,7 @@
 
 #include "runtime/memory_share.h"
 #include "runtime/runtime_impl.h"
+#include "runtime/wait_queue.h"
 #include "wpvm/runtime.h"
 
 namespace {
@@ -228,6 +229,26 @@ TEST_CASE("atomics: offsets, constant operands, growth") {
       CHECK(trap(v.call("i32.atomic.load", {Value::from_i32(2 * 65536 - 3)})) == TrapKind::kMemoryOutOfBounds);
       CHECK(trap(v.call("i32.atomic.load", {Value::from_i32(2 * 65536 - 2)})) == TrapKind::kMemoryOutOfBounds);
       CHECK(result(false, v.call("i32.atomic.load", {Value::from_i32(2 * 65536 - 4)})) == 0);
+    }
+  }
+}
+
+TEST_CASE("atomics: a thread inside its call sees another thread's memory.grow") {
+  auto m = load_atomics();
+  for (bool explicit_bounds : {false, true}) {
+    for (Tier t : kTiers) {
+      CAPTURE(static_cast<int>(t));
+      CAPTURE(explicit_bounds);
+      Engine engine(EngineConfig{.tier = t, .explicit_bounds_checks = explicit_bounds});
+      View owner(engine, t, m), reader(engine, t, m, owner.mem);
+      CallResult r;
+      std::thread th([&] { r = reader.call("wait_then_add", {Value::from_i32(65536)}); });
+      while (wait_queue::waiters(owner.mem->data()) != 1) std::this_thread::yield();
+      REQUIRE(owner.mem->grow(1) == 1u);
+      CHECK(result(false, owner.call("notify", {Value::from_i32(0), Value::from_i32(1)})) == 1);
+      th.join();
+      CHECK(result(false, r) == 0);
+      CHECK(owner.mem->data()[65536] == 1);
     }
   }
 }

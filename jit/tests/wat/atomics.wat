@@ -80,6 +80,12 @@
     (drop (i32.atomic.rmw.xor (i32.const 64) (i32.const 0xff)))
     (i32.add (i32.atomic.rmw8.cmpxchg_u (i32.const 64) (i32.const 0xfa) (i32.const 0x11))
              (i32.atomic.load (i32.const 64))))
+  ;; Sleeps until notified on address 0, then adds 1 at $addr: another thread
+  ;; may grow the memory meanwhile.
+  (func (export "wait_then_add") (param $addr i32) (result i32)
+    (drop (memory.atomic.wait32 (i32.const 0) (i32.const 0) (i64.const -1)))
+    (i32.atomic.rmw.add (local.get $addr) (i32.const 1)))
+  (func (export "notify") (param i32 i32) (result i32) (memory.atomic.notify (local.get 0) (local.get 1)))
   ;; Stress: $n increments of the i32 at $a (lock xadd), of the i64 at $a
   ;; (lock xadd), and of the i32 at $a through a cmpxchg retry loop.
   (func (export "count_add") (param $a i32) (param $n i32)
