@@ -211,7 +211,7 @@ inline void read_memarg(Reader& r, Imm& imm) {
 //   kBlockType: bits[0] = BlockTypeKind, type / index as given.
 //   kSelectT:   index = number of types, type = the first one.
 //   kBrTable:   targets = label depths, index = default depth.
-inline void read_immediates(Reader& r, ImmKind kind, Imm& imm, std::vector<uint32_t>& targets) {
+[[gnu::noinline]] inline void read_immediates_long(Reader& r, ImmKind kind, Imm& imm, std::vector<uint32_t>& targets) {
   switch (kind) {
     case ImmKind::kNone: return;
     case ImmKind::kBlockType: {
@@ -285,6 +285,21 @@ inline void read_immediates(Reader& r, ImmKind kind, Imm& imm, std::vector<uint3
       read_memarg(r, imm);
       imm.lane = r.u8();
       return;
+  }
+}
+
+// read_immediates: the most frequent kinds (one LEB128) inline, the rest in
+// read_immediates_long (above).
+inline void read_immediates(Reader& r, ImmKind kind, Imm& imm, std::vector<uint32_t>& targets) {
+  switch (kind) {
+    case ImmKind::kNone: return;
+    case ImmKind::kLocal:
+    case ImmKind::kLabel:
+    case ImmKind::kGlobal:
+    case ImmKind::kFunc: imm.index = r.u32(); return;
+    case ImmKind::kI32: imm.bits[0] = static_cast<uint32_t>(r.s32()); return;
+    case ImmKind::kMemArg: read_memarg(r, imm); return;
+    default: read_immediates_long(r, kind, imm, targets); return;
   }
 }
 
