@@ -1068,9 +1068,15 @@ void FuncCompiler::select(ValType t) {
 
 void FuncCompiler::op(Opcode op, const Imm& imm, std::span<const ValType> pops, std::span<const ValType> pushes) {
   if (!ok_) return;
-  if (op != Opcode::LocalSet && op != Opcode::LocalTee) materialize_op();
-  if (!folds_load(op)) materialize_mem();
-  if (op != Opcode::Select && op != Opcode::SelectT) materialize_cond();
+  // A pending value on top is computed now unless this instruction takes it.
+  if (!stack_.empty()) {
+    switch (stack_.back().loc) {
+      case Loc::kOp: if (op != Opcode::LocalSet && op != Opcode::LocalTee) materialize_op(); break;
+      case Loc::kMem: if (!folds_load(op)) materialize_mem(); break;
+      case Loc::kCond: if (op != Opcode::Select && op != Opcode::SelectT) materialize_cond(); break;
+      default: break;
+    }
+  }
   for (ValType t : pops)
     if (t == ValType::kV128) return fail();
   for (ValType t : pushes)
