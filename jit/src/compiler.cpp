@@ -571,7 +571,7 @@ void FuncCompiler::branch_on(Val& cond, bool if_true, Label target) {
   if (cond.loc == Loc::kCond) {
     cc = static_cast<CondCode>(cond.bits);
   } else {
-    Gp r = gp_of(cond);
+    Gp r = gp_read(cond);  // a pinned local in place
     a_.test(r.r32(), r.r32());
     free_reg(cond);
   }
@@ -785,7 +785,7 @@ void FuncCompiler::if_(BlockSig sig) {
   materialize_op();
   materialize_mem();
   Val cond = pop();
-  if (cond.loc != Loc::kCond) gp_of(cond);
+  if (cond.loc != Loc::kCond && cond.loc != Loc::kPinned) gp_of(cond);
   flush();  // stores only: a condition in the flags survives
   uint32_t h = static_cast<uint32_t>(stack_.size() - sig.params.size());
   materialize(h);
