@@ -220,6 +220,19 @@ TEST_CASE("atomics: offsets, constant operands, growth") {
               TrapKind::kMemoryOutOfBounds);
         CHECK(trap(v.call("or_off_far", {Value::from_i32(a), Value::from_i64(1)})) == TrapKind::kMemoryOutOfBounds);
       }
+      // Address forms and a plain load as operands.
+      uint64_t first = 0x1122334455667788ull, old = 0x0102030405060708ull;
+      std::memcpy(mem + 256, &first, 8);
+      std::memcpy(mem + 256 + 8 * 3 + 8, &old, 8);
+      std::memcpy(mem + 256 + 4 * 3, "\xaa\xbb\xcc\xdd", 4);
+      CHECK(result(false, v.call("indexed", {Value::from_i32(256), Value::from_i32(3)})) == 0xddccbbaau);
+      uint64_t sum = 0;
+      uint32_t swapped = 0;
+      std::memcpy(&sum, mem + 256 + 8 * 3 + 8, 8);
+      std::memcpy(&swapped, mem + 256 + 4 * 3, 4);
+      CHECK(sum == first + old);
+      CHECK(swapped == 0x05060708u);
+      CHECK(trap(v.call("indexed", {Value::from_i32(257), Value::from_i32(0)})) == TrapKind::kUnalignedAtomic);
       // add 5, store16 0x1234 above it, xor 0xff, cmpxchg8 0xfa -> 0x11, load.
       CHECK(result(false, v.call("const_ops", {})) == 0xfa + 0x12340011u);
       // A grown memory: the new page is in bounds, its last byte the new limit.

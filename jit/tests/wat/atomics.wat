@@ -80,6 +80,16 @@
     (drop (i32.atomic.rmw.xor (i32.const 64) (i32.const 0xff)))
     (i32.add (i32.atomic.rmw8.cmpxchg_u (i32.const 64) (i32.const 0xfa) (i32.const 0x11))
              (i32.atomic.load (i32.const 64))))
+  ;; Operands the compiler keeps pending (address forms over locals, plain
+  ;; loads) consumed by atomics: mem[base + 8*i + 8] += mem[base] (i64),
+  ;; then the i32 at base + 4*i swaps in the low half of the old value.
+  (func (export "indexed") (param $base i32) (param $i i32) (result i32)
+    (local $old i64)
+    (local.set $old (i64.atomic.rmw.add offset=8
+      (i32.add (local.get $base) (i32.shl (local.get $i) (i32.const 3)))
+      (i64.load (local.get $base))))
+    (i32.atomic.rmw.xchg (i32.add (local.get $base) (i32.shl (local.get $i) (i32.const 2)))
+      (i32.wrap_i64 (local.get $old))))
   ;; Sleeps until notified on address 0, then adds 1 at $addr: another thread
   ;; may grow the memory meanwhile.
   (func (export "wait_then_add") (param $addr i32) (result i32)
