@@ -304,6 +304,16 @@ Xmm FuncCompiler::xmm_read(Val& v) {
   return xmm_of(v);
 }
 
+Mem FuncCompiler::const_mem(const Val& v) {
+  uint64_t bits = v.type == ValType::kF64 ? v.bits : static_cast<uint32_t>(v.bits);
+  auto it = std::find_if(float_consts_.begin(), float_consts_.end(), [&](const auto& c) { return c.first == bits; });
+  if (it == float_consts_.end()) {
+    float_consts_.emplace_back(bits, a_.newLabel());
+    it = float_consts_.end() - 1;
+  }
+  return ptr(it->second, 0, v.type == ValType::kF64 ? 8 : 4);
+}
+
 Mem FuncCompiler::lin_mem(const Val& v) const {
   return ptr(r14, gpq(v.reg), 0, static_cast<int32_t>(v.bits), v.type == ValType::kI64 || v.type == ValType::kF64 ? 8 : 4);
 }
@@ -334,15 +344,9 @@ Xmm FuncCompiler::xmm_of(Val& v) {
     if (wide) a_.movsd(xmm(r), lin_mem(v)); else a_.movss(xmm(r), lin_mem(v));
     free_reg(v);
   } else if (v.loc == Loc::kConst) {
-    if (v.bits == 0) {
-      a_.xorps(xmm(r), xmm(r));
-    } else if (wide) {
-      a_.mov(rax, v.bits);
-      a_.movq(xmm(r), rax);
-    } else {
-      a_.mov(eax, static_cast<uint32_t>(v.bits));
-      a_.movd(xmm(r), eax);
-    }
+    if (v.bits == 0) a_.xorps(xmm(r), xmm(r));
+    else if (wide) a_.movsd(xmm(r), const_mem(v));
+    else a_.movss(xmm(r), const_mem(v));
   } else if (wide) {
     a_.movsd(xmm(r), mem_of(v));
   } else {
@@ -744,6 +748,11 @@ void FuncCompiler::end_function(bool reachable) {
     a_.align(AlignMode::kData, 8);
     a_.bind(jt.table);
     for (Label l : jt.entries) a_.embedLabel(l, 8);
+  }
+  if (!float_consts_.empty()) a_.align(AlignMode::kData, 8);
+  for (auto& [bits, label] : float_consts_) {
+    a_.bind(label);
+    a_.embed(&bits, 8);
   }
 
   uint32_t slots = ndecl_ + max_stack_ + max_out_;

@@ -222,6 +222,9 @@ class FuncCompiler {
     std::vector<asmjit::Label> entries;
   };
   std::vector<JumpTable> jump_tables_;
+  // Float constants read from memory (rip-relative), emitted after the code.
+  std::vector<std::pair<uint64_t, asmjit::Label>> float_consts_;
+  asmjit::x86::Mem const_mem(const Val& v);
 };
 
 // The numeric opcodes compiled inline, by emitter (emit_numeric.cpp); the

@@ -213,6 +213,8 @@ void FuncCompiler::float_binop(Opcode op, bool is64) {
   };
   if (in_memory(b)) {
     emit(is64 ? mem_of(b) : mem_of(b).cloneResized(4));
+  } else if (b.loc == Loc::kConst) {
+    emit(const_mem(b));
   } else if (b.loc == Loc::kMem) {
     emit(lin_mem(b));
     free_reg(b);
