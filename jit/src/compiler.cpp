@@ -561,13 +561,45 @@ void FuncCompiler::materialize_cond() {
   v.reg = r;
 }
 
+// The deferred reads of a local about to be written take its current value:
+// into a free scratch register (plain moves, the flags survive), or their
+// home slot when none is free.
 void FuncCompiler::detach_local(uint32_t index) {
   uint8_t pin = pin_[index] >= 0 ? static_cast<uint8_t>(pin_[index]) : kNoReg;
   for (Val& v : stack_)
     if (((v.loc == Loc::kLocal || v.loc == Loc::kPinned) && v.bits == index) || (pin != kNoReg && reads_reg(v, pin))) {
-      store_val(home(v.pos), v);
-      v.loc = Loc::kSlot;
+      bool fp = is_float(v.type);
+      int r = fp ? free_reg_of(xmm_used_, kXmmCount) : free_gp();
+      if (r < 0) {
+        store_val(home(v.pos), v);
+        v.loc = Loc::kSlot;
+      } else if (fp) {
+        xmm_used_ |= 1u << r;
+        bool wide = v.type == ValType::kF64;
+        if (v.loc == Loc::kPinned) a_.movaps(xmm(r), xmm(v.reg));
+        else if (wide) a_.movsd(xmm(r), mem_of(v));
+        else a_.movss(xmm(r), mem_of(v).cloneResized(4));
+        v.loc = Loc::kReg;
+        v.reg = static_cast<uint8_t>(r);
+      } else {
+        gp_used_ |= 1u << r;
+        load_gp_to(gpq(r), v);
+        v.loc = Loc::kReg;
+        v.reg = static_cast<uint8_t>(r);
+      }
     }
+}
+
+int FuncCompiler::free_gp() const {
+  for (uint8_t id : kGpPool)
+    if (!(gp_used_ & (1u << id))) return id;
+  return -1;
+}
+
+int FuncCompiler::free_reg_of(uint32_t used, uint8_t count) {
+  for (uint8_t id = 0; id < count; ++id)
+    if (!(used & (1u << id))) return id;
+  return -1;
 }
 
 void FuncCompiler::branch_on(Val& cond, bool if_true, Label target) {

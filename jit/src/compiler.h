@@ -118,6 +118,8 @@ class FuncCompiler {
   // Registers and the value stack.
   uint8_t alloc_gp();
   uint8_t alloc_xmm();
+  int free_gp() const;  // a free scratch register without spilling, or -1
+  static int free_reg_of(uint32_t used, uint8_t count);
   void free_reg(const Val& v);
   void spill_one(bool xmm);
   Val pop();
