@@ -13,6 +13,7 @@
 #include "interp/code.h"
 #include "interp/numeric.h"
 #include "interp/simd_exec.h"
+#include "interp/slot_tags.h"
 #include "runtime/tier.h"
 #include "runtime/atomics.h"
 
@@ -30,25 +31,6 @@ ThreadState::ThreadState(const EngineConfig& config) {
 }
 
 namespace {
-
-#define RD_u32(x) static_cast<uint32_t>(x)
-#define RD_s32(x) static_cast<int32_t>(static_cast<uint32_t>(x))
-#define RD_u64(x) static_cast<uint64_t>(x)
-#define RD_s64(x) static_cast<int64_t>(x)
-#define RD_f32(x) std::bit_cast<float>(static_cast<uint32_t>(x))
-#define RD_f64(x) std::bit_cast<double>(static_cast<uint64_t>(x))
-#define WR_u32(v) static_cast<Slot>(static_cast<uint32_t>(v))
-#define WR_s32(v) static_cast<Slot>(static_cast<uint32_t>(v))
-#define WR_u64(v) static_cast<Slot>(v)
-#define WR_s64(v) static_cast<Slot>(v)
-#define WR_f32(v) static_cast<Slot>(std::bit_cast<uint32_t>(static_cast<float>(v)))
-#define WR_f64(v) std::bit_cast<Slot>(static_cast<double>(v))
-#define T_u32 uint32_t
-#define T_s32 int32_t
-#define T_u64 uint64_t
-#define T_s64 int64_t
-#define T_f32 float
-#define T_f64 double
 
 constexpr uint32_t kMaxNesting = 256;
 
