@@ -9,8 +9,6 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <thread>
 #include <vector>
@@ -19,21 +17,13 @@
 #include "runtime/runtime_impl.h"
 #include "runtime/wait_queue.h"
 #include "wpvm/runtime.h"
+#include "test_wasm_file.h"
 
 namespace {
 
 using namespace wpvm;
 
-std::shared_ptr<const Module> load_atomics() {
-  const char* dir = std::getenv("WPVM_JIT_TEST_DIR");
-  REQUIRE(dir != nullptr);
-  std::ifstream in(std::string(dir) + "/atomics.wasm", std::ios::binary);
-  REQUIRE(in.good());
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto m = load_module(bytes);
-  REQUIRE(m.ok());
-  return *m;
-}
+std::shared_ptr<const Module> load_atomics() { return test::load_wat("atomics", "WPVM_JIT_TEST_DIR"); }
 
 // A store with an instance of atomics.wasm over `mem` (its own if null).
 struct View {

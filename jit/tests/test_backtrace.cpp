@@ -5,26 +5,16 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
-#include <fstream>
-#include <iterator>
 
 #include "runtime/runtime_impl.h"
 #include "wpvm/runtime.h"
+#include "test_wasm_file.h"
 
 namespace {
 
 using namespace wpvm;
 
-std::shared_ptr<const Module> load_backtrace_wasm() {
-  const char* dir = std::getenv("WPVM_JIT_TEST_DIR");
-  REQUIRE(dir != nullptr);
-  std::ifstream in(std::string(dir) + "/backtrace.wasm", std::ios::binary);
-  REQUIRE(in.good());
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto m = load_module(bytes);
-  REQUIRE(m.ok());
-  return *m;
-}
+std::shared_ptr<const Module> load_backtrace_wasm() { return test::load_wat("backtrace", "WPVM_JIT_TEST_DIR"); }
 
 struct BtFixture {
   Engine engine;

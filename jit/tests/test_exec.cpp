@@ -4,26 +4,16 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
-#include <fstream>
-#include <iterator>
 
 #include "runtime/runtime_impl.h"
 #include "wpvm/runtime.h"
+#include "test_wasm_file.h"
 
 namespace {
 
 using namespace wpvm;
 
-std::shared_ptr<const Module> load_wasm(const char* name) {
-  const char* dir = std::getenv("WPVM_JIT_TEST_DIR");
-  REQUIRE(dir != nullptr);
-  std::ifstream in(std::string(dir) + "/" + name + ".wasm", std::ios::binary);
-  REQUIRE(in.good());
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto m = load_module(bytes);
-  REQUIRE(m.ok());
-  return *m;
-}
+std::shared_ptr<const Module> load_wasm(const char* name) { return test::load_wat(name, "WPVM_JIT_TEST_DIR"); }
 
 struct Fixture {
   Engine engine;

@@ -8,8 +8,6 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -17,6 +15,7 @@
 #include "runtime/memory_share.h"
 #include "runtime/wait_queue.h"
 #include "wpvm/runtime.h"
+#include "test_wasm_file.h"
 
 namespace {
 
@@ -30,12 +29,7 @@ void until_waiters(const void* addr, uint32_t n) {
 std::shared_ptr<const Module> load_wait_notify() {
   const char* path = std::getenv("WPVM_WAIT_NOTIFY_WASM");
   REQUIRE(path != nullptr);
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE(in.good());
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto m = load_module(bytes);
-  REQUIRE(m.ok());
-  return *m;
+  return test::load_wasm_file(path);
 }
 
 // One thread's view: its own store and an instance over `mem` (of any store).
