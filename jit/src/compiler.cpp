@@ -1114,7 +1114,10 @@ void FuncCompiler::op(Opcode op, const Imm& imm, std::span<const ValType> pops, 
     switch (stack_.back().loc) {
       case Loc::kOp: if (op != Opcode::LocalSet && op != Opcode::LocalTee) materialize_op(); break;
       case Loc::kMem: if (!folds_load(op)) materialize_mem(); break;
-      case Loc::kCond: if (op != Opcode::Select && op != Opcode::SelectT) materialize_cond(); break;
+      case Loc::kCond:  // select uses the flags; local.set/tee set the local from them (plain moves keep them)
+        if (op != Opcode::Select && op != Opcode::SelectT && op != Opcode::LocalSet && op != Opcode::LocalTee)
+          materialize_cond();
+        break;
       default: break;
     }
   }
@@ -1164,19 +1167,20 @@ void FuncCompiler::op(Opcode op, const Imm& imm, std::span<const ValType> pops, 
           return push_pinned(imm.index);
         }
       }
+      if (pin_[imm.index] >= 0) {  // straight into the register, which then stands for the value
+        Val t = pop();
+        if (!(t.loc == Loc::kPinned && t.bits == imm.index)) {
+          detach_local(imm.index);
+          set_pinned(imm.index, t);
+          free_reg(t);
+        }
+        return push_pinned(imm.index);
+      }
       Val& v = stack_.back();
       if (in_memory(v) || v.loc == Loc::kPinned || v.loc == Loc::kMem) {  // keep it in a register for the next user
         Val t = pop();
         if (is_float(t.type)) xmm_of(t); else gp_of(t);
         stack_.push_back(t);
-      }
-      if (pin_[imm.index] >= 0) {
-        Val t = pop();
-        if (t.loc == Loc::kPinned || t.loc == Loc::kMem || in_memory(t)) is_float(t.type) ? (void)xmm_of(t) : (void)gp_of(t);
-        detach_local(imm.index);
-        set_pinned(imm.index, t);
-        stack_.push_back(t);
-        return;
       }
       detach_local(imm.index);
       store_val(local_mem(imm.index), stack_.back());

@@ -120,6 +120,9 @@ TEST_CASE("exec: address forms of pinned locals") {
     REQUIRE(r.ok());
     CHECK(r.values.at(0).i64 == 11);
     CHECK(f.i32("scaled_load", {I32(100)}) == 77);
+    CHECK(f.i32("cond_locals", {I32(1), I32(2)}) == 100101);
+    CHECK(f.i32("cond_locals", {I32(5), I32(5)}) == 11);
+    CHECK(f.i32("cond_locals", {I32(0xffffffffu), I32(1)}) == 100001);
   }
 }
 

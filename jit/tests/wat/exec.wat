@@ -120,6 +120,16 @@
   (func (export "scaled_load") (param i32) (result i32)
     (i32.store (i32.shl (local.get 0) (i32.const 2)) (i32.const 77))
     (i32.load offset=4 (i32.sub (i32.shl (local.get 0) (i32.const 2)) (i32.const 4))))
+  ;; Compares stored to locals straight from the flags (pinned and not),
+  ;; a tee'd compare still branching.
+  (func (export "cond_locals") (param $a i32) (param $b i32) (result i32)
+    (local $c i32) (local $d i32) (local $e i32)
+    (local.set $c (i32.lt_u (local.get $a) (local.get $b)))
+    (local.set $d (i32.eqz (local.tee $e (i32.gt_s (local.get $a) (local.get $b)))))
+    (block (br_if 0 (local.tee $e (i32.eq (local.get $a) (local.get $b))))
+      (local.set $c (i32.add (local.get $c) (i32.const 1000))))
+    (i32.add (i32.add (i32.mul (local.get $c) (i32.const 100)) (i32.mul (local.get $e) (i32.const 10)))
+             (local.get $d)))
   (func (export "rotl_clz") (param i32 i32) (result i32)
     (i32.add (i32.rotl (local.get 0) (local.get 1)) (i32.clz (local.get 0))))
   ;; SIMD stays interpreted: interpreter -> native (add) -> back.
