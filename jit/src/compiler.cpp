@@ -932,7 +932,9 @@ void FuncCompiler::return_() {
 }
 
 void FuncCompiler::unreachable() {
-  if (ok_) a_.jmp(trap_label(TrapKind::kUnreachable));
+  if (!ok_) return;
+  materialize_mem();  // a pending load still happens (and may trap) first
+  a_.jmp(trap_label(TrapKind::kUnreachable));
 }
 
 // ---- calls ----

@@ -157,6 +157,8 @@ TEST_CASE("exec: traps return cleanly and the engine keeps working") {
     CHECK(f.trap("div_s", {I32(0x80000000u), I32(static_cast<uint32_t>(-1))}) == TrapKind::kIntegerOverflow);
     CHECK(f.trap("div_u64", {I64(1), I64(0)}) == TrapKind::kIntegerDivideByZero);
     CHECK(f.trap("unreach", {}) == TrapKind::kUnreachable);
+    CHECK(f.trap("load_unreach", {I32(0)}) == TrapKind::kUnreachable);
+    CHECK(f.trap("load_unreach", {I32(0xfffffff0u)}) == TrapKind::kMemoryOutOfBounds);
     CHECK(f.trap("trunc", {Value::from_f64(1e12)}) == TrapKind::kIntegerOverflow);
     CHECK(f.trap("call_ind", {I32(2), I32(1), I32(1)}) == TrapKind::kIndirectCallTypeMismatch);
     CHECK(f.trap("call_ind", {I32(3), I32(1), I32(1)}) == TrapKind::kUninitializedElement);

@@ -130,6 +130,8 @@
       (local.set $c (i32.add (local.get $c) (i32.const 1000))))
     (i32.add (i32.add (i32.mul (local.get $c) (i32.const 100)) (i32.mul (local.get $e) (i32.const 10)))
              (local.get $d)))
+  ;; A load left on the stack before unreachable still happens first.
+  (func (export "load_unreach") (param i32) (result i32) (i32.load (local.get 0)) unreachable)
   (func (export "rotl_clz") (param i32 i32) (result i32)
     (i32.add (i32.rotl (local.get 0) (local.get 1)) (i32.clz (local.get 0))))
   ;; SIMD stays interpreted: interpreter -> native (add) -> back.
