@@ -836,15 +836,22 @@ void FuncCompiler::if_(BlockSig sig) {
   ctrls_.push_back(std::move(c));
 }
 
-void FuncCompiler::else_(bool reachable) {
-  if (!ok_) return;  // after a failure the code is discarded
+// The end of a block's (or an if arm's) code: its values go to their home
+// slots, where the code after the label expects them.
+FuncCompiler::Ctrl& FuncCompiler::close_arm(bool reachable) {
   materialize_top();
   Ctrl& c = ctrls_.back();
   if (reachable) {
     flush();
     materialize(c.height);
-    a_.jmp(c.label);
   }
+  return c;
+}
+
+void FuncCompiler::else_(bool reachable) {
+  if (!ok_) return;  // after a failure the code is discarded
+  Ctrl& c = close_arm(reachable);
+  if (reachable) a_.jmp(c.label);
   a_.bind(c.else_label);
   c.else_bound = true;
   reset_stack(c.height, c.params);
@@ -852,12 +859,7 @@ void FuncCompiler::else_(bool reachable) {
 
 void FuncCompiler::end(bool reachable) {
   if (!ok_) return;  // after a failure the code is discarded
-  materialize_top();
-  Ctrl& c = ctrls_.back();
-  if (reachable) {
-    flush();
-    materialize(c.height);
-  }
+  Ctrl& c = close_arm(reachable);
   if (c.kind == CtrlKind::kIf && !c.else_bound) a_.bind(c.else_label);
   if (c.kind != CtrlKind::kLoop) a_.bind(c.label);
   uint32_t h = c.height;

@@ -150,7 +150,8 @@ class FuncCompiler {
   void branch_on(Val& cond, bool if_true, asmjit::Label target);
   void materialize(uint32_t from);  // constants at positions >= from -> home slots
   void reset_stack(uint32_t height, std::span<const ValType> types);
-  void transfer(const Ctrl& target);  // branch values -> the target's home slots
+  void transfer(const Ctrl& target);
+  Ctrl& close_arm(bool reachable);  // end of a block or arm: values to their home slots  // branch values -> the target's home slots
   bool transfer_is_noop(const Ctrl& target) const;
   Ctrl& ctrl_at(uint32_t depth) {
     Ctrl& c = ctrls_[ctrls_.size() - 1 - depth];

@@ -120,8 +120,20 @@ Trampoline build_trampoline() {
   CodeHolder code;
   code.init(jit_runtime().environment());
   Assembler a(&code);
-  Label exit = a.newLabel(), oob = a.newLabel(), copy_in = a.newLabel(), copied_in = a.newLabel();
-  Label copy_out = a.newLabel(), copied_out = a.newLabel();
+  Label exit = a.newLabel(), oob = a.newLabel();
+  // dst[i] = src[i] for i < rcx (8-byte slots; rax, r8 scratch).
+  auto copy_slots = [&a](Gp src, Gp dst) {
+    Label loop = a.newLabel(), done = a.newLabel();
+    a.xor_(eax, eax);
+    a.bind(loop);
+    a.cmp(rax, rcx);
+    a.jae(done);
+    a.mov(r8, qword_ptr(src, rax, 3));
+    a.mov(qword_ptr(dst, rax, 3), r8);
+    a.inc(rax);
+    a.jmp(loop);
+    a.bind(done);
+  };
   // (rdi ctx, rsi code, rdx slots, rcx n)
   a.push(rbp);
   a.mov(rbp, rsp);
@@ -139,28 +151,12 @@ Trampoline build_trampoline() {
   a.and_(rax, -2);
   a.shl(rax, 3);
   a.sub(rsp, rax);
-  a.xor_(eax, eax);
-  a.bind(copy_in);
-  a.cmp(rax, rcx);
-  a.jae(copied_in);
-  a.mov(r8, qword_ptr(rdx, rax, 3));
-  a.mov(qword_ptr(rsp, rax, 3), r8);
-  a.inc(rax);
-  a.jmp(copy_in);
-  a.bind(copied_in);
+  copy_slots(rdx, rsp);
   a.call(rsi);
   a.mov(rdx, qword_ptr(r15, kCtxEntryRsp));
   a.mov(rcx, qword_ptr(rdx));
   a.mov(rdx, qword_ptr(rdx, 8));
-  a.xor_(eax, eax);
-  a.bind(copy_out);
-  a.cmp(rax, rcx);
-  a.jae(copied_out);
-  a.mov(r8, qword_ptr(rsp, rax, 3));
-  a.mov(qword_ptr(rdx, rax, 3), r8);
-  a.inc(rax);
-  a.jmp(copy_out);
-  a.bind(copied_out);
+  copy_slots(rsp, rdx);
   a.xor_(eax, eax);
   a.bind(exit);  // eax = status
   a.mov(rsp, qword_ptr(r15, kCtxEntryRsp));
