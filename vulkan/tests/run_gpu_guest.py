@@ -12,8 +12,7 @@ import os
 import subprocess
 import sys
 
-LAYER = "VK_LAYER_KHRONOS_validation"
-MARKERS = ("Validation Error", "Validation Warning", "VUID-", "SYNC-HAZARD", "UNASSIGNED-")
+from run_validated import LAYER, MARKERS, validation_env
 
 
 def has_vulkan_device(wpvm, env):
@@ -45,8 +44,7 @@ def main():
         if not layer_available():
             print(f"skipped: {LAYER} is not installed (Debian: vulkan-validationlayers)")
             return 77
-        env["VK_INSTANCE_LAYERS"] = LAYER
-        env["VK_LAYER_ENABLES"] = "VK_VALIDATION_FEATURE_ENABLE_SYNCHRONIZATION_VALIDATION_EXT"
+        env = validation_env(env)
     proc = subprocess.run([wpvm, "run", "--parallel-verbose", guest, "--device", "seq,gpu"] + rest,
                           env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     sys.stdout.write(proc.stdout)
