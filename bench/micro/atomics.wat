@@ -22,7 +22,8 @@
           (br $retry)))
       (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
     (i32.atomic.load (i32.const 64)))
-  ;; rmw.or: a lock cmpxchg loop inside the engine (x86 has no fetch-or).
+  ;; rmw.or with its old value dropped (x86 has no fetch-or: a used old value
+  ;; needs a lock cmpxchg loop, a dropped one a single lock or).
   (func (export "rmw_or") (param $n i32) (result i32)
     (loop $l
       (drop (i32.atomic.rmw.or (i32.const 64) (local.get $n)))

@@ -405,6 +405,7 @@ void FuncCompiler::flush() {
 }
 
 void FuncCompiler::materialize_mem() {
+  settle_rmw(false);  // (before anything that could use its registers)
   if (stack_.empty() || stack_.back().loc != Loc::kMem) return;
   if (is_float(stack_.back().type)) xmm_of(stack_.back()); else gp_of(stack_.back());
 }
@@ -1113,6 +1114,14 @@ void FuncCompiler::select(ValType t) {
 
 void FuncCompiler::op(Opcode op, const Imm& imm, std::span<const ValType> pops, std::span<const ValType> pushes) {
   if (!ok_) return;
+  if (pending_rmw_.active) {
+    if (op == Opcode::Drop) {
+      settle_rmw(true);
+      free_reg(pop());
+      return;
+    }
+    settle_rmw(false);
+  }
   // A pending value on top is computed now unless this instruction takes it.
   if (!stack_.empty()) {
     switch (stack_.back().loc) {

@@ -150,8 +150,8 @@ class FuncCompiler {
   void branch_on(Val& cond, bool if_true, asmjit::Label target);
   void materialize(uint32_t from);  // constants at positions >= from -> home slots
   void reset_stack(uint32_t height, std::span<const ValType> types);
-  void transfer(const Ctrl& target);
-  Ctrl& close_arm(bool reachable);  // end of a block or arm: values to their home slots  // branch values -> the target's home slots
+  void transfer(const Ctrl& target);  // branch values -> the target's home slots
+  Ctrl& close_arm(bool reachable);     // end of a block or arm: values to their home slots
   bool transfer_is_noop(const Ctrl& target) const;
   Ctrl& ctrl_at(uint32_t depth) {
     Ctrl& c = ctrls_[ctrls_.size() - 1 - depth];
@@ -179,6 +179,19 @@ class FuncCompiler {
                            bool in_place = false);
   bool memory_or_table_op(Opcode op, const Imm& imm);
   bool atomic_op(Opcode op, const Imm& imm, std::span<const ValType> pushes);  // emit_atomic.cpp
+  // An atomic and/or/xor waits for the next instruction: dropped, its old
+  // value is not needed and one lock and/or/xor does; anything else gets the
+  // cmpxchg loop that yields it. Meanwhile its value is a kReg on top (whose
+  // register the loop fills) and its address register stays taken.
+  struct PendingRmw {
+    bool active = false;
+    Opcode op = Opcode::Nop;
+    asmjit::x86::Mem m;
+    Val addr{};
+    uint8_t value_reg = 0;
+  };
+  PendingRmw pending_rmw_;
+  void settle_rmw(bool dropped);  // emit_atomic.cpp; every instruction settles it first
   void call_helper(const void* fn, std::span<const uint64_t> imms_before, uint32_t npops,
                    std::span<const uint64_t> imms_after, bool status, std::optional<ValType> result);
   void call_direct(uint32_t func_index);

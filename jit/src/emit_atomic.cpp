@@ -1,7 +1,8 @@
 // The threads proposal's atomics inline: loads are plain moves (x86 is TSO,
 // so a sequentially consistent load needs no fence), stores are xchg,
-// add/sub are lock xadd, xchg is xchg, and/or/xor are lock cmpxchg loops,
-// cmpxchg is lock cmpxchg. The opcode list is the interpreter's row table
+// add/sub are lock xadd, xchg is xchg, and/or/xor are lock cmpxchg loops
+// (a single lock and/or/xor when the result is dropped), cmpxchg is lock
+// cmpxchg. The opcode list is the interpreter's row table
 // (interp_atomics.def), so both tiers cover the same instructions. Wait and
 // notify block or wake threads: they stay calls into the runtime.
 #include "compiler.h"
@@ -142,20 +143,10 @@ bool FuncCompiler::atomic_op(Opcode op, const Imm& imm, std::span<const ValType>
         case Rmw::kXchg:
           a_.xchg(m, sized(v, size));
           break;
-        default: {
-          // old in rax; new = old op v in rcx; retry until no other write came between.
-          if (size >= 4) a_.mov(sized(rax, size), m); else a_.movzx(eax, m);
-          Label retry = a_.newLabel();
-          a_.bind(retry);
-          a_.mov(rcx, rax);
-          if (row->rmw == Rmw::kAnd) a_.and_(rcx, v);
-          else if (row->rmw == Rmw::kOr) a_.or_(rcx, v);
-          else a_.xor_(rcx, v);
-          a_.lock().cmpxchg(m, sized(rcx, size), sized(rax, size));
-          a_.jnz(retry);
-          a_.mov(v, rax);  // zero-extended: rax was, and cmpxchg only writes its low `size` bytes
-          break;
-        }
+        default:  // and/or/xor: the next instruction decides (settle_rmw)
+          pending_rmw_ = PendingRmw{true, op, m, addr, vals[0].reg};
+          push_reg(pushes[0], vals[0].reg);
+          return true;
       }
       // The old value, zero-extended (32-bit writes clear the upper half).
       if (size == 1) a_.movzx(v.r32(), v.r8());
@@ -181,6 +172,34 @@ bool FuncCompiler::atomic_op(Opcode op, const Imm& imm, std::span<const ValType>
     }
   }
   return true;
+}
+
+void FuncCompiler::settle_rmw(bool dropped) {
+  if (!pending_rmw_.active) return;
+  PendingRmw p = pending_rmw_;
+  pending_rmw_.active = false;
+  const AtomicRow row = *row_of(p.op);
+  const uint32_t size = row.size;
+  Gp v = gpq(p.value_reg);
+  if (dropped) {
+    if (row.rmw == Rmw::kAnd) a_.lock().and_(p.m, sized(v, size));
+    else if (row.rmw == Rmw::kOr) a_.lock().or_(p.m, sized(v, size));
+    else a_.lock().xor_(p.m, sized(v, size));
+  } else {
+    // old in rax; new = old op v in rcx; retry until no other write came between.
+    if (size >= 4) a_.mov(sized(rax, size), p.m); else a_.movzx(eax, p.m);
+    Label retry = a_.newLabel();
+    a_.bind(retry);
+    a_.mov(rcx, rax);
+    if (row.rmw == Rmw::kAnd) a_.and_(rcx, v);
+    else if (row.rmw == Rmw::kOr) a_.or_(rcx, v);
+    else a_.xor_(rcx, v);
+    a_.lock().cmpxchg(p.m, sized(rcx, size), sized(rax, size));
+    a_.jnz(retry);
+    // The old value, zero-extended: rax was, and cmpxchg writes only its low bytes.
+    a_.mov(v, rax);
+  }
+  free_reg(p.addr);
 }
 
 }  // namespace wpvm::jit

@@ -58,5 +58,5 @@ void check_golden(const std::string& name, const std::string& golden, const char
 
 TEST_CASE("jit: golden listing of representative opcodes") { check_golden("golden", "golden.txt", "add", 3, 4, 7); }
 
-// lock xadd, a lock cmpxchg loop, a narrow lock cmpxchg (shared memory).
+// lock xadd, a lock cmpxchg loop, a single lock or, a narrow lock cmpxchg (shared memory).
 TEST_CASE("jit: golden listing of atomics") { check_golden("golden_atomics", "atomics.txt", "rmw_add", 4, 3, 0); }

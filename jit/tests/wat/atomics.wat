@@ -1,5 +1,6 @@
 ;; Every threads-proposal atomic, one export per instruction named after it
-;; (address and operands as parameters), plus offsets, constant operands and
+;; (address and operands as parameters; and/or/xor also as NAME.drop, which
+;; drops the old value), plus offsets, constant operands and
 ;; the loops of the multi-threaded stress test. The shared memory is imported
 ;; so that stores on other threads can alias it.
 (module
@@ -72,6 +73,28 @@
   (func (export "add_off8") (param i32 i64) (result i64) (i64.atomic.rmw.add offset=8 (local.get 0) (local.get 1)))
   (func (export "cmpxchg_off_far") (param i32 i32 i32) (result i32)
     (i32.atomic.rmw.cmpxchg offset=0xfffffff0 (local.get 0) (local.get 1) (local.get 2)))
+  ;; and/or/xor with the old value dropped (the JIT emits one lock and/or/xor).
+  (func (export "i32.atomic.rmw.and.drop") (param i32 i32) (drop (i32.atomic.rmw.and (local.get 0) (local.get 1))))
+  (func (export "i32.atomic.rmw8.and_u.drop") (param i32 i32) (drop (i32.atomic.rmw8.and_u (local.get 0) (local.get 1))))
+  (func (export "i32.atomic.rmw16.and_u.drop") (param i32 i32) (drop (i32.atomic.rmw16.and_u (local.get 0) (local.get 1))))
+  (func (export "i32.atomic.rmw.or.drop") (param i32 i32) (drop (i32.atomic.rmw.or (local.get 0) (local.get 1))))
+  (func (export "i32.atomic.rmw8.or_u.drop") (param i32 i32) (drop (i32.atomic.rmw8.or_u (local.get 0) (local.get 1))))
+  (func (export "i32.atomic.rmw16.or_u.drop") (param i32 i32) (drop (i32.atomic.rmw16.or_u (local.get 0) (local.get 1))))
+  (func (export "i32.atomic.rmw.xor.drop") (param i32 i32) (drop (i32.atomic.rmw.xor (local.get 0) (local.get 1))))
+  (func (export "i32.atomic.rmw8.xor_u.drop") (param i32 i32) (drop (i32.atomic.rmw8.xor_u (local.get 0) (local.get 1))))
+  (func (export "i32.atomic.rmw16.xor_u.drop") (param i32 i32) (drop (i32.atomic.rmw16.xor_u (local.get 0) (local.get 1))))
+  (func (export "i64.atomic.rmw.and.drop") (param i32 i64) (drop (i64.atomic.rmw.and (local.get 0) (local.get 1))))
+  (func (export "i64.atomic.rmw8.and_u.drop") (param i32 i64) (drop (i64.atomic.rmw8.and_u (local.get 0) (local.get 1))))
+  (func (export "i64.atomic.rmw16.and_u.drop") (param i32 i64) (drop (i64.atomic.rmw16.and_u (local.get 0) (local.get 1))))
+  (func (export "i64.atomic.rmw32.and_u.drop") (param i32 i64) (drop (i64.atomic.rmw32.and_u (local.get 0) (local.get 1))))
+  (func (export "i64.atomic.rmw.or.drop") (param i32 i64) (drop (i64.atomic.rmw.or (local.get 0) (local.get 1))))
+  (func (export "i64.atomic.rmw8.or_u.drop") (param i32 i64) (drop (i64.atomic.rmw8.or_u (local.get 0) (local.get 1))))
+  (func (export "i64.atomic.rmw16.or_u.drop") (param i32 i64) (drop (i64.atomic.rmw16.or_u (local.get 0) (local.get 1))))
+  (func (export "i64.atomic.rmw32.or_u.drop") (param i32 i64) (drop (i64.atomic.rmw32.or_u (local.get 0) (local.get 1))))
+  (func (export "i64.atomic.rmw.xor.drop") (param i32 i64) (drop (i64.atomic.rmw.xor (local.get 0) (local.get 1))))
+  (func (export "i64.atomic.rmw8.xor_u.drop") (param i32 i64) (drop (i64.atomic.rmw8.xor_u (local.get 0) (local.get 1))))
+  (func (export "i64.atomic.rmw16.xor_u.drop") (param i32 i64) (drop (i64.atomic.rmw16.xor_u (local.get 0) (local.get 1))))
+  (func (export "i64.atomic.rmw32.xor_u.drop") (param i32 i64) (drop (i64.atomic.rmw32.xor_u (local.get 0) (local.get 1))))
   (func (export "or_off_far") (param i32 i64) (result i64) (i64.atomic.rmw.or offset=0xfffffff8 (local.get 0) (local.get 1)))
   ;; Constant operands (no register holds them before the instruction).
   (func (export "const_ops") (result i32)
