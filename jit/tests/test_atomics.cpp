@@ -102,6 +102,15 @@ TrapKind trap(const CallResult& r) {
 }
 
 constexpr Tier kTiers[] = {Tier::kInterp, Tier::kJit};
+
+// Both tiers, with guard pages and with explicit bounds checks.
+struct Config {
+  Tier tier;
+  bool explicit_bounds;
+  EngineConfig engine() const { return EngineConfig{.tier = tier, .explicit_bounds_checks = explicit_bounds}; }
+};
+constexpr Config kConfigs[] = {
+    {Tier::kInterp, false}, {Tier::kJit, false}, {Tier::kInterp, true}, {Tier::kJit, true}};
 constexpr uint32_t kAt = 16;  // aligned for every width
 constexpr uint64_t kValue = 0xf0e1d2c3b4a59687ull;  // wider than every narrow width
 
@@ -182,85 +191,76 @@ TEST_CASE("atomics: every instruction and width, its traps, on both tiers") {
   auto m = load_atomics();
   std::vector<Op> ops = all_ops();
   REQUIRE(ops.size() == 63);
-  for (bool explicit_bounds : {false, true}) {
-    for (Tier t : kTiers) {
-      CAPTURE(static_cast<int>(t));
-      CAPTURE(explicit_bounds);
-      Engine engine(EngineConfig{.tier = t, .explicit_bounds_checks = explicit_bounds});
-      View v(engine, t, m);
-      for (const Op& op : ops) {
-        check_op(v, op);
-        if (has_drop_form(op)) check_op(v, op, true);
-      }
+  for (const Config& c : kConfigs) {
+    INFO("tier ", static_cast<int>(c.tier), ", explicit bounds ", c.explicit_bounds);
+    Engine engine(c.engine());
+    View v(engine, c.tier, m);
+    for (const Op& op : ops) {
+      check_op(v, op);
+      if (has_drop_form(op)) check_op(v, op, true);
     }
   }
 }
 
 TEST_CASE("atomics: offsets, constant operands, growth") {
   auto m = load_atomics();
-  for (bool explicit_bounds : {false, true}) {
-    for (Tier t : kTiers) {
-      CAPTURE(static_cast<int>(t));
-      CAPTURE(explicit_bounds);
-      Engine engine(EngineConfig{.tier = t, .explicit_bounds_checks = explicit_bounds});
-      View v(engine, t, m);
-      uint8_t* mem = v.mem->data();
-      // Misaligned only through the offset.
-      CHECK(trap(v.call("add_off1", {Value::from_i32(0), Value::from_i32(1)})) == TrapKind::kUnalignedAtomic);
-      CHECK(result(false, v.call("add_off1", {Value::from_i32(3), Value::from_i32(9)})) == 0);
-      CHECK(mem[4] == 9);
-      CHECK(result(true, v.call("add_off8", {Value::from_i32(8), Value::from_i64(1ull << 40)})) == 0);
-      CHECK(result(true, v.call("i64.atomic.load", {Value::from_i32(16)})) == 1ull << 40);
-      CHECK(trap(v.call("add_off8", {Value::from_i32(4), Value::from_i64(1)})) == TrapKind::kUnalignedAtomic);
-      // Offsets near 4 GiB: out of bounds, misaligned or not (bounds first).
-      for (uint32_t a : {0u, 1u, 8u}) {
-        CHECK(trap(v.call("cmpxchg_off_far", {Value::from_i32(a), Value::from_i32(0), Value::from_i32(1)})) ==
-              TrapKind::kMemoryOutOfBounds);
-        CHECK(trap(v.call("or_off_far", {Value::from_i32(a), Value::from_i64(1)})) == TrapKind::kMemoryOutOfBounds);
-      }
-      // Address forms and a plain load as operands.
-      uint64_t first = 0x1122334455667788ull, old = 0x0102030405060708ull;
-      std::memcpy(mem + 256, &first, 8);
-      std::memcpy(mem + 256 + 8 * 3 + 8, &old, 8);
-      std::memcpy(mem + 256 + 4 * 3, "\xaa\xbb\xcc\xdd", 4);
-      CHECK(result(false, v.call("indexed", {Value::from_i32(256), Value::from_i32(3)})) == 0xddccbbaau);
-      uint64_t sum = 0;
-      uint32_t swapped = 0;
-      std::memcpy(&sum, mem + 256 + 8 * 3 + 8, 8);
-      std::memcpy(&swapped, mem + 256 + 4 * 3, 4);
-      CHECK(sum == first + old);
-      CHECK(swapped == 0x05060708u);
-      CHECK(trap(v.call("indexed", {Value::from_i32(257), Value::from_i32(0)})) == TrapKind::kUnalignedAtomic);
-      // add 5, store16 0x1234 above it, xor 0xff, cmpxchg8 0xfa -> 0x11, load.
-      CHECK(result(false, v.call("const_ops", {})) == 0xfa + 0x12340011u);
-      // A grown memory: the new page is in bounds, its last byte the new limit.
-      REQUIRE(v.mem->grow(1) == 1u);
-      CHECK(result(false, v.call("i32.atomic.rmw.add", {Value::from_i32(65536), Value::from_i32(3)})) == 0);
-      CHECK(result(false, v.call("i32.atomic.load", {Value::from_i32(65536)})) == 3);
-      CHECK(trap(v.call("i32.atomic.load", {Value::from_i32(2 * 65536 - 3)})) == TrapKind::kMemoryOutOfBounds);
-      CHECK(trap(v.call("i32.atomic.load", {Value::from_i32(2 * 65536 - 2)})) == TrapKind::kMemoryOutOfBounds);
-      CHECK(result(false, v.call("i32.atomic.load", {Value::from_i32(2 * 65536 - 4)})) == 0);
+  for (const Config& c : kConfigs) {
+    INFO("tier ", static_cast<int>(c.tier), ", explicit bounds ", c.explicit_bounds);
+    Engine engine(c.engine());
+    View v(engine, c.tier, m);
+    uint8_t* mem = v.mem->data();
+    // Misaligned only through the offset.
+    CHECK(trap(v.call("add_off1", {Value::from_i32(0), Value::from_i32(1)})) == TrapKind::kUnalignedAtomic);
+    CHECK(result(false, v.call("add_off1", {Value::from_i32(3), Value::from_i32(9)})) == 0);
+    CHECK(mem[4] == 9);
+    CHECK(result(true, v.call("add_off8", {Value::from_i32(8), Value::from_i64(1ull << 40)})) == 0);
+    CHECK(result(true, v.call("i64.atomic.load", {Value::from_i32(16)})) == 1ull << 40);
+    CHECK(trap(v.call("add_off8", {Value::from_i32(4), Value::from_i64(1)})) == TrapKind::kUnalignedAtomic);
+    // Offsets near 4 GiB: out of bounds, misaligned or not (bounds first).
+    for (uint32_t a : {0u, 1u, 8u}) {
+      CHECK(trap(v.call("cmpxchg_off_far", {Value::from_i32(a), Value::from_i32(0), Value::from_i32(1)})) ==
+            TrapKind::kMemoryOutOfBounds);
+      CHECK(trap(v.call("or_off_far", {Value::from_i32(a), Value::from_i64(1)})) == TrapKind::kMemoryOutOfBounds);
     }
+    // Address forms and a plain load as operands.
+    uint64_t first = 0x1122334455667788ull, old = 0x0102030405060708ull;
+    std::memcpy(mem + 256, &first, 8);
+    std::memcpy(mem + 256 + 8 * 3 + 8, &old, 8);
+    std::memcpy(mem + 256 + 4 * 3, "\xaa\xbb\xcc\xdd", 4);
+    CHECK(result(false, v.call("indexed", {Value::from_i32(256), Value::from_i32(3)})) == 0xddccbbaau);
+    uint64_t sum = 0;
+    uint32_t swapped = 0;
+    std::memcpy(&sum, mem + 256 + 8 * 3 + 8, 8);
+    std::memcpy(&swapped, mem + 256 + 4 * 3, 4);
+    CHECK(sum == first + old);
+    CHECK(swapped == 0x05060708u);
+    CHECK(trap(v.call("indexed", {Value::from_i32(257), Value::from_i32(0)})) == TrapKind::kUnalignedAtomic);
+    // add 5, store16 0x1234 above it, xor 0xff, cmpxchg8 0xfa -> 0x11, load.
+    CHECK(result(false, v.call("const_ops", {})) == 0xfa + 0x12340011u);
+    // A grown memory: the new page is in bounds, its last byte the new limit.
+    REQUIRE(v.mem->grow(1) == 1u);
+    CHECK(result(false, v.call("i32.atomic.rmw.add", {Value::from_i32(65536), Value::from_i32(3)})) == 0);
+    CHECK(result(false, v.call("i32.atomic.load", {Value::from_i32(65536)})) == 3);
+    CHECK(trap(v.call("i32.atomic.load", {Value::from_i32(2 * 65536 - 3)})) == TrapKind::kMemoryOutOfBounds);
+    CHECK(trap(v.call("i32.atomic.load", {Value::from_i32(2 * 65536 - 2)})) == TrapKind::kMemoryOutOfBounds);
+    CHECK(result(false, v.call("i32.atomic.load", {Value::from_i32(2 * 65536 - 4)})) == 0);
   }
 }
 
 TEST_CASE("atomics: a thread inside its call sees another thread's memory.grow") {
   auto m = load_atomics();
-  for (bool explicit_bounds : {false, true}) {
-    for (Tier t : kTiers) {
-      CAPTURE(static_cast<int>(t));
-      CAPTURE(explicit_bounds);
-      Engine engine(EngineConfig{.tier = t, .explicit_bounds_checks = explicit_bounds});
-      View owner(engine, t, m), reader(engine, t, m, owner.mem);
-      CallResult r;
-      std::thread th([&] { r = reader.call("wait_then_add", {Value::from_i32(65536)}); });
-      while (wait_queue::waiters(owner.mem->data()) != 1) std::this_thread::yield();
-      REQUIRE(owner.mem->grow(1) == 1u);
-      CHECK(result(false, owner.call("notify", {Value::from_i32(0), Value::from_i32(1)})) == 1);
-      th.join();
-      CHECK(result(false, r) == 0);
-      CHECK(owner.mem->data()[65536] == 1);
-    }
+  for (const Config& c : kConfigs) {
+    INFO("tier ", static_cast<int>(c.tier), ", explicit bounds ", c.explicit_bounds);
+    Engine engine(c.engine());
+    View owner(engine, c.tier, m), reader(engine, c.tier, m, owner.mem);
+    CallResult r;
+    std::thread th([&] { r = reader.call("wait_then_add", {Value::from_i32(65536)}); });
+    while (wait_queue::waiters(owner.mem->data()) != 1) std::this_thread::yield();
+    REQUIRE(owner.mem->grow(1) == 1u);
+    CHECK(result(false, owner.call("notify", {Value::from_i32(0), Value::from_i32(1)})) == 1);
+    th.join();
+    CHECK(result(false, r) == 0);
+    CHECK(owner.mem->data()[65536] == 1);
   }
 }
 
