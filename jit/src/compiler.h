@@ -177,6 +177,7 @@ class FuncCompiler {
   bool memory_access(Opcode op, const Imm& imm);
   asmjit::x86::Mem address(Val& addr, uint64_t offset, uint32_t size, asmjit::x86::Gp& addr_reg,
                            bool in_place = false);
+  void check_bounds(asmjit::x86::Gp addr_reg, uint64_t offset, uint32_t size);  // explicit check, rax = end
   bool memory_or_table_op(Opcode op, const Imm& imm);
   bool atomic_op(Opcode op, const Imm& imm, std::span<const ValType> pushes);  // emit_atomic.cpp
   // An atomic and/or/xor waits for the next instruction: dropped, its old

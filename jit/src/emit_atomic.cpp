@@ -94,11 +94,7 @@ bool FuncCompiler::atomic_op(Opcode op, const Imm& imm, std::span<const ValType>
       // Misaligned (rare): no access will fault, so check the bounds here.
       Label aligned = a_.newLabel();
       a_.jz(aligned);
-      a_.mov(rax, offset + size);
-      a_.add(rax, ar);
-      a_.mov(rcx, reinterpret_cast<uint64_t>(&lin->size));
-      a_.cmp(rax, qword_ptr(rcx));
-      a_.ja(trap_label(TrapKind::kMemoryOutOfBounds));
+      check_bounds(ar, offset, size);
       a_.jmp(trap_label(TrapKind::kUnalignedAtomic));
       a_.bind(aligned);
     }

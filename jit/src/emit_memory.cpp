@@ -57,13 +57,18 @@ Mem FuncCompiler::address(Val& addr, uint64_t offset, uint32_t size, Gp& addr_re
     a_.add(rax, addr_reg);
     return ptr(r14, rax);
   }
-  // rax = addr + offset + size must not exceed the current size.
+  check_bounds(addr_reg, offset, size);
+  return ptr(r14, rax, 0, -static_cast<int32_t>(size));
+}
+
+// rax = addr + offset + size, which must not exceed the current size (read
+// live: another thread may grow a shared memory); traps out of bounds.
+void FuncCompiler::check_bounds(Gp addr_reg, uint64_t offset, uint32_t size) {
   a_.mov(rax, offset + size);
   a_.add(rax, addr_reg);
-  a_.mov(rcx, reinterpret_cast<uint64_t>(&lin->size));
+  a_.mov(rcx, reinterpret_cast<uint64_t>(&inst_.memories[0]->lin->size));
   a_.cmp(rax, qword_ptr(rcx));
   a_.ja(trap_label(TrapKind::kMemoryOutOfBounds));
-  return ptr(r14, rax, 0, -static_cast<int32_t>(size));
 }
 
 bool FuncCompiler::memory_access(Opcode op, const Imm& imm) {
