@@ -365,8 +365,26 @@ void ModuleDecoder::data_section(Reader& r) {
   }
 }
 
+// Name subsections (the extended-name-section proposal numbers them; wasm-ld
+// writes both).
+constexpr uint8_t kFunctionNames = 1;
+constexpr uint8_t kGlobalNames = 7;
+
+// A name map (index, name)*, kept sorted by index: entries out of order are
+// dropped, and a map that does not decode is dropped whole.
+void read_name_map(Reader& sub, std::vector<std::pair<uint32_t, std::string>>& out) {
+  uint32_t n = sub.count();
+  for (uint32_t i = 0; i < n && sub.ok(); ++i) {
+    uint32_t index = sub.u32();
+    std::string_view name = sub.name();
+    if (!sub.ok()) break;
+    if (out.empty() || out.back().first < index) out.emplace_back(index, name);
+  }
+  if (!sub.ok()) out.clear();
+}
+
 // Custom sections never make a module malformed beyond their name; the
-// "name" section's function names are read best-effort.
+// "name" section's function and global names are read best-effort.
 void ModuleDecoder::custom_section(Reader& r) {
   CustomSection cs;
   cs.name = r.name();
@@ -375,7 +393,7 @@ void ModuleDecoder::custom_section(Reader& r) {
   if (r.offset() > section_end_) return r.fail_malformed(section_end_, kUnexpectedEndSection);
   cs.offset = static_cast<uint32_t>(r.offset());
   cs.size = static_cast<uint32_t>(section_end_ - r.offset());
-  if (cs.name == "name" && m_.func_names.empty()) {
+  if (cs.name == "name" && m_.func_names.empty() && m_.global_names.empty()) {
     Reader nr = section_reader(cs.offset, section_end_);
     while (nr.ok() && !nr.at_end()) {
       uint8_t id = nr.u8();
@@ -383,15 +401,8 @@ void ModuleDecoder::custom_section(Reader& r) {
       if (!nr.ok()) break;
       Reader sub = section_reader(nr.offset(), nr.offset() + size);
       nr.skip(size);
-      if (id != 1) continue;
-      uint32_t n = sub.count();
-      for (uint32_t i = 0; i < n && sub.ok(); ++i) {
-        uint32_t index = sub.u32();
-        std::string_view name = sub.name();
-        if (!sub.ok()) break;
-        if (m_.func_names.empty() || m_.func_names.back().first < index) m_.func_names.emplace_back(index, name);
-      }
-      if (!sub.ok()) m_.func_names.clear();
+      if (id == kFunctionNames) read_name_map(sub, m_.func_names);
+      else if (id == kGlobalNames) read_name_map(sub, m_.global_names);
     }
   }
   r.skip(cs.size);

@@ -37,9 +37,12 @@ struct ExecJob {
   uint32_t num_iterations = 0;
   uint32_t block_size = 0;
   std::span<const uint32_t> buffer_args;  // (ptr, len) per buffer, ins then outs
-  // Instantiates (or finds) the job's kernel in a worker; called once per
-  // worker that takes part, on that worker's thread.
-  std::function<Result<BoundKernel>(Worker&)> bind;
+  // Instantiates (or finds) the job's kernel in a worker and starts it from
+  // the kernel's initial state; called once per worker that takes part, on
+  // that worker's thread. `slot` numbers the device's workers from 0 (below
+  // the CPU device's thread count): the job's per-worker resources, such as
+  // shadow-stack regions, are indexed by it.
+  std::function<Result<BoundKernel>(Worker&, uint32_t slot)> bind;
   // The job's buffers, ins then outs, for devices with their own memory.
   std::span<Buffer* const> buffers;
   // Where a GPU device looks for the kernel's SPIR-V: the `wasi-parallel`

@@ -1,7 +1,6 @@
 // The CPU device: iterations spread over a oneTBB arena with one worker (and
-// so one kernel instance) per thread. The only file that includes oneTBB.
+// so one kernel instance) per arena slot. The only file that includes oneTBB.
 #include <tbb/blocked_range.h>
-#include <tbb/enumerable_thread_specific.h>
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 #include <tbb/parallel_for.h>
@@ -10,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
+#include <vector>
 
 #include "device.h"
 
@@ -25,15 +25,17 @@ class CpuDevice final : public Device {
         // its pool at the core count otherwise).
         allow_(tbb::global_control::max_allowed_parallelism,
                std::max<size_t>(threads_, static_cast<size_t>(tbb::info::default_concurrency()))),
-        arena_(static_cast<int>(threads_)) {}
+        arena_(static_cast<int>(threads_)),
+        slots_(threads_) {}
 
   DeviceKind kind() const override { return DeviceKind::kCpu; }
   const char* name() const override { return "cpu"; }
   uint32_t threads() const override { return threads_; }
 
   void exec(const ExecJob& job, JobSink& sink) override {
-    // Workers belong to threads, not to jobs: two callers must not share one
-    // worker's store, so jobs on this device take turns.
+    // Workers belong to arena slots, not to jobs: two callers must not share
+    // one worker's store, so jobs on this device take turns. (A kernel that
+    // calls parallel_exec is refused by the host before it gets here.)
     std::lock_guard lock(exec_mutex_);
     // The job is published to the workers and their writes to memory are
     // collected through these two atomics rather than through oneTBB's own
@@ -41,6 +43,8 @@ class CpuDevice final : public Device {
     // ThreadSanitizer, which does not see inside an uninstrumented oneTBB).
     started_.store(++generation_, std::memory_order_release);
     arena_.execute([&] {
+      // Chunks at or above a trapping iteration are skipped; those below it
+      // still run (JobSink::stop_at).
       tbb::parallel_for(tbb::blocked_range<uint32_t>(0, job.num_iterations, grain(job)),
                         [&](const tbb::blocked_range<uint32_t>& r) { run_chunk(job, sink, r); });
     });
@@ -57,14 +61,17 @@ class CpuDevice final : public Device {
 
   void run_chunk(const ExecJob& job, JobSink& sink, const tbb::blocked_range<uint32_t>& r) {
     uint64_t generation = started_.load(std::memory_order_acquire);
-    if (!sink.cancelled()) run_bound(job, sink, r, generation);
+    if (r.begin() < sink.stop_at()) run_bound(job, sink, r, generation);
     finished_.fetch_add(1, std::memory_order_release);
   }
 
   void run_bound(const ExecJob& job, JobSink& sink, const tbb::blocked_range<uint32_t>& r, uint64_t generation) {
-    Slot& slot = slots_.local();
+    // The arena gives each of its threads a distinct index below threads_
+    // for as long as it runs in the arena: that slot's worker is ours.
+    auto index = static_cast<uint32_t>(tbb::this_task_arena::current_thread_index());
+    Slot& slot = slots_[index];
     if (slot.job != &job || slot.generation != generation) {
-      auto bound = job.bind(slot.worker);
+      auto bound = job.bind(slot.worker, index);
       if (!bound) return sink.fail(bound.error().message);
       slot.bound = *bound;
       slot.job = &job;
@@ -89,7 +96,7 @@ class CpuDevice final : public Device {
   uint64_t generation_ = 0;  // written under exec_mutex_ only
   std::atomic<uint64_t> started_{0};
   std::atomic<uint64_t> finished_{0};
-  tbb::enumerable_thread_specific<Slot> slots_;
+  std::vector<Slot> slots_;  // by arena slot index
 };
 
 }  // namespace

@@ -127,7 +127,16 @@ Errno Host::get_device(Caller& c, uint32_t hint, uint32_t out_ptr) {
   return Errno::kSuccess;
 }
 
+// A kernel runs while its device is busy with it: buffer transfers from
+// inside a kernel (a 2021 kernel is the caller's code and may call them)
+// would wait for that same device.
+Errno Host::from_kernel(const char* what) {
+  return fail(Errno::kInvalidArgument, std::string(what) + " called from inside a kernel: buffers are managed by the "
+                                                           "code that launches kernels, not by kernels");
+}
+
 Errno Host::create_buffer(Caller& c, uint32_t device, uint32_t size, uint32_t access, uint32_t out_ptr) {
+  if (in_kernel_on_this_thread()) return from_kernel("create_buffer");
   Device* d = find_device(device);
   if (!d) return fail(Errno::kInvalidHandle, "create_buffer: unknown device handle");
   if (access > static_cast<uint32_t>(Access::kReadWrite))
@@ -155,6 +164,7 @@ Errno Host::create_buffer(Caller& c, uint32_t device, uint32_t size, uint32_t ac
 }
 
 Errno Host::write_buffer(Caller& c, uint32_t ptr, uint32_t len, uint32_t buffer) {
+  if (in_kernel_on_this_thread()) return from_kernel("write_buffer");
   Buffer* b = find_buffer(buffer);
   if (!b) return fail(Errno::kInvalidHandle, "write_buffer: unknown buffer handle");
   if (len != b->size) return fail(Errno::kInvalidArgument, "write_buffer: data_len differs from the buffer size");
@@ -165,6 +175,7 @@ Errno Host::write_buffer(Caller& c, uint32_t ptr, uint32_t len, uint32_t buffer)
 }
 
 Errno Host::read_buffer(Caller& c, uint32_t buffer, uint32_t ptr, uint32_t len) {
+  if (in_kernel_on_this_thread()) return from_kernel("read_buffer");
   Buffer* b = find_buffer(buffer);
   if (!b) return fail(Errno::kInvalidHandle, "read_buffer: unknown buffer handle");
   if (len != b->size) return fail(Errno::kInvalidArgument, "read_buffer: data_len differs from the buffer size");

@@ -17,6 +17,7 @@
 #include "parallel_errno.h"
 #include "handles.h"
 #include "kernel.h"
+#include "stacks.h"
 #include "wpvm/parallel.h"
 
 namespace wpvm::parallel {
@@ -53,11 +54,18 @@ class Host {
   };
 
   Errno fail(Errno e, std::string reason);
+  Errno from_kernel(const char* what);
   Device* find_device(uint32_t handle) const;
   Buffer* find_buffer(uint32_t handle) const;
   Errno collect_buffers(Memory* mem, uint32_t ptr, uint32_t count, Device*& device, BufferList& out);
   Errno check_lists(Memory* mem, std::span<const Value> a, size_t in_at, BufferList& out);
+  Errno check_overlaps(const BufferList& list);
+  Errno check_launch(uint32_t num_iterations, uint32_t block_size, const char* what);
   Errno check_memory_fits(const Kernel& k, const Memory& mem);
+  // Stack regions for every worker `device` may use, when the code keeps a
+  // shadow stack; `max_pages` bounds the caller's memory.
+  Errno lease_stacks(Device& device, Memory& mem, const std::optional<ShadowStack>& stack, uint64_t max_pages,
+                     StackLease& lease);
   Outcome run(Device& device, ExecJob& job, const char* what);
   uint32_t device_for_hint(const Caller& c, uint32_t hint);
   uint32_t gpu_device(DeviceKind hint);
@@ -72,6 +80,7 @@ class Host {
   std::map<DeviceKind, uint32_t> gpu_for_hint_;
   std::map<int, uint32_t> gpu_by_index_;
   KernelCache kernels_;
+  StackRegions stacks_;
   std::string last_error_;
 };
 

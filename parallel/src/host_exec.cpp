@@ -1,6 +1,8 @@
-// parallel_exec and the 2021 parallel_for: checks of the buffer lists, the
-// kernel (rules, cache, parameter count, memory limits) and the hand-over of
-// the job to a device; a trapping kernel traps the caller.
+// parallel_exec and the 2021 parallel_for: checks of the buffer lists (handles,
+// overlaps), the launch size, the kernel (rules, cache, parameter count,
+// memory limits), the workers' shadow stacks and the hand-over of the job to
+// a device; a trapping kernel traps the caller.
+#include <algorithm>
 #include <cstring>
 
 #include "host.h"
@@ -53,6 +55,45 @@ Errno Host::check_lists(Memory* mem, std::span<const Value> a, size_t in_at, Buf
   return collect_buffers(mem, out_ptr, out_count, out.device, out);
 }
 
+// Distinct buffers of one call must not share bytes of the caller's memory:
+// on CPU devices both would alias the same region, on a GPU each would be
+// written back over the other.
+Errno Host::check_overlaps(const BufferList& list) {
+  std::vector<const Buffer*> sorted;
+  for (const Buffer* b : list.buffers)
+    if (b->size > 0) sorted.push_back(b);
+  std::sort(sorted.begin(), sorted.end(), [](const Buffer* x, const Buffer* y) { return *x->addr < *y->addr; });
+  for (size_t i = 1; i < sorted.size(); ++i) {
+    const Buffer* prev = sorted[i - 1];
+    const Buffer* cur = sorted[i];
+    if (prev == cur || uint64_t{*prev->addr} + prev->size <= *cur->addr) continue;
+    return fail(Errno::kInvalidArgument,
+                "two buffers of the call overlap in memory ([" + std::to_string(*prev->addr) + ", +" +
+                    std::to_string(prev->size) + ") and [" + std::to_string(*cur->addr) + ", +" +
+                    std::to_string(cur->size) + ")): data a kernel reads and writes goes in one read_write buffer");
+  }
+  return Errno::kSuccess;
+}
+
+Errno Host::check_launch(uint32_t num_iterations, uint32_t block_size, const char* what) {
+  uint64_t total = uint64_t{num_iterations} * block_size;
+  if (total > UINT32_MAX)
+    return fail(Errno::kInvalidArgument, std::string(what) + ": num_iterations * block_size = " +
+                                             std::to_string(total) + " does not fit in 32 bits");
+  return Errno::kSuccess;
+}
+
+Errno Host::lease_stacks(Device& device, Memory& mem, const std::optional<ShadowStack>& stack, uint64_t max_pages,
+                         StackLease& lease) {
+  if (!stack) return Errno::kSuccess;
+  // GPU devices run SPIR-V-less kernels on the CPU device's workers.
+  uint32_t workers = device.kind() == DeviceKind::kSequential ? 1 : find_device(cpu_)->threads();
+  auto got = stacks_.acquire(mem, workers, stack->region_bytes(), max_pages);
+  if (!got) return fail(Errno::kInvalidKernel, got.error().message);
+  lease = std::move(*got);
+  return Errno::kSuccess;
+}
+
 // The kernel sees the caller's memory through its own import type.
 Errno Host::check_memory_fits(const Kernel& k, const Memory& mem) {
   const Limits& l = k.memory->memory.limits;
@@ -80,7 +121,24 @@ Outcome Host::run(Device& device, ExecJob& job, const char* what) {
   return Errno::kSuccess;
 }
 
+namespace {
+
+// Starts a worker's stack pointer at the top of its own region.
+Result<BoundKernel> with_stack(Result<BoundKernel> bound, const std::optional<ShadowStack>& stack,
+                               const StackLease& lease, uint32_t slot) {
+  if (!bound || !stack) return bound;
+  if (slot >= lease.tops().size())
+    return make_error(ErrorKind::kUsage, kNoOffset, "worker slot " + std::to_string(slot) + " has no stack region");
+  instance_global(*bound->instance, stack->global_index)->set(Value::from_i32(lease.tops()[slot]));
+  return bound;
+}
+
+}  // namespace
+
 Outcome Host::parallel_exec(Caller& c, std::span<const Value> a) {
+  if (in_kernel_on_this_thread())
+    return fail(Errno::kInvalidArgument,
+                "parallel_exec called from inside a kernel: nested parallel calls are not supported");
   Device* device = find_device(a[0].i32);
   if (!device) return fail(Errno::kInvalidHandle, "parallel_exec: unknown device handle");
   Memory* mem = c.memory();
@@ -89,6 +147,7 @@ Outcome Host::parallel_exec(Caller& c, std::span<const Value> a) {
   BufferList list;
   list.device = device;
   if (Errno e = check_lists(mem, a, 5, list); e != Errno::kSuccess) return e;
+  if (Errno e = check_overlaps(list); e != Errno::kSuccess) return e;
   auto kernel = kernels_.get({mem->data() + kernel_ptr, kernel_len});
   if (!kernel) return fail(Errno::kInvalidKernel, kernel.error().to_string());
   const Kernel& k = **kernel;
@@ -96,15 +155,26 @@ Outcome Host::parallel_exec(Caller& c, std::span<const Value> a) {
   if (k.num_buffers != buffers)
     return fail(Errno::kInvalidKernel, "the kernel takes " + std::to_string(k.num_buffers) +
                                            " buffers, parallel_exec passes " + std::to_string(buffers));
-  if (Errno e = check_memory_fits(k, *mem); e != Errno::kSuccess) return e;
   ExecJob job;
   job.num_iterations = a[3].i32;
   job.block_size = a[4].i32;
-  if (job.num_iterations == 0) return Errno::kSuccess;
+  if (Errno e = check_launch(job.num_iterations, job.block_size, "parallel_exec"); e != Errno::kSuccess) return e;
+  if (job.num_iterations == 0) {
+    if (Errno e = check_memory_fits(k, *mem); e != Errno::kSuccess) return e;
+    return Errno::kSuccess;
+  }
+  StackLease stacks;
+  uint64_t max_pages = k.memory->memory.limits.max.value_or(kMaxPages);
+  if (Errno e = lease_stacks(*device, *mem, k.stack, max_pages, stacks); e != Errno::kSuccess) return e;
+  if (Errno e = check_memory_fits(k, *mem); e != Errno::kSuccess) return e;
   job.buffer_args = list.args;
   const Engine& engine = c.store().engine();
   std::shared_ptr<const Kernel> shared = *kernel;
-  job.bind = [&](Worker& w) { return w.kernel_instance(engine, shared, *mem); };
+  job.bind = [&](Worker& w, uint32_t slot) -> Result<BoundKernel> {
+    auto bound = w.kernel_instance(engine, shared, *mem);
+    if (bound) reset_globals(*bound->instance);  // nothing carries over from an earlier call
+    return with_stack(std::move(bound), shared->stack, stacks, slot);
+  };
   job.buffers = list.buffers;
   job.spirv_module = k.module.get();
   return run(*device, job, "wasi-parallel");
@@ -114,10 +184,14 @@ Outcome Host::parallel_exec(Caller& c, std::span<const Value> a) {
 // its exported funcref table; there is no device argument (the buffers'
 // device runs it, the CPU device when there are none).
 Outcome Host::parallel_for(Caller& c, std::span<const Value> a) {
+  if (in_kernel_on_this_thread())
+    return fail(Errno::kInvalidArgument,
+                "parallel_for called from inside a kernel: nested parallel calls are not supported");
   Memory* mem = c.memory();
   Instance* caller = c.instance();
   BufferList list;
   if (Errno e = check_lists(mem, a, 3, list); e != Errno::kSuccess) return e;
+  if (Errno e = check_overlaps(list); e != Errno::kSuccess) return e;
   Device* device = list.device ? list.device : find_device(cpu_);
   Table* table = caller ? caller->table("__indirect_function_table") : nullptr;
   if (!table && caller) table = caller->table("table");
@@ -137,10 +211,18 @@ Outcome Host::parallel_for(Caller& c, std::span<const Value> a) {
   ExecJob job;
   job.num_iterations = a[1].i32;
   job.block_size = a[2].i32;
+  if (Errno e = check_launch(job.num_iterations, job.block_size, "parallel_for"); e != Errno::kSuccess) return e;
   if (job.num_iterations == 0) return Errno::kSuccess;
+  // The workers run the caller's own code: its shadow stack would be shared
+  // by all of them (and be the caller's own), so each gets a region instead.
+  std::optional<ShadowStack> stack = find_shadow_stack(caller->module());
+  StackLease stacks;
+  if (Errno e = lease_stacks(*device, *mem, stack, kMaxPages, stacks); e != Errno::kSuccess) return e;
   job.buffer_args = list.args;
   const Engine& engine = c.store().engine();
-  job.bind = [&](Worker& w) { return w.caller_copy(engine, *caller, *func); };
+  job.bind = [&](Worker& w, uint32_t slot) {
+    return with_stack(w.caller_copy(engine, *caller, *func), stack, stacks, slot);
+  };
   job.buffers = list.buffers;
   job.spirv_module = &caller->module();
   job.spirv_id = index;

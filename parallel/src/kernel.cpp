@@ -1,4 +1,4 @@
-// The kernel rules (contract section 3) and the content-hash kernel cache.
+// The kernel rules (contract section 3) and the bounded content-hash kernel cache.
 #include "kernel.h"
 
 #include <algorithm>
@@ -57,6 +57,7 @@ Result<std::shared_ptr<const Kernel>> check_kernel(std::shared_ptr<const Module>
   k->func_index = *func;
   k->num_buffers = static_cast<uint32_t>((m.func_type(*func).params.size() - 3) / 2);
   k->memory = &m.imports[0];
+  k->stack = find_shadow_stack(m);
   k->module = std::move(module);
   return std::shared_ptr<const Kernel>(std::move(k));
 }
@@ -77,28 +78,56 @@ uint64_t hash_bytes(std::span<const uint8_t> bytes) {
 
 Result<std::shared_ptr<const Kernel>> KernelCache::get(std::span<const uint8_t> bytes) {
   uint64_t h = hash_bytes(bytes);
-  std::lock_guard lock(mutex_);
-  auto [lo, hi] = entries_.equal_range(h);
-  for (auto it = lo; it != hi; ++it) {
-    const Entry& e = it->second;
-    if (e.bytes.size() != bytes.size() || !std::equal(bytes.begin(), bytes.end(), e.bytes.begin())) continue;
-    if (e.kernel) return e.kernel;
-    return rule(e.error);
+  {
+    std::lock_guard lock(mutex_);
+    auto [lo, hi] = by_hash_.equal_range(h);
+    for (auto it = lo; it != hi; ++it) {
+      const std::vector<uint8_t>& kept = (*it->second)->module->bytes;
+      if (!std::equal(bytes.begin(), bytes.end(), kept.begin(), kept.end())) continue;
+      lru_.splice(lru_.begin(), lru_, it->second);
+      return *it->second;
+    }
   }
-  Entry entry;
-  entry.bytes.assign(bytes.begin(), bytes.end());
+  // Decoded outside the lock: a large kernel does not hold up other callers
+  // (two callers sending the same new kernel at once may both decode it).
   Result<std::shared_ptr<const Module>> module = load_module(bytes);
-  Result<std::shared_ptr<const Kernel>> kernel =
-      module ? check_kernel(*module, h) : Result<std::shared_ptr<const Kernel>>(module.error());
-  if (kernel) entry.kernel = *kernel;
-  else entry.error = kernel.error().to_string();
-  entries_.emplace(h, std::move(entry));
+  if (!module) return module.error();
+  auto kernel = check_kernel(*module, h);
+  if (!kernel) return kernel.error();
+  std::lock_guard lock(mutex_);
+  auto [lo, hi] = by_hash_.equal_range(h);
+  for (auto it = lo; it != hi; ++it)
+    if ((*it->second)->module->bytes == (*kernel)->module->bytes) return *it->second;
+  lru_.push_front(*kernel);
+  by_hash_.emplace(h, lru_.begin());
+  bytes_ += bytes.size();
+  evict_locked();
   return kernel;
+}
+
+void KernelCache::evict_locked() {
+  // The newest entry stays even when it alone exceeds the byte bound.
+  while (lru_.size() > 1 && (lru_.size() > kMaxEntries || bytes_ > kMaxBytes)) {
+    const std::shared_ptr<const Kernel>& oldest = lru_.back();
+    auto [lo, hi] = by_hash_.equal_range(oldest->hash);
+    for (auto it = lo; it != hi; ++it) {
+      if (&*it->second != &oldest) continue;
+      by_hash_.erase(it);
+      break;
+    }
+    bytes_ -= oldest->module->bytes.size();
+    lru_.pop_back();  // workers still running it hold their own reference
+  }
 }
 
 size_t KernelCache::size() const {
   std::lock_guard lock(mutex_);
-  return entries_.size();
+  return lru_.size();
+}
+
+size_t KernelCache::bytes() const {
+  std::lock_guard lock(mutex_);
+  return bytes_;
 }
 
 }  // namespace wpvm::parallel

@@ -2,13 +2,15 @@
 // distinct module, and the cache of checked kernels keyed by content hash.
 #pragma once
 #include <cstdint>
+#include <list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <unordered_map>
-#include <vector>
 
+#include "stacks.h"
 #include "wpvm/module.h"
 #include "wpvm/result.h"
 
@@ -21,6 +23,7 @@ struct Kernel {
   uint32_t func_index = 0;   // of the `kernel` export
   uint32_t num_buffers = 0;  // (ptr, len) pairs after the three leading params
   const Import* memory = nullptr;  // the one import (in module)
+  std::optional<ShadowStack> stack;  // a C kernel's __stack_pointer, if it keeps one
 };
 
 // Checks the kernel rules of a validated module; the error message says which
@@ -30,22 +33,29 @@ Result<std::shared_ptr<const Kernel>> check_kernel(std::shared_ptr<const Module>
 // 64-bit content hash (FNV-1a over 8-byte words, then the tail).
 uint64_t hash_bytes(std::span<const uint8_t> bytes);
 
-// Decoded kernels by content. Rejected modules are remembered too, with their
-// reason, so a guest retrying a bad kernel does not decode it again. Safe to
-// use from several threads.
+// Decoded kernels by content, bounded: at most kMaxEntries kernels and
+// kMaxBytes of kernel module bytes; the least recently used goes first. A
+// module that is rejected is not kept at all (neither its bytes nor its
+// reason): a guest retrying a bad kernel pays the decode again, and a guest
+// sending many distinct kernels cannot grow the host. Thread-safe.
 class KernelCache {
  public:
+  static constexpr size_t kMaxEntries = 256;
+  static constexpr size_t kMaxBytes = size_t{64} << 20;
+
   Result<std::shared_ptr<const Kernel>> get(std::span<const uint8_t> bytes);
   size_t size() const;
+  size_t bytes() const;
 
  private:
-  struct Entry {
-    std::vector<uint8_t> bytes;  // compared on a hit: hashes may collide
-    std::shared_ptr<const Kernel> kernel;
-    std::string error;
-  };
+  using Lru = std::list<std::shared_ptr<const Kernel>>;  // most recent first
+  void evict_locked();
+
   mutable std::mutex mutex_;
-  std::unordered_multimap<uint64_t, Entry> entries_;
+  Lru lru_;
+  // By content hash; the module's bytes are compared on a hit (hashes may collide).
+  std::unordered_multimap<uint64_t, Lru::iterator> by_hash_;
+  size_t bytes_ = 0;
 };
 
 }  // namespace wpvm::parallel

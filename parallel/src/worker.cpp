@@ -7,20 +7,34 @@
 
 namespace wpvm::parallel {
 
+namespace {
+thread_local int kernel_depth = 0;
+
+// Marks this thread as running kernel code for its lifetime.
+struct InKernel {
+  InKernel() { ++kernel_depth; }
+  ~InKernel() { --kernel_depth; }
+};
+}  // namespace
+
+bool in_kernel_on_this_thread() { return kernel_depth > 0; }
+
+void JobSink::lower_stop(uint32_t to) {
+  uint32_t cur = stop_at_.load(std::memory_order_relaxed);
+  while (to < cur && !stop_at_.compare_exchange_weak(cur, to, std::memory_order_relaxed)) {
+  }
+}
+
 void JobSink::trap(uint32_t iteration, Trap t) {
-  cancelled_.store(true, std::memory_order_relaxed);
+  lower_stop(iteration);
   std::lock_guard lock(mutex_);
   if (!first_trap || iteration < first_trap->first) first_trap.emplace(iteration, std::move(t));
 }
 
-void JobSink::fail(std::string reason) {
-  cancelled_.store(true, std::memory_order_relaxed);
-  std::lock_guard lock(mutex_);
-  if (!failure) failure = std::move(reason);
-}
+void JobSink::fail(std::string reason) { fail(std::move(reason), Errno::kDeviceError); }
 
 void JobSink::fail(std::string reason, Errno errno_value) {
-  cancelled_.store(true, std::memory_order_relaxed);
+  lower_stop(0);
   std::lock_guard lock(mutex_);
   if (failure) return;
   failure = std::move(reason);
@@ -28,8 +42,9 @@ void JobSink::fail(std::string reason, Errno errno_value) {
 }
 
 Store& Worker::store(const Engine& engine) {
-  if (!store_ || engine_ != &engine || cache_.size() >= kMaxCachedInstances) {
+  if (!store_ || engine_ != &engine || cache_.size() >= kMaxCachedInstances || cached_bytes_ >= kMaxCachedBytes) {
     cache_.clear();
+    cached_bytes_ = 0;
     store_.reset();  // before the new one: its instances hold aliases only
     store_ = std::make_unique<Store>(engine);
     engine_ = &engine;
@@ -41,7 +56,7 @@ Result<BoundKernel> Worker::kernel_instance(const Engine& engine, const std::sha
                                             Memory& memory) {
   Store& s = store(engine);
   Key key{kernel.get(), &memory, memory.data()};
-  if (auto it = cache_.find(key); it != cache_.end()) return BoundKernel{&s, it->second.func};
+  if (auto it = cache_.find(key); it != cache_.end()) return BoundKernel{&s, it->second.instance, it->second.func};
   // The kernel sees the caller's pages typed as it declares them (usually
   // shared): the caller is blocked in parallel_exec, so lending is safe.
   const Import& imp = *kernel->memory;
@@ -52,8 +67,9 @@ Result<BoundKernel> Worker::kernel_instance(const Engine& engine, const std::sha
   auto inst = s.instantiate(kernel->module, linker);
   if (!inst) return inst.error();
   Func* f = (*inst)->func("kernel");
-  cache_.emplace(key, Cached{kernel, f});
-  return BoundKernel{&s, f};
+  cache_.emplace(key, Cached{kernel, *inst, f});
+  cached_bytes_ += kernel->module->bytes.size();
+  return BoundKernel{&s, *inst, f};
 }
 
 Result<BoundKernel> Worker::caller_copy(const Engine& engine, const Instance& caller, uint32_t func_index) {
@@ -63,7 +79,7 @@ Result<BoundKernel> Worker::caller_copy(const Engine& engine, const Instance& ca
   if (!copy) return copy.error();
   Func* f = instance_func(**copy, func_index);
   if (!f) return make_error(ErrorKind::kUsage, kNoOffset, "no such function in the caller");
-  return BoundKernel{copy_store_.get(), f};
+  return BoundKernel{copy_store_.get(), *copy, f};
 }
 
 void Worker::run(const BoundKernel& kernel, std::span<const uint32_t> buffer_args, uint32_t num_iterations,
@@ -72,8 +88,9 @@ void Worker::run(const BoundKernel& kernel, std::span<const uint32_t> buffer_arg
   args_[1] = Value::from_i32(num_iterations);
   args_[2] = Value::from_i32(block_size);
   for (size_t i = 0; i < buffer_args.size(); ++i) args_[3 + i] = Value::from_i32(buffer_args[i]);
+  InKernel marked;
   for (uint32_t id = begin; id < end; ++id) {
-    if (sink.cancelled()) return;
+    if (id >= sink.stop_at()) return;
     args_[0] = Value::from_i32(id);
     CallResult r = kernel.store->call(kernel.func, args_);
     if (r.trap) {

@@ -2,7 +2,7 @@
 // its own (a Store is single-threaded) holding the kernel instances it has
 // bound, so a kernel is instantiated once per worker and reused by later
 // calls, never once per iteration. JobSink collects the outcome of one job
-// from all workers: the first trap (lowest iteration) or a failed binding.
+// from all workers: the lowest trapping iteration, or a failed binding.
 #pragma once
 #include <atomic>
 #include <cstdint>
@@ -24,12 +24,21 @@ struct Kernel;
 // A kernel function ready to be called on a worker's store.
 struct BoundKernel {
   Store* store = nullptr;
+  Instance* instance = nullptr;
   Func* func = nullptr;
 };
 
+// True while this thread runs kernel code for a device (a kernel's host
+// calls then see it: nested parallel calls are refused, never deadlocked).
+bool in_kernel_on_this_thread();
+
+// The outcome of one job. A trap in iteration t cancels only the iterations
+// above t: the lower ones still run, so the trap reported is the lowest one
+// whatever the scheduling, as on the sequential device.
 class JobSink {
  public:
-  bool cancelled() const { return cancelled_.load(std::memory_order_relaxed); }
+  // Iterations at or above this one need not run (any more).
+  uint32_t stop_at() const { return stop_at_.load(std::memory_order_relaxed); }
   void trap(uint32_t iteration, Trap t);
   void fail(std::string reason);
   // A failure the device classified itself (default: device_error).
@@ -41,7 +50,9 @@ class JobSink {
   Errno failure_errno = Errno::kDeviceError;
 
  private:
-  std::atomic<bool> cancelled_{false};
+  void lower_stop(uint32_t to);
+
+  std::atomic<uint32_t> stop_at_{UINT32_MAX};
   std::mutex mutex_;
 };
 
@@ -54,15 +65,17 @@ class Worker {
   // each call), and its function `func_index`.
   Result<BoundKernel> caller_copy(const Engine& engine, const Instance& caller, uint32_t func_index);
 
-  // Runs iterations [begin, end) of a job bound to `kernel`, stopping at the
-  // first trap or when the sink is cancelled.
+  // Runs iterations [begin, end) of a job bound to `kernel`, stopping at a
+  // trap or at the sink's stop_at().
   void run(const BoundKernel& kernel, std::span<const uint32_t> buffer_args, uint32_t num_iterations,
            uint32_t block_size, uint32_t begin, uint32_t end, JobSink& sink);
 
  private:
-  // Drop every cached instance once this many have piled up (a Store frees
-  // nothing before it dies; guests may send many distinct kernels).
+  // Drop every cached instance once this many, or kernels of this many bytes,
+  // have piled up (a Store frees nothing before it dies; guests may send many
+  // distinct kernels, and a cached instance keeps its kernel module alive).
   static constexpr size_t kMaxCachedInstances = 64;
+  static constexpr size_t kMaxCachedBytes = size_t{32} << 20;
 
   Store& store(const Engine& engine);
 
@@ -77,9 +90,11 @@ class Worker {
   };
   struct Cached {
     std::shared_ptr<const Kernel> kernel;  // keeps Key::kernel alive
+    Instance* instance;
     Func* func;
   };
   std::map<Key, Cached> cache_;
+  size_t cached_bytes_ = 0;
   std::vector<Value> args_;  // reused across calls: no allocation per iteration
 };
 

@@ -58,4 +58,28 @@ TEST_CASE("parallel_for errors") {
   CHECK(f.u32(kData) == 0);
 }
 
+TEST_CASE("a kernel that calls parallel_for or a buffer function gets invalid_argument at once") {
+  for (uint32_t threads : {1u, 2u, 4u}) {
+    CAPTURE(threads);
+    Fixture f("prog2021_nested", threads);
+    uint32_t dev = f.device(0);  // 2021 CPU
+    constexpr uint32_t kN = 16;
+    uint32_t b = f.buffer(dev, kData, 4 * kN);
+    f.put_u32(kOutList, b);
+    REQUIRE(f.call("parallel_for", {1, kN, 1, kInList, 0, kOutList, 1}) == WASI_PARALLEL_SUCCESS);
+    for (uint32_t i = 0; i < kN; ++i) CHECK(f.u32(kData + 4 * i) == 100 * WASI_PARALLEL_EINVAL + WASI_PARALLEL_EINVAL);
+    CHECK(f.last_error_has("inside a kernel"));
+    // The host is still usable afterwards.
+    REQUIRE(f.call("parallel_for", {1, 1, 1, kInList, 0, kOutList, 1}) == WASI_PARALLEL_SUCCESS);
+  }
+}
+
+TEST_CASE("parallel_for: launches whose num_threads * block_size overflow 32 bits are invalid_argument") {
+  Fixture f("prog2021");
+  uint32_t b = f.buffer(f.device(0), kData, 64);
+  f.put_u32(kOutList, b);
+  CHECK(f.call("parallel_for", {1, 65536, 65536, kInList, 0, kOutList, 1}) == WASI_PARALLEL_EINVAL);
+  CHECK(f.u32(kData) == 0);
+}
+
 }  // namespace wpvm::parallel::test

@@ -41,6 +41,42 @@ TEST_CASE("invalid_argument") {
   CHECK(f.call("read_buffer", {b, kData, 65}) == WASI_PARALLEL_EINVAL);
 }
 
+TEST_CASE("invalid_argument: launches whose num_iterations * block_size overflow 32 bits, on every device") {
+  for (uint32_t hint : {kSeq, kCpu}) {
+    CAPTURE(hint);
+    Fixture f;
+    uint32_t dev = f.device(hint);
+    uint32_t b = f.buffer(dev, kData, 64);
+    uint32_t len = f.put_kernel("k_trivial");
+    CHECK(f.exec(dev, len, 65536, 65536, {}, {b}) == WASI_PARALLEL_EINVAL);
+    CHECK(f.last_error_has("does not fit in 32 bits"));
+    CHECK(f.exec(dev, len, 0xffffffffu, 2, {}, {b}) == WASI_PARALLEL_EINVAL);
+    CHECK(f.u32(kData) == 0);  // nothing ran
+    CHECK(f.exec(dev, len, 16, 0x0fffffffu, {}, {b}) == WASI_PARALLEL_SUCCESS);  // 2^32 - 16 fits
+  }
+}
+
+TEST_CASE("invalid_argument: distinct buffers of one call that overlap in memory, on every device") {
+  for (uint32_t hint : {kSeq, kCpu}) {
+    CAPTURE(hint);
+    Fixture f;
+    uint32_t dev = f.device(hint);
+    uint32_t len = f.put_kernel("k_sum");
+    // Two buffers uploaded through one reused staging region.
+    uint32_t a = f.buffer(dev, kData, 64, WASI_PARALLEL_ACCESS_READ);
+    uint32_t b = f.buffer(dev, kData, 64, WASI_PARALLEL_ACCESS_WRITE);
+    CHECK(f.exec(dev, len, 4, 4, {a}, {b}) == WASI_PARALLEL_EINVAL);
+    CHECK(f.last_error_has("overlap"));
+    // Partly overlapping regions too.
+    uint32_t d = f.buffer(dev, kData + 60, 64, WASI_PARALLEL_ACCESS_WRITE);
+    CHECK(f.exec(dev, len, 4, 4, {a}, {d}) == WASI_PARALLEL_EINVAL);
+    // Adjacent regions do not overlap; one buffer passed twice is one buffer.
+    uint32_t e = f.buffer(dev, kData + 64, 64, WASI_PARALLEL_ACCESS_WRITE);
+    CHECK(f.exec(dev, len, 4, 4, {a}, {e}) == WASI_PARALLEL_SUCCESS);
+    CHECK(f.exec(dev, len, 4, 4, {a}, {a}) == WASI_PARALLEL_SUCCESS);
+  }
+}
+
 TEST_CASE("invalid_handle") {
   Fixture f;
   uint32_t seq = f.device(kSeq), cpu = f.device(kCpu);
@@ -160,6 +196,26 @@ TEST_CASE("a kernel that traps in one iteration traps the caller and cancels the
     uint32_t ok = f.put_kernel("k_trivial");
     CHECK(f.exec(dev, ok, kN, 1, {}, {b}) == WASI_PARALLEL_SUCCESS);
     CHECK(f.u32(kData + 4 * 5) == 6);
+  }
+}
+
+TEST_CASE("the trap reported is the lowest trapping iteration on every device, whatever traps first in time") {
+  for (uint32_t threads : {1u, 2u, 4u}) {
+    for (uint32_t hint : {kSeq, kCpu}) {
+      CAPTURE(threads);
+      CAPTURE(hint);
+      Fixture f("caller", threads);
+      uint32_t dev = f.device(hint);
+      constexpr uint32_t kN = 4096;
+      uint32_t b = f.buffer(dev, kData, 4 * kN);
+      uint32_t len = f.put_kernel("k_trap_two");
+      CallResult r = f.exec_raw(dev, len, kN, 1, {}, {b});
+      REQUIRE_FALSE(r.ok());
+      CHECK(r.trap->kind == TrapKind::kUnreachable);
+      CHECK(r.trap->to_string().find("iteration 1 of 4096") != std::string::npos);
+      CHECK(f.u32(kData) == 1);      // the iteration below the trap ran to its end
+      CHECK(f.u32(kData + 4) == 0);  // the trapping one stored nothing
+    }
   }
 }
 

@@ -223,14 +223,20 @@ int run_main(std::span<const std::string> a) {
   Linker linker;
   (*wasi)->define(linker, store);
   (*parallel)->define(linker, store);
-  // wasi-threads: every thread gets the same WASI context; a trap or
-  // proc_exit in a spawned thread ends the process with that outcome.
+  // wasi-threads: every thread gets the imports the main instance got (one
+  // WASI context, one wasi-parallel host); a trap or proc_exit in a spawned
+  // thread ends the process with that outcome.
   std::unique_ptr<WasiThreads> threads;
   if (module_uses_wasi_threads(*module)) {
     Wasi* w = wasi->get();
+    Parallel* p = parallel->get();
     const Module* mod = module.get();
     threads = std::make_unique<WasiThreads>(
-        engine, module, [w](Linker& l, Store& s) { w->define(l, s); },
+        engine, module,
+        [w, p](Linker& l, Store& s) {
+          w->define(l, s);
+          p->define(l, s);
+        },
         [mod](const Trap& t) {
           int status = report_trap(t, *mod);
           std::cout.flush();

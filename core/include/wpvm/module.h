@@ -109,8 +109,10 @@ struct Module {
   std::optional<uint32_t> data_count;
   std::vector<CustomSection> customs;
 
-  // Function names from the "name" custom section (index -> name), if any.
+  // Function and global names from the "name" custom section (index -> name,
+  // sorted by index), if any.
   std::vector<std::pair<uint32_t, std::string>> func_names;
+  std::vector<std::pair<uint32_t, std::string>> global_names;
 
   // Functions referenced outside function bodies (exports, elements, globals):
   // the set ref.func may name. Sorted, unique. Filled by the decoder.
@@ -126,7 +128,8 @@ struct Module {
     return {bytes.data() + d.data_offset, d.data_size};
   }
   const Export* find_export(std::string_view name) const;
-  std::string_view func_name(uint32_t func_index) const;  // "" if unnamed
+  std::string_view func_name(uint32_t func_index) const;      // "" if unnamed
+  std::string_view global_name(uint32_t global_index) const;  // "" if unnamed
 };
 
 // Decodes the binary format (structure only; function bodies are checked by

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "interp/code.h"
+#include "runtime/memory_share.h"
 #include "runtime/runtime_impl.h"
 
 namespace wpvm {
@@ -164,6 +165,17 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const Module> module, const
     if (r.trap) return make_error(ErrorKind::kUninstantiable, kNoOffset, r.trap->to_string());
   }
   return static_cast<Instance*>(inst);
+}
+
+// Declared in memory_share.h (wasi-parallel restarts kernel instances from
+// their initial globals); here because it re-runs the initialisers above.
+void reset_globals(Instance& instance) {
+  auto& inst = static_cast<InstanceImpl&>(instance);
+  const Module& m = *inst.mod;
+  for (size_t i = 0; i < m.globals.size(); ++i) {
+    if (!m.globals[i].type.mut) continue;
+    eval_const(m.globals[i].init, inst, inst.globals[m.num_imported_globals + i]->cell);
+  }
 }
 
 }  // namespace wpvm

@@ -39,6 +39,8 @@ Result<std::shared_ptr<LinearMemory>> LinearMemory::create(const MemoryType& typ
   m->reserved_ = guarded ? kReservation : bytes;
   m->guarded = guarded;
   m->max_pages = max;
+  static std::atomic<uint64_t> next_id{1};
+  m->id = next_id.fetch_add(1, std::memory_order_relaxed);
   if (type.limits.min > 0 && !m->grow(type.limits.min))
     return make_error(ErrorKind::kResource, kNoOffset, "cannot commit the initial memory");
   return m;

@@ -104,6 +104,16 @@ Result<Instance*> clone_instance(Store& store, const Instance& source) {
   return static_cast<Instance*>(dst);
 }
 
+uint64_t memory_identity(const Memory& memory) {
+  const auto* m = dynamic_cast<const MemoryImpl*>(&memory);
+  return m && m->lin ? m->lin->id : 0;
+}
+
+Global* instance_global(const Instance& instance, uint32_t global_index) {
+  const auto& inst = static_cast<const InstanceImpl&>(instance);
+  return global_index < inst.globals.size() ? inst.globals[global_index] : nullptr;
+}
+
 Func* instance_func(const Instance& instance, uint32_t func_index) {
   const auto& inst = static_cast<const InstanceImpl&>(instance);
   return func_index < inst.funcs.size() ? inst.funcs[func_index] : nullptr;

@@ -23,6 +23,17 @@ Result<Memory*> create_memory_alias(Store& store, Memory& source, const MemoryTy
 // for an instance that imports Wasm functions of other instances.
 Result<Instance*> clone_instance(Store& store, const Instance& source);
 
+// An id shared by a memory and every alias of it, unique in the process and
+// never reused: hosts key what they keep per memory (wasi-parallel's stack
+// regions) by it. 0 for a memory object of a foreign implementation.
+uint64_t memory_identity(const Memory& memory);
+
+// Global `global_index` of an instance's global space, or nullptr.
+Global* instance_global(const Instance& instance, uint32_t global_index);
+// Sets every mutable global the instance defines back to the value its
+// initialiser gave it at instantiation (imported globals are left alone).
+void reset_globals(Instance& instance);
+
 // Function `func_index` of an instance's function space, or nullptr.
 Func* instance_func(const Instance& instance, uint32_t func_index);
 // The index of `func` in `instance`'s function space if it is one of the

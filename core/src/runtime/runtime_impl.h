@@ -63,6 +63,7 @@ class LinearMemory {
   uint64_t size = 0;  // bytes, a multiple of kPageSize
   uint64_t max_pages = kMaxPages;
   bool guarded = false;  // the 8 GiB guarded reservation is in place
+  uint64_t id = 0;       // unique in the process, never reused (memory_identity)
 
  private:
   LinearMemory() = default;
