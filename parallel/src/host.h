@@ -40,6 +40,7 @@ class Host {
   void define(Linker& linker, Store& store);
   std::string last_error() const;
   size_t cached_kernels() const { return kernels_.size(); }
+  size_t cached_kernel_bytes() const { return kernels_.bytes(); }
   // The kind of a device handle (tests: which device did a hint give?).
   std::optional<DeviceKind> device_kind(uint32_t handle) const;
   // "NAME (N threads)" of the device a current-enum hint gets.

@@ -149,4 +149,61 @@ TEST_CASE("kernels are decoded once, instantiated per worker, and start every ca
   }
 }
 
+namespace {
+
+// `base` with a custom section appended whose payload is `size` bytes of a
+// pattern starting at `tag`: a distinct kernel of about that many more bytes.
+std::vector<uint8_t> with_custom_section(std::vector<uint8_t> base, uint32_t tag, uint32_t size) {
+  auto leb = [](std::vector<uint8_t>& out, uint32_t v) {
+    do {
+      uint8_t b = v & 0x7f;
+      v >>= 7;
+      out.push_back(v ? b | 0x80 : b);
+    } while (v);
+  };
+  const std::string name = "pad";
+  std::vector<uint8_t> payload;
+  leb(payload, static_cast<uint32_t>(name.size()));
+  payload.insert(payload.end(), name.begin(), name.end());
+  for (uint32_t i = 0; i < size; ++i) payload.push_back(static_cast<uint8_t>(tag + i * 7 + (tag >> 8)));
+  base.push_back(0);
+  leb(base, static_cast<uint32_t>(payload.size()));
+  base.insert(base.end(), payload.begin(), payload.end());
+  return base;
+}
+
+}  // namespace
+
+TEST_CASE("the kernel cache is bounded in entries and bytes and keeps no rejected kernel") {
+  Fixture f("caller", 2);
+  REQUIRE(f.mem->grow(96).has_value());  // room for 4 MiB kernels
+  uint32_t dev = f.device(kCpu);
+  uint32_t out = f.buffer(dev, kData, 64);
+  std::vector<uint8_t> trivial = wasm_bytes("k_trivial");
+  auto run = [&](const std::vector<uint8_t>& k) {
+    f.put(kKernelAt, k.data(), k.size());
+    return f.exec(dev, static_cast<uint32_t>(k.size()), 16, 1, {}, {out});
+  };
+  // Many distinct small kernels: at most kMaxEntries stay, each still runs.
+  for (uint32_t i = 0; i < KernelCache::kMaxEntries + 44; ++i) REQUIRE(run(with_custom_section(trivial, i, 8)) == 0);
+  CHECK(f.parallel->cached_kernels() == KernelCache::kMaxEntries);
+  // An evicted kernel is decoded again and still runs.
+  f.put_u32(kData, 0);
+  CHECK(run(with_custom_section(trivial, 0, 8)) == WASI_PARALLEL_SUCCESS);
+  CHECK(f.u32(kData) == 1);
+  // Kernels carrying 4 MiB sections: the bytes stay under the bound.
+  for (uint32_t i = 0; i < 24; ++i) {
+    REQUIRE(run(with_custom_section(trivial, 1000 + i, 4u << 20)) == WASI_PARALLEL_SUCCESS);
+    CHECK(f.host().cached_kernel_bytes() <= KernelCache::kMaxBytes);
+  }
+  CHECK(f.parallel->cached_kernels() <= KernelCache::kMaxBytes / (4u << 20));
+  // Rejected kernels are not kept at all.
+  size_t before = f.parallel->cached_kernels();
+  size_t bytes = f.host().cached_kernel_bytes();
+  std::vector<uint8_t> bad = wasm_bytes("k_data");  // breaks a rule: an active data segment
+  for (uint32_t i = 0; i < 50; ++i) CHECK(run(with_custom_section(bad, i, 1024)) == WASI_PARALLEL_EKERNEL);
+  CHECK(f.parallel->cached_kernels() == before);
+  CHECK(f.host().cached_kernel_bytes() == bytes);
+}
+
 }  // namespace wpvm::parallel::test
