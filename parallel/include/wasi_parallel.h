@@ -46,15 +46,23 @@ typedef enum wasi_parallel_buffer_access {
 } wasi_parallel_buffer_access_t;
 
 /* The proposal defines only success; the others are wpvm's (see the
- * contract, "Errors"). */
+ * contract, "Errors"; the host explains each on stderr with
+ * `wpvm run --parallel-verbose`). */
 enum {
   WASI_PARALLEL_SUCCESS = 0,
-  WASI_PARALLEL_EINVAL = 1,        /* invalid_argument */
-  WASI_PARALLEL_EBADHANDLE = 2,    /* invalid_handle */
-  WASI_PARALLEL_EOUTOFBOUNDS = 3,  /* out_of_bounds */
-  WASI_PARALLEL_EKERNEL = 4,       /* invalid_kernel */
-  WASI_PARALLEL_EDEVICE = 5,       /* device_error */
-  WASI_PARALLEL_ENOMEM = 6,        /* out_of_memory */
+  /* invalid_argument: an unknown access kind; a length that differs from the
+   * buffer's size; a buffer that was never written (passed to a kernel or
+   * read back); two distinct buffers of one call whose memory regions
+   * overlap; num_iterations * block_size beyond 32 bits; a call made from
+   * inside a kernel (nested parallel calls are not supported). */
+  WASI_PARALLEL_EINVAL = 1,
+  WASI_PARALLEL_EBADHANDLE = 2,    /* invalid_handle: unknown handle, buffer of another device */
+  WASI_PARALLEL_EOUTOFBOUNDS = 3,  /* out_of_bounds: a pointer/length outside memory */
+  /* invalid_kernel: bytes that do not decode or validate, a kernel rule
+   * broken (see wasi_parallel_kernel.h), no room for the workers' stacks. */
+  WASI_PARALLEL_EKERNEL = 4,
+  WASI_PARALLEL_EDEVICE = 5,       /* device_error: the device failed */
+  WASI_PARALLEL_ENOMEM = 6,        /* out_of_memory: the device cannot hold the buffer */
 };
 
 static inline const char *wasi_parallel_strerror(wasi_parallel_errno_t e) {

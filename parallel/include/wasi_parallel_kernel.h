@@ -6,6 +6,18 @@
  * Compiled natively, the same file gives an ordinary C function with the
  * name passed to WASI_PARALLEL_KERNEL, so native twins can call the very
  * code the engine runs.
+ *
+ * What a kernel may rely on (the contract, section 3):
+ *  - iterations run in any order, possibly at the same time on several
+ *    workers; each worker has its own instance of the kernel module;
+ *  - every parallel_exec call starts each worker from the module's initial
+ *    globals: nothing carries over from an earlier call;
+ *  - locals whose address is taken live on a shadow stack in linear memory
+ *    (clang's __stack_pointer): the host gives each worker a stack region
+ *    of its own, in pages it appends to the caller's memory, so such
+ *    kernels are safe (invalid_kernel when that memory cannot grow);
+ *  - a trap in iteration t cancels the iterations above t; the caller traps
+ *    with the lowest trapping iteration.
  */
 #ifndef WASI_PARALLEL_KERNEL_H
 #define WASI_PARALLEL_KERNEL_H
