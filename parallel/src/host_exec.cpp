@@ -159,14 +159,12 @@ Outcome Host::parallel_exec(Caller& c, std::span<const Value> a) {
   job.num_iterations = a[3].i32;
   job.block_size = a[4].i32;
   if (Errno e = check_launch(job.num_iterations, job.block_size, "parallel_exec"); e != Errno::kSuccess) return e;
-  if (job.num_iterations == 0) {
-    if (Errno e = check_memory_fits(k, *mem); e != Errno::kSuccess) return e;
-    return Errno::kSuccess;
-  }
-  StackLease stacks;
+  StackLease stacks;  // a call that runs nothing grows no memory
   uint64_t max_pages = k.memory->memory.limits.max.value_or(kMaxPages);
-  if (Errno e = lease_stacks(*device, *mem, k.stack, max_pages, stacks); e != Errno::kSuccess) return e;
+  if (job.num_iterations > 0)
+    if (Errno e = lease_stacks(*device, *mem, k.stack, max_pages, stacks); e != Errno::kSuccess) return e;
   if (Errno e = check_memory_fits(k, *mem); e != Errno::kSuccess) return e;
+  if (job.num_iterations == 0) return Errno::kSuccess;
   job.buffer_args = list.args;
   const Engine& engine = c.store().engine();
   std::shared_ptr<const Kernel> shared = *kernel;
