@@ -73,7 +73,7 @@ RATE = re.compile(r"Rate \(([^)]*)\): *([0-9.eE+-]+) +Avg time \(s\): *([0-9.eE+
 def command(cfg, kernel, args, opts):
     if cfg.kind == "wpvm":
         guest = os.path.join(opts.build, "parallel", "guests", kernel + ".wasm")
-        verbose = ["--parallel-verbose"] if cfg.device == "gpu" else []
+        verbose = ["--parallel-verbose", "--gpu", opts.gpu] if cfg.device == "gpu" else []
         return [opts.wpvm, "run", "--tier", cfg.tier, "--parallel-threads", str(opts.threads)] + verbose + \
             [guest, "--device", cfg.device] + args
     return [os.path.join(opts.build, "bench", "native", f"{kernel}-{cfg.native}")] + args
@@ -113,6 +113,9 @@ def main():
     ap.add_argument("--wpvm", help="wpvm executable (default: BUILD/tools/wpvm)")
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--timeout", type=int, default=900)
+    ap.add_argument("--gpu", default="llvmpipe",
+                    help="wpvm run --gpu selector for the GPU configuration (default: llvmpipe, Mesa's "
+                         "lavapipe, which wpvm never picks by itself)")
     ap.add_argument("--only", help="comma-separated kernels")
     ap.add_argument("--configs", help="comma-separated configurations (default: all)")
     opts = ap.parse_args()

@@ -78,11 +78,15 @@ std::unique_ptr<Device> make_cpu_device(uint32_t threads);
 
 // GPU devices: defined by vulkan/src/gpu_device.cpp when the Vulkan backend is
 // built, else by device_gpu_none.cpp (no GPU: every call says so).
-// The Vulkan device index that best serves a GPU hint, or why there is none.
-Result<int> choose_gpu(DeviceKind hint);
+// The Vulkan device index that serves a GPU hint under `selector`
+// (ParallelConfig::gpu), or why there is none (the CPU device serves then).
+Result<int> choose_gpu(DeviceKind hint, const std::string& selector);
+// Parallel::create's check: an explicit selector must name a Vulkan device.
+Result<void> check_gpu_selector(const std::string& selector);
 // The GPU device on that Vulkan device; kernels without SPIR-V run on `cpu`.
 Result<std::unique_ptr<Device>> make_gpu_device(int index, Device& cpu, const ParallelConfig& config);
-// One line per Vulkan device (for `wpvm devices`); empty without Vulkan.
-std::vector<std::string> describe_gpus();
+// One line per Vulkan device (for `wpvm devices`), saying which one
+// `selector` picks; empty without Vulkan.
+std::vector<std::string> describe_gpus(const std::string& selector);
 
 }  // namespace wpvm::parallel

@@ -10,10 +10,15 @@ Error no_vulkan() {
 }
 }  // namespace
 
-Result<int> choose_gpu(DeviceKind) { return no_vulkan(); }
+Result<int> choose_gpu(DeviceKind, const std::string&) { return no_vulkan(); }
+
+Result<void> check_gpu_selector(const std::string& selector) {
+  if (selector == "auto" || selector == "none") return {};
+  return make_error(ErrorKind::kUsage, kNoOffset, "GPU selector \"" + selector + "\": this build has no Vulkan backend");
+}
 
 Result<std::unique_ptr<Device>> make_gpu_device(int, Device&, const ParallelConfig&) { return no_vulkan(); }
 
-std::vector<std::string> describe_gpus() { return {}; }
+std::vector<std::string> describe_gpus(const std::string&) { return {}; }
 
 }  // namespace wpvm::parallel

@@ -93,7 +93,7 @@ uint32_t Host::gpu_device(DeviceKind hint) {
   if (auto it = gpu_for_hint_.find(hint); it != gpu_for_hint_.end()) return it->second;
   uint32_t handle = cpu_;
   std::string why;
-  if (auto index = choose_gpu(hint); !index) {
+  if (auto index = choose_gpu(hint, config_.gpu); !index) {
     why = index.error().message;
   } else if (auto it = gpu_by_index_.find(*index); it != gpu_by_index_.end()) {
     handle = it->second;

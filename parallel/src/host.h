@@ -45,6 +45,7 @@ class Host {
   std::optional<DeviceKind> device_kind(uint32_t handle) const;
   // "NAME (N threads)" of the device a current-enum hint gets.
   std::string describe_device_for(DeviceKind hint);
+  const ParallelConfig& config() const { return config_; }
 
  private:
   // A checked list of buffers for one exec: their (ptr, len) pairs.

@@ -48,6 +48,9 @@ Parallel::Parallel() = default;
 Parallel::~Parallel() = default;
 
 Result<std::unique_ptr<Parallel>> Parallel::create(ParallelConfig config) {
+  // A GPU selector naming no Vulkan device is the embedder's error, found
+  // before any guest runs.
+  if (auto checked = parallel::check_gpu_selector(config.gpu); !checked) return checked.error();
   std::unique_ptr<Parallel> p(new Parallel());
   p->host_ = std::make_unique<parallel::Host>(std::move(config));
   return p;
@@ -62,7 +65,7 @@ std::vector<std::string> Parallel::describe_devices() {
                                                       {"INTEGRATED_GPU", DeviceKind::kIntegratedGpu}};
   std::vector<std::string> lines;
   for (auto [name, kind] : hints) lines.push_back(std::string(name) + ": " + host_->describe_device_for(kind));
-  for (std::string& line : parallel::describe_gpus()) lines.push_back(std::move(line));
+  for (std::string& line : parallel::describe_gpus(host_->config().gpu)) lines.push_back(std::move(line));
   return lines;
 }
 

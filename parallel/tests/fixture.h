@@ -51,10 +51,13 @@ inline std::vector<uint8_t> wasm_bytes(const std::string& name) {
 }
 
 struct Fixture {
-  explicit Fixture(const std::string& caller = "caller", uint32_t cpu_threads = 0, bool verbose = false) {
-    ParallelConfig config;
-    config.cpu_threads = cpu_threads;
-    config.verbose = verbose;
+  // `gpu`: ParallelConfig::gpu (the GPU tests select lavapipe by name).
+  explicit Fixture(const std::string& caller = "caller", uint32_t cpu_threads = 0, bool verbose = false,
+                   const std::string& gpu = "auto")
+      : Fixture(caller, config_of(cpu_threads, verbose, gpu)) {}
+
+  // Any configuration; its log is replaced by the fixture's.
+  Fixture(const std::string& caller, ParallelConfig config) {
     config.log = [this](std::string_view line) { log.emplace_back(line); };
     parallel = Parallel::create(config).value();
     Linker linker;
@@ -66,6 +69,14 @@ struct Fixture {
     inst = *i;
     mem = inst->memory("memory");
     REQUIRE(mem != nullptr);
+  }
+
+  static ParallelConfig config_of(uint32_t cpu_threads, bool verbose, const std::string& gpu) {
+    ParallelConfig config;
+    config.cpu_threads = cpu_threads;
+    config.verbose = verbose;
+    config.gpu = gpu;
+    return config;
   }
 
   CallResult call_raw(const char* name, std::initializer_list<uint32_t> args) {

@@ -10,9 +10,18 @@ namespace {
 
 int devices_main(std::span<const std::string> args) {
   ParallelConfig config;
-  for (const std::string& a : args) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
     if (a == "--verbose") {
       config.verbose = true;
+      continue;
+    }
+    if (a == "--gpu" && i + 1 < args.size()) {
+      config.gpu = args[++i];
+      continue;
+    }
+    if (a.rfind("--gpu=", 0) == 0) {
+      config.gpu = a.substr(6);
       continue;
     }
     std::cerr << kDevicesCommand.usage;
@@ -30,12 +39,15 @@ int devices_main(std::span<const std::string> args) {
 }  // namespace
 
 extern const Command kDevicesCommand = {"devices", "List the wasi-parallel devices get_device can return",
-    "usage: wpvm devices [--verbose]\n"
+    "usage: wpvm devices [--verbose] [--gpu SELECTOR]\n"
     "\n"
     "One line per get_device hint (SEQUENTIAL, CPU, DISCRETE_GPU,\n"
     "INTEGRATED_GPU): the device that hint gets, with its thread count (a GPU\n"
-    "hint gets the CPU device when there is no Vulkan device). Then one line per\n"
-    "Vulkan device: index, name, type as Vulkan reports it, API version.\n"
+    "hint gets the CPU device when there is no real GPU: a CPU implementation of\n"
+    "Vulkan such as lavapipe serves only when selected). Then one line per\n"
+    "Vulkan device: index, name, type as Vulkan reports it, API version, and\n"
+    "whether it serves GPU hints.\n"
+    "--gpu SELECTOR shows the choice of `wpvm run --gpu SELECTOR` (default auto).\n"
     "--verbose says why a GPU hint falls back to the CPU device.\n",
     devices_main};
 

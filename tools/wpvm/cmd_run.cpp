@@ -82,6 +82,9 @@ bool parse_options(std::span<const std::string> a, RunOptions& o) {
         return false;
       }
       o.parallel.cpu_threads = static_cast<uint32_t>(n);
+    } else if (value("--gpu", v)) {
+      if (v.empty()) return false;
+      o.parallel.gpu = v;
     } else if (a[i] == "--parallel-verbose") {
       o.parallel.verbose = true;
     } else if (value("--tcplisten", v)) {
@@ -277,6 +280,13 @@ extern const Command kRunCommand = {"run", "Run a WebAssembly module (a WASI com
     "                        one per core)\n"
     "  --parallel-verbose    explain every wasi-parallel errno and device choice\n"
     "                        on stderr\n"
+    "  --gpu SELECTOR        the Vulkan device for wasi-parallel GPU hints: auto\n"
+    "                        (default: a real GPU, else the CPU device), none\n"
+    "                        (the CPU device), or an index or part of a name as\n"
+    "                        `wpvm devices` lists them (e.g. --gpu llvmpipe for\n"
+    "                        Mesa's lavapipe, which auto never picks: it caps\n"
+    "                        shader loops at 65,535 iterations); no match is an\n"
+    "                        error\n"
     "  --invoke NAME         call export NAME; ARGS are its parameters, parsed\n"
     "                        by the export's parameter types; results are\n"
     "                        printed one per line\n"

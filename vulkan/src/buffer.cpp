@@ -75,8 +75,19 @@ Result<Buffer> Context::create_buffer(size_t size) {
     return make_error(ErrorKind::kResource, kNoOffset,
                       "buffer of " + std::to_string(size) + " bytes exceeds the device's limit of " +
                           std::to_string(impl_->max_buffer_size) + " bytes");
+  // Counted before allocating, so concurrent callers cannot both pass.
+  uint64_t counted = std::max<uint64_t>(size, kMinAllocation);
+  uint64_t before = impl_->memory_in_use.fetch_add(counted);
+  if (before + counted > impl_->memory_budget) {
+    impl_->memory_in_use -= counted;
+    return make_error(ErrorKind::kResource, kNoOffset,
+                      "a buffer of " + std::to_string(size) + " bytes would exceed the device's memory budget (" +
+                          std::to_string(before) + " of " + std::to_string(impl_->memory_budget) +
+                          " bytes held by live buffers)");
+  }
   auto impl = std::make_unique<Buffer::Impl>();
   impl->context = impl_.get();
+  impl->counted = counted;  // given back when the buffer goes, even if allocation fails below
   impl->size = size;
   impl->direct = impl_->unified;
   VkBufferUsageFlags usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;

@@ -18,6 +18,10 @@ struct ShaderFeatures {
   bool float16 = false, int8 = false, storage8 = false;       // Vulkan 1.2
   bool int64_atomics = false, vulkan_memory_model = false;
   uint32_t subgroup_operations = 0;  // VkSubgroupFeatureFlags usable in compute
+  // Not a shader capability, but enabled the same way: out-of-bounds buffer
+  // accesses stay inside the buffer (or read zero) instead of reaching other
+  // memory.
+  bool robust_buffer_access = false;
 };
 
 // Refuses (ErrorKind::kInvalid) the first OpCapability outside the allowed

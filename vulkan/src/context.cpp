@@ -4,6 +4,9 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <string>
+
+#include <unistd.h>
 
 #include "context_impl.h"
 #include "device_features.h"
@@ -88,7 +91,9 @@ DeviceInfo describe(VkPhysicalDevice device, uint32_t index) {
   return info;
 }
 
-// Lower is better: the preferred type first, then GPUs before the rest.
+// The one device ranking, lower is better: the preferred type first, then
+// discrete before integrated before virtual GPUs, CPU implementations and
+// unknown types last.
 int rank(DeviceType type, DevicePreference prefer) {
   if (prefer == DevicePreference::kDiscrete && type == DeviceType::kDiscrete) return 0;
   if (prefer == DevicePreference::kIntegrated && type == DeviceType::kIntegrated) return 0;
@@ -101,21 +106,36 @@ int rank(DeviceType type, DevicePreference prefer) {
   }
 }
 
-Result<uint32_t> choose_device(const std::vector<DeviceInfo>& infos, const ContextOptions& options) {
-  if (options.device_index >= 0) {
-    auto i = static_cast<size_t>(options.device_index);
-    if (i >= infos.size()) return usage_error("no Vulkan device with index " + std::to_string(i));
-    if (!infos[i].has_compute) return device_error("Vulkan device " + infos[i].name + " has no compute queue");
-    return static_cast<uint32_t>(i);
+bool is_real_gpu(DeviceType type) {
+  return type == DeviceType::kDiscrete || type == DeviceType::kIntegrated || type == DeviceType::kVirtual;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+// "0: llvmpipe (...) (cpu), 1: ..." for error messages.
+std::string device_list(std::span<const DeviceInfo> devices) {
+  if (devices.empty()) return "there is no Vulkan device";
+  std::string out = "the Vulkan devices are ";
+  for (const DeviceInfo& d : devices) {
+    if (&d != devices.data()) out += ", ";
+    out += std::to_string(d.index) + ": " + d.name + " (" + device_type_name(d.type) +
+           (d.has_compute ? ")" : ", no compute queue)");
   }
-  int best = -1;
-  for (size_t i = 0; i < infos.size(); ++i) {
-    if (!infos[i].has_compute) continue;
-    if (best < 0 || rank(infos[i].type, options.prefer) < rank(infos[best].type, options.prefer))
-      best = static_cast<int>(i);
-  }
-  if (best < 0) return device_error("no Vulkan driver: no device with a compute queue");
-  return static_cast<uint32_t>(best);
+  return out;
+}
+
+Result<uint32_t> choose_device(std::span<const DeviceInfo> infos, const ContextOptions& options) {
+  auto chosen = select_device(infos, options.device, options.prefer);
+  if (!chosen.ok()) return chosen.error();
+  if (*chosen) return **chosen;
+  if (options.device == "none") return device_error("no Vulkan device: the device selector is \"none\"");
+  return device_error("no Vulkan GPU (" + device_list(infos) +
+                      "); a CPU implementation of Vulkan is used only when selected by name or index");
 }
 
 // Storage-buffer range, single-allocation size and largest heap.
@@ -135,6 +155,26 @@ VkDeviceSize max_buffer_size_of(const Context::Impl& ctx, uint32_t api) {
   return limit;
 }
 
+// 3/4 of the heap that storage buffers come from (the first device-local
+// type, as Context::Impl::allocate picks it, else any), and for a unified
+// device, whose heap is the host's memory, at most half the physical RAM:
+// a guest creating buffers in a loop gets out_of_memory, not a host that
+// swaps or is killed.
+uint64_t default_memory_budget(const Context::Impl& ctx) {
+  const VkPhysicalDeviceMemoryProperties& m = ctx.memory_properties;
+  VkMemoryPropertyFlags wanted = ctx.unified ? VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT | VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT
+                                             : VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT;
+  int type = ctx.find_memory_type(~0u, wanted);
+  if (type < 0) type = ctx.find_memory_type(~0u, 0);
+  uint64_t heap = type < 0 ? 0 : m.memoryHeaps[m.memoryTypes[type].heapIndex].size;
+  uint64_t budget = heap / 4 * 3;
+  bool host_memory = ctx.unified || ctx.info.type == DeviceType::kCpu;
+  long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+  if (host_memory && pages > 0 && page > 0)
+    budget = std::min<uint64_t>(budget, static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) / 2);
+  return budget;
+}
+
 SpirvTarget spirv_target_of(uint32_t api) {
   if (api >= VK_API_VERSION_1_3) return SpirvTarget::kVulkan1_3;
   if (api >= VK_API_VERSION_1_2) return SpirvTarget::kVulkan1_2;
@@ -152,6 +192,28 @@ const char* device_type_name(DeviceType type) {
     case DeviceType::kCpu: return "cpu";
     default: return "other";
   }
+}
+
+Result<std::optional<uint32_t>> select_device(std::span<const DeviceInfo> devices, std::string_view selector,
+                                              DevicePreference prefer) {
+  using Choice = std::optional<uint32_t>;
+  if (selector == "none") return Choice();
+  bool automatic = selector == "auto";
+  if (!automatic && selector.empty()) return usage_error("an empty Vulkan device selector (use auto, none, an index or a name)");
+  bool by_index = !automatic && selector.find_first_not_of("0123456789") == std::string_view::npos;
+  std::string part = lower(selector);
+  const DeviceInfo* best = nullptr;
+  for (const DeviceInfo& d : devices) {
+    bool match = automatic  ? is_real_gpu(d.type)
+                 : by_index ? std::to_string(d.index) == selector
+                            : lower(d.name).find(part) != std::string::npos;
+    if (!match || !d.has_compute) continue;
+    if (!best || rank(d.type, prefer) < rank(best->type, prefer)) best = &d;
+  }
+  if (best) return Choice(best->index);
+  if (automatic) return Choice();
+  return usage_error("no Vulkan device with a compute queue matches the selector \"" + std::string(selector) +
+                     "\" (an index or part of a name; " + device_list(devices) + ")");
 }
 
 std::vector<DeviceInfo> list_devices() {
@@ -295,6 +357,10 @@ Result<std::unique_ptr<Context>> Context::create(const ContextOptions& options) 
     impl->max_group_count = std::min(impl->max_group_count, options.max_group_count);
   impl->unified = !options.force_staging && is_unified(*impl);
   impl->max_buffer_size = max_buffer_size_of(*impl, api);
+  impl->memory_budget = options.memory_budget > 0 ? options.memory_budget : default_memory_budget(*impl);
+  impl->robust_buffer_access = impl->features.robust_buffer_access;
+  impl->kernels.max_entries = options.kernel_cache_entries;
+  impl->kernels.max_bytes = options.kernel_cache_bytes;
 
   WPVM_TRY(create_device(*impl));
   WPVM_TRY(create_submission_objects(*impl));
@@ -321,5 +387,8 @@ const DeviceInfo& Context::device() const { return impl_->info; }
 bool Context::unified_memory() const { return impl_->unified; }
 uint32_t Context::max_group_count() const { return impl_->max_group_count; }
 size_t Context::max_buffer_size() const { return static_cast<size_t>(impl_->max_buffer_size); }
+uint64_t Context::memory_budget() const { return impl_->memory_budget; }
+uint64_t Context::memory_in_use() const { return impl_->memory_in_use.load(); }
+bool Context::robust_buffer_access() const { return impl_->robust_buffer_access; }
 
 }  // namespace wpvm::vulkan

@@ -4,7 +4,9 @@
 #pragma once
 #include <vulkan/vulkan.h>
 
+#include <atomic>
 #include <cstring>
+#include <list>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -20,8 +22,8 @@ namespace wpvm::vulkan {
 // Kernels may bind at most this many buffers: descriptor writes are built in
 // a fixed array on the stack (no allocation per dispatch).
 inline constexpr uint32_t kMaxKernelBuffers = 32;
-// num_iterations, block_size [, base_invocation]
-inline uint32_t push_constant_bytes(const KernelInfo& info) { return info.has_base_invocation ? 12 : 8; }
+// The prefix of num_iterations, block_size, base_invocation the kernel declares.
+inline uint32_t push_constant_bytes(const KernelInfo& info) { return 4 * info.push_constant_count; }
 
 // A buffer with its memory, mapped when host-visible.
 struct Allocation {
@@ -29,6 +31,22 @@ struct Allocation {
   UniqueMemory memory;
   void* mapped = nullptr;
   VkDeviceSize capacity = 0;
+};
+
+// Pipelines by SPIR-V content, bounded in entries and SPIR-V bytes; the
+// least recently used goes first (guarded by Context::Impl::cache_mutex).
+struct KernelCache {
+  size_t max_entries = 0, max_bytes = 0;
+  size_t bytes = 0;
+  uint64_t built = 0;
+  std::list<std::shared_ptr<const Kernel>> lru;  // most recently used first
+  std::unordered_multimap<uint64_t, std::list<std::shared_ptr<const Kernel>>::iterator> by_hash;
+
+  void clear() {
+    by_hash.clear();
+    lru.clear();
+    bytes = 0;
+  }
 };
 
 struct Context::Impl {
@@ -59,7 +77,12 @@ struct Context::Impl {
   Allocation staging;
 
   mutable std::mutex cache_mutex;
-  std::unordered_map<uint64_t, std::vector<std::shared_ptr<const Kernel>>> kernels;
+  KernelCache kernels;
+
+  // Live buffer bytes against the budget (Buffer::Impl gives its back).
+  std::atomic<uint64_t> memory_in_use{0};
+  uint64_t memory_budget = 0;
+  bool robust_buffer_access = false;
 
   // Records commands with `record(cmd)`, submits them and waits. Caller must
   // hold submit_mutex.
@@ -107,6 +130,11 @@ struct Buffer::Impl {
   Allocation allocation;
   size_t size = 0;
   bool direct = false;
+  uint64_t counted = 0;  // bytes held against the context's memory budget
+
+  ~Impl() {
+    if (context) context->memory_in_use -= counted;
+  }
 };
 
 struct Kernel::Impl {

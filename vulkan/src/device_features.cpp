@@ -11,6 +11,7 @@ ShaderFeatures query_shader_features(VkPhysicalDevice device, uint32_t api) {
   f.float64 = core.shaderFloat64;
   f.int64 = core.shaderInt64;
   f.int16 = core.shaderInt16;
+  f.robust_buffer_access = core.robustBufferAccess;
   if (api >= VK_API_VERSION_1_1) {
     VkPhysicalDeviceSubgroupProperties subgroup{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
     VkPhysicalDeviceProperties2 props{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
@@ -41,6 +42,7 @@ EnabledFeatures::EnabledFeatures(const ShaderFeatures& f, uint32_t api) : api_(a
   core.features.shaderFloat64 = f.float64;
   core.features.shaderInt64 = f.int64;
   core.features.shaderInt16 = f.int16;
+  core.features.robustBufferAccess = f.robust_buffer_access;
   v11.storageBuffer16BitAccess = f.storage16;
   v11.variablePointersStorageBuffer = f.variable_pointers_storage;
   v11.variablePointers = f.variable_pointers;

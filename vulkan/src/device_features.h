@@ -1,6 +1,7 @@
 // The shader features a context enables: queried from the physical device,
 // enabled at device creation, and handed to the capability check so that a
-// kernel may use exactly what was enabled.
+// kernel may use exactly what was enabled. robustBufferAccess is enabled the
+// same way wherever the device supports it.
 #pragma once
 #include <vulkan/vulkan.h>
 

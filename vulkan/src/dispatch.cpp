@@ -70,8 +70,9 @@ void record_dispatch(VkCommandBuffer cmd, const Kernel::Impl& k, VkDescriptorSet
     auto count = static_cast<uint32_t>(std::min<uint64_t>(launch.max_group_count, launch.groups - first));
     const uint32_t push[3] = {launch.num_iterations, launch.block_size,
                               static_cast<uint32_t>(first * k.info.local_size_x)};
-    vkCmdPushConstants(cmd, k.pipeline_layout.get(), VK_SHADER_STAGE_COMPUTE_BIT, 0, push_constant_bytes(k.info),
-                       push);
+    if (push_constant_bytes(k.info) > 0)  // the kernel declares a prefix of these, or none
+      vkCmdPushConstants(cmd, k.pipeline_layout.get(), VK_SHADER_STAGE_COMPUTE_BIT, 0, push_constant_bytes(k.info),
+                         push);
     vkCmdDispatch(cmd, count, 1, 1);
   }
   // Results go to the host (direct buffers) or to staging copies next.
@@ -87,7 +88,15 @@ Result<Launch> plan(const Context::Impl& ctx, const KernelInfo& info, uint32_t n
                        " invocations; a GPU kernel's total must fit in 32 bits");
   Launch launch{num_iterations, block_size, (total + info.local_size_x - 1) / info.local_size_x,
                 ctx.max_group_count};
-  if (launch.groups > ctx.max_group_count && !info.has_base_invocation)
+  // Whole workgroups run: the last one's invocations past the total exist
+  // too, and gl_GlobalInvocationID.x (+ base_invocation) is a uint. Beyond 32
+  // bits it would wrap and run the first elements twice.
+  uint64_t launched = launch.groups * info.local_size_x;
+  if (launched > UINT32_MAX)
+    return usage_error(std::to_string(total) + " invocations round up to " + std::to_string(launched) +
+                       " in whole workgroups of local_size_x " + std::to_string(info.local_size_x) +
+                       "; a GPU launch's invocation count must fit in 32 bits");
+  if (launch.groups > ctx.max_group_count && !info.has_base_invocation())
     return usage_error(std::to_string(launch.groups) + " workgroups exceed the device's limit of " +
                        std::to_string(ctx.max_group_count) +
                        " per dispatch; a kernel that declares a third push constant `uint base_invocation;` "

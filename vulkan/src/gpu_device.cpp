@@ -10,10 +10,12 @@
 #include <cstdio>
 #include <cstring>
 #include <mutex>
+#include <optional>
 
 #include "device.h"
 #include "wpvm/vulkan/context.h"
 #include "wpvm/vulkan/errors.h"
+#include "wpvm/vulkan/spirv_section.h"
 
 namespace wpvm::parallel {
 
@@ -41,30 +43,6 @@ struct GpuBuffer {
 };
 
 GpuBuffer& gpu_buffer(const Buffer& b) { return *static_cast<GpuBuffer*>(b.device_state.get()); }
-
-// Copies the SPIR-V words of the `wasi-parallel` section with this id into
-// `words` (reused: no allocation once it is large enough); false when there is
-// none. A section too short to hold an id and a SPIR-V header, or not whole
-// words, is a malformed kernel.
-Result<bool> find_spirv(const Module& m, uint32_t id, std::vector<uint32_t>& words) {
-  for (const CustomSection& s : m.customs) {
-    if (s.name != "wasi-parallel") continue;
-    const uint8_t* p = m.bytes.data() + s.offset;
-    if (s.size < 4) return make_error(ErrorKind::kMalformed, s.offset, "wasi-parallel section without an id");
-    uint32_t section_id;
-    std::memcpy(&section_id, p, 4);
-    if (section_id != id) continue;
-    size_t n = s.size - 4;
-    if (n < 20 || n % 4 != 0)
-      return make_error(ErrorKind::kMalformed, s.offset,
-                        "wasi-parallel section " + std::to_string(id) + ": " + std::to_string(n) +
-                            " bytes are not a SPIR-V module (whole words, at least a header)");
-    words.resize(n / 4);
-    std::memcpy(words.data(), p + 4, n);
-    return true;
-  }
-  return false;
-}
 
 // Time spent in transfers and dispatches, told in verbose mode when the
 // device goes away (the PRK bench reads it: lavapipe's transfers are copies
@@ -140,13 +118,16 @@ class GpuDevice final : public Device {
   void exec(const ExecJob& job, JobSink& sink) override {
     std::lock_guard lock(mutex_);  // one job at a time; no transfer meanwhile
     if (!job.spirv_module) return sink.fail("the job names no module to find SPIR-V in");
-    auto found = find_spirv(*job.spirv_module, job.spirv_id, words_);
+    // The one section reader (wpvm/vulkan/spirv_section.h): a section too
+    // short for its id, not whole words, or a second section with the same
+    // id is an invalid kernel.
+    auto found = vulkan::find_spirv(job.spirv_module->bytes, job.spirv_id);
     if (!found) return sink.fail(found.error().to_string(), Errno::kInvalidKernel);
     if (!*found) return exec_on_cpu(job, sink);
-    size_t cached = ctx_->cached_kernels();
-    auto kernel = ctx_->kernel(words_, job.buffers.size());
+    uint64_t built = ctx_->kernels_built();
+    auto kernel = ctx_->kernel(**found, job.buffers.size());
     if (!kernel) return sink.fail("SPIR-V kernel: " + kernel.error().message, errno_of(kernel.error()));
-    if (config_.verbose && ctx_->cached_kernels() != cached)
+    if (config_.verbose && ctx_->kernels_built() != built)
       config_.log("wasi-parallel: " + name_ + " device: pipeline built for a SPIR-V kernel (" +
                   std::to_string((*kernel)->info().buffer_count) + " buffers, local_size_x " +
                   std::to_string((*kernel)->info().local_size_x) + ")");
@@ -207,51 +188,66 @@ class GpuDevice final : public Device {
   std::string name_;
   std::mutex mutex_;
   std::vector<const vulkan::Buffer*> bound_;  // reused by every exec
-  std::vector<uint32_t> words_;               // the job's SPIR-V, reused too
   Stats stats_;
 };
 
-// Ranks Vulkan devices for a hint: the hinted type first, then GPUs before
-// the rest (lavapipe, a CPU implementation, serves when nothing else does).
-int rank(vulkan::DeviceType type, DeviceKind hint) {
-  using vulkan::DeviceType;
-  if (kind_of(type) == hint && type != DeviceType::kCpu && type != DeviceType::kOther) return 0;
-  switch (type) {
-    case DeviceType::kDiscrete: return 1;
-    case DeviceType::kIntegrated: return 2;
-    case DeviceType::kVirtual: return 3;
-    case DeviceType::kCpu: return 4;
-    default: return 5;
-  }
+vulkan::DevicePreference preference_of(DeviceKind hint) {
+  return hint == DeviceKind::kDiscreteGpu ? vulkan::DevicePreference::kDiscrete : vulkan::DevicePreference::kIntegrated;
 }
 
 }  // namespace
 
-Result<int> choose_gpu(DeviceKind hint) {
+// The ranking is vulkan::select_device's (the only one): "auto" takes a real
+// GPU of the hinted type first, never a CPU implementation of Vulkan.
+Result<int> choose_gpu(DeviceKind hint, const std::string& selector) {
   std::vector<vulkan::DeviceInfo> infos = vulkan::list_devices();
-  int best = -1;
-  for (const vulkan::DeviceInfo& d : infos) {
-    if (!d.has_compute) continue;
-    if (best < 0 || rank(d.type, hint) < rank(infos[best].type, hint)) best = static_cast<int>(d.index);
-  }
-  if (best < 0) return vulkan::device_error("no Vulkan driver: no device with a compute queue");
-  return best;
+  if (infos.empty()) return vulkan::device_error("no Vulkan driver: no physical device");
+  auto chosen = vulkan::select_device(infos, selector, preference_of(hint));
+  if (!chosen) return chosen.error();
+  if (!*chosen)
+    return vulkan::device_error(selector == "none" ? "GPU selector \"none\""
+                                                   : "no Vulkan GPU; a CPU implementation of Vulkan (lavapipe) "
+                                                     "serves only when selected by name or index (--gpu)");
+  return static_cast<int>(**chosen);
+}
+
+Result<void> check_gpu_selector(const std::string& selector) {
+  if (selector == "auto" || selector == "none") return {};
+  auto chosen = vulkan::select_device(vulkan::list_devices(), selector);
+  if (!chosen) return make_error(ErrorKind::kUsage, kNoOffset, "GPU selector: " + chosen.error().message);
+  return {};
 }
 
 Result<std::unique_ptr<Device>> make_gpu_device(int index, Device& cpu, const ParallelConfig& config) {
   vulkan::ContextOptions options;
-  options.device_index = index;
+  options.device = std::to_string(index);
+  options.memory_budget = config.gpu_memory_budget;
   auto ctx = vulkan::Context::create(options);
   if (!ctx) return ctx.error();
+  // Made once per Vulkan device and host, so this is said once.
+  if ((*ctx)->device().type == vulkan::DeviceType::kCpu && config.log)
+    config.log("wasi-parallel: warning: GPU hints run on " + (*ctx)->device().name +
+               ", a CPU implementation of Vulkan: this driver stops every shader loop after 65,535 "
+               "iterations in total (Mesa lavapipe), so kernels with longer loops give wrong results; "
+               "it is also slower than the CPU device");
   return std::unique_ptr<Device>(new GpuDevice(std::move(*ctx), cpu, config));
 }
 
-std::vector<std::string> describe_gpus() {
+std::vector<std::string> describe_gpus(const std::string& selector) {
   std::vector<std::string> lines;
-  for (const vulkan::DeviceInfo& d : vulkan::list_devices()) {
+  std::vector<vulkan::DeviceInfo> infos = vulkan::list_devices();
+  std::vector<uint32_t> picked;  // by either GPU hint
+  for (DeviceKind hint : {DeviceKind::kDiscreteGpu, DeviceKind::kIntegratedGpu}) {
+    auto chosen = vulkan::select_device(infos, selector, preference_of(hint));
+    if (chosen && *chosen) picked.push_back(**chosen);
+  }
+  for (const vulkan::DeviceInfo& d : infos) {
+    std::string note;
+    if (std::find(picked.begin(), picked.end(), d.index) != picked.end()) note = ", serves GPU hints";
+    else if (d.type == vulkan::DeviceType::kCpu) note = ", a CPU implementation: only with --gpu " + std::to_string(d.index);
     lines.push_back("vulkan " + std::to_string(d.index) + ": " + d.name + " (" + vulkan::device_type_name(d.type) +
                     ", Vulkan " + std::to_string(d.api_major) + "." + std::to_string(d.api_minor) +
-                    (d.has_compute ? "" : ", no compute queue") + ")");
+                    (d.has_compute ? "" : ", no compute queue") + note + ")");
   }
   return lines;
 }

@@ -1,6 +1,7 @@
 // Kernels: compute pipelines built from SPIR-V, with their descriptor-set and
 // pipeline layouts, cached per context by a hash of the words (compared in
-// full on a hit, so a collision cannot return the wrong pipeline).
+// full on a hit, so a collision cannot return the wrong pipeline). The cache
+// is bounded in entries and SPIR-V bytes; the least recently used goes first.
 #include <algorithm>
 #include <string>
 
@@ -32,6 +33,10 @@ Result<void> check_limits(const Context::Impl& ctx, const KernelInfo& info) {
   if (info.buffer_count > max_buffers)
     return kernel_error("kernel binds " + std::to_string(info.buffer_count) + " buffers; at most " +
                         std::to_string(max_buffers) + " are supported");
+  if (info.workgroup_memory_bytes > limits.maxComputeSharedMemorySize)
+    return kernel_error("kernel's Workgroup (shared) variables need " + std::to_string(info.workgroup_memory_bytes) +
+                        " bytes; the device has " + std::to_string(limits.maxComputeSharedMemorySize) +
+                        " (maxComputeSharedMemorySize)");
   return {};
 }
 
@@ -50,8 +55,8 @@ Result<void> create_layouts(VkDevice device, Kernel::Impl& k) {
   VkPipelineLayoutCreateInfo layout{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
   layout.setLayoutCount = 1;
   layout.pSetLayouts = &set_layout;
-  layout.pushConstantRangeCount = 1;
-  layout.pPushConstantRanges = &range;
+  layout.pushConstantRangeCount = range.size > 0 ? 1 : 0;  // a kernel may declare none
+  layout.pPushConstantRanges = range.size > 0 ? &range : nullptr;
   VkPipelineLayout pipeline_layout = VK_NULL_HANDLE;
   WPVM_VK_TRY(vkCreatePipelineLayout(device, &layout, nullptr, &pipeline_layout));
   k.pipeline_layout = UniquePipelineLayout(device, pipeline_layout);
@@ -105,28 +110,54 @@ Result<std::shared_ptr<const Kernel>> Context::kernel(std::span<const uint32_t> 
   uint64_t hash = hash_words(spirv);
   // Held while building, so two threads never compile the same kernel twice.
   std::lock_guard lock(impl_->cache_mutex);
-  auto& bucket = impl_->kernels[hash];
-  for (const auto& k : bucket) {
+  KernelCache& cache = impl_->kernels;
+  auto [first, last] = cache.by_hash.equal_range(hash);
+  for (auto it = first; it != last; ++it) {
+    const std::shared_ptr<const Kernel>& k = *it->second;
     if (std::equal(spirv.begin(), spirv.end(), k->impl().words.begin(), k->impl().words.end())) {
+      cache.lru.splice(cache.lru.begin(), cache.lru, it->second);  // now the most recent
       WPVM_TRY(check_buffer_count(k->info(), buffer_count));
       return k;
     }
   }
   auto built = build_kernel(*impl_, spirv, hash);
-  if (!built.ok()) {
-    if (bucket.empty()) impl_->kernels.erase(hash);
-    return built.error();
+  if (!built.ok()) return built.error();  // refused SPIR-V is never kept
+  ++cache.built;
+  size_t bytes = spirv.size_bytes();
+  if (bytes <= cache.max_bytes && cache.max_entries > 0) {
+    while (!cache.lru.empty() && (cache.lru.size() >= cache.max_entries || cache.bytes + bytes > cache.max_bytes)) {
+      const Kernel& victim = *cache.lru.back();
+      auto [vf, vl] = cache.by_hash.equal_range(victim.hash());
+      for (auto it = vf; it != vl; ++it) {
+        if (it->second->get() == &victim) {
+          cache.by_hash.erase(it);
+          break;
+        }
+      }
+      cache.bytes -= victim.impl().words.size() * sizeof(uint32_t);
+      cache.lru.pop_back();  // holders (a running dispatch) keep it alive
+    }
+    cache.lru.push_front(*built);
+    cache.by_hash.emplace(hash, cache.lru.begin());
+    cache.bytes += bytes;
   }
-  bucket.push_back(*built);
   WPVM_TRY(check_buffer_count((*built)->info(), buffer_count));
   return *built;
 }
 
 size_t Context::cached_kernels() const {
   std::lock_guard lock(impl_->cache_mutex);
-  size_t n = 0;
-  for (const auto& [hash, bucket] : impl_->kernels) n += bucket.size();
-  return n;
+  return impl_->kernels.lru.size();
+}
+
+size_t Context::cached_kernel_bytes() const {
+  std::lock_guard lock(impl_->cache_mutex);
+  return impl_->kernels.bytes;
+}
+
+uint64_t Context::kernels_built() const {
+  std::lock_guard lock(impl_->cache_mutex);
+  return impl_->kernels.built;
 }
 
 }  // namespace wpvm::vulkan

@@ -4,8 +4,10 @@
 #include <spirv-tools/libspirv.h>
 #include <spirv_cross/spirv_cross_c.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "wpvm/vulkan/errors.h"
@@ -17,7 +19,7 @@ namespace {
 constexpr uint32_t kSpirvMagic = 0x07230203;
 constexpr uint32_t kSpirvMagicSwapped = 0x03022307;
 constexpr size_t kHeaderWords = 5;
-constexpr const char* kConvention = "`uint num_iterations; uint block_size;` at offset 0";
+constexpr const char* kConvention = "`uint num_iterations; uint block_size; uint base_invocation;` at offset 0";
 
 Error malformed(size_t word, std::string message) {
   return make_error(ErrorKind::kMalformed, word == kNoOffset ? kNoOffset : word * 4,
@@ -149,28 +151,133 @@ bool is_u32(Reflector& r, spvc_type_id id) {
          spvc_type_get_columns(t) == 1 && spvc_type_get_num_array_dimensions(t) == 0;
 }
 
-// Two uints (num_iterations, block_size) or three (+ base_invocation), packed
-// from offset 0. Returns whether the third is there.
-Result<bool> push_constants(Reflector& r, spvc_resources res) {
+// None, or a prefix of (num_iterations, block_size, base_invocation): uints
+// packed from offset 0. Returns how many there are.
+Result<uint32_t> push_constants(Reflector& r, spvc_resources res) {
   auto blocks = resources_of(r, res, SPVC_RESOURCE_TYPE_PUSH_CONSTANT);
   if (!blocks.ok()) return blocks.error();
-  if (blocks->empty()) return kernel_error(std::string("kernel declares no push-constant block; expected ") + kConvention);
+  if (blocks->empty()) return 0u;
   spvc_type block = spvc_compiler_get_type_handle(r.compiler, (*blocks)[0].base_type_id);
   size_t size = 0;
   if (spvc_compiler_get_declared_struct_size(r.compiler, block, &size) != SPVC_SUCCESS)
     return r.cross_error("sizing the push-constant block");
   unsigned members = spvc_type_get_num_member_types(block);
-  bool ok = (members == 2 || members == 3) && size == 4 * members;
+  bool ok = members >= 1 && members <= 3 && size == 4 * members;
   for (unsigned i = 0; ok && i < members; ++i) {
     unsigned offset = 0;
     ok = is_u32(r, spvc_type_get_member_type(block, i)) &&
          spvc_compiler_type_struct_member_offset(r.compiler, block, i, &offset) == SPVC_SUCCESS && offset == 4 * i;
   }
   if (!ok)
-    return kernel_error("kernel's push-constant block (" + std::to_string(size) + " bytes) is not " + kConvention +
-                        " (optionally followed by `uint base_invocation;`)");
-  return members == 3;
+    return kernel_error("kernel's push-constant block (" + std::to_string(size) + " bytes) is not a prefix of " +
+                        kConvention);
+  return members;
 }
+
+// The Workgroup-storage variables' size as Vulkan bounds it: each variable
+// at the next offset its alignment allows, types laid out by the standard
+// storage buffer layout, booleans as 32-bit integers. Read from the words
+// (already validated): SPIRV-Cross does not list these variables.
+class WorkgroupSizer {
+ public:
+  explicit WorkgroupSizer(std::span<const uint32_t> words) : words_(words) {}
+
+  uint64_t total() {
+    uint64_t offset = 0;
+    for (size_t at = kHeaderWords; at < words_.size();) {
+      uint32_t count = words_[at] >> 16, op = words_[at] & 0xffff;
+      if (count == 0 || at + count > words_.size()) break;  // validated: cannot happen
+      std::span<const uint32_t> in = words_.subspan(at + 1, count - 1);
+      record(op, in);
+      if (op == kOpVariable && in.size() >= 3 && in[2] == kWorkgroup) {
+        auto pointee = pointee_.find(in[0]);
+        if (pointee != pointee_.end()) {
+          Layout l = layout(pointee->second, 0);
+          offset = round_up(offset, l.align) + l.size;
+        }
+      }
+      at += count;
+    }
+    return offset;
+  }
+
+ private:
+  static constexpr uint32_t kOpTypeBool = 20, kOpTypeInt = 21, kOpTypeFloat = 22, kOpTypeVector = 23,
+                            kOpTypeMatrix = 24, kOpTypeArray = 28, kOpTypeStruct = 30, kOpTypePointer = 32,
+                            kOpConstant = 43, kOpSpecConstant = 50, kOpVariable = 59, kWorkgroup = 4;
+  static constexpr uint64_t kCap = uint64_t{1} << 40;  // far beyond any device; no overflow
+
+  struct Layout {
+    uint64_t size = 0, align = 1;
+  };
+
+  static uint64_t round_up(uint64_t v, uint64_t a) { return a <= 1 ? v : (v + a - 1) / a * a; }
+
+  void record(uint32_t op, std::span<const uint32_t> in) {
+    switch (op) {
+      case kOpTypeBool: case kOpTypeInt: case kOpTypeFloat: case kOpTypeVector: case kOpTypeMatrix:
+      case kOpTypeArray: case kOpTypeStruct:
+        if (!in.empty()) types_[in[0]] = {op, std::vector<uint32_t>(in.begin() + 1, in.end())};
+        break;
+      case kOpTypePointer:
+        if (in.size() >= 3) pointee_[in[0]] = in[2];
+        break;
+      case kOpConstant: case kOpSpecConstant:  // array lengths (a spec constant's default)
+        if (in.size() >= 3) constants_[in[1]] = in.size() >= 4 && in[3] != 0 ? kCap : in[2];
+        break;
+      default: break;
+    }
+  }
+
+  Layout layout(uint32_t id, int depth) {
+    auto t = types_.find(id);
+    if (t == types_.end() || depth > 64) return {};
+    const std::vector<uint32_t>& a = t->second.args;
+    switch (t->second.op) {
+      case kOpTypeBool: return {4, 4};
+      case kOpTypeInt: case kOpTypeFloat: {
+        uint64_t bytes = a.empty() ? 4 : std::max<uint64_t>(a[0] / 8, 1);
+        return {bytes, bytes};
+      }
+      case kOpTypeVector: {
+        if (a.size() < 2) return {};
+        Layout c = layout(a[0], depth + 1);
+        return {c.size * a[1], c.size * (a[1] == 2 ? 2 : 4)};
+      }
+      case kOpTypeMatrix: case kOpTypeArray: {  // columns or elements
+        if (a.size() < 2) return {};
+        Layout e = layout(a[0], depth + 1);
+        uint64_t n = a[1];
+        if (t->second.op == kOpTypeArray) {
+          auto c = constants_.find(a[1]);
+          n = c == constants_.end() ? 0 : c->second;
+        }
+        uint64_t stride = round_up(e.size, e.align);
+        return {std::min(kCap, stride * std::min(n, kCap)), e.align};
+      }
+      case kOpTypeStruct: {
+        Layout s;
+        for (uint32_t member : a) {
+          Layout m = layout(member, depth + 1);
+          s.size = std::min(kCap, round_up(s.size, m.align) + m.size);
+          s.align = std::max(s.align, m.align);
+        }
+        s.size = round_up(s.size, s.align);
+        return s;
+      }
+      default: return {};
+    }
+  }
+
+  struct Type {
+    uint32_t op;
+    std::vector<uint32_t> args;  // operands after the result id
+  };
+  std::span<const uint32_t> words_;
+  std::unordered_map<uint32_t, Type> types_;
+  std::unordered_map<uint32_t, uint32_t> pointee_;
+  std::unordered_map<uint32_t, uint64_t> constants_;
+};
 
 Result<KernelInfo> reflect(Reflector& r, std::span<const uint32_t> words) {
   spvc_parsed_ir ir = nullptr;
@@ -191,9 +298,10 @@ Result<KernelInfo> reflect(Reflector& r, std::span<const uint32_t> words) {
   auto count = storage_buffers(r, res);
   if (!count.ok()) return count.error();
   info.buffer_count = *count;
-  auto base = push_constants(r, res);
-  if (!base.ok()) return base.error();
-  info.has_base_invocation = *base;
+  auto push = push_constants(r, res);
+  if (!push.ok()) return push.error();
+  info.push_constant_count = *push;
+  info.workgroup_memory_bytes = WorkgroupSizer(words).total();
   return info;
 }
 

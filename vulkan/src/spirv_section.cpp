@@ -105,13 +105,22 @@ Result<std::vector<SpirvSection>> find_spirv_sections(std::span<const uint8_t> w
 Result<std::optional<std::vector<uint32_t>>> find_spirv(std::span<const uint8_t> wasm, uint32_t id) {
   auto sections = find_spirv_sections(wasm);
   if (!sections.ok()) return sections.error();
-  for (const auto& s : *sections) {
-    if (s.id != id) continue;
-    auto words = spirv_words(s.spirv);
-    if (!words.ok()) return words.error();
-    return std::optional<std::vector<uint32_t>>(std::move(*words));
+  const SpirvSection* found = nullptr;
+  for (size_t i = 0; i < sections->size(); ++i) {
+    const SpirvSection& s = (*sections)[i];
+    for (size_t j = 0; j < i; ++j) {
+      if ((*sections)[j].id == s.id)
+        return make_error(ErrorKind::kInvalid, s.offset,
+                          "two wasi-parallel sections with id " + std::to_string(s.id) + " (at bytes " +
+                              std::to_string((*sections)[j].offset) + " and " + std::to_string(s.offset) +
+                              "); a module carries one SPIR-V module per id");
+    }
+    if (s.id == id && !found) found = &s;
   }
-  return std::optional<std::vector<uint32_t>>();
+  if (!found) return std::optional<std::vector<uint32_t>>();
+  auto words = spirv_words(found->spirv);
+  if (!words.ok()) return words.error();
+  return std::optional<std::vector<uint32_t>>(std::move(*words));
 }
 
 Result<std::vector<uint8_t>> append_spirv_section(std::span<const uint8_t> wasm, uint32_t id,

@@ -59,7 +59,7 @@ int measure(const ContextOptions& options, int reps) {
 
 int main(int argc, char** argv) {
   int reps = argc > 1 ? std::atoi(argv[1]) : 2000;
-  int rc = measure({}, reps);
+  int rc = measure({.device = testing::test_gpu()}, reps);
   if (rc != 0) return rc;
-  return measure({.force_staging = true}, reps);
+  return measure({.device = testing::test_gpu(), .force_staging = true}, reps);
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Runs one PRK guest through `wpvm run` on the SEQUENTIAL and GPU devices and
+"""Runs one PRK guest through `wpvm run --gpu llvmpipe` (or --gpu
+$WPVM_TEST_GPU) on the SEQUENTIAL and GPU devices and
 checks that the PRK validation passes on both and that the GPU device really
 ran SPIR-V (no fallback to the CPU device). Exits 77 (skip) when there is no
 Vulkan device, saying so.
@@ -15,10 +16,17 @@ import sys
 from run_validated import LAYER, MARKERS, validation_env
 
 
-def has_vulkan_device(wpvm, env):
-    out = subprocess.run([wpvm, "devices"], env=env, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT, text=True).stdout
-    return any(line.startswith("vulkan ") and "no compute queue" not in line for line in out.splitlines())
+def test_gpu():
+    """The device the GPU tests select: WPVM_TEST_GPU, else lavapipe by name
+    (`wpvm run` never picks a CPU implementation of Vulkan by itself)."""
+    return os.environ.get("WPVM_TEST_GPU") or "llvmpipe"
+
+
+def has_vulkan_device(wpvm, env, selector):
+    """Whether the selector names a Vulkan device (`wpvm devices --gpu` fails otherwise)."""
+    proc = subprocess.run([wpvm, "devices", "--gpu", selector], env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True)
+    return proc.returncode == 0
 
 
 def layer_available():
@@ -37,15 +45,17 @@ def main():
         args = args[1:]
     wpvm, guest, rest = args[0], args[1], args[2:]
     env = dict(os.environ)
-    if not has_vulkan_device(wpvm, env):
-        print("skipped: no Vulkan device (install a Vulkan driver, e.g. Debian mesa-vulkan-drivers)")
+    gpu = test_gpu()
+    if not has_vulkan_device(wpvm, env, gpu):
+        print(f"skipped: no Vulkan device matches --gpu {gpu} (install a Vulkan driver, e.g. Debian "
+              "mesa-vulkan-drivers, or set WPVM_TEST_GPU)")
         return 77
     if validation:
         if not layer_available():
             print(f"skipped: {LAYER} is not installed (Debian: vulkan-validationlayers)")
             return 77
         env = validation_env(env)
-    proc = subprocess.run([wpvm, "run", "--parallel-verbose", guest, "--device", "seq,gpu"] + rest,
+    proc = subprocess.run([wpvm, "run", "--parallel-verbose", "--gpu", gpu, guest, "--device", "seq,gpu"] + rest,
                           env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     sys.stdout.write(proc.stdout)
     sys.stdout.write(proc.stderr)

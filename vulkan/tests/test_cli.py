@@ -64,9 +64,37 @@ def main():
     check(p.returncode == 0 and [l.split(":")[0] for l in lines[:4]] ==
           ["SEQUENTIAL", "CPU", "DISCRETE_GPU", "INTEGRATED_GPU"], "devices lists the four hints")
     vulkan = [l for l in lines if l.startswith("vulkan ")]
+    real_gpus = [l for l in vulkan if "no compute queue" not in l
+                 and any(t in l for t in ("(discrete-gpu", "(integrated-gpu", "(virtual-gpu"))]
+    cpu_impls = [l for l in vulkan if "(cpu, " in l and "no compute queue" not in l]
     gpu_line = lines[2] if len(lines) > 2 else ""
-    check(gpu_line.startswith("DISCRETE_GPU: gpu ") == bool(vulkan),
-          "a GPU hint gets a GPU device exactly when a Vulkan device is listed")
+    check(gpu_line.startswith("DISCRETE_GPU: gpu ") == bool(real_gpus),
+          "auto: a GPU hint gets a GPU device exactly when a real GPU is listed: " + gpu_line)
+    check(all("serves GPU hints" not in l for l in cpu_impls),
+          "auto never marks a CPU implementation as serving GPU hints")
+    if not real_gpus:
+        check(gpu_line.startswith("DISCRETE_GPU: cpu"), "auto without a real GPU: the CPU device")
+
+    # --gpu: an explicit selector that matches nothing is an error before the guest runs.
+    p = run(wpvm, "run", "--gpu", "no-such-gpu", "--invoke", "nothing", kernel)
+    check(p.returncode == 1 and "no-such-gpu" in p.stderr and "no function" not in p.stderr,
+          "run --gpu no-such-gpu fails before the guest runs: " + p.stderr.strip())
+    p = run(wpvm, "devices", "--gpu", "no-such-gpu")
+    check(p.returncode == 1 and "no-such-gpu" in p.stderr, "devices --gpu no-such-gpu fails")
+    p = run(wpvm, "devices", "--gpu", "none")
+    check(p.returncode == 0 and p.stdout.splitlines()[2].startswith("DISCRETE_GPU: cpu"),
+          "devices --gpu none: GPU hints get the CPU device")
+    p = run(wpvm, "run", "--help")
+    check("--gpu SELECTOR" in p.stdout + p.stderr, "run --help documents --gpu")
+    if cpu_impls:
+        index = cpu_impls[0].split(":")[0].split()[1]
+        for selector in (index, "llvmpipe" if "llvmpipe" in cpu_impls[0] else index):
+            p = run(wpvm, "devices", "--gpu", selector)
+            out = p.stdout.splitlines()
+            check(p.returncode == 0 and out[2].startswith("DISCRETE_GPU: gpu ")
+                  and any(l.startswith("vulkan " + index + ":") and "serves GPU hints" in l for l in out),
+                  "devices --gpu " + selector + " selects the CPU implementation: " + " | ".join(out))
+            check(p.stderr.count("65,535 iterations") == 1, "and warns once about its loop cap: " + p.stderr.strip())
     return 1 if failures else 0
 
 

@@ -1,12 +1,18 @@
-// The wasi-parallel GPU device through the host's six functions: GPU hints
-// get it, buffers live in device memory (results appear on read_buffer), the
+// The wasi-parallel GPU device through the host's six functions: device
+// selection (auto never takes a CPU implementation of Vulkan; none, index,
+// name, no match, the one warning), GPU hints on the selected test device
+// (lavapipe by name), buffers live in device memory (results appear on read_buffer), the
 // PRK nstream kernel's GLSL twin agrees with the sequential device, a kernel
 // without SPIR-V runs on the CPU device, and every failure has its errno and
 // reason (reflection mismatches, corrupt sections, launch limits, buffers too
-// large, no driver). Exits 77 (skip) when no Vulkan driver is present.
+// large, a memory budget, unwritten buffers, no driver). Exits 77 (skip)
+// when no Vulkan device matches the test selector.
 // Flags: --expect-no-driver (only the no-driver case), --require-layer NAME
 // (exits 77 unless that instance layer exists).
 #define DOCTEST_CONFIG_IMPLEMENT
+#include <unistd.h>
+
+#include <cctype>
 #include <cstring>
 #include <iostream>
 
@@ -23,6 +29,20 @@ constexpr uint32_t kGpu = WASI_PARALLEL_DEVICE_DISCRETE_GPU;
 constexpr uint32_t kIgpu = WASI_PARALLEL_DEVICE_INTEGRATED_GPU;
 constexpr uint32_t kLen = 4096, kBlock = 256;
 constexpr uint32_t kA = kData, kB = kA + 8 * kLen, kC = kB + 8 * kLen;
+
+// A host whose GPU hints get the test device (vulkan::testing::test_gpu(),
+// lavapipe by default): selected by name, as automatic selection never picks
+// a CPU implementation.
+struct GpuFixture : Fixture {
+  explicit GpuFixture(const std::string& caller = "caller", bool verbose = false)
+      : Fixture(caller, 0, verbose, vulkan::testing::test_gpu()) {}
+  explicit GpuFixture(ParallelConfig config) : Fixture("caller", with_test_gpu(std::move(config))) {}
+
+  static ParallelConfig with_test_gpu(ParallelConfig config) {
+    config.gpu = vulkan::testing::test_gpu();
+    return config;
+  }
+};
 
 bool is_gpu(std::optional<DeviceKind> k) {
   return k == DeviceKind::kDiscreteGpu || k == DeviceKind::kIntegratedGpu;
@@ -96,7 +116,7 @@ TEST_CASE("GPU hints get the Vulkan device; the PRK nstream twin agrees with SEQ
   }
   for (uint32_t hint : {kGpu, kIgpu}) {
     CAPTURE(hint);
-    Fixture f("caller", 0, true);
+    GpuFixture f("caller", true);
     uint32_t dev = f.device(hint);
     REQUIRE(is_gpu(f.host().device_kind(dev)));
     uint32_t out = 0;
@@ -111,14 +131,108 @@ TEST_CASE("GPU hints get the Vulkan device; the PRK nstream twin agrees with SEQ
 }
 
 TEST_CASE("both GPU hints share one device per Vulkan device") {
-  Fixture f;
+  GpuFixture f;
   uint32_t gpu = f.device(kGpu), igpu = f.device(kIgpu);
   if (vulkan::list_devices().size() == 1) CHECK(gpu == igpu);
   CHECK(gpu != f.device(kCpu));
 }
 
+// Device selection (ParallelConfig::gpu, `wpvm run --gpu`).
+bool real_gpu_present() {
+  for (const vulkan::DeviceInfo& d : vulkan::list_devices())
+    if (d.has_compute && d.type != vulkan::DeviceType::kCpu && d.type != vulkan::DeviceType::kOther) return true;
+  return false;
+}
+
+// The test device's index and name in list_devices().
+vulkan::DeviceInfo test_device() {
+  auto infos = vulkan::list_devices();
+  auto chosen = vulkan::select_device(infos, vulkan::testing::test_gpu());
+  REQUIRE(chosen.ok());
+  REQUIRE(chosen->has_value());
+  return infos[**chosen];
+}
+
+TEST_CASE("auto: GPU hints get a real GPU, never a CPU implementation, else the CPU device") {
+  Fixture f("caller", 0, true);  // gpu = "auto"
+  for (uint32_t hint : {kGpu, kIgpu}) {
+    uint32_t dev = f.device(hint);
+    if (real_gpu_present()) {
+      CHECK(is_gpu(f.host().device_kind(dev)));
+      CHECK(f.host().describe_device_for(DeviceKind::kDiscreteGpu).find("llvmpipe") == std::string::npos);
+    } else {
+      CHECK(f.host().device_kind(dev) == DeviceKind::kCpu);
+      CHECK(f.logged("no Vulkan GPU"));
+      CHECK(f.logged("the CPU device serves GPU hints"));
+    }
+  }
+  CHECK_FALSE(f.logged("65,535"));
+  if (real_gpu_present()) return;
+  // The nstream kernel's SPIR-V is ignored there: the CPU device runs its Wasm.
+  uint32_t out = 0;
+  REQUIRE(run_nstream(f, f.device(kGpu), wasm_bytes("nstream_kernel"), out) == WASI_PARALLEL_SUCCESS);
+  CHECK(a_at(f, 7) == 1.0 + 7 + 3.0 * 14);
+  CHECK_FALSE(f.logged("pipeline built"));
+}
+
+TEST_CASE("none: GPU hints get the CPU device") {
+  Fixture f("caller", 0, true, "none");
+  CHECK(f.host().device_kind(f.device(kGpu)) == DeviceKind::kCpu);
+  CHECK(f.host().device_kind(f.device(kIgpu)) == DeviceKind::kCpu);
+  CHECK(f.logged("the CPU device serves GPU hints"));
+}
+
+TEST_CASE("a Vulkan device selected by index or by name (any case) serves both GPU hints") {
+  vulkan::DeviceInfo d = test_device();
+  std::string upper = vulkan::testing::test_gpu();
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (const std::string& selector : {std::to_string(d.index), vulkan::testing::test_gpu(), upper}) {
+    CAPTURE(selector);
+    Fixture f("caller", 0, false, selector);
+    uint32_t gpu = f.device(kGpu);
+    REQUIRE(is_gpu(f.host().device_kind(gpu)));
+    CHECK(f.device(kIgpu) == gpu);
+    CHECK(f.host().describe_device_for(DeviceKind::kIntegratedGpu) == "gpu " + d.name);
+    uint32_t out = 0;
+    REQUIRE(run_nstream(f, gpu, wasm_bytes("nstream_kernel"), out) == WASI_PARALLEL_SUCCESS);
+    REQUIRE(f.call("read_buffer", {out, kA, 8 * kLen}) == WASI_PARALLEL_SUCCESS);
+    CHECK(a_at(f, 7) == 1.0 + 7 + 3.0 * 14);
+  }
+}
+
+TEST_CASE("a GPU selector that matches no Vulkan device makes Parallel::create fail") {
+  for (const char* selector : {"no-such-gpu", "4096", ""}) {
+    CAPTURE(selector);
+    ParallelConfig config;
+    config.gpu = selector;
+    config.log = [](std::string_view) {};
+    auto p = Parallel::create(config);
+    REQUIRE_FALSE(p.ok());
+    CHECK(p.error().message.find("GPU selector") != std::string::npos);
+    if (*selector) CHECK(p.error().message.find(std::string("\"") + selector + "\"") != std::string::npos);
+  }
+}
+
+TEST_CASE("a CPU implementation selected explicitly is warned about once, verbose or not") {
+  vulkan::DeviceInfo d = test_device();
+  for (bool verbose : {false, true}) {
+    CAPTURE(verbose);
+    GpuFixture f("caller", verbose);
+    uint32_t out = 0;
+    for (int i = 0; i < 3; ++i) {
+      REQUIRE(is_gpu(f.host().device_kind(f.device(kGpu))));
+      REQUIRE(is_gpu(f.host().device_kind(f.device(kIgpu))));
+    }
+    REQUIRE(run_nstream(f, f.device(kGpu), wasm_bytes("nstream_kernel"), out) == WASI_PARALLEL_SUCCESS);
+    size_t warnings = 0;
+    for (const std::string& line : f.log) warnings += line.find("65,535 iterations") != std::string::npos;
+    CHECK(warnings == (d.type == vulkan::DeviceType::kCpu ? 1u : 0u));
+    if (warnings) CHECK(f.logged("warning: GPU hints run on " + d.name));
+  }
+}
+
 TEST_CASE("a kernel without SPIR-V runs on the CPU device over the GPU buffers") {
-  Fixture f("caller", 0, true);
+  GpuFixture f("caller", true);
   uint32_t dev = f.device(kGpu);
   uint32_t out = 0;
   REQUIRE(run_nstream(f, dev, nstream_with(std::nullopt), out) == WASI_PARALLEL_SUCCESS);
@@ -138,10 +252,10 @@ TEST_CASE("SPIR-V that breaks the conventions is invalid_kernel with the reason"
     const char* shader;
     const char* reason;
   };
-  for (Case c : {Case{"one_binding", "binds 1"}, Case{"no_push", "no push-constant block"},
-                 Case{"wrong_push", "push-constant block"}, Case{"set_one", "descriptor set 1"}}) {
+  for (Case c : {Case{"one_binding", "binds 1"}, Case{"wrong_push", "push-constant block"},
+                 Case{"set_one", "descriptor set 1"}}) {
     CAPTURE(c.shader);
-    Fixture f;
+    GpuFixture f;
     uint32_t out = 0;
     REQUIRE(run_nstream(f, f.device(kGpu), nstream_with(spirv_bytes(c.shader)), out) == WASI_PARALLEL_EKERNEL);
     CHECK(f.last_error_has("invalid_kernel"));
@@ -154,22 +268,38 @@ TEST_CASE("a corrupt wasi-parallel section is invalid_kernel") {
   std::vector<uint8_t> plain = nstream_with(std::nullopt);
   SUBCASE("not whole words") {
     const uint8_t payload[] = {0, 0, 0, 0, 0x03, 0x02, 0x23, 0x07, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
-    Fixture f;
+    GpuFixture f;
     uint32_t out = 0;
     REQUIRE(run_nstream(f, f.device(kGpu), with_raw_section(plain, payload), out) == WASI_PARALLEL_EKERNEL);
-    CHECK(f.last_error_has("not a SPIR-V module"));
+    CHECK(f.last_error_has("not a multiple of 4"));
   }
   SUBCASE("no id") {
     const uint8_t payload[] = {0, 0};
-    Fixture f;
+    GpuFixture f;
     uint32_t out = 0;
     REQUIRE(run_nstream(f, f.device(kGpu), with_raw_section(plain, payload), out) == WASI_PARALLEL_EKERNEL);
-    CHECK(f.last_error_has("without an id"));
+    CHECK(f.last_error_has("shorter than its 4-byte id"));
+  }
+  SUBCASE("two sections with id 0") {
+    // The test shader's section, then the PRK kernel's own id-0 section again.
+    std::vector<uint8_t> twice = nstream_with(spirv_bytes("nstream"));
+    std::vector<uint8_t> prk = wasm_bytes("nstream_kernel");
+    auto sections = vulkan::find_spirv_sections(prk);
+    REQUIRE(sections.ok());
+    REQUIRE(sections->size() == 1);
+    const vulkan::SpirvSection& s = (*sections)[0];
+    twice.insert(twice.end(), prk.begin() + static_cast<ptrdiff_t>(s.offset),
+                 prk.begin() + (s.spirv.data() + s.spirv.size() - prk.data()));
+    GpuFixture f;
+    uint32_t out = 0;
+    REQUIRE(run_nstream(f, f.device(kGpu), twice, out) == WASI_PARALLEL_EKERNEL);
+    CHECK(f.last_error_has("invalid_kernel"));
+    CHECK(f.last_error_has("two wasi-parallel sections with id 0"));
   }
   SUBCASE("SPIR-V magic then garbage") {
     std::vector<uint8_t> spirv = spirv_bytes("nstream");
     for (size_t i = 20; i < spirv.size(); i += 7) spirv[i] ^= 0x5a;
-    Fixture f;
+    GpuFixture f;
     uint32_t out = 0;
     REQUIRE(run_nstream(f, f.device(kGpu), nstream_with(spirv), out) == WASI_PARALLEL_EKERNEL);
     CHECK(f.last_error_has("SPIR-V kernel"));
@@ -177,7 +307,7 @@ TEST_CASE("a corrupt wasi-parallel section is invalid_kernel") {
 }
 
 TEST_CASE("launch limits and buffer sizes give their errnos") {
-  Fixture f;
+  GpuFixture f;
   uint32_t dev = f.device(kGpu);
   uint32_t out = 0;
   SUBCASE("num_iterations * block_size beyond 32 bits") {
@@ -196,7 +326,9 @@ TEST_CASE("launch limits and buffer sizes give their errnos") {
     for (uint32_t i = 0; i < kLen; ++i) REQUIRE(a_at(f, i) == 1.0 + i + 3.0 * (2.0 * i));
   }
   SUBCASE("a buffer larger than the device can bind") {
-    auto ctx = vulkan::Context::create();
+    vulkan::ContextOptions options;
+    options.device = vulkan::testing::test_gpu();
+    auto ctx = vulkan::Context::create(options);
     REQUIRE(ctx.ok());
     size_t too_big = (*ctx)->max_buffer_size() + 1;
     if (too_big > UINT32_MAX) return;  // a real GPU: no wasi-parallel size reaches the limit
@@ -210,7 +342,7 @@ TEST_CASE("launch limits and buffer sizes give their errnos") {
 // kernel's table index; its GPU twin writes i * 10 + 7 where the Wasm kernel
 // would write i * 10 + (its global's value, 101 and up).
 TEST_CASE("2021 parallel_for runs the caller's SPIR-V for its table index") {
-  Fixture f("prog2021_gpu", 0, true);
+  GpuFixture f("prog2021_gpu", true);
   uint32_t dev = f.device(1);  // the 2021 enum's DISCRETE_GPU
   REQUIRE(is_gpu(f.host().device_kind(dev)));
   constexpr uint32_t kN = 100;
@@ -226,13 +358,61 @@ TEST_CASE("2021 parallel_for runs the caller's SPIR-V for its table index") {
 }
 
 TEST_CASE("a buffer of the GPU device is rejected by the CPU device and back") {
-  Fixture f;
+  GpuFixture f;
   uint32_t gpu = f.device(kGpu), cpu = f.device(kCpu);
   uint32_t g = f.buffer(gpu, kB, 8 * kLen), c = f.buffer(cpu, kC, 8 * kLen), a = f.buffer(cpu, kA, 8 * kLen);
   std::vector<uint8_t> k = wasm_bytes("nstream_kernel");
   f.put(kKernelAt, k.data(), k.size());
   CHECK(f.exec(cpu, static_cast<uint32_t>(k.size()), 1, 1, {g, c}, {a}) == WASI_PARALLEL_EBADHANDLE);
   CHECK(f.exec(gpu, static_cast<uint32_t>(k.size()), 1, 1, {c, g}, {a}) == WASI_PARALLEL_EBADHANDLE);
+}
+
+// wasi-parallel has no destroy_buffer: a guest creating buffers in a loop
+// must reach out_of_memory, never exhaust the host.
+TEST_CASE("create_buffer in a loop reaches out_of_memory at the GPU device's memory budget") {
+  ParallelConfig config;
+  config.gpu_memory_budget = 1 << 20;
+  GpuFixture f(config);
+  uint32_t dev = f.device(kGpu);
+  REQUIRE(is_gpu(f.host().device_kind(dev)));
+  uint32_t created = 0, e = WASI_PARALLEL_SUCCESS;
+  while (created < 1000 && (e = f.call("create_buffer", {dev, 64 << 10, WASI_PARALLEL_ACCESS_READ_WRITE, kOut})) ==
+                               WASI_PARALLEL_SUCCESS)
+    ++created;
+  CHECK(created == 16);
+  CHECK(e == WASI_PARALLEL_ENOMEM);
+  CHECK(f.last_error_has("out_of_memory"));
+  CHECK(f.last_error_has("memory budget"));
+  // The CPU device is unaffected, and so is a buffer that fits nowhere else.
+  uint32_t cpu = f.device(kCpu);
+  CHECK(f.call("create_buffer", {cpu, 64 << 10, WASI_PARALLEL_ACCESS_READ_WRITE, kOut}) == WASI_PARALLEL_SUCCESS);
+}
+
+TEST_CASE("the default GPU memory budget stays below the heap and, for host memory, half the RAM") {
+  vulkan::ContextOptions options;
+  options.device = vulkan::testing::test_gpu();
+  auto ctx = vulkan::Context::create(options);
+  REQUIRE(ctx.ok());
+  uint64_t ram = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(sysconf(_SC_PAGE_SIZE));
+  CHECK((*ctx)->memory_budget() > 0);
+  if ((*ctx)->unified_memory()) CHECK((*ctx)->memory_budget() <= ram / 2);
+}
+
+TEST_CASE("a GPU buffer never written is invalid_argument in parallel_exec and read_buffer") {
+  GpuFixture f;
+  uint32_t dev = f.device(kGpu);
+  REQUIRE(is_gpu(f.host().device_kind(dev)));
+  fill(f);
+  uint32_t b = f.buffer(dev, kB, 8 * kLen, WASI_PARALLEL_ACCESS_READ);
+  uint32_t c = f.buffer(dev, kC, 8 * kLen, WASI_PARALLEL_ACCESS_READ);
+  REQUIRE(f.call("create_buffer", {dev, 8 * kLen, WASI_PARALLEL_ACCESS_READ_WRITE, kOut}) == WASI_PARALLEL_SUCCESS);
+  uint32_t unwritten = f.u32(kOut);
+  uint32_t len = f.put_kernel("nstream_kernel");
+  CHECK(f.exec(dev, len, kLen / kBlock, kBlock, {b, c}, {unwritten}) == WASI_PARALLEL_EINVAL);
+  CHECK(f.last_error_has("never written"));
+  CHECK(f.call("read_buffer", {unwritten, kA, 8 * kLen}) == WASI_PARALLEL_EINVAL);
+  CHECK(f.last_error_has("never written"));
+  CHECK_FALSE(f.logged("pipeline built"));
 }
 
 // Run only with --expect-no-driver (meson points the ICD list at a missing
@@ -264,7 +444,7 @@ uint32_t nstream_setup(Fixture& f, uint32_t dev, uint32_t& b, uint32_t& c, uint3
 
 // A whole nstream run on a fresh host's GPU device gives the right results.
 void check_fresh_gpu_works() {
-  Fixture f;
+  GpuFixture f;
   uint32_t dev = f.device(kGpu);
   REQUIRE(is_gpu(f.host().device_kind(dev)));
   uint32_t out = 0;
@@ -288,7 +468,7 @@ TEST_CASE("fault specs: function name and optional nth call") {
 }
 
 TEST_CASE("vkQueueSubmit failing in parallel_exec is device_error; the process keeps working") {
-  Fixture f("caller", 0, true);
+  GpuFixture f("caller", true);
   uint32_t dev = f.device(kGpu);
   REQUIRE(is_gpu(f.host().device_kind(dev)));
   uint32_t b = 0, c = 0, out = 0;
@@ -312,7 +492,7 @@ TEST_CASE("vkQueueSubmit failing in parallel_exec is device_error; the process k
 }
 
 TEST_CASE("vkAllocateMemory failing in create_buffer is out_of_memory; the device keeps working") {
-  Fixture f("caller", 0, true);
+  GpuFixture f("caller", true);
   uint32_t dev = f.device(kGpu);
   REQUIRE(is_gpu(f.host().device_kind(dev)));
   SUBCASE("the first allocation") { REQUIRE(vulkan::set_fault_injection("vkAllocateMemory")); }
@@ -336,7 +516,7 @@ TEST_CASE("vkAllocateMemory failing in create_buffer is out_of_memory; the devic
 // the variable, read at start-up, makes the first GPU buffer fail.
 TEST_CASE("WPVM_VULKAN_FAIL=vkAllocateMemory: the first GPU buffer is out_of_memory" * doctest::skip(true)) {
   REQUIRE(vulkan::fault_injection_armed());
-  Fixture f;
+  GpuFixture f;
   uint32_t dev = f.device(kGpu);
   REQUIRE(is_gpu(f.host().device_kind(dev)));
   CHECK(f.call("create_buffer", {dev, 64, WASI_PARALLEL_ACCESS_READ_WRITE, kOut}) == WASI_PARALLEL_ENOMEM);
@@ -370,8 +550,9 @@ int main(int argc, char** argv) {
     context.setOption("test-case", "no Vulkan driver*");
     return context.run();
   }
-  if (!wpvm::vulkan::Context::create().ok()) {
-    std::cout << "skipped: no Vulkan driver (Debian: mesa-vulkan-drivers)\n";
+  if (auto chosen = wpvm::vulkan::select_device(wpvm::vulkan::list_devices(), wpvm::vulkan::testing::test_gpu());
+      !chosen) {
+    std::cout << "skipped: " << chosen.error().message << " (Debian: mesa-vulkan-drivers; or set WPVM_TEST_GPU)\n";
     return 77;
   }
   return context.run();

@@ -38,10 +38,12 @@ Error rejection(const std::string& shader) {
 TEST_CASE("conforming kernels reflect their buffers and workgroup size") {
   struct Case {
     const char* name;
-    uint32_t buffers, local;
-    bool base;
-  } cases[] = {{"vector_add", 3, 64, false}, {"nstream", 3, 32, false}, {"scale_one", 2, 1, true},
-               {"echo", 1, 16, false},       {"reduce", 2, 64, true},   {"one_binding", 1, 64, false}};
+    uint32_t buffers, local, push;  // push: how many of the three push constants
+    uint64_t workgroup_bytes;
+  } cases[] = {{"vector_add", 3, 64, 2, 0}, {"nstream", 3, 32, 2, 0},    {"scale_one", 2, 1, 3, 0},
+               {"echo", 1, 16, 2, 0},       {"reduce", 2, 64, 3, 256},  {"one_binding", 1, 64, 2, 0},
+               {"no_push", 1, 64, 0, 0},    {"push_none", 1, 32, 0, 0}, {"push_one", 1, 16, 1, 0},
+               {"shared_layout", 1, 16, 2, 184}, {"shared_too_big", 1, 64, 2, 36000}};
   for (const auto& c : cases) {
     CAPTURE(c.name);
     auto words = load_spirv(c.name);
@@ -50,7 +52,9 @@ TEST_CASE("conforming kernels reflect their buffers and workgroup size") {
     REQUIRE_MESSAGE(info.ok(), (info.ok() ? "" : info.error().message));
     CHECK(info->buffer_count == c.buffers);
     CHECK(info->local_size_x == c.local);
-    CHECK(info->has_base_invocation == c.base);
+    CHECK(info->push_constant_count == c.push);
+    CHECK(info->has_base_invocation() == (c.push == 3));
+    CHECK(info->workgroup_memory_bytes == c.workgroup_bytes);
     CHECK(check_buffer_count(*info, c.buffers).ok());
     // Newer targets accept SPIR-V made for Vulkan 1.0.
     CHECK(reflect_kernel(words, SpirvTarget::kVulkan1_3).ok());
@@ -72,8 +76,7 @@ TEST_CASE("convention breakers are invalid kernels with a clear reason") {
     const char* shader;
     const char* reason;
   } cases[] = {
-      {"no_push", "no push-constant block"},
-      {"wrong_push", "is not `uint num_iterations; uint block_size;` at offset 0"},
+      {"wrong_push", "is not a prefix of `uint num_iterations; uint block_size; uint base_invocation;` at offset 0"},
       {"binding_gap", "bindings must be 0..1"},
       {"set_one", "descriptor set 1"},
       {"uniform_buffer", "uses a uniform buffer"},

@@ -2,7 +2,9 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
+#include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "wpvm/vulkan/spirv_section.h"
@@ -71,6 +73,33 @@ TEST_CASE("appended sections are found again with their ids and words") {
   auto missing = find_spirv(*two, 3);
   REQUIRE(missing.ok());
   CHECK_FALSE(missing->has_value());
+}
+
+TEST_CASE("two sections with the same id make find_spirv fail as an invalid module") {
+  auto one = append_spirv_section(small_module(), 7, fake_spirv(3));
+  REQUIRE(one.ok());
+  auto with_zero = append_spirv_section(*one, 0, fake_spirv(1));
+  REQUIRE(with_zero.ok());
+  // The id-7 section once more, as a second copy (append refuses that itself).
+  Bytes dup = *with_zero;
+  dup.insert(dup.end(), one->begin() + static_cast<ptrdiff_t>(small_module().size()), one->end());
+  auto sections = find_spirv_sections(dup);
+  REQUIRE(sections.ok());  // the structure is fine
+  CHECK(sections->size() == 3);
+  for (uint32_t id : {7u, 0u, 3u}) {  // any id: the module is broken as a whole
+    CAPTURE(id);
+    auto r = find_spirv(dup, id);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().kind == ErrorKind::kInvalid);
+    CHECK(r.error().message.find("two wasi-parallel sections with id 7") != std::string::npos);
+    CHECK(r.error().offset == with_zero->size());
+  }
+  // Removing them repairs the module.
+  auto repaired = remove_spirv_sections(dup, 7);
+  REQUIRE(repaired.ok());
+  auto zero = find_spirv(*repaired, 0);
+  REQUIRE(zero.ok());
+  CHECK(zero->has_value());
 }
 
 TEST_CASE("the appended section has the exact layout of the convention") {

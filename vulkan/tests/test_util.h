@@ -1,5 +1,6 @@
-// Helpers shared by the vulkan tests: loading the SPIR-V test shaders that
-// meson compiles into the directory named by WPVM_VULKAN_SHADERS.
+// Helpers shared by the vulkan tests: the device they select, and loading
+// the SPIR-V test shaders that meson compiles into the directory named by
+// WPVM_VULKAN_SHADERS.
 #pragma once
 #include <cstdint>
 #include <cstdlib>
@@ -13,6 +14,14 @@ namespace wpvm::vulkan::testing {
 inline std::vector<uint8_t> read_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// The Vulkan device the GPU tests run on, as a device selector: the
+// variable WPVM_TEST_GPU, else Mesa's lavapipe by name ("llvmpipe"), which
+// automatic selection never picks.
+inline std::string test_gpu() {
+  const char* s = std::getenv("WPVM_TEST_GPU");
+  return s && *s ? s : "llvmpipe";
 }
 
 // Empty when the file is missing: the caller's checks then fail visibly.

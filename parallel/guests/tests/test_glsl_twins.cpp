@@ -201,7 +201,12 @@ TEST_CASE("p2p twin, every diagonal of a ragged tiling") {
 }
 
 int main(int argc, char** argv) {
-  auto ctx = Context::create();
+  // Automatic selection never picks a CPU implementation of Vulkan: the twins
+  // run on lavapipe by name unless WPVM_TEST_GPU names another device.
+  ContextOptions options;
+  const char* gpu = std::getenv("WPVM_TEST_GPU");
+  options.device = gpu && *gpu ? gpu : "llvmpipe";
+  auto ctx = Context::create(options);
   if (!ctx.ok()) {
     std::printf("GLSL twin tests skipped: %s\n", ctx.error().message.c_str());
     return 77;

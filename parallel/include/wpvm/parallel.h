@@ -30,6 +30,18 @@ struct ParallelConfig {
   std::function<void(std::string_view)> log;
   // Also say which device runs what (e.g. a GPU hint served by the CPU).
   bool verbose = false;
+  // Which Vulkan device serves GPU hints (`wpvm run --gpu`): "auto" (a real
+  // GPU, discrete/integrated/virtual, ranked by the hint; else the CPU
+  // device), "none" (the CPU device), or an index or a name substring as
+  // `wpvm devices` lists them (e.g. "0", "llvmpipe"). A CPU implementation of
+  // Vulkan (lavapipe) serves only when selected explicitly, with a warning
+  // on `log`. An explicit selector that matches no Vulkan device makes
+  // Parallel::create fail.
+  std::string gpu = "auto";
+  // The GPU device's budget for live buffer bytes (0: derived from the
+  // device's memory heap and, for host memory, the machine's RAM);
+  // create_buffer beyond it is out_of_memory.
+  uint64_t gpu_memory_budget = 0;
 };
 
 namespace parallel {

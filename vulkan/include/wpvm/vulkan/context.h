@@ -11,8 +11,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "wpvm/result.h"
@@ -37,15 +39,40 @@ struct DeviceInfo {
 
 struct ContextOptions {
   DevicePreference prefer = DevicePreference::kAny;
-  int device_index = -1;        // >= 0: exactly this device of list_devices()
+  // Which device, as select_device() reads it: "auto" (a real GPU, never a
+  // CPU implementation), or an index or a name substring of list_devices().
+  std::string device = "auto";
   bool force_staging = false;   // use device-local memory + staging copies even
                                 // where host-visible memory would do
   uint32_t max_group_count = 0; // > 0: lower maxComputeWorkGroupCount[0] (tests
                                 // of the split dispatch)
+  // The kernel cache keeps at most this many pipelines and this many bytes
+  // of their SPIR-V; the least recently used goes first.
+  size_t kernel_cache_entries = 128;
+  size_t kernel_cache_bytes = size_t{32} << 20;
+  // Live buffer bytes allowed (0: derived from the device, see
+  // Context::memory_budget()).
+  uint64_t memory_budget = 0;
 };
 
 // Every physical device (for `wpvm devices`). No driver: an empty list.
 std::vector<DeviceInfo> list_devices();
+
+// The one device choice (Context::create and the wasi-parallel GPU device
+// both use it). `selector`:
+//   "auto"  the best real GPU with a compute queue: discrete, integrated or
+//           virtual, the `prefer`red type first, then in that order; nullopt
+//           when there is none. A CPU implementation of Vulkan (lavapipe) is
+//           never chosen automatically: it is slower than wpvm's CPU device
+//           and Mesa 22.3's stops every shader loop after 65,535 iterations.
+//   "none"  nullopt.
+//   digits  the device with that index;
+//   other   the best-ranked device whose name contains it (ASCII case
+//           ignored), CPU implementations included.
+// An explicit selector that names no device with a compute queue (or an
+// empty one) is an ErrorKind::kUsage error that lists the devices.
+Result<std::optional<uint32_t>> select_device(std::span<const DeviceInfo> devices, std::string_view selector,
+                                              DevicePreference prefer = DevicePreference::kAny);
 
 // Whether the loader knows this instance layer (e.g. the validation layer).
 bool instance_layer_available(const std::string& name);
@@ -94,7 +121,10 @@ class Context {
  public:
   struct Impl;
   // Fails cleanly (a device error whose message starts "no Vulkan driver")
-  // when there is no usable device, so callers can fall back to the CPU.
+  // when there is no usable device, so callers can fall back to the CPU; a
+  // device error starting "no Vulkan GPU" when options.device is "auto" and
+  // only CPU implementations exist (select one by name or index), and a
+  // kUsage error for an explicit selector that matches nothing.
   static Result<std::unique_ptr<Context>> create(const ContextOptions& options = {});
   ~Context();
   Context(const Context&) = delete;
@@ -109,13 +139,30 @@ class Context {
   // refused with ErrorKind::kResource; a GPU device may fall back instead.
   size_t max_buffer_size() const;
 
+  // Buffers count their bytes against memory_budget() while they live; one
+  // that would exceed it is ErrorKind::kResource with both figures.
   Result<Buffer> create_buffer(size_t size);
+  // The budget for live buffer bytes: ContextOptions::memory_budget, else
+  // 3/4 of the memory heap buffers come from and, where that heap is the
+  // host's memory (a unified device such as lavapipe), at most half of the
+  // machine's physical RAM.
+  uint64_t memory_budget() const;
+  uint64_t memory_in_use() const;
+  // Whether robustBufferAccess is enabled (where the device supports it):
+  // out-of-bounds shader accesses stay inside the buffer or read zero.
+  bool robust_buffer_access() const;
 
   // The pipeline for this SPIR-V, built once and cached by content; checked
-  // against buffer_count (the caller's in ++ out buffers).
+  // against buffer_count (the caller's in ++ out buffers). The cache is
+  // bounded (ContextOptions::kernel_cache_entries / _bytes, least recently
+  // used evicted; a kernel still in use lives on with its holders); SPIR-V
+  // that is refused is never kept, and one larger than the byte bound is
+  // built but not cached.
   Result<std::shared_ptr<const Kernel>> kernel(std::span<const uint32_t> spirv,
                                                size_t buffer_count);
   size_t cached_kernels() const;
+  size_t cached_kernel_bytes() const;  // of SPIR-V
+  uint64_t kernels_built() const;      // pipelines built so far (cache misses)
 
   // Runs ceil(num_iterations * block_size / local_size_x) workgroups and
   // waits for them. num_iterations * block_size must fit in 32 bits (the

@@ -27,6 +27,8 @@ struct SpirvSection {
 Result<std::vector<SpirvSection>> find_spirv_sections(std::span<const uint8_t> wasm);
 
 // The SPIR-V words of the section with this id; nullopt when there is none.
+// Two sections with the same id (any id) make the module ErrorKind::kInvalid
+// (errno invalid_kernel for a GPU device): which one counts would be a guess.
 Result<std::optional<std::vector<uint32_t>>> find_spirv(std::span<const uint8_t> wasm, uint32_t id);
 
 // The module with a section (id, spirv) appended at its end. The SPIR-V must
