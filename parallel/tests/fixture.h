@@ -50,6 +50,18 @@ inline std::vector<uint8_t> wasm_bytes(const std::string& name) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+// The selector for tests that run GPU hints: $WPVM_TEST_GPU, else lavapipe
+// by name where a Vulkan driver offers it, else "auto" (GPU hints then get
+// a real GPU, or the CPU device).
+inline std::string test_gpu_or_auto() {
+  const char* s = std::getenv("WPVM_TEST_GPU");
+  if (s && *s) return s;
+  ParallelConfig probe;
+  probe.gpu = "llvmpipe";
+  probe.log = [](std::string_view) {};
+  return Parallel::create(probe).ok() ? "llvmpipe" : "auto";
+}
+
 struct Fixture {
   // `gpu`: ParallelConfig::gpu (the GPU tests select lavapipe by name).
   explicit Fixture(const std::string& caller = "caller", uint32_t cpu_threads = 0, bool verbose = false,

@@ -46,7 +46,8 @@ TEST_CASE("a C kernel with a shadow stack: every device agrees, no stack is shar
     for (uint32_t hint : {kSeq, kCpu, uint32_t{WASI_PARALLEL_DEVICE_DISCRETE_GPU}}) {
       CAPTURE(threads);
       CAPTURE(hint);
-      Fixture f("caller", threads);
+      bool gpu = hint == WASI_PARALLEL_DEVICE_DISCRETE_GPU;
+      Fixture f("caller", threads, false, gpu ? test_gpu_or_auto() : "auto");
       uint64_t original = f.mem->size_bytes();
       paint(f, original);
       uint32_t dev = f.device(hint);
