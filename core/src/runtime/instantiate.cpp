@@ -2,6 +2,7 @@
 // allocation of functions/globals/tables/memories, exports, then element and
 // data segments in order and the start function.
 #include <cstring>
+#include <string>
 
 #include "interp/code.h"
 #include "runtime/runtime_impl.h"
@@ -95,8 +96,14 @@ Result<void> allocate(Store::Impl& store, const Module& m, InstanceImpl& inst) {
     eval_const(g.init, inst, gi->cell);
     inst.globals.push_back(gi);
   }
-  for (size_t i = m.num_imported_tables; i < m.tables.size(); ++i)
-    inst.tables.push_back(store.new_table(m.tables[i], nullptr));
+  for (size_t i = m.num_imported_tables; i < m.tables.size(); ++i) {
+    std::string what = "table " + std::to_string(i);
+    for (const Export& e : m.exports)
+      if (e.kind == ExternKind::kTable && e.index == i) what += " (export \"" + e.name + "\")";
+    auto t = store.new_table(m.tables[i], nullptr, what);
+    if (!t) return t.error();
+    inst.tables.push_back(*t);
+  }
   for (size_t i = m.num_imported_memories; i < m.memories.size(); ++i) {
     auto mem = store.new_memory(m.memories[i]);
     if (!mem) return mem.error();
@@ -130,7 +137,7 @@ Result<void> init_segments(const Module& m, InstanceImpl& inst) {
       TableImpl* t = inst.tables[seg.table];
       uint64_t start = static_cast<uint32_t>(off[0]), n = inst.elems[i].size();
       if (start + n > t->size()) return uninstantiable(TrapKind::kTableOutOfBounds);
-      std::copy(inst.elems[i].begin(), inst.elems[i].end(), t->elems.begin() + start);
+      std::copy(inst.elems[i].begin(), inst.elems[i].end(), t->elems.data() + start);
     }
     std::vector<void*>().swap(inst.elems[i]);  // active and declarative segments are dropped
   }
