@@ -2,6 +2,7 @@
 // allocation of functions/globals/tables/memories, exports, then element and
 // data segments in order and the start function.
 #include <cstring>
+#include <new>
 #include <string>
 
 #include "interp/code.h"
@@ -161,11 +162,19 @@ Result<void> init_segments(const Module& m, InstanceImpl& inst) {
 Result<Instance*> Store::instantiate(std::shared_ptr<const Module> module, const Linker& linker) {
   if (!module) return make_error(ErrorKind::kUsage, kNoOffset, "null module");
   const Module& m = *module;
-  InstanceImpl* inst = impl_->new_instance();
-  inst->mod = std::move(module);
-  WPVM_TRY(link_imports(*impl_, m, linker, *inst));
-  WPVM_TRY(allocate(*impl_, m, *inst));
-  WPVM_TRY(init_segments(m, *inst));
+  // The host running out of memory for what the module declares is an
+  // error, not an exception out of the engine. (The start function runs
+  // outside: a trap there is reported below.)
+  InstanceImpl* inst = nullptr;
+  try {
+    inst = impl_->new_instance();
+    inst->mod = std::move(module);
+    WPVM_TRY(link_imports(*impl_, m, linker, *inst));
+    WPVM_TRY(allocate(*impl_, m, *inst));
+    WPVM_TRY(init_segments(m, *inst));
+  } catch (const std::bad_alloc&) {
+    return make_error(ErrorKind::kResource, kNoOffset, "out of memory instantiating the module");
+  }
   if (m.start) {
     CallResult r = call(inst->funcs[*m.start], {});
     if (r.trap) return make_error(ErrorKind::kUninstantiable, kNoOffset, r.trap->to_string());
