@@ -2,6 +2,7 @@
 // limits), tables, globals, the linker, import type matching and the
 // instantiation order and failure semantics of Wasm 2.0.
 #include <doctest/doctest.h>
+#include <sys/resource.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -208,3 +209,172 @@ TEST_CASE("runtime: explicit-bounds-check mode reserves only the maximum") {
   base[2 * kPageSize - 1] = 1;
   CHECK(!mem->grow(1).has_value());
 }
+
+// ---- tables: lazily committed storage and the engine's element limit ----
+
+namespace {
+
+// Resident set size of this process, in bytes (/proc/self/statm).
+uint64_t rss_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  uint64_t size = 0, resident = 0;
+  statm >> size >> resident;
+  return resident * 4096;
+}
+
+}  // namespace
+
+TEST_CASE("runtime: a table of 2^32-1 elements is an error, not an abort") {
+  Engine engine;
+  Store store(engine);
+  auto r = store.instantiate(load_wat("table_huge"), Linker());
+  REQUIRE(!r.ok());
+  CHECK(r.error().kind == ErrorKind::kResource);
+  CHECK(r.error().message ==
+        "table 0 (export \"huge\") of 4294967295 elements exceeds the limit of 10000000 table elements "
+        "(EngineConfig::max_table_elements)");
+  // The store still works.
+  CHECK(store.create_table({ValType::kFuncRef, Limits{1, std::nullopt, false}}, Value::zero(ValType::kFuncRef)).ok());
+}
+
+TEST_CASE("runtime: Store::create_table is held to max_table_elements") {
+  EngineConfig config;
+  config.max_table_elements = 100;
+  Engine engine(config);
+  Store store(engine);
+  auto big = store.create_table({ValType::kExternRef, Limits{101, std::nullopt, false}}, Value::zero(ValType::kExternRef));
+  REQUIRE(!big.ok());
+  CHECK(big.error().kind == ErrorKind::kResource);
+  CHECK(big.error().message.find("table of 101 elements exceeds the limit of 100") == 0);
+  auto t = store.create_table({ValType::kExternRef, Limits{100, std::nullopt, false}}, Value::zero(ValType::kExternRef));
+  REQUIRE(t.ok());
+  CHECK(!(*t)->grow(1, Value::zero(ValType::kExternRef)).has_value());
+  CHECK((*t)->size() == 100);
+  // Growing up to the limit works, with the initial value written.
+  int x = 0;
+  auto small = *store.create_table({ValType::kExternRef, Limits{1, std::nullopt, false}}, Value::zero(ValType::kExternRef));
+  CHECK(small->grow(99, Value::from_ref(ValType::kExternRef, &x)) == std::optional<uint32_t>(1));
+  CHECK(small->get(0)->ref == nullptr);
+  CHECK(small->get(99)->ref == &x);
+  CHECK(!small->grow(1, Value::zero(ValType::kExternRef)).has_value());
+}
+
+TEST_CASE("runtime: the default element limit is ten million, checked on grow") {
+  CHECK(EngineConfig{}.max_table_elements == 10'000'000u);
+  Engine engine;
+  Store store(engine);
+  auto t = *store.create_table({ValType::kFuncRef, Limits{0, std::nullopt, false}}, Value::zero(ValType::kFuncRef));
+  CHECK(!t->grow(10'000'001, Value::zero(ValType::kFuncRef)).has_value());
+  CHECK(t->grow(10'000'000, Value::zero(ValType::kFuncRef)) == std::optional<uint32_t>(0));
+  CHECK(!t->grow(1, Value::zero(ValType::kFuncRef)).has_value());
+  CHECK(t->get(9'999'999)->ref == nullptr);
+}
+
+TEST_CASE("runtime: null table elements cost no memory") {
+  Engine engine(EngineConfig{.tier = Tier::kInterp});
+  Store store(engine);
+  auto module = load_wat("table_sparse");
+  uint64_t before = rss_bytes();
+  auto r = store.instantiate(module, Linker());
+  REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().to_string()));
+  uint64_t grown = rss_bytes() - before;
+  MESSAGE("RSS grew by " << grown / 1024 << " KiB for a table of 5,000,000 elements (one set)");
+  CHECK(grown < (4u << 20));  // the elements up front would be 40 MB
+  Table* t = (*r)->table("t");
+  REQUIRE(t != nullptr);
+  CHECK(t->size() == 5'000'000u);
+  CHECK(t->get(0)->ref == nullptr);
+  CHECK(t->get(4'000'000)->ref != nullptr);
+  CHECK(t->get(4'999'999)->ref == nullptr);
+  CallResult c = store.call((*r)->func("call"), std::vector<Value>{Value::from_i32(4'000'000)});
+  REQUIRE(c.ok());
+  CHECK(c.values[0].i32 == 42);
+  c = store.call((*r)->func("call"), std::vector<Value>{Value::from_i32(3'999'999)});
+  REQUIRE(!c.ok());
+  CHECK(c.trap->kind == TrapKind::kUninitializedElement);
+}
+
+// Under an address-space limit just above what the process uses, the host
+// refuses memory: a table reservation (mmap) failing and std::bad_alloc
+// while instantiating are errors, never an abort. Not under sanitizers,
+// whose shadow memory needs terabytes of address space.
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+namespace {
+
+// A module of n functions `(func)`: a few bytes each, a FuncImpl each when instantiated.
+std::vector<uint8_t> many_functions(uint32_t n) {
+  auto leb = [](std::vector<uint8_t>& out, uint64_t v) {
+    do {
+      uint8_t b = v & 0x7f;
+      v >>= 7;
+      out.push_back(v ? b | 0x80 : b);
+    } while (v);
+  };
+  auto section = [&](std::vector<uint8_t>& out, uint8_t id, const std::vector<uint8_t>& body) {
+    out.push_back(id);
+    leb(out, body.size());
+    out.insert(out.end(), body.begin(), body.end());
+  };
+  std::vector<uint8_t> m = {0, 'a', 's', 'm', 1, 0, 0, 0};
+  section(m, 1, {1, 0x60, 0, 0});  // type 0: [] -> []
+  std::vector<uint8_t> funcs, code;
+  leb(funcs, n);
+  leb(code, n);
+  for (uint32_t i = 0; i < n; ++i) {
+    funcs.push_back(0);
+    code.insert(code.end(), {2, 0, 0x0b});  // body: no locals, end
+  }
+  section(m, 3, funcs);
+  section(m, 10, code);
+  return m;
+}
+
+// Runs fn with RLIMIT_AS set `headroom` bytes above the current address space.
+template <class F>
+void with_address_space_limit(uint64_t headroom, F fn) {
+  std::ifstream statm("/proc/self/statm");
+  uint64_t vm_pages = 0;
+  statm >> vm_pages;
+  rlimit old{};
+  REQUIRE(getrlimit(RLIMIT_AS, &old) == 0);
+  rlimit lim = old;
+  lim.rlim_cur = vm_pages * 4096 + headroom;
+  if (old.rlim_cur != RLIM_INFINITY && old.rlim_cur < lim.rlim_cur) lim.rlim_cur = old.rlim_cur;
+  REQUIRE(setrlimit(RLIMIT_AS, &lim) == 0);
+  fn();
+  REQUIRE(setrlimit(RLIMIT_AS, &old) == 0);
+}
+
+}  // namespace
+
+TEST_CASE("runtime: the host refusing memory for a module is an error, not an abort") {
+  EngineConfig config;
+  config.tier = Tier::kInterp;
+  config.max_table_elements = 0xffffffffu;  // no limit: the 32 GiB reservation itself fails
+  Engine engine(config);
+  Store store(engine);
+  auto huge = load_wat("table_huge");
+  auto many = load_module(many_functions(400'000));
+  REQUIRE(many.ok());
+  std::optional<Result<Instance*>> table_result, funcs_result;
+  std::optional<Result<Table*>> create_result;
+  with_address_space_limit(16u << 20, [&] {
+    table_result.emplace(store.instantiate(huge, Linker()));
+    create_result.emplace(store.create_table({ValType::kFuncRef, Limits{0xffffffffu, std::nullopt, false}},
+                                             Value::zero(ValType::kFuncRef)));
+    funcs_result.emplace(store.instantiate(*many, Linker()));
+  });
+  REQUIRE(!table_result->ok());
+  CHECK(table_result->error().kind == ErrorKind::kResource);
+  CHECK(table_result->error().message ==
+        "table 0 (export \"huge\"): cannot reserve memory for a table of 4294967295 elements");
+  REQUIRE(!create_result->ok());
+  CHECK(create_result->error().kind == ErrorKind::kResource);
+  REQUIRE(!funcs_result->ok());  // 400,000 FuncImpls do not fit in 16 MiB
+  CHECK(funcs_result->error().kind == ErrorKind::kResource);
+  CHECK(funcs_result->error().message == "out of memory instantiating the module");
+  // With the memory back, the same module instantiates.
+  Store again(engine);
+  CHECK(again.instantiate(*many, Linker()).ok());
+}
+#endif

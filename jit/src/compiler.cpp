@@ -1018,14 +1018,11 @@ void FuncCompiler::call_indirect(const Imm& imm) {
   a_.mov(edx, r.r32());
   free_reg(index);
   begin_call(t);
-  // elems is a std::vector<void*>: [begin, end) read from the object.
+  // elems is a TableStorage: its element count and array read from the object.
   a_.mov(rcx, reinterpret_cast<uint64_t>(&table->elems));
-  a_.mov(rax, qword_ptr(rcx, 8));
-  a_.sub(rax, qword_ptr(rcx, 0));
-  a_.shr(rax, 3);
-  a_.cmp(rdx, rax);
+  a_.cmp(rdx, qword_ptr(rcx, TableStorage::kSizeOffset));
   a_.jae(trap_label(TrapKind::kUndefinedElement));
-  a_.mov(rcx, qword_ptr(rcx, 0));
+  a_.mov(rcx, qword_ptr(rcx, TableStorage::kDataOffset));
   a_.mov(rax, qword_ptr(rcx, rdx, 3));
   a_.test(rax, rax);
   a_.jz(trap_label(TrapKind::kUninitializedElement));

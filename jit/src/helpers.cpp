@@ -163,7 +163,7 @@ uint64_t table_fill(TableImpl* t, uint64_t i, uint64_t v, uint64_t n) {
   i = static_cast<uint32_t>(i);
   n = static_cast<uint32_t>(n);
   if (i + n > t->elems.size()) return kOobTable;
-  std::fill_n(t->elems.begin() + static_cast<ptrdiff_t>(i), n, as_ptr(v));
+  std::fill_n(t->elems.data() + i, n, as_ptr(v));
   return 0;
 }
 

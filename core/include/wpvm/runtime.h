@@ -97,6 +97,13 @@ struct EngineConfig {
   uint32_t max_call_depth = 10000;   // deeper recursion traps "call stack exhausted"
   size_t value_stack_bytes = 8u << 20;  // interpreter value stack per thread of execution
   bool explicit_bounds_checks = false;  // for hosts that cannot reserve address space
+  // Most elements any table may have. A module defining a table (or
+  // Store::create_table) with a larger minimum fails with ErrorKind::kResource;
+  // table.grow past it returns -1 (Table::grow: nullopt). A table reserves
+  // 8 bytes of address space per element up to its maximum or this limit;
+  // memory is committed a page (512 elements) at a time as elements are
+  // written, so a table created with a non-null initial value costs it all.
+  uint32_t max_table_elements = 10'000'000;
 };
 
 class Engine {

@@ -404,7 +404,7 @@ L_TableFill: {
   auto* t = static_cast<TableImpl*>(pc[3].ptr);
   uint64_t i = RD_u32(fp[pc[1].u.a]), n = RD_u32(fp[pc[2].u.a]);
   if (i + n > t->elems.size()) TRAP(TableOutOfBounds);
-  std::fill_n(t->elems.begin() + i, n, reinterpret_cast<void*>(static_cast<uintptr_t>(fp[pc[1].u.b])));
+  std::fill_n(t->elems.data() + i, n, reinterpret_cast<void*>(static_cast<uintptr_t>(fp[pc[1].u.b])));
   pc += 4;
   DISPATCH();
 }

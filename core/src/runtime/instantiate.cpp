@@ -2,6 +2,8 @@
 // allocation of functions/globals/tables/memories, exports, then element and
 // data segments in order and the start function.
 #include <cstring>
+#include <new>
+#include <string>
 
 #include "interp/code.h"
 #include "runtime/memory_share.h"
@@ -96,8 +98,14 @@ Result<void> allocate(Store::Impl& store, const Module& m, InstanceImpl& inst) {
     eval_const(g.init, inst, gi->cell);
     inst.globals.push_back(gi);
   }
-  for (size_t i = m.num_imported_tables; i < m.tables.size(); ++i)
-    inst.tables.push_back(store.new_table(m.tables[i], nullptr));
+  for (size_t i = m.num_imported_tables; i < m.tables.size(); ++i) {
+    std::string what = "table " + std::to_string(i);
+    for (const Export& e : m.exports)
+      if (e.kind == ExternKind::kTable && e.index == i) what += " (export \"" + e.name + "\")";
+    auto t = store.new_table(m.tables[i], nullptr, what);
+    if (!t) return t.error();
+    inst.tables.push_back(*t);
+  }
   for (size_t i = m.num_imported_memories; i < m.memories.size(); ++i) {
     auto mem = store.new_memory(m.memories[i]);
     if (!mem) return mem.error();
@@ -131,7 +139,7 @@ Result<void> init_segments(const Module& m, InstanceImpl& inst) {
       TableImpl* t = inst.tables[seg.table];
       uint64_t start = static_cast<uint32_t>(off[0]), n = inst.elems[i].size();
       if (start + n > t->size()) return uninstantiable(TrapKind::kTableOutOfBounds);
-      std::copy(inst.elems[i].begin(), inst.elems[i].end(), t->elems.begin() + start);
+      std::copy(inst.elems[i].begin(), inst.elems[i].end(), t->elems.data() + start);
     }
     std::vector<void*>().swap(inst.elems[i]);  // active and declarative segments are dropped
   }
@@ -155,11 +163,19 @@ Result<void> init_segments(const Module& m, InstanceImpl& inst) {
 Result<Instance*> Store::instantiate(std::shared_ptr<const Module> module, const Linker& linker) {
   if (!module) return make_error(ErrorKind::kUsage, kNoOffset, "null module");
   const Module& m = *module;
-  InstanceImpl* inst = impl_->new_instance();
-  inst->mod = std::move(module);
-  WPVM_TRY(link_imports(*impl_, m, linker, *inst));
-  WPVM_TRY(allocate(*impl_, m, *inst));
-  WPVM_TRY(init_segments(m, *inst));
+  // The host running out of memory for what the module declares is an
+  // error, not an exception out of the engine. (The start function runs
+  // outside: a trap there is reported below.)
+  InstanceImpl* inst = nullptr;
+  try {
+    inst = impl_->new_instance();
+    inst->mod = std::move(module);
+    WPVM_TRY(link_imports(*impl_, m, linker, *inst));
+    WPVM_TRY(allocate(*impl_, m, *inst));
+    WPVM_TRY(init_segments(m, *inst));
+  } catch (const std::bad_alloc&) {
+    return make_error(ErrorKind::kResource, kNoOffset, "out of memory instantiating the module");
+  }
   if (m.start) {
     CallResult r = call(inst->funcs[*m.start], {});
     if (r.trap) return make_error(ErrorKind::kUninstantiable, kNoOffset, r.trap->to_string());

@@ -87,11 +87,6 @@ ExternKind extern_kind(const Extern& e) { return static_cast<ExternKind>(e.index
 
 // ---- tables ----
 
-namespace {
-// Beyond this many elements a grow fails (-1) instead of exhausting memory.
-constexpr uint64_t kMaxTableElems = uint64_t{1} << 24;
-}  // namespace
-
 std::optional<Value> TableImpl::get(uint32_t index) const {
   if (index >= elems.size()) return std::nullopt;
   return Value::from_ref(type_.elem, elems[index]);
@@ -106,10 +101,10 @@ bool TableImpl::set(uint32_t index, const Value& v) {
 std::optional<uint32_t> TableImpl::grow(uint32_t delta, const Value& init) { return grow_raw(delta, init.ref); }
 
 std::optional<uint32_t> TableImpl::grow_raw(uint32_t delta, void* init) {
+  // The storage's capacity is the table's maximum or the engine's
+  // max_table_elements, whichever is smaller: past it the grow fails (-1).
   uint64_t old = elems.size();
-  uint64_t max = type_.limits.max.value_or(0xffffffffu);
-  if (old + delta > max || old + delta > kMaxTableElems) return std::nullopt;
-  elems.resize(old + delta, init);
+  if (!elems.grow(delta, init)) return std::nullopt;
   return static_cast<uint32_t>(old);
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/table_storage.h"
 #include "wpvm/runtime.h"
 
 namespace wpvm {
@@ -91,7 +92,9 @@ class TableImpl final : public Table {
   std::optional<uint32_t> grow_raw(uint32_t delta, void* init);
 
   TableType type_;
-  std::vector<void*> elems;  // FuncImpl* for funcref, host pointer for externref
+  // FuncImpl* for funcref, host pointer for externref; reserved up to the
+  // table's maximum (at most EngineConfig::max_table_elements), never moves.
+  TableStorage elems;
 };
 
 class GlobalImpl final : public Global {
@@ -141,6 +144,12 @@ class Store::Impl {
   Result<MemoryImpl*> new_memory(const MemoryType& type);
   // A memory of this store over existing pages (memory_share.cpp).
   Result<MemoryImpl*> adopt_memory(const MemoryType& type, std::shared_ptr<LinearMemory> lin);
+  // A table of type.limits.min elements set to init, with room to grow to its
+  // maximum or EngineConfig::max_table_elements, whichever is smaller. A
+  // minimum above that limit is an error naming `what` ("table 0").
+  Result<TableImpl*> new_table(const TableType& type, void* init, const std::string& what);
+  // The same for a copy of an existing table (clone_state): throws
+  // std::bad_alloc when the table cannot be made.
   TableImpl* new_table(const TableType& type, void* init);
   GlobalImpl* new_global(const GlobalType& type);
 

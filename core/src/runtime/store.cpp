@@ -2,6 +2,8 @@
 // execution state, and the host<->Wasm call boundary (Store::call, call_host).
 #include <algorithm>
 #include <array>
+#include <new>
+#include <string>
 
 #include "interp/code.h"
 #include "runtime/runtime_impl.h"
@@ -36,11 +38,25 @@ Result<MemoryImpl*> Store::Impl::new_memory(const MemoryType& type) {
   return memories_.emplace_back(std::move(m)).get();
 }
 
-TableImpl* Store::Impl::new_table(const TableType& type, void* init) {
+Result<TableImpl*> Store::Impl::new_table(const TableType& type, void* init, const std::string& what) {
+  uint64_t cap = engine.config().max_table_elements;
+  if (type.limits.min > cap)
+    return make_error(ErrorKind::kResource, kNoOffset,
+                      what + " of " + std::to_string(type.limits.min) + " elements exceeds the limit of " +
+                          std::to_string(cap) + " table elements (EngineConfig::max_table_elements)");
+  uint64_t capacity = std::min<uint64_t>(type.limits.max.value_or(0xffffffffu), cap);
+  auto storage = TableStorage::create(type.limits.min, std::max<uint64_t>(capacity, type.limits.min), init);
+  if (!storage) return make_error(ErrorKind::kResource, kNoOffset, what + ": " + storage.error().message);
   auto t = std::make_unique<TableImpl>();
   t->type_ = type;
-  t->elems.assign(type.limits.min, init);
+  t->elems = std::move(*storage);
   return tables_.emplace_back(std::move(t)).get();
+}
+
+TableImpl* Store::Impl::new_table(const TableType& type, void* init) {
+  auto t = new_table(type, init, "table");
+  if (!t) throw std::bad_alloc();
+  return *t;
 }
 
 GlobalImpl* Store::Impl::new_global(const GlobalType& type) {
@@ -78,7 +94,13 @@ Result<Memory*> Store::create_memory(const MemoryType& type) {
 Result<Table*> Store::create_table(const TableType& type, const Value& init) {
   if (type.limits.max && *type.limits.max < type.limits.min)
     return make_error(ErrorKind::kUsage, kNoOffset, "size minimum must not be greater than maximum");
-  return static_cast<Table*>(impl_->new_table(type, init.ref));
+  try {
+    auto t = impl_->new_table(type, init.ref, "table");
+    if (!t) return t.error();
+    return static_cast<Table*>(*t);
+  } catch (const std::bad_alloc&) {
+    return make_error(ErrorKind::kResource, kNoOffset, "out of memory creating a table");
+  }
 }
 
 Global* Store::create_global(const GlobalType& type, const Value& init) {
