@@ -63,6 +63,7 @@ class Host {
   Errno check_lists(Memory* mem, std::span<const Value> a, size_t in_at, BufferList& out);
   Errno check_overlaps(const BufferList& list);
   Errno check_launch(uint32_t num_iterations, uint32_t block_size, const char* what);
+  Errno check_tables(const Kernel& k, const Engine& engine);
   Errno check_memory_fits(const Kernel& k, const Memory& mem);
   // Stack regions for every worker `device` may use, when the code keeps a
   // shadow stack; `max_pages` bounds the caller's memory.

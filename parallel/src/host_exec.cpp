@@ -94,6 +94,21 @@ Errno Host::lease_stacks(Device& device, Memory& mem, const std::optional<Shadow
   return Errno::kSuccess;
 }
 
+// A kernel's tables count against the engine's table limit like any
+// module's; checked here, where the engine is known, so that such a kernel
+// is refused as a kernel rather than failing in every worker.
+Errno Host::check_tables(const Kernel& k, const Engine& engine) {
+  const Module& m = *k.module;
+  uint64_t limit = engine.config().max_table_elements;
+  for (size_t i = 0; i < m.tables.size(); ++i)
+    if (m.tables[i].limits.min > limit)
+      return fail(Errno::kInvalidKernel, "the kernel's table " + std::to_string(i) + " of " +
+                                             std::to_string(m.tables[i].limits.min) +
+                                             " elements exceeds the limit of " + std::to_string(limit) +
+                                             " table elements");
+  return Errno::kSuccess;
+}
+
 // The kernel sees the caller's memory through its own import type.
 Errno Host::check_memory_fits(const Kernel& k, const Memory& mem) {
   const Limits& l = k.memory->memory.limits;
@@ -155,6 +170,8 @@ Outcome Host::parallel_exec(Caller& c, std::span<const Value> a) {
   if (k.num_buffers != buffers)
     return fail(Errno::kInvalidKernel, "the kernel takes " + std::to_string(k.num_buffers) +
                                            " buffers, parallel_exec passes " + std::to_string(buffers));
+  const Engine& engine = c.store().engine();
+  if (Errno e = check_tables(k, engine); e != Errno::kSuccess) return e;
   ExecJob job;
   job.num_iterations = a[3].i32;
   job.block_size = a[4].i32;
@@ -166,7 +183,6 @@ Outcome Host::parallel_exec(Caller& c, std::span<const Value> a) {
   if (Errno e = check_memory_fits(k, *mem); e != Errno::kSuccess) return e;
   if (job.num_iterations == 0) return Errno::kSuccess;
   job.buffer_args = list.args;
-  const Engine& engine = c.store().engine();
   std::shared_ptr<const Kernel> shared = *kernel;
   job.bind = [&](Worker& w, uint32_t slot) -> Result<BoundKernel> {
     auto bound = w.kernel_instance(engine, shared, *mem);

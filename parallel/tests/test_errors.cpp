@@ -1,10 +1,22 @@
 // Every errno of the contract provoked at least once, opaque handles, the
 // kernel rules with their reasons, and a kernel that traps in one iteration.
+#include <unistd.h>
+
+#include <fstream>
+
 #include "fixture.h"
 
 namespace wpvm::parallel::test {
 
 namespace {
+// Resident set size of this process in KiB (/proc/self/statm).
+long resident_kib() {
+  std::ifstream statm("/proc/self/statm");
+  long pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
 bool logged(const Fixture& f, const std::string& part) {
   for (const std::string& l : f.log)
     if (l.find(part) != std::string::npos) return true;
@@ -153,6 +165,26 @@ TEST_CASE("invalid_kernel, each rule with its reason") {
     uint32_t len = f.put_kernel("k_trivial");
     CHECK(f.exec(dev, len, 4, 1, {b}, {b}) == WASI_PARALLEL_EKERNEL);
     CHECK(f.last_error_has("takes 1 buffers, parallel_exec passes 2"));
+  }
+}
+
+TEST_CASE("kernel tables count against the engine's table limit and are allocated lazily") {
+  for (uint32_t hint : {kSeq, kCpu}) {
+    CAPTURE(hint);
+    Fixture f("caller", 2);
+    uint32_t dev = f.device(hint);
+    constexpr uint32_t kN = 64;
+    uint32_t b = f.buffer(dev, kData, 4 * kN);
+    uint32_t len = f.put_kernel("k_big_table");
+    CHECK(f.exec(dev, len, kN, 1, {}, {b}) == WASI_PARALLEL_EKERNEL);
+    CHECK(f.last_error_has("exceeds the limit"));
+    // Within the limit: every worker instantiates it without paying for the
+    // 5,000,000 null elements (a few KiB each, not 40 MB).
+    long before = resident_kib();
+    uint32_t sparse = f.put_kernel("k_sparse_table");
+    REQUIRE(f.exec(dev, sparse, kN, 1, {}, {b}) == WASI_PARALLEL_SUCCESS);
+    for (uint32_t i = 0; i < kN; ++i) CHECK(f.u32(kData + 4 * i) == 7 + i);
+    CHECK(resident_kib() - before < 20 * 1024);
   }
 }
 

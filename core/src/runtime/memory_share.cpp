@@ -56,9 +56,15 @@ Result<void> clone_state(Store& store, const InstanceImpl& src, InstanceImpl& ds
     dst.globals.push_back(c);
   }
   for (const TableImpl* t : src.tables) {
-    TableImpl* c = s.new_table(t->type_, nullptr);
-    c->elems.resize(t->elems.size());
+    auto made = s.new_table(t->type_, nullptr, "a copy of a table");
+    if (!made) return made.error();
+    TableImpl* c = *made;
+    if (!c->elems.grow(t->elems.size() - c->elems.size(), nullptr))
+      return make_error(ErrorKind::kResource, kNoOffset, "a copy of a table cannot grow to its source's size");
+    // Null elements are already null in the new storage: only the set ones
+    // are written, so a large sparse table costs its copy no memory.
     for (size_t i = 0; i < t->elems.size(); ++i) {
+      if (!t->elems[i]) continue;
       auto it = t->type_.elem == ValType::kFuncRef ? map.find(static_cast<const FuncImpl*>(t->elems[i])) : map.end();
       c->elems[i] = it == map.end() ? t->elems[i] : it->second;
     }

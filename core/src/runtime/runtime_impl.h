@@ -148,9 +148,6 @@ class Store::Impl {
   // maximum or EngineConfig::max_table_elements, whichever is smaller. A
   // minimum above that limit is an error naming `what` ("table 0").
   Result<TableImpl*> new_table(const TableType& type, void* init, const std::string& what);
-  // The same for a copy of an existing table (clone_state): throws
-  // std::bad_alloc when the table cannot be made.
-  TableImpl* new_table(const TableType& type, void* init);
   GlobalImpl* new_global(const GlobalType& type);
 
   interp::ThreadState& thread();

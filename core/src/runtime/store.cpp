@@ -53,12 +53,6 @@ Result<TableImpl*> Store::Impl::new_table(const TableType& type, void* init, con
   return tables_.emplace_back(std::move(t)).get();
 }
 
-TableImpl* Store::Impl::new_table(const TableType& type, void* init) {
-  auto t = new_table(type, init, "table");
-  if (!t) throw std::bad_alloc();
-  return *t;
-}
-
 GlobalImpl* Store::Impl::new_global(const GlobalType& type) {
   auto g = std::make_unique<GlobalImpl>();
   g->type_ = type;

@@ -81,10 +81,4 @@ bool TableStorage::grow(uint64_t delta, void* init) {
   return true;
 }
 
-void TableStorage::resize(uint64_t n) {
-  if (n > capacity_) throw std::bad_alloc();
-  if (n < size_) std::fill(data_ + n, data_ + size_, nullptr);  // keep [size, capacity) null
-  size_ = n;
-}
-
 }  // namespace wpvm

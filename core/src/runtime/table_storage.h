@@ -43,9 +43,6 @@ class TableStorage {
 
   // Appends delta elements set to init; false (and no change) past capacity.
   bool grow(uint64_t delta, void* init);
-  // Like std::vector::resize with null elements (used when a table is
-  // copied); throws std::bad_alloc past capacity, as a vector would.
-  void resize(uint64_t n);
 
   static constexpr size_t kDataOffset = 0;
   static constexpr size_t kSizeOffset = sizeof(void*);
