@@ -21,6 +21,7 @@ namespace wpvm::parallel::test {
 
 inline constexpr uint32_t kSeq = WASI_PARALLEL_DEVICE_SEQUENTIAL;
 inline constexpr uint32_t kCpu = WASI_PARALLEL_DEVICE_CPU;
+inline constexpr uint32_t kGpu = WASI_PARALLEL_DEVICE_DISCRETE_GPU;
 // Caller memory layout: out-pointers and handle lists, kernel bytes, data.
 inline constexpr uint32_t kOut = 0x100;
 inline constexpr uint32_t kInList = 0x200;

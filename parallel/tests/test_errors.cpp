@@ -54,9 +54,9 @@ TEST_CASE("invalid_argument") {
 }
 
 TEST_CASE("invalid_argument: launches whose num_iterations * block_size overflow 32 bits, on every device") {
-  for (uint32_t hint : {kSeq, kCpu}) {
+  for (uint32_t hint : {kSeq, kCpu, kGpu}) {
     CAPTURE(hint);
-    Fixture f;
+    Fixture f("caller", 0, false, hint == kGpu ? test_gpu_or_auto() : "auto");
     uint32_t dev = f.device(hint);
     uint32_t b = f.buffer(dev, kData, 64);
     uint32_t len = f.put_kernel("k_trivial");
@@ -69,9 +69,9 @@ TEST_CASE("invalid_argument: launches whose num_iterations * block_size overflow
 }
 
 TEST_CASE("invalid_argument: distinct buffers of one call that overlap in memory, on every device") {
-  for (uint32_t hint : {kSeq, kCpu}) {
+  for (uint32_t hint : {kSeq, kCpu, kGpu}) {
     CAPTURE(hint);
-    Fixture f;
+    Fixture f("caller", 0, false, hint == kGpu ? test_gpu_or_auto() : "auto");
     uint32_t dev = f.device(hint);
     uint32_t len = f.put_kernel("k_sum");
     // Two buffers uploaded through one reused staging region.
@@ -233,10 +233,10 @@ TEST_CASE("a kernel that traps in one iteration traps the caller and cancels the
 
 TEST_CASE("the trap reported is the lowest trapping iteration on every device, whatever traps first in time") {
   for (uint32_t threads : {1u, 2u, 4u}) {
-    for (uint32_t hint : {kSeq, kCpu}) {
+    for (uint32_t hint : {kSeq, kCpu, kGpu}) {
       CAPTURE(threads);
       CAPTURE(hint);
-      Fixture f("caller", threads);
+      Fixture f("caller", threads, false, hint == kGpu ? test_gpu_or_auto() : "auto");
       uint32_t dev = f.device(hint);
       constexpr uint32_t kN = 4096;
       uint32_t b = f.buffer(dev, kData, 4 * kN);
@@ -245,6 +245,7 @@ TEST_CASE("the trap reported is the lowest trapping iteration on every device, w
       REQUIRE_FALSE(r.ok());
       CHECK(r.trap->kind == TrapKind::kUnreachable);
       CHECK(r.trap->to_string().find("iteration 1 of 4096") != std::string::npos);
+      if (hint == kGpu) REQUIRE(f.call("read_buffer", {b, kData, 4 * kN}) == WASI_PARALLEL_SUCCESS);
       CHECK(f.u32(kData) == 1);      // the iteration below the trap ran to its end
       CHECK(f.u32(kData + 4) == 0);  // the trapping one stored nothing
     }

@@ -43,10 +43,10 @@ int64_t first_clobbered(Fixture& f, uint64_t bytes, uint32_t kernel_len) {
 
 TEST_CASE("a C kernel with a shadow stack: every device agrees, no stack is shared, the caller's bytes stay") {
   for (uint32_t threads : {1u, 2u, 4u}) {
-    for (uint32_t hint : {kSeq, kCpu, uint32_t{WASI_PARALLEL_DEVICE_DISCRETE_GPU}}) {
+    for (uint32_t hint : {kSeq, kCpu, kGpu}) {
       CAPTURE(threads);
       CAPTURE(hint);
-      bool gpu = hint == WASI_PARALLEL_DEVICE_DISCRETE_GPU;
+      bool gpu = hint == kGpu;
       Fixture f("caller", threads, false, gpu ? test_gpu_or_auto() : "auto");
       uint64_t original = f.mem->size_bytes();
       paint(f, original);

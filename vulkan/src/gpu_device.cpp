@@ -175,7 +175,9 @@ class GpuDevice final : public Device {
         return sink.fail("cannot copy a buffer for the CPU device", e);
     }
     cpu_.exec(job, sink);
-    if (sink.first_trap || sink.failure) return;
+    // After a trap the iterations below it ran (as on every device): their
+    // results go back too. A worker that could not bind ran nothing.
+    if (sink.failure) return;
     for (Buffer* b : job.buffers) {
       if (Errno e = upload(*b, *gpu_buffer(*b).memory, *b->addr); e != Errno::kSuccess)
         return sink.fail("cannot copy a buffer back from the CPU device", e);
