@@ -17,6 +17,9 @@ struct ShaderFeatures {
   bool variable_pointers = false;
   bool float16 = false, int8 = false, storage8 = false;       // Vulkan 1.2
   bool int64_atomics = false, vulkan_memory_model = false;
+  // Device-scope atomics and barriers under the memory model (GLSL's atomics
+  // use Device scope): enabled with the memory model wherever the device has it.
+  bool vulkan_memory_model_device_scope = false;
   uint32_t subgroup_operations = 0;  // VkSubgroupFeatureFlags usable in compute
   // Not a shader capability, but enabled the same way: out-of-bounds buffer
   // accesses stay inside the buffer (or read zero) instead of reaching other

@@ -34,6 +34,7 @@ ShaderFeatures query_shader_features(VkPhysicalDevice device, uint32_t api) {
     f.storage8 = v12.storageBuffer8BitAccess;
     f.int64_atomics = v12.shaderBufferInt64Atomics;
     f.vulkan_memory_model = v12.vulkanMemoryModel;
+    f.vulkan_memory_model_device_scope = v12.vulkanMemoryModel && v12.vulkanMemoryModelDeviceScope;
   }
   return f;
 }
@@ -51,6 +52,7 @@ EnabledFeatures::EnabledFeatures(const ShaderFeatures& f, uint32_t api) : api_(a
   v12.storageBuffer8BitAccess = f.storage8;
   v12.shaderBufferInt64Atomics = f.int64_atomics;
   v12.vulkanMemoryModel = f.vulkan_memory_model;
+  v12.vulkanMemoryModelDeviceScope = f.vulkan_memory_model_device_scope;
   core.pNext = &v11;
   v11.pNext = &v12;
 }

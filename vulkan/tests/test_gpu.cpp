@@ -542,6 +542,12 @@ TEST_CASE("robustBufferAccess is enabled where supported: a store far out of bou
   CHECK(read_back<uint32_t>(other) == std::vector<uint32_t>(64, 1));
 }
 
+TEST_CASE("buffer atomics count exactly (and pass the validation layer: Device scope is enabled with the memory model)") {
+  Buffer counts = make_buffer(*g_context, std::vector<uint32_t>(4, 0));
+  run(*g_context, *get_kernel(*g_context, "atomic_count", 1), {&counts}, 1000, 3);
+  CHECK(read_back<uint32_t>(counts)[0] == 3000);
+}
+
 // num_iterations 2^32 - 1, block_size 1, local_size_x 1023: 4,198,405
 // workgroups are 4,294,968,315 invocations, past 2^32, where
 // gl_GlobalInvocationID.x + base_invocation wraps and elements 0..1018 would

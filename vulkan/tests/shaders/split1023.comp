@@ -1,6 +1,5 @@
 // Workgroups of 1023 with base_invocation: counts how often each element
-// runs (no atomics: the validation layer flags Device-scope atomics while
-// vulkanMemoryModelDeviceScope is not enabled). A launch of 2^32 - 1 invocations rounds up past 2^32 here, where
+// runs (a plain increment: one invocation per element). A launch of 2^32 - 1 invocations rounds up past 2^32 here, where
 // gl_GlobalInvocationID.x + base_invocation would wrap.
 #version 450
 layout(local_size_x = 1023) in;
