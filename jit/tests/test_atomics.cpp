@@ -13,10 +13,10 @@
 #include <thread>
 #include <vector>
 
-#include "runtime/memory_share.h"
 #include "runtime/runtime_impl.h"
 #include "runtime/wait_queue.h"
 #include "wpvm/runtime.h"
+#include "wpvm/share.h"
 #include "test_wasm_file.h"
 
 namespace {

@@ -29,11 +29,11 @@
 #include <thread>
 #include <vector>
 
-#include "runtime/memory_share.h"
 #include "runtime/runtime_impl.h"
 #include "runtime/tier.h"
 #include "wpvm/module.h"
 #include "wpvm/runtime.h"
+#include "wpvm/share.h"
 
 namespace {
 
