@@ -1,6 +1,7 @@
 // The JIT as the runtime sees it (runtime/tier.h): per-instance compilation
 // into one code buffer, the entry trampoline every host->native call goes
-// through, trap unwinding to that entry, and self-registration at start-up.
+// through, trap unwinding to that entry, and the code generator an embedder
+// gives its engine (wpvm/jit.h).
 #include "wpvm/jit.h"
 
 #include <pthread.h>
@@ -331,14 +332,6 @@ class Jit final : public tier::CodeGenerator {
   }
 };
 
-Jit g_jit;
-
-// Registration when the library is linked (link_whole).
-const bool g_registered = [] {
-  tier::set_code_generator(&g_jit);
-  return true;
-}();
-
 }  // namespace
 
 EntryFn entry_trampoline() { return trampoline().entry; }
@@ -390,7 +383,10 @@ std::optional<Trap> invoke_native(Store::Impl& store, FuncImpl& f, Slot* slots) 
   return t;
 }
 
-void ensure_registered() { (void)g_registered; }
+tier::CodeGenerator* code_generator() {
+  static Jit jit;
+  return &jit;
+}
 
 Result<std::string> listing(InstanceImpl& inst) {
   std::string text;

@@ -13,10 +13,11 @@
 #include <thread>
 #include <vector>
 
-#include "runtime/memory_share.h"
 #include "runtime/runtime_impl.h"
 #include "runtime/wait_queue.h"
+#include "wpvm/jit.h"
 #include "wpvm/runtime.h"
+#include "wpvm/share.h"
 #include "test_wasm_file.h"
 
 namespace {
@@ -107,7 +108,9 @@ constexpr Tier kTiers[] = {Tier::kInterp, Tier::kJit};
 struct Config {
   Tier tier;
   bool explicit_bounds;
-  EngineConfig engine() const { return EngineConfig{.tier = tier, .explicit_bounds_checks = explicit_bounds}; }
+  EngineConfig engine() const {
+    return EngineConfig{.tier = tier, .code_generator = jit::code_generator(), .explicit_bounds_checks = explicit_bounds};
+  }
 };
 constexpr Config kConfigs[] = {
     {Tier::kInterp, false}, {Tier::kJit, false}, {Tier::kInterp, true}, {Tier::kJit, true}};
@@ -270,7 +273,7 @@ TEST_CASE("atomics: threads adding through lock xadd and cmpxchg loops reach exa
   constexpr uint32_t kIters = 1000000;
   for (Tier t : kTiers) {
     CAPTURE(static_cast<int>(t));
-    Engine engine(EngineConfig{.tier = t});
+    Engine engine(EngineConfig{.tier = t, .code_generator = jit::code_generator()});
     View owner(engine, t, m);
     uint8_t* mem = owner.mem->data();
     std::vector<std::thread> ts;

@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "runtime/runtime_impl.h"
+#include "wpvm/jit.h"
 #include "wpvm/runtime.h"
 #include "test_wasm_file.h"
 
@@ -21,7 +22,7 @@ struct BtFixture {
   Store store{engine};
   Instance* inst = nullptr;
 
-  explicit BtFixture(Tier t) : engine(EngineConfig{.tier = t}) {
+  explicit BtFixture(Tier t) : engine(EngineConfig{.tier = t, .code_generator = jit::code_generator()}) {
     Linker linker;
     linker.define("env", "host_trap", store.create_host_func(FuncType{}, [](Caller&, std::span<const Value>, std::span<Value>) {
       return std::optional<Trap>{Trap{TrapKind::kHost, "host says no", 0, {}}};

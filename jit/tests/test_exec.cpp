@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "runtime/runtime_impl.h"
+#include "wpvm/jit.h"
 #include "wpvm/runtime.h"
 #include "test_wasm_file.h"
 
@@ -22,7 +23,8 @@ struct Fixture {
   Tier tier;
 
   explicit Fixture(Tier t, bool explicit_bounds = false)
-      : engine(EngineConfig{.tier = t, .explicit_bounds_checks = explicit_bounds}), tier(t) {
+      : engine(EngineConfig{.tier = t, .code_generator = jit::code_generator(), .explicit_bounds_checks = explicit_bounds}),
+        tier(t) {
     Linker linker;
     FuncType bin{{ValType::kI32, ValType::kI32}, {ValType::kI32}};
     linker.define("env", "host_add", store.create_host_func(bin, [](Caller&, std::span<const Value> a, std::span<Value> r) {

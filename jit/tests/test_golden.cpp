@@ -34,7 +34,7 @@ void check_golden(const std::string& name, const std::string& golden, const char
   std::string bytes = read_file(std::string(dir) + "/" + name + ".wasm");
   auto m = load_module(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
   REQUIRE(m.ok());
-  Engine engine(EngineConfig{.tier = Tier::kJit});
+  Engine engine(EngineConfig{.tier = Tier::kJit, .code_generator = jit::code_generator()});
   Store store(engine);
   auto inst = store.instantiate(*m, Linker{});
   REQUIRE(inst.ok());

@@ -76,7 +76,7 @@ std::unique_ptr<Device> make_sequential_device();
 // `threads` == 0: one per core.
 std::unique_ptr<Device> make_cpu_device(uint32_t threads);
 
-// GPU devices: defined by vulkan/src/gpu_device.cpp when the Vulkan backend is
+// GPU devices: defined by device_gpu_vulkan.cpp when the Vulkan backend is
 // built, else by device_gpu_none.cpp (no GPU: every call says so).
 // The Vulkan device index that serves a GPU hint under `selector`
 // (ParallelConfig::gpu), or why there is none (the CPU device serves then).

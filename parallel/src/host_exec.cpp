@@ -6,7 +6,7 @@
 #include <cstring>
 
 #include "host.h"
-#include "runtime/memory_share.h"
+#include "wpvm/share.h"
 
 namespace wpvm::parallel {
 

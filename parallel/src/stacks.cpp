@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "runtime/memory_share.h"
+#include "wpvm/share.h"
 
 namespace wpvm::parallel {
 

@@ -3,7 +3,7 @@
 #include "worker.h"
 
 #include "kernel.h"
-#include "runtime/memory_share.h"
+#include "wpvm/share.h"
 
 namespace wpvm::parallel {
 

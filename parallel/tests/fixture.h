@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "host.h"
+#include "wpvm/jit.h"
 #include "wpvm/parallel.h"
 #include "wpvm/runtime.h"
 
@@ -35,11 +36,15 @@ inline bool gpu_or_cpu(std::optional<DeviceKind> k) {
 }
 
 // The tier under test: WPVM_PARALLEL_TEST_TIER=jit runs every kernel and
-// caller as JIT code (meson registers each test for both tiers).
+// caller as JIT code (meson registers each test for both tiers), else the
+// interpreter.
 inline EngineConfig test_engine_config() {
-  EngineConfig config;
+  EngineConfig config{.tier = Tier::kInterp};
   const char* tier = std::getenv("WPVM_PARALLEL_TEST_TIER");
-  if (tier && std::string(tier) == "jit") config.tier = Tier::kJit;
+  if (tier && std::string(tier) == "jit") {
+    config.tier = Tier::kJit;
+    config.code_generator = jit::code_generator();
+  }
   return config;
 }
 

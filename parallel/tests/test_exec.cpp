@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "fixture.h"
-#include "runtime/memory_share.h"
+#include "wpvm/share.h"
 
 namespace wpvm::parallel::test {
 

@@ -84,7 +84,7 @@ void print_listing(const Module& m, const std::string& text) {
 }
 
 int jit_listing(const std::shared_ptr<const Module>& m) {
-  Engine engine(EngineConfig{.tier = Tier::kJit});
+  Engine engine(EngineConfig{.tier = Tier::kJit, .code_generator = jit::code_generator()});
   Store store(engine);
   auto inst = store.instantiate(m, stand_in_imports(store, *m));
   if (!inst) {

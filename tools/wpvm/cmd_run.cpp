@@ -13,6 +13,7 @@
 
 #include "command.h"
 #include "invoke_values.h"
+#include "wpvm/jit.h"
 #include "wpvm/module.h"
 #include "wpvm/parallel.h"
 #include "wpvm/runtime.h"
@@ -215,6 +216,7 @@ int run_main(std::span<const std::string> a) {
   }
   EngineConfig config;
   config.tier = o.tier;
+  config.code_generator = jit::code_generator();
   Engine engine(config);
   // After the engine: the parallel host's worker stores refer to it.
   auto parallel = Parallel::create(o.parallel);

@@ -8,7 +8,7 @@
 #include <atomic>
 #include <thread>
 
-#include "runtime/memory_share.h"
+#include "wpvm/share.h"
 
 namespace wpvm {
 

@@ -92,8 +92,19 @@ using HostFn = std::function<std::optional<Trap>(Caller& caller, std::span<const
 
 enum class Tier : uint8_t { kInterp, kJit };
 
+namespace tier {
+// A native code generator (core/src/runtime/tier.h). The JIT's is
+// wpvm::jit::code_generator() (wpvm/jit.h).
+class CodeGenerator;
+}  // namespace tier
+
 struct EngineConfig {
-  Tier tier = Tier::kJit;  // the interpreter when no JIT is linked (runtime/tier.h)
+  // kJit: functions run as native code from `code_generator` (those it cannot
+  // compile, and all of them when there is no generator, in the interpreter).
+  Tier tier = Tier::kJit;
+  // The engine's native tier, chosen by the embedder: e.g.
+  // wpvm::jit::code_generator() (wpvm/jit.h). nullptr: the interpreter only.
+  tier::CodeGenerator* code_generator = nullptr;
   uint32_t max_call_depth = 10000;   // deeper recursion traps "call stack exhausted"
   size_t value_stack_bytes = 8u << 20;  // interpreter value stack per thread of execution
   bool explicit_bounds_checks = false;  // for hosts that cannot reserve address space

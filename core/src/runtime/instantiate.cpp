@@ -6,8 +6,8 @@
 #include <string>
 
 #include "interp/code.h"
-#include "runtime/memory_share.h"
 #include "runtime/runtime_impl.h"
+#include "wpvm/share.h"
 
 namespace wpvm {
 
@@ -183,7 +183,7 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const Module> module, const
   return static_cast<Instance*>(inst);
 }
 
-// Declared in memory_share.h (wasi-parallel restarts kernel instances from
+// Declared in wpvm/share.h (wasi-parallel restarts kernel instances from
 // their initial globals); here because it re-runs the initialisers above.
 void reset_globals(Instance& instance) {
   auto& inst = static_cast<InstanceImpl&>(instance);

@@ -1,7 +1,7 @@
-// Memory aliases and worker copies of instances (see memory_share.h): how a
+// Memory aliases and worker copies of instances (see wpvm/share.h): how a
 // wasi-parallel device runs a caller's memory and code on its own threads,
 // one Store per worker, without copying the memory.
-#include "runtime/memory_share.h"
+#include "wpvm/share.h"
 
 #include <unordered_map>
 

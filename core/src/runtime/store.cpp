@@ -150,7 +150,7 @@ CallResult Store::call(Func* func, std::span<const Value> args) {
   }
   // Native code when the JIT tier compiled f, else the interpreter.
   if (tier::ensure_native(*impl_, *f))
-    r.trap = tier::code_generator()->invoke(*impl_, *f, slots);
+    r.trap = tier::code_generator(*impl_)->invoke(*impl_, *f, slots);
   else
     r.trap = interp::execute(*impl_, *f, slots);
   if (r.trap) return r;

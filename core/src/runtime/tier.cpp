@@ -1,23 +1,17 @@
-// The registered native code generator and the lazy per-instance compile (tier.h).
+// The engine's native code generator and the lazy per-instance compile (tier.h).
 #include "runtime/tier.h"
 
-#include <atomic>
 #include <mutex>
 
 namespace wpvm::tier {
 
-namespace {
-std::atomic<CodeGenerator*> g_generator{nullptr};
-}  // namespace
-
-void set_code_generator(CodeGenerator* gen) { g_generator.store(gen, std::memory_order_release); }
-CodeGenerator* code_generator() { return g_generator.load(std::memory_order_acquire); }
+CodeGenerator* code_generator(const Store::Impl& store) { return store.engine.config().code_generator; }
 
 bool ensure_native(Store::Impl& store, FuncImpl& f) {
   if (f.native) return true;
   InstanceImpl* inst = f.instance;
   if (!inst || inst->native_tried || store.engine.config().tier != Tier::kJit) return false;
-  CodeGenerator* gen = code_generator();
+  CodeGenerator* gen = code_generator(store);
   if (!gen) return false;
   // Kernels may call into one instance from several threads: compile once.
   static std::mutex compile_mutex;

@@ -1,7 +1,8 @@
 // The seam between the runtime and an optional native code generator (the
-// JIT lives outside core and registers itself here). Core never depends on
-// the generator; it only asks it to compile an instance and to run a function
-// that has native code.
+// JIT lives outside core; an embedder gives an engine its generator through
+// EngineConfig::code_generator, e.g. wpvm::jit::code_generator()). Core never
+// depends on the generator; it only asks it to compile an instance and to run
+// a function that has native code.
 //
 // Calling convention shared by every tier: arguments are passed as slots
 // (runtime_impl.h), results come back in the same slots, so a call can cross
@@ -30,12 +31,11 @@ class CodeGenerator {
   virtual std::optional<Trap> invoke(Store::Impl& store, FuncImpl& f, Slot* slots) = 0;
 };
 
-// Registered once at start-up by executables that link a code generator.
-void set_code_generator(CodeGenerator* gen);
-CodeGenerator* code_generator();
+// The code generator of the store's engine (EngineConfig::code_generator), or nullptr.
+CodeGenerator* code_generator(const Store::Impl& store);
 
 // True if f runs as native code; compiles f's instance on first use when the
-// store's engine selects the JIT tier and a generator is registered.
+// store's engine selects the JIT tier and has a code generator.
 bool ensure_native(Store::Impl& store, FuncImpl& f);
 
 }  // namespace wpvm::tier

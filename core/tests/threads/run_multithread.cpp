@@ -11,7 +11,8 @@
 // its first call until its parent reaches its first `wait`: every start-up
 // order is still possible, the calls just begin together. With --tier jit
 // every invoked function must have run as native code (the executable must
-// link the JIT).
+// be built with WPVM_TEST_WITH_JIT and link the JIT, which it then gives its
+// engine).
 //
 // usage: run_multithread WAT2WASM SCRIPT.wast [--runs N] [--tier interp|jit]
 #include <unistd.h>
@@ -29,11 +30,13 @@
 #include <thread>
 #include <vector>
 
-#include "runtime/memory_share.h"
 #include "runtime/runtime_impl.h"
-#include "runtime/tier.h"
 #include "wpvm/module.h"
 #include "wpvm/runtime.h"
+#include "wpvm/share.h"
+#ifdef WPVM_TEST_WITH_JIT
+#include "wpvm/jit.h"
+#endif
 
 namespace {
 
@@ -348,7 +351,10 @@ int main(int argc, char** argv) {
     if (opt == "--runs") runs = std::atoi(val.c_str());
     else if (opt == "--tier") config.tier = val == "jit" ? Tier::kJit : Tier::kInterp;
   }
-  if (config.tier == Tier::kJit && !tier::code_generator()) {
+#ifdef WPVM_TEST_WITH_JIT
+  config.code_generator = jit::code_generator();
+#endif
+  if (config.tier == Tier::kJit && !config.code_generator) {
     std::cerr << "--tier jit: this executable does not link the JIT\n";
     return 2;
   }

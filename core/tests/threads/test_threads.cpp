@@ -12,9 +12,9 @@
 #include <thread>
 #include <vector>
 
-#include "runtime/memory_share.h"
 #include "runtime/wait_queue.h"
 #include "wpvm/runtime.h"
+#include "wpvm/share.h"
 #include "test_wasm_file.h"
 
 namespace {

@@ -13,7 +13,9 @@ import os
 import subprocess
 import sys
 
-from run_validated import LAYER, MARKERS, validation_env
+# The Vulkan layer's validation-layer harness (vulkan/tests/run_validated.py).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "vulkan", "tests"))
+from run_validated import LAYER, MARKERS, validation_env  # noqa: E402
 
 
 def test_gpu():

@@ -1,11 +1,16 @@
-// Runtime support for running one module's code on several threads at once
-// (wasi-parallel): memories of one store that alias another store's linear
-// memory, and worker copies of an instance. Both rely on linear memories never
-// moving (runtime_impl.h): an alias is another typed view of the same pages.
+// Running one module's code on several threads at once (wasi-threads,
+// wasi-parallel): memories of one store that alias another store's linear
+// memory, worker copies of an instance, and access to an instance's own
+// functions and globals by index. Both rely on linear memories never moving:
+// an alias is another typed view of the same pages. Implemented in
+// core/src/runtime/ (memory_share.cpp, instantiate.cpp).
 #pragma once
+#include <cstdint>
 #include <optional>
 
+#include "wpvm/result.h"
 #include "wpvm/runtime.h"
+#include "wpvm/types.h"
 
 namespace wpvm {
 
