@@ -2,6 +2,7 @@
 // and choice, the logical device with one compute queue, its command buffer,
 // fence and descriptor pool, and the submit-and-wait path.
 #include <algorithm>
+#include <mutex>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -216,12 +217,33 @@ Result<std::optional<uint32_t>> select_device(std::span<const DeviceInfo> device
                      "\" (an index or part of a name; " + device_list(devices) + ")");
 }
 
+namespace {
+
+// One instance made on first use and kept for the life of the process: the
+// Vulkan loader unloads a driver when its last instance goes, and Mesa's
+// lavapipe keeps allocations in globals that would then be reported as leaks
+// (and reloading the drivers for every list or context costs time). Null
+// when there is no driver (tried again on the next call).
+VkInstance kept_instance() {
+  static std::mutex mutex;
+  static UniqueInstance* kept = nullptr;  // never destroyed, on purpose
+  std::lock_guard lock(mutex);
+  if (!kept) {
+    uint32_t api = 0;
+    auto instance = create_instance(&api);
+    if (!instance.ok()) return VK_NULL_HANDLE;
+    kept = new UniqueInstance(std::move(*instance));
+  }
+  return kept->get();
+}
+
+}  // namespace
+
 std::vector<DeviceInfo> list_devices() {
-  uint32_t api = 0;
-  auto instance = create_instance(&api);
-  if (!instance.ok()) return {};
+  VkInstance kept = kept_instance();
+  if (kept == VK_NULL_HANDLE) return {};
   std::vector<DeviceInfo> infos;
-  auto devices = physical_devices(instance->get());
+  auto devices = physical_devices(kept);
   for (uint32_t i = 0; i < devices.size(); ++i) infos.push_back(describe(devices[i], i));
   return infos;
 }
@@ -331,6 +353,7 @@ bool is_unified(const Context::Impl& ctx) {
 
 Result<std::unique_ptr<Context>> Context::create(const ContextOptions& options) {
   auto impl = std::make_unique<Impl>();
+  kept_instance();  // the drivers stay loaded after this context goes
   uint32_t instance_api = 0;
   auto instance = create_instance(&instance_api);
   if (!instance.ok()) return instance.error();
