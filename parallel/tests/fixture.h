@@ -34,12 +34,13 @@ inline bool gpu_or_cpu(std::optional<DeviceKind> k) {
   return k == DeviceKind::kCpu || k == DeviceKind::kDiscreteGpu || k == DeviceKind::kIntegratedGpu;
 }
 
-// The tier under test: WPVM_PARALLEL_TEST_TIER=jit runs every kernel and
-// caller as JIT code (meson registers each test for both tiers).
+// The tier under test: the interpreter, or with WPVM_PARALLEL_TEST_TIER=jit
+// every kernel and caller as JIT code (meson registers each test for both
+// tiers). The tests link the JIT, so the interpreter must be asked for.
 inline EngineConfig test_engine_config() {
   EngineConfig config;
   const char* tier = std::getenv("WPVM_PARALLEL_TEST_TIER");
-  if (tier && std::string(tier) == "jit") config.tier = Tier::kJit;
+  config.tier = tier && std::string(tier) == "jit" ? Tier::kJit : Tier::kInterp;
   return config;
 }
 
