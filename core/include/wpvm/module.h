@@ -1,5 +1,6 @@
 // A decoded (and, after validate(), validated) WebAssembly module.
-// Immutable once built; may be shared by many stores and threads.
+// Immutable once built, but for the engine's private slot of code compiled
+// from it (thread-safe); may be shared by many stores and threads.
 #pragma once
 #include <atomic>
 #include <cstdint>
@@ -78,8 +79,6 @@ struct FunctionBody {
   uint32_t code_offset = 0;      // first instruction
   uint32_t code_end = 0;         // one past the final `end`
 };
-
-struct Module;
 
 namespace detail {
 struct CompiledCode;  // core/src/runtime/compiled_code.h
