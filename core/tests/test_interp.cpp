@@ -9,6 +9,8 @@
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <memory>
+#include <vector>
 
 #include "interp/code.h"
 #include "wpvm/runtime.h"
@@ -309,4 +311,53 @@ TEST_CASE("interp: memory grown by another instance is seen after the call retur
   REQUIRE_MESSAGE(r.ok(), r.trap->to_string());
   CHECK(r.values[0].i32 == 0);
   CHECK((*a)->memory("mem")->pages() == 2);
+}
+
+TEST_CASE("interp: every instance of a module, in every store and engine, runs the module's one copy of code") {
+  std::shared_ptr<const Module> m = load_wat("shared_code");
+  constexpr uint32_t kDefined = 6;  // bump, fib, double, apply, accumulate, is_set
+  EngineConfig bounds;
+  bounds.explicit_bounds_checks = true;  // nothing the builder emits depends on the configuration
+  Engine plain, checked(bounds);
+  std::vector<std::unique_ptr<Store>> stores;
+  std::vector<std::pair<Store*, Instance*>> insts;
+  for (int s = 0; s < 4; ++s) {
+    stores.push_back(std::make_unique<Store>(s == 3 ? checked : plain));
+    for (int i = 0; i < 3; ++i) {
+      Linker linker;
+      auto r = stores.back()->instantiate(m, linker);
+      REQUIRE(r.ok());
+      insts.emplace_back(stores.back().get(), *r);
+    }
+  }
+  CHECK(interp::functions_built(*m) == 0);  // built on first call, not on instantiation
+  auto i32 = [](Store& s, Instance* inst, const char* name, std::vector<Value> args) {
+    CallResult r = s.call(inst->func(name), args);
+    REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.trap->to_string()));
+    return r.values.at(0).i32;
+  };
+  for (size_t k = 0; k < insts.size(); ++k) {
+    CAPTURE(k);
+    auto [s, inst] = insts[k];
+    uint32_t by = static_cast<uint32_t>(k) + 1;
+    // Globals, memories and tables are the running instance's own.
+    CHECK(i32(*s, inst, "bump", {I32(by)}) == by);
+    CHECK(i32(*s, inst, "bump", {I32(by)}) == 2 * by);
+    CHECK(i32(*s, inst, "accumulate", {I32(by)}) == by);
+    CHECK(i32(*s, inst, "fib", {I32(15)}) == 610);
+    CHECK(i32(*s, inst, "apply", {I32(0), I32(21)}) == 42);   // table[0] = $double
+    CHECK(i32(*s, inst, "apply", {I32(1), I32(10)}) == 55);   // table[1] = $fib
+    CHECK(i32(*s, inst, "is_set", {I32(1)}) == 1);
+    CHECK(i32(*s, inst, "is_set", {I32(2)}) == 0);
+  }
+  CHECK(interp::functions_built(*m) == kDefined);
+  for (const char* name : {"bump", "fib", "apply", "accumulate", "is_set"}) {
+    CAPTURE(name);
+    const interp::Code* first = static_cast<FuncImpl*>(insts[0].second->func(name))->code;
+    REQUIRE(first != nullptr);
+    for (auto [s, inst] : insts) CHECK(static_cast<FuncImpl*>(inst->func(name))->code == first);
+  }
+  // A copy of a module is another module: it starts without code.
+  Module copy = *m;
+  CHECK(interp::functions_built(copy) == 0);
 }

@@ -41,6 +41,11 @@ class Host {
   std::string last_error() const;
   size_t cached_kernels() const { return kernels_.size(); }
   size_t cached_kernel_bytes() const { return kernels_.bytes(); }
+  // The cached kernel module of these bytes, if any (tests: what was built from it).
+  std::shared_ptr<const Module> cached_kernel_module(std::span<const uint8_t> bytes) const {
+    auto k = kernels_.find(bytes);
+    return k ? k->module : nullptr;
+  }
   // The kind of a device handle (tests: which device did a hint give?).
   std::optional<DeviceKind> device_kind(uint32_t handle) const;
   // "NAME (N threads)" of the device a current-enum hint gets.

@@ -105,6 +105,16 @@ Result<std::shared_ptr<const Kernel>> KernelCache::get(std::span<const uint8_t> 
   return kernel;
 }
 
+std::shared_ptr<const Kernel> KernelCache::find(std::span<const uint8_t> bytes) const {
+  std::lock_guard lock(mutex_);
+  auto [lo, hi] = by_hash_.equal_range(hash_bytes(bytes));
+  for (auto it = lo; it != hi; ++it) {
+    const std::vector<uint8_t>& kept = (*it->second)->module->bytes;
+    if (std::equal(bytes.begin(), bytes.end(), kept.begin(), kept.end())) return *it->second;
+  }
+  return nullptr;
+}
+
 void KernelCache::evict_locked() {
   // The newest entry stays even when it alone exceeds the byte bound.
   while (lru_.size() > 1 && (lru_.size() > kMaxEntries || bytes_ > kMaxBytes)) {

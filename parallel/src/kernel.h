@@ -44,6 +44,8 @@ class KernelCache {
   static constexpr size_t kMaxBytes = size_t{64} << 20;
 
   Result<std::shared_ptr<const Kernel>> get(std::span<const uint8_t> bytes);
+  // The cached kernel of exactly these bytes, if any; its recency is unchanged.
+  std::shared_ptr<const Kernel> find(std::span<const uint8_t> bytes) const;
   size_t size() const;
   size_t bytes() const;
 

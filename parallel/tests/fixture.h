@@ -35,9 +35,9 @@ inline bool gpu_or_cpu(std::optional<DeviceKind> k) {
   return k == DeviceKind::kCpu || k == DeviceKind::kDiscreteGpu || k == DeviceKind::kIntegratedGpu;
 }
 
-// The tier under test: WPVM_PARALLEL_TEST_TIER=jit runs every kernel and
-// caller as JIT code (meson registers each test for both tiers), else the
-// interpreter.
+// The tier under test: the interpreter, or with WPVM_PARALLEL_TEST_TIER=jit
+// every kernel and caller as JIT code, the engine holding the JIT's code
+// generator (meson registers each test for both tiers).
 inline EngineConfig test_engine_config() {
   EngineConfig config{.tier = Tier::kInterp};
   const char* tier = std::getenv("WPVM_PARALLEL_TEST_TIER");

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "fixture.h"
+#include "interp/code.h"
 #include "wpvm/share.h"
 
 namespace wpvm::parallel::test {
@@ -147,6 +148,29 @@ TEST_CASE("kernels are decoded once, instantiated per worker, and start every ca
     }
     CHECK(f.parallel->cached_kernels() == 1);
   }
+}
+
+TEST_CASE("a kernel's interpreter code is built once across calls, devices and workers") {
+  constexpr uint32_t kN = 512, kRounds = 3, kThreads = 4;
+  Fixture f("caller", kThreads);
+  uint32_t len = f.put_kernel("k_trivial");
+  for (uint32_t hint : {kSeq, kCpu}) {
+    CAPTURE(hint);
+    uint32_t dev = f.device(hint);
+    for (uint32_t round = 0; round < kRounds; ++round) {
+      CAPTURE(round);
+      std::memset(f.mem->data() + kData, 0, 4 * kN);
+      uint32_t out = f.buffer(dev, kData, 4 * kN);
+      REQUIRE(f.exec(dev, len, kN, 1, {}, {out}) == WASI_PARALLEL_SUCCESS);
+      for (uint32_t i = 0; i < kN; ++i) REQUIRE(f.u32(kData + 4 * i) == i + 1);
+    }
+  }
+  std::shared_ptr<const Module> kernel = f.host().cached_kernel_module(wasm_bytes("k_trivial"));
+  REQUIRE(kernel != nullptr);
+  // Its one function was built by whichever instance called it first (on the
+  // JIT tier it runs as native code and the interpreter builds nothing).
+  bool interp = f.engine.config().tier == Tier::kInterp;
+  CHECK(interp::functions_built(*kernel) == (interp ? 1u : 0u));
 }
 
 namespace {

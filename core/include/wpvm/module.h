@@ -1,6 +1,8 @@
 // A decoded (and, after validate(), validated) WebAssembly module.
-// Immutable once built; may be shared by many stores and threads.
+// Immutable once built, but for the engine's private slot of code compiled
+// from it (thread-safe); may be shared by many stores and threads.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -78,6 +80,28 @@ struct FunctionBody {
   uint32_t code_end = 0;         // one past the final `end`
 };
 
+namespace detail {
+struct CompiledCode;  // core/src/runtime/compiled_code.h
+struct CompiledCodeAccess;
+
+// Private to the engine, not part of the API: the code its tiers compiled
+// from a module, built on first use, shared by every instance, store and
+// thread of the module and freed with it. Only core/src reaches it. A copy
+// of a Module starts without code (the copy may be changed and validated
+// again).
+class CompiledCodeSlot {
+ public:
+  CompiledCodeSlot() = default;
+  CompiledCodeSlot(const CompiledCodeSlot&) noexcept {}
+  CompiledCodeSlot& operator=(const CompiledCodeSlot& other) noexcept;
+  ~CompiledCodeSlot();
+
+ private:
+  friend struct CompiledCodeAccess;
+  mutable std::atomic<CompiledCode*> code_{nullptr};  // set once, then read-only
+};
+}  // namespace detail
+
 struct CustomSection {
   std::string name;
   uint32_t offset = 0;  // payload in bytes
@@ -119,6 +143,8 @@ struct Module {
   std::vector<uint32_t> declared_funcs;
 
   bool validated = false;
+
+  detail::CompiledCodeSlot compiled;  // the engine's, see above
 
   const FuncType& func_type(uint32_t func_index) const { return types[func_types[func_index]]; }
   std::span<const uint8_t> code(const FunctionBody& b) const {

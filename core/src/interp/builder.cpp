@@ -4,9 +4,11 @@
 #include "interp/builder.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 
 #include "body_decoder.h"
+#include "runtime/compiled_code.h"
 
 namespace wpvm::interp {
 
@@ -57,7 +59,7 @@ constexpr size_t kMaxFrameConsts = 64;
 
 }  // namespace
 
-Builder::Builder(InstanceImpl& inst, Code& code) : inst_(inst), code_(code), handlers_(handler_table()) {}
+Builder::Builder(Code& code) : code_(code), handlers_(handler_table()) {}
 
 // ---- emission ----
 
@@ -75,12 +77,6 @@ void Builder::emit_pair(Opnd a, Opnd b) {
   uint32_t i = static_cast<uint32_t>(words_.size());
   if (a.slot) slot_fields_.push_back(i * 2);
   if (b.slot) slot_fields_.push_back(i * 2 + 1);
-  words_.push_back(w);
-}
-
-void Builder::emit_ptr(const void* p) {
-  Word w;
-  w.ptr = const_cast<void*>(p);
   words_.push_back(w);
 }
 
@@ -405,20 +401,20 @@ void Builder::local_set(uint32_t index, bool tee) {
   if (tee) stack_.push_back(v);
 }
 
-void Builder::emit_call(FuncImpl* f, std::span<const ValType> params, std::span<const ValType> results,
-                        std::optional<Entry> index, const Imm& imm) {
+void Builder::emit_call(std::optional<uint32_t> func, std::span<const ValType> params,
+                        std::span<const ValType> results, std::optional<Entry> index, const Imm& imm) {
   size_t first = stack_.size() - params.size();
   for (size_t i = first; i < stack_.size(); ++i) materialize(stack_[i]);
   uint32_t base = first < stack_.size() ? stack_[first].pos : top_pos();
   stack_.resize(first);
-  if (f) {
+  if (func) {
     emit_op(IOp::Call);
-    emit_ptr(f);
+    emit_pair(N(*func), N(0));
     emit_pair(S(kStackTag | base), N(0));
   } else {
     emit_op(IOp::CallIndirect);
-    emit_ptr(inst_.tables[imm.index2]);
-    emit_pair(N(inst_.type_ids[imm.index]), S(kStackTag | base));
+    emit_pair(N(imm.index2), N(0));
+    emit_pair(N(imm.index), S(kStackTag | base));
     emit_pair(S(enc(*index)), N(0));
   }
   for (ValType t : results) push_stack(t);
@@ -507,13 +503,15 @@ bool Builder::numeric(Opcode op, const Imm& imm) {
 }
 
 bool Builder::memory_or_table(Opcode op, const Imm& imm) {
-  auto three = [&](IOp iop, Opnd extra, const void* p1, const void* p2) {
+  // Table operands: one word per table index.
+  auto table = [&](uint32_t t) { emit_pair(N(t), N(0)); };
+  auto three = [&](IOp iop, Opnd extra, std::optional<uint32_t> t1, std::optional<uint32_t> t2) {
     Entry n = pop(), b = pop(), a = pop();
     emit_op(iop);
     emit_pair(S(enc(a)), S(enc(b)));
     emit_pair(S(enc(n)), extra);
-    if (p1) emit_ptr(p1);
-    if (p2) emit_ptr(p2);
+    if (t1) table(*t1);
+    if (t2) table(*t2);
   };
   switch (op) {
     case Opcode::MemorySize: {
@@ -532,9 +530,9 @@ bool Builder::memory_or_table(Opcode op, const Imm& imm) {
       last_.pos = d.pos;
       return true;
     }
-    case Opcode::MemoryFill: three(IOp::MemoryFill, N(0), nullptr, nullptr); return true;
-    case Opcode::MemoryCopy: three(IOp::MemoryCopy, N(0), nullptr, nullptr); return true;
-    case Opcode::MemoryInit: three(IOp::MemoryInit, N(imm.index), nullptr, nullptr); return true;
+    case Opcode::MemoryFill: three(IOp::MemoryFill, N(0), std::nullopt, std::nullopt); return true;
+    case Opcode::MemoryCopy: three(IOp::MemoryCopy, N(0), std::nullopt, std::nullopt); return true;
+    case Opcode::MemoryInit: three(IOp::MemoryInit, N(imm.index), std::nullopt, std::nullopt); return true;
     case Opcode::DataDrop:
       emit_op(IOp::DataDrop);
       emit_pair(N(imm.index), N(0));
@@ -543,7 +541,7 @@ bool Builder::memory_or_table(Opcode op, const Imm& imm) {
       Entry i = pop();
       size_t at = emit_op(IOp::TableGet);
       emit_pair(S(kStackTag | i.pos), S(enc(i)));
-      emit_ptr(inst_.tables[imm.index]);
+      table(imm.index);
       note_result(at + 1);
       last_.pos = i.pos;
       return true;
@@ -552,14 +550,14 @@ bool Builder::memory_or_table(Opcode op, const Imm& imm) {
       Entry v = pop(), i = pop();
       emit_op(IOp::TableSet);
       emit_pair(S(enc(i)), S(enc(v)));
-      emit_ptr(inst_.tables[imm.index]);
+      table(imm.index);
       return true;
     }
     case Opcode::TableSize: {
       uint32_t pos = top_pos();
       size_t at = emit_op(IOp::TableSize);
       emit_pair(S(kStackTag | pos), N(0));
-      emit_ptr(inst_.tables[imm.index]);
+      table(imm.index);
       note_result(at + 1);
       last_.pos = pos;
       return true;
@@ -569,16 +567,16 @@ bool Builder::memory_or_table(Opcode op, const Imm& imm) {
       size_t at = emit_op(IOp::TableGrow);
       emit_pair(S(kStackTag | init.pos), S(enc(init)));
       emit_pair(S(enc(delta)), N(0));
-      emit_ptr(inst_.tables[imm.index]);
+      table(imm.index);
       note_result(at + 1);
       last_.pos = init.pos;
       return true;
     }
-    case Opcode::TableFill: three(IOp::TableFill, N(0), inst_.tables[imm.index], nullptr); return true;
+    case Opcode::TableFill: three(IOp::TableFill, N(0), imm.index, std::nullopt); return true;
     case Opcode::TableCopy:
-      three(IOp::TableCopy, N(0), inst_.tables[imm.index], inst_.tables[imm.index2]);
+      three(IOp::TableCopy, N(0), imm.index, imm.index2);
       return true;
-    case Opcode::TableInit: three(IOp::TableInit, N(imm.index), inst_.tables[imm.index2], nullptr); return true;
+    case Opcode::TableInit: three(IOp::TableInit, N(imm.index), imm.index2, std::nullopt); return true;
     case Opcode::ElemDrop:
       emit_op(IOp::ElemDrop);
       emit_pair(N(imm.index), N(0));
@@ -610,7 +608,7 @@ void Builder::op(Opcode op, const Imm& imm, std::span<const ValType> pops, std::
       bool wide = slot_width(pushes[0]) == 2;
       size_t at = emit_op(wide ? IOp::GlobalGet2 : IOp::GlobalGet);
       emit_pair(S(kStackTag | pos), N(0));
-      emit_ptr(inst_.globals[imm.index]->cell);
+      emit_pair(N(imm.index), N(0));
       push_stack(pushes[0]);
       if (!wide) {
         note_result(at + 1);
@@ -622,7 +620,7 @@ void Builder::op(Opcode op, const Imm& imm, std::span<const ValType> pops, std::
       Entry v = pop();
       emit_op(slot_width(v.type) == 2 ? IOp::GlobalSet2 : IOp::GlobalSet);
       emit_pair(S(enc(v)), N(0));
-      emit_ptr(inst_.globals[imm.index]->cell);
+      emit_pair(N(imm.index), N(0));
       last_.word_end = SIZE_MAX;
       return;
     }
@@ -630,7 +628,7 @@ void Builder::op(Opcode op, const Imm& imm, std::span<const ValType> pops, std::
       uint32_t pos = top_pos();
       size_t at = emit_op(IOp::RefFunc);
       emit_pair(S(kStackTag | pos), N(0));
-      emit_ptr(inst_.funcs[imm.index]);
+      emit_pair(N(imm.index), N(0));
       push_stack(pushes[0]);
       note_result(at + 1);
       last_.pos = pos;
@@ -650,10 +648,10 @@ void Builder::op(Opcode op, const Imm& imm, std::span<const ValType> pops, std::
       return;
     }
     case Opcode::Call:
-      return emit_call(inst_.funcs[imm.index], pops, pushes, std::nullopt, imm);
+      return emit_call(imm.index, pops, pushes, std::nullopt, imm);
     case Opcode::CallIndirect: {
       Entry index = pop();
-      return emit_call(nullptr, pops.first(pops.size() - 1), pushes, index, imm);
+      return emit_call(std::nullopt, pops.first(pops.size() - 1), pushes, index, imm);
     }
     default: break;
   }
@@ -688,16 +686,31 @@ Result<void> Builder::finish() {
 }
 
 Result<void> compile(FuncImpl& f) {
-  InstanceImpl& inst = *f.instance;
-  const Module& m = *inst.mod;
+  const Module& m = *f.instance->mod;
   uint32_t defined = f.func_index - m.num_imported_funcs;
+  std::atomic<const Code*>& slot = compiled_code(m).interp[defined];
+  if (const Code* c = slot.load(std::memory_order_acquire)) {
+    f.code = c;
+    return {};
+  }
   auto code = std::make_unique<Code>();
-  Builder b(inst, *code);
+  Builder b(*code);
   WPVM_TRY(decode_function(m, defined, b));
   WPVM_TRY(b.finish());
-  f.code = code.get();
-  inst.codes[defined] = std::move(code);
+  // Publish; a thread that built the same function first wins, and our copy goes.
+  const Code* expected = nullptr;
+  if (slot.compare_exchange_strong(expected, code.get(), std::memory_order_acq_rel, std::memory_order_acquire)) {
+    compiled_code(m).interp_built.fetch_add(1, std::memory_order_relaxed);
+    f.code = code.release();
+  } else {
+    f.code = expected;
+  }
   return {};
+}
+
+uint32_t functions_built(const Module& m) {
+  const detail::CompiledCode* c = detail::CompiledCodeAccess::peek(m);
+  return c ? c->interp_built.load(std::memory_order_relaxed) : 0;
 }
 
 static_assert(Emitter<Builder>);

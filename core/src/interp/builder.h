@@ -4,7 +4,9 @@
 // or deferred reads of a local or a constant; instructions then name those
 // slots directly, so `local.get; local.get; i32.add; local.set` is one
 // instruction. Control boundaries materialise deferred entries so that every
-// label sees values at fixed, depth-determined slots.
+// label sees values at fixed, depth-determined slots. It sees no instance:
+// functions, tables, globals and types are emitted as module indices, so the
+// code serves every instance of the module.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -20,7 +22,7 @@ namespace wpvm::interp {
 
 class Builder {
  public:
-  Builder(InstanceImpl& inst, Code& code);
+  explicit Builder(Code& code);
 
   void begin_function(const FuncContext& fc);
   void end_function(bool reachable);
@@ -66,7 +68,6 @@ class Builder {
   // Emission.
   size_t emit_op(IOp op);
   void emit_pair(Opnd a, Opnd b);
-  void emit_ptr(const void* p);
   void emit_imm(uint64_t v);
   void emit_target(Ctrl& c);
   void bind(Ctrl& c);
@@ -88,8 +89,8 @@ class Builder {
   void emit_branch(Ctrl& target);
   bool try_fused_branch(const Entry& cond, bool invert, Ctrl& target);
   void local_set(uint32_t index, bool tee);
-  void emit_call(FuncImpl* f, std::span<const ValType> params, std::span<const ValType> results,
-                 std::optional<Entry> index, const Imm& imm);
+  void emit_call(std::optional<uint32_t> func, std::span<const ValType> params,
+                 std::span<const ValType> results, std::optional<Entry> index, const Imm& imm);
   bool numeric(Opcode op, const Imm& imm);
   bool memory_or_table(Opcode op, const Imm& imm);
   bool atomic(Opcode op, const Imm& imm);  // builder_atomics.cpp
@@ -97,7 +98,6 @@ class Builder {
             std::span<const ValType> pushes);  // simd_builder.cpp
   void note_result(size_t dst_word);
 
-  InstanceImpl& inst_;
   Code& code_;
   const void* const* handlers_;
   std::vector<Word> words_;

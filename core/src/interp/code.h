@@ -1,8 +1,11 @@
-// The interpreter's pre-decoded code: one Code per defined function and
-// instance, a stream of 8-byte words run with direct threading. Each
-// instruction is its handler's address followed by operand words; operands
-// name frame slots (relative to the frame pointer), so locals, constants and
-// operand-stack values are all read in place (a register-style form).
+// The interpreter's pre-decoded code: one Code per defined function of a
+// Module, shared by all its instances (runtime/compiled_code.h), a stream of
+// 8-byte words run with direct threading. Each instruction is its handler's
+// address followed by operand words; operands name frame slots (relative to
+// the frame pointer), so locals, constants and operand-stack values are all
+// read in place (a register-style form). Code holds no instance address:
+// functions, tables, globals and types are operands by module index, which
+// the executor resolves through the running function's instance.
 //
 // Frame layout (in slots): [params | declared locals | constants | operand stack].
 // A call passes arguments in the caller's top slots, which become the callee's
@@ -23,8 +26,7 @@ union Word {
   const void* h;                  // handler address
   struct { uint32_t a, b; } u;    // two 32-bit operands (slots, counts, indices)
   uint64_t imm;
-  const Word* target;             // branch target
-  void* ptr;                      // runtime object (memory, table, global cell, func)
+  const Word* target;             // branch target (in the same Code)
 };
 static_assert(sizeof(Word) == 8);
 
@@ -78,8 +80,12 @@ struct ThreadState {
   uint32_t nesting = 0;  // host->Wasm entries active on the native stack
 };
 
-// Translates one defined function of an instance (lazily, on first call).
+// Points f.code at its module's code for f, building and publishing that
+// code if no thread has yet (thread-safe, lock-free). Called on f's first call.
 Result<void> compile(FuncImpl& f);
+
+// How many functions of `m` have interpreter code (built once per module).
+uint32_t functions_built(const Module& m);
 
 // A human-readable listing of the code (one instruction per line).
 std::string dump(const Code& code);

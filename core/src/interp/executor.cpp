@@ -3,7 +3,10 @@
 // native stack: a call pushes a FrameRec on the thread's frame stack and
 // continues in the same loop, so recursion depth is bounded by
 // EngineConfig::max_call_depth and the value stack, never by native stack.
-// Operand layouts per instruction are documented in builder.cpp.
+// The code is the module's (shared by its instances): functions, tables,
+// globals and types are module indices resolved through `inst`, the running
+// function's instance, which a call or return reloads from FuncImpl::instance.
+// Operand layouts are written beside each handler.
 #include <algorithm>
 #include <atomic>
 #include <bit>
@@ -274,20 +277,20 @@ L_Return: {
   }
   DISPATCH();
 }
-// [h][func][base, -]
+// [h][func, -][base, -]: func indexes the running instance's functions
 L_Call:
-  callee = static_cast<FuncImpl*>(pc[1].ptr);
+  callee = inst->funcs[pc[1].u.a];
   nfp = fp + pc[2].u.a;
   rpc = pc + 3;
   goto L_do_call;
-// [h][table][sig_id, base][index, -]
+// [h][table, -][type, base][index, -]: the module's table and type indices
 L_CallIndirect: {
-  auto* t = static_cast<TableImpl*>(pc[1].ptr);
+  const TableImpl* t = inst->tables[pc[1].u.a];
   uint32_t i = RD_u32(fp[pc[3].u.a]);
   if (i >= t->elems.size()) TRAP(UndefinedElement);
   callee = static_cast<FuncImpl*>(t->elems[i]);
   if (!callee) TRAP(UninitializedElement);
-  if (callee->sig_id != pc[2].u.a) TRAP(IndirectCallTypeMismatch);
+  if (callee->sig_id != inst->type_ids[pc[2].u.a]) TRAP(IndirectCallTypeMismatch);
   nfp = fp + pc[2].u.b;
   rpc = pc + 4;
   goto L_do_call;
@@ -305,21 +308,21 @@ L_Select2: {
   pc += 3;
   DISPATCH();
 }
-// [h][slot, -][cell]
+// [h][slot, -][global, -]
 L_GlobalGet:
-  fp[pc[1].u.a] = *static_cast<Slot*>(pc[2].ptr);
+  fp[pc[1].u.a] = inst->globals[pc[2].u.a]->cell[0];
   pc += 3;
   DISPATCH();
 L_GlobalSet:
-  *static_cast<Slot*>(pc[2].ptr) = fp[pc[1].u.a];
+  inst->globals[pc[2].u.a]->cell[0] = fp[pc[1].u.a];
   pc += 3;
   DISPATCH();
 L_GlobalGet2:
-  std::memcpy(fp + pc[1].u.a, pc[2].ptr, 2 * sizeof(Slot));
+  std::memcpy(fp + pc[1].u.a, inst->globals[pc[2].u.a]->cell, 2 * sizeof(Slot));
   pc += 3;
   DISPATCH();
 L_GlobalSet2:
-  std::memcpy(pc[2].ptr, fp + pc[1].u.a, 2 * sizeof(Slot));
+  std::memcpy(inst->globals[pc[2].u.a]->cell, fp + pc[1].u.a, 2 * sizeof(Slot));
   pc += 3;
   DISPATCH();
 
@@ -368,59 +371,60 @@ L_DataDrop:
   pc += 2;
   DISPATCH();
 
-// [h][dst, index][table]
+// Tables are operands by module index: [table, -] words.
+// [h][dst, index][table, -]
 L_TableGet: {
-  auto* t = static_cast<TableImpl*>(pc[2].ptr);
+  const TableImpl* t = inst->tables[pc[2].u.a];
   uint32_t i = RD_u32(fp[pc[1].u.b]);
   if (i >= t->elems.size()) TRAP(TableOutOfBounds);
   fp[pc[1].u.a] = reinterpret_cast<uintptr_t>(t->elems[i]);
   pc += 3;
   DISPATCH();
 }
-// [h][index, value][table]
+// [h][index, value][table, -]
 L_TableSet: {
-  auto* t = static_cast<TableImpl*>(pc[2].ptr);
+  TableImpl* t = inst->tables[pc[2].u.a];
   uint32_t i = RD_u32(fp[pc[1].u.a]);
   if (i >= t->elems.size()) TRAP(TableOutOfBounds);
   t->elems[i] = reinterpret_cast<void*>(static_cast<uintptr_t>(fp[pc[1].u.b]));
   pc += 3;
   DISPATCH();
 }
-// [h][dst, -][table]
+// [h][dst, -][table, -]
 L_TableSize:
-  fp[pc[1].u.a] = WR_u32(static_cast<TableImpl*>(pc[2].ptr)->elems.size());
+  fp[pc[1].u.a] = WR_u32(inst->tables[pc[2].u.a]->elems.size());
   pc += 3;
   DISPATCH();
-// [h][dst, init][delta, -][table]
+// [h][dst, init][delta, -][table, -]
 L_TableGrow: {
-  auto* t = static_cast<TableImpl*>(pc[3].ptr);
+  TableImpl* t = inst->tables[pc[3].u.a];
   auto old = t->grow_raw(RD_u32(fp[pc[2].u.a]), reinterpret_cast<void*>(static_cast<uintptr_t>(fp[pc[1].u.b])));
   fp[pc[1].u.a] = WR_u32(old ? *old : 0xffffffffu);
   pc += 4;
   DISPATCH();
 }
-// [h][index, value][n, -][table]
+// [h][index, value][n, -][table, -]
 L_TableFill: {
-  auto* t = static_cast<TableImpl*>(pc[3].ptr);
+  TableImpl* t = inst->tables[pc[3].u.a];
   uint64_t i = RD_u32(fp[pc[1].u.a]), n = RD_u32(fp[pc[2].u.a]);
   if (i + n > t->elems.size()) TRAP(TableOutOfBounds);
   std::fill_n(t->elems.data() + i, n, reinterpret_cast<void*>(static_cast<uintptr_t>(fp[pc[1].u.b])));
   pc += 4;
   DISPATCH();
 }
-// [h][dst, src][n, -][dst table][src table]
+// [h][dst, src][n, -][dst table, -][src table, -]
 L_TableCopy: {
-  auto* td = static_cast<TableImpl*>(pc[3].ptr);
-  auto* tsrc = static_cast<TableImpl*>(pc[4].ptr);
+  TableImpl* td = inst->tables[pc[3].u.a];
+  const TableImpl* tsrc = inst->tables[pc[4].u.a];
   uint64_t d = RD_u32(fp[pc[1].u.a]), s = RD_u32(fp[pc[1].u.b]), n = RD_u32(fp[pc[2].u.a]);
   if (d + n > td->elems.size() || s + n > tsrc->elems.size()) TRAP(TableOutOfBounds);
   if (n) std::memmove(td->elems.data() + d, tsrc->elems.data() + s, n * sizeof(void*));
   pc += 5;
   DISPATCH();
 }
-// [h][dst, src][n, segment][table]
+// [h][dst, src][n, segment][table, -]
 L_TableInit: {
-  auto* t = static_cast<TableImpl*>(pc[3].ptr);
+  TableImpl* t = inst->tables[pc[3].u.a];
   const std::vector<void*>& seg = inst->elems[pc[2].u.b];
   uint64_t d = RD_u32(fp[pc[1].u.a]), s = RD_u32(fp[pc[1].u.b]), n = RD_u32(fp[pc[2].u.a]);
   if (s + n > seg.size() || d + n > t->elems.size()) TRAP(TableOutOfBounds);
@@ -433,9 +437,9 @@ L_ElemDrop:
   std::vector<void*>().swap(inst->elems[pc[1].u.a]);
   pc += 2;
   DISPATCH();
-// [h][dst, -][func]
+// [h][dst, -][func, -]
 L_RefFunc:
-  fp[pc[1].u.a] = reinterpret_cast<uintptr_t>(pc[2].ptr);
+  fp[pc[1].u.a] = reinterpret_cast<uintptr_t>(inst->funcs[pc[2].u.a]);
   pc += 3;
   DISPATCH();
 // [h][op, dst][a, b][c, aux]: a SIMD instruction, one function per row (simd_exec.h)

@@ -5,7 +5,6 @@
 #include <new>
 #include <string>
 
-#include "interp/code.h"
 #include "runtime/runtime_impl.h"
 #include "wpvm/share.h"
 
@@ -92,7 +91,6 @@ Result<void> allocate(Store::Impl& store, const Module& m, InstanceImpl& inst) {
     f->debug_name = std::string(m.func_name(f->func_index));
     inst.funcs.push_back(f);
   }
-  inst.codes.resize(m.bodies.size());
   for (const GlobalDef& g : m.globals) {
     GlobalImpl* gi = store.new_global(g.type);
     eval_const(g.init, inst, gi->cell);

@@ -5,7 +5,6 @@
 
 #include <unordered_map>
 
-#include "interp/code.h"
 #include "runtime/runtime_impl.h"
 
 namespace wpvm {
@@ -39,7 +38,6 @@ Result<void> clone_funcs(Store::Impl& s, const InstanceImpl& src, InstanceImpl& 
     dst.funcs.push_back(f);
     map.emplace(from, f);
   }
-  dst.codes.resize(m.bodies.size());
   return {};
 }
 

@@ -41,7 +41,9 @@ class FuncImpl final : public Func {
   uint32_t func_index = 0;        // in the instance module's function space
   HostFn host;
   std::string debug_name;
-  interp::Code* code = nullptr;   // compiled lazily, owned by the instance
+  // The interpreter's code for f, shared by every instance of the module
+  // (runtime/compiled_code.h); looked up (or built) on f's first call.
+  const interp::Code* code = nullptr;
   void* native = nullptr;         // entry of native code (runtime/tier.h), owned by the instance
 };
 
@@ -125,7 +127,6 @@ class InstanceImpl final : public Instance {
   std::vector<std::vector<void*>> elems;  // evaluated element segments (empty once dropped)
   std::vector<uint8_t> data_dropped;
   std::vector<std::pair<std::string, Extern>> export_list;
-  std::vector<std::unique_ptr<interp::Code>> codes;  // per defined function
   std::unique_ptr<tier::NativeCode> native_code;     // set by the code generator (tier.h)
   bool native_tried = false;                         // compile_instance already ran
 };

@@ -1,0 +1,49 @@
+// Code compiled from a Module, attached to it (Module::compiled, a private
+// slot) and shared by every instance of the module in every store and thread:
+// built once, holding no instance address, freed with the module.
+//
+// The interpreter's code (interp::Code) is built per defined function on its
+// first call by any thread and published with one atomic compare-exchange: no
+// lock. Two threads that race on a function's first call may both build it;
+// one publishes, the other frees its copy and uses the published one. What
+// the builder emits depends on the module alone (no EngineConfig field, no
+// instance), so one copy serves every engine configuration.
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <memory>
+
+#include "wpvm/module.h"
+
+namespace wpvm {
+
+namespace interp {
+struct Code;
+}  // namespace interp
+
+namespace detail {
+
+struct CompiledCode {
+  explicit CompiledCode(const Module& m);
+  ~CompiledCode();
+  CompiledCode(const CompiledCode&) = delete;
+  CompiledCode& operator=(const CompiledCode&) = delete;
+
+  // Per defined function: null until published, then never replaced.
+  std::unique_ptr<std::atomic<const interp::Code*>[]> interp;
+  uint32_t num_funcs = 0;
+  std::atomic<uint32_t> interp_built{0};  // functions published (for tests and statistics)
+};
+
+struct CompiledCodeAccess {
+  // The module's compiled code, created (empty) on first use. Thread-safe.
+  static CompiledCode& of(const Module& m);
+  // The module's compiled code if anything was ever compiled from it.
+  static const CompiledCode* peek(const Module& m) { return m.compiled.code_.load(std::memory_order_acquire); }
+};
+
+}  // namespace detail
+
+inline detail::CompiledCode& compiled_code(const Module& m) { return detail::CompiledCodeAccess::of(m); }
+
+}  // namespace wpvm
