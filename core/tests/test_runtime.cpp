@@ -9,6 +9,7 @@
 #include <iterator>
 
 #include "wpvm/runtime.h"
+#include "test_bytes.h"
 #include "test_wasm_file.h"
 
 namespace {
@@ -214,13 +215,6 @@ TEST_CASE("runtime: explicit-bounds-check mode reserves only the maximum") {
 
 namespace {
 
-// Resident set size of this process, in bytes (/proc/self/statm).
-uint64_t rss_bytes() {
-  std::ifstream statm("/proc/self/statm");
-  uint64_t size = 0, resident = 0;
-  statm >> size >> resident;
-  return resident * 4096;
-}
 
 }  // namespace
 
@@ -274,10 +268,10 @@ TEST_CASE("runtime: null table elements cost no memory") {
   Engine engine(EngineConfig{.tier = Tier::kInterp});
   Store store(engine);
   auto module = load_wat("table_sparse");
-  uint64_t before = rss_bytes();
+  uint64_t before = test::rss_bytes();
   auto r = store.instantiate(module, Linker());
   REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().to_string()));
-  uint64_t grown = rss_bytes() - before;
+  uint64_t grown = test::rss_bytes() - before;
   MESSAGE("RSS grew by " << grown / 1024 << " KiB for a table of 5,000,000 elements (one set)");
   CHECK(grown < (4u << 20));  // the elements up front would be 40 MB
   Table* t = (*r)->table("t");
@@ -303,23 +297,16 @@ namespace {
 
 // A module of n functions `(func)`: a few bytes each, a FuncImpl each when instantiated.
 std::vector<uint8_t> many_functions(uint32_t n) {
-  auto leb = [](std::vector<uint8_t>& out, uint64_t v) {
-    do {
-      uint8_t b = v & 0x7f;
-      v >>= 7;
-      out.push_back(v ? b | 0x80 : b);
-    } while (v);
-  };
   auto section = [&](std::vector<uint8_t>& out, uint8_t id, const std::vector<uint8_t>& body) {
     out.push_back(id);
-    leb(out, body.size());
+    test::append_leb(out, body.size());
     out.insert(out.end(), body.begin(), body.end());
   };
   std::vector<uint8_t> m = {0, 'a', 's', 'm', 1, 0, 0, 0};
   section(m, 1, {1, 0x60, 0, 0});  // type 0: [] -> []
   std::vector<uint8_t> funcs, code;
-  leb(funcs, n);
-  leb(code, n);
+  test::append_leb(funcs, n);
+  test::append_leb(code, n);
   for (uint32_t i = 0; i < n; ++i) {
     funcs.push_back(0);
     code.insert(code.end(), {2, 0, 0x0b});  // body: no locals, end

@@ -12,6 +12,7 @@
 #include "runtime/runtime_impl.h"
 #include "wpvm/jit.h"
 #include "wpvm/runtime.h"
+#include "test_bytes.h"
 #include "test_wasm_file.h"
 
 namespace {
@@ -20,12 +21,6 @@ using namespace wpvm;
 
 constexpr Tier kTableTiers[] = {Tier::kInterp, Tier::kJit};
 
-uint64_t rss_bytes() {
-  std::ifstream statm("/proc/self/statm");
-  uint64_t size = 0, resident = 0;
-  statm >> size >> resident;
-  return resident * 4096;
-}
 
 // What a call gave: its i32 result (0 when it has none) or its trap.
 struct Outcome {
@@ -128,7 +123,7 @@ TEST_CASE("tables: a large sparse table agrees on both tiers") {
   std::vector<std::vector<Outcome>> per_tier;
   for (Tier t : kTableTiers) {
     CAPTURE(static_cast<int>(t));
-    uint64_t before = rss_bytes();
+    uint64_t before = test::rss_bytes();
     TableFixture f(t);
     std::vector<Outcome>& got = per_tier.emplace_back();
     for (const Step& s : steps) {
@@ -138,7 +133,7 @@ TEST_CASE("tables: a large sparse table agrees on both tiers") {
       CHECK_MESSAGE(got.back() == s.expected, to_string(got.back()) << " instead of " << to_string(s.expected));
     }
     // The table reached ten million elements, 80 MB if stored densely.
-    uint64_t grown = rss_bytes() - before;
+    uint64_t grown = test::rss_bytes() - before;
     MESSAGE("tier " << static_cast<int>(t) << ": RSS grew by " << grown / 1024 << " KiB");
     CHECK(grown < (16u << 20));
   }

@@ -1,22 +1,11 @@
 // Every errno of the contract provoked at least once, opaque handles, the
 // kernel rules with their reasons, and a kernel that traps in one iteration.
-#include <unistd.h>
-
-#include <fstream>
-
 #include "fixture.h"
+#include "test_bytes.h"
 
 namespace wpvm::parallel::test {
 
 namespace {
-// Resident set size of this process in KiB (/proc/self/statm).
-long resident_kib() {
-  std::ifstream statm("/proc/self/statm");
-  long pages = 0, resident = 0;
-  statm >> pages >> resident;
-  return resident * (sysconf(_SC_PAGESIZE) / 1024);
-}
-
 bool logged(const Fixture& f, const std::string& part) {
   for (const std::string& l : f.log)
     if (l.find(part) != std::string::npos) return true;
@@ -180,11 +169,11 @@ TEST_CASE("kernel tables count against the engine's table limit and are allocate
     CHECK(f.last_error_has("exceeds the limit"));
     // Within the limit: every worker instantiates it without paying for the
     // 5,000,000 null elements (a few KiB each, not 40 MB).
-    long before = resident_kib();
+    uint64_t before = wpvm::test::rss_bytes();
     uint32_t sparse = f.put_kernel("k_sparse_table");
     REQUIRE(f.exec(dev, sparse, kN, 1, {}, {b}) == WASI_PARALLEL_SUCCESS);
     for (uint32_t i = 0; i < kN; ++i) CHECK(f.u32(kData + 4 * i) == 7 + i);
-    CHECK(resident_kib() - before < 20 * 1024);
+    CHECK(wpvm::test::rss_bytes() - before < uint64_t{20} << 20);
   }
 }
 

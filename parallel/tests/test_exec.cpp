@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "fixture.h"
+#include "test_bytes.h"
 #include "interp/code.h"
 #include "wpvm/share.h"
 
@@ -178,20 +179,13 @@ namespace {
 // `base` with a custom section appended whose payload is `size` bytes of a
 // pattern starting at `tag`: a distinct kernel of about that many more bytes.
 std::vector<uint8_t> with_custom_section(std::vector<uint8_t> base, uint32_t tag, uint32_t size) {
-  auto leb = [](std::vector<uint8_t>& out, uint32_t v) {
-    do {
-      uint8_t b = v & 0x7f;
-      v >>= 7;
-      out.push_back(v ? b | 0x80 : b);
-    } while (v);
-  };
   const std::string name = "pad";
   std::vector<uint8_t> payload;
-  leb(payload, static_cast<uint32_t>(name.size()));
+  wpvm::test::append_leb(payload, static_cast<uint32_t>(name.size()));
   payload.insert(payload.end(), name.begin(), name.end());
   for (uint32_t i = 0; i < size; ++i) payload.push_back(static_cast<uint8_t>(tag + i * 7 + (tag >> 8)));
   base.push_back(0);
-  leb(base, static_cast<uint32_t>(payload.size()));
+  wpvm::test::append_leb(base, static_cast<uint32_t>(payload.size()));
   base.insert(base.end(), payload.begin(), payload.end());
   return base;
 }
