@@ -37,7 +37,7 @@ int64_t field_offset(const void* obj, const void* field) {
 }  // namespace
 
 FuncCompiler::FuncCompiler(ModuleCtx& mc, uint32_t defined_index)
-    : mc_(mc), a_(mc.a), inst_(mc.inst), defined_(defined_index) {}
+    : mc_(mc), a_(mc.a), m_(mc.m), defined_(defined_index), entry_(mc.a.newLabel()) {}
 
 // ---- frame ----
 
@@ -661,7 +661,14 @@ Label FuncCompiler::trap_label(TrapKind k) {
 }
 
 void FuncCompiler::reload_memory_base() {
-  if (!inst_.memories.empty()) a_.mov(r14, reinterpret_cast<uint64_t>(inst_.memories[0]->lin->base));
+  if (!m_.memories.empty()) load_vm_word(r14, kVmMem0Base);
+}
+
+void FuncCompiler::load_vm(Gp dst) { a_.mov(dst, qword_ptr(r15, kCtxVm)); }
+
+void FuncCompiler::load_vm_word(Gp dst, int32_t offset) {
+  load_vm(dst);
+  a_.mov(dst, qword_ptr(dst, offset));
 }
 
 // ---- function ----
@@ -679,7 +686,7 @@ void FuncCompiler::begin_function(const FuncContext& fc) {
   call_trap_ = a_.newLabel();
 
   choose_pins();
-  a_.bind(mc_.func_labels[defined_]);
+  a_.bind(entry_);
   a_.push(rbp);
   a_.mov(rbp, rsp);
   for (uint8_t r : saved_gp_) a_.push(gpq(r));
@@ -778,9 +785,9 @@ void FuncCompiler::end_function(bool reachable) {
     a_.call(mc_.trap_exit);
   }
   for (JumpTable& jt : jump_tables_) {
-    a_.align(AlignMode::kData, 8);
+    a_.align(AlignMode::kData, 4);
     a_.bind(jt.table);
-    for (Label l : jt.entries) a_.embedLabel(l, 8);
+    for (Label l : jt.entries) a_.embedLabelDelta(l, jt.table, 4);
   }
   if (!float_consts_.empty()) a_.align(AlignMode::kData, 8);
   for (auto& [bits, label] : float_consts_) {
@@ -904,8 +911,11 @@ void FuncCompiler::br_table(std::span<const uint32_t> depths, uint32_t default_d
   a_.cmp(r.r32(), n);
   a_.cmovae(r.r32(), eax);
   JumpTable jt{a_.newLabel(), {}};
+  // Entries are offsets from the table (the code holds no address).
   a_.lea(rax, ptr(jt.table));
-  a_.jmp(qword_ptr(rax, r.r64(), 3));
+  a_.movsxd(rcx, dword_ptr(rax, r.r64(), 2));
+  a_.add(rax, rcx);
+  a_.jmp(rax);
   free_reg(index);
   std::map<uint32_t, Label> stubs;
   auto entry = [&](uint32_t depth) {
@@ -973,21 +983,36 @@ void FuncCompiler::end_call(const FuncType& t) {
   }
 }
 
-void FuncCompiler::call_through_funcimpl(const FuncType&) {
+// A function of another instance runs with its own context: the caller's is
+// kept in the outgoing slot past the call's arguments and results meanwhile.
+void FuncCompiler::call_through_funcimpl(const FuncType& t) {
   static const FuncImpl probe;
-  Label slow = a_.newLabel(), done = a_.newLabel();
+  uint32_t keep = static_cast<uint32_t>(std::max(t.params.size(), t.results.size()));
+  max_out_ = std::max(max_out_, keep + 1);
+  Label slow = a_.newLabel(), same = a_.newLabel(), done = a_.newLabel();
   a_.mov(rcx, qword_ptr(rax, static_cast<int32_t>(field_offset(&probe, &probe.native))));
   a_.test(rcx, rcx);
   a_.jz(slow);
+  a_.mov(rdx, qword_ptr(rax, static_cast<int32_t>(field_offset(&probe, &probe.vm))));
+  a_.cmp(rdx, qword_ptr(r15, kCtxVm));
+  a_.je(same);
+  load_vm(rax);
+  a_.mov(out_mem(keep), rax);
+  a_.mov(qword_ptr(r15, kCtxVm), rdx);
+  a_.call(rcx);
+  a_.mov(rcx, out_mem(keep));
+  a_.mov(qword_ptr(r15, kCtxVm), rcx);
+  a_.jmp(done);
+  a_.bind(same);
   a_.call(rcx);
   a_.jmp(done);
   a_.bind(slow);
   a_.mov(rdi, r15);
   a_.mov(rsi, rax);
   a_.mov(rdx, rsp);
-  a_.mov(rcx, reinterpret_cast<uint64_t>(&inst_));
-  a_.mov(rax, reinterpret_cast<uint64_t>(&helper::call_slow));
-  a_.call(rax);
+  load_vm_word(rcx, kVmInstance);
+  a_.mov(rax, qword_ptr(r15, kCtxHelpers));
+  a_.call(qword_ptr(rax, 8 * static_cast<int32_t>(helper_id(reinterpret_cast<const void*>(&helper::call_slow)))));
   a_.test(eax, eax);
   call_trap_used_ = true;
   a_.jnz(call_trap_);
@@ -995,22 +1020,22 @@ void FuncCompiler::call_through_funcimpl(const FuncType&) {
 }
 
 void FuncCompiler::call_direct(uint32_t func_index) {
-  FuncImpl* f = inst_.funcs[func_index];
-  const FuncType& t = *f->sig;
+  const FuncType& t = m_.func_type(func_index);
   begin_call(t);
-  uint32_t imported = inst_.mod->num_imported_funcs;
+  uint32_t imported = m_.num_imported_funcs;
   if (func_index >= imported) {
-    a_.call(mc_.func_labels[func_index - imported]);
+    static const uint8_t kCallRel32[] = {0xe8, 0, 0, 0, 0};
+    mc_.calls.push_back({static_cast<uint32_t>(a_.offset() + 1), func_index - imported});
+    a_.embed(kCallRel32, sizeof kCallRel32);
   } else {
-    a_.mov(rax, reinterpret_cast<uint64_t>(f));
+    load_vm_word(rax, mc_.layout.func(func_index));
     call_through_funcimpl(t);
   }
   end_call(t);
 }
 
 void FuncCompiler::call_indirect(const Imm& imm) {
-  const FuncType& t = inst_.mod->types[imm.index];
-  TableImpl* table = inst_.tables[imm.index2];
+  const FuncType& t = m_.types[imm.index];
   static const FuncImpl probe;
   Val index = pop();
   Gp r = gp_of(index);
@@ -1019,32 +1044,38 @@ void FuncCompiler::call_indirect(const Imm& imm) {
   free_reg(index);
   begin_call(t);
   // elems is a TableStorage: its element count and array read from the object.
-  a_.mov(rcx, reinterpret_cast<uint64_t>(&table->elems));
+  load_vm_word(rcx, mc_.layout.table_elems(imm.index2));
   a_.cmp(rdx, qword_ptr(rcx, TableStorage::kSizeOffset));
   a_.jae(trap_label(TrapKind::kUndefinedElement));
   a_.mov(rcx, qword_ptr(rcx, TableStorage::kDataOffset));
   a_.mov(rax, qword_ptr(rcx, rdx, 3));
   a_.test(rax, rax);
   a_.jz(trap_label(TrapKind::kUninitializedElement));
-  a_.cmp(dword_ptr(rax, static_cast<int32_t>(field_offset(&probe, &probe.sig_id))), inst_.type_ids[imm.index]);
+  load_vm(rcx);
+  a_.mov(ecx, dword_ptr(rcx, mc_.layout.type_id(imm.index)));
+  a_.cmp(dword_ptr(rax, static_cast<int32_t>(field_offset(&probe, &probe.sig_id))), ecx);
   a_.jne(trap_label(TrapKind::kIndirectCallTypeMismatch));
   call_through_funcimpl(t);
   end_call(t);
 }
 
-void FuncCompiler::call_helper(const void* fn, std::span<const uint64_t> imms_before, uint32_t npops,
-                               std::span<const uint64_t> imms_after, bool status, std::optional<ValType> result) {
+void FuncCompiler::call_helper(const void* fn, std::span<const HelperArg> before, uint32_t npops,
+                               std::span<const HelperArg> after, bool status, std::optional<ValType> result) {
   static const Gp kArgs[] = {rdi, rsi, rdx, rcx, r8, r9};
   flush();
   size_t first = stack_.size() - npops;
   size_t k = 0;
-  for (uint64_t v : imms_before) a_.mov(kArgs[k++], v);
+  auto load_arg = [&](const HelperArg& h) {
+    Gp dst = kArgs[k++];
+    if (h.from_vm) load_vm_word(dst, static_cast<int32_t>(h.value)); else a_.mov(dst, h.value);
+  };
+  for (const HelperArg& h : before) load_arg(h);
   for (uint32_t i = 0; i < npops; ++i) load_gp_to(kArgs[k++], stack_[first + i]);
-  for (uint64_t v : imms_after) a_.mov(kArgs[k++], v);
+  for (const HelperArg& h : after) load_arg(h);
   for (uint32_t i = 0; i < npops; ++i) pop();
   save_pins();
-  a_.mov(rax, reinterpret_cast<uint64_t>(fn));
-  a_.call(rax);
+  a_.mov(rax, qword_ptr(r15, kCtxHelpers));
+  a_.call(qword_ptr(rax, 8 * static_cast<int32_t>(helper_id(fn))));
   restore_pins();
   if (status && result) {
     a_.test(edx, edx);
@@ -1197,9 +1228,8 @@ void FuncCompiler::op(Opcode op, const Imm& imm, std::span<const ValType> pops, 
       return;
     }
     case Opcode::GlobalGet: {
-      GlobalImpl* g = inst_.globals[imm.index];
-      ValType t = g->type().type;
-      a_.mov(rcx, reinterpret_cast<uint64_t>(&g->cell[0]));
+      ValType t = m_.global_types[imm.index].type;
+      load_vm_word(rcx, mc_.layout.global(imm.index));
       if (is_float(t)) {
         uint8_t r = alloc_xmm();
         if (t == ValType::kF64) a_.movsd(xmm(r), qword_ptr(rcx)); else a_.movss(xmm(r), dword_ptr(rcx));
@@ -1212,10 +1242,9 @@ void FuncCompiler::op(Opcode op, const Imm& imm, std::span<const ValType> pops, 
       return;
     }
     case Opcode::GlobalSet: {
-      GlobalImpl* g = inst_.globals[imm.index];
       Val v = pop();
       if (in_memory(v)) (is_float(v.type) ? (void)xmm_of(v) : (void)gp_of(v));
-      a_.mov(rcx, reinterpret_cast<uint64_t>(&g->cell[0]));
+      load_vm_word(rcx, mc_.layout.global(imm.index));
       if (v.type == ValType::kI32 && v.loc == Loc::kConst) {
         a_.mov(dword_ptr(rcx), static_cast<uint32_t>(v.bits));
         a_.mov(dword_ptr(rcx, 4), 0);
@@ -1232,7 +1261,12 @@ void FuncCompiler::op(Opcode op, const Imm& imm, std::span<const ValType> pops, 
     case Opcode::F32Const: return push_const(ValType::kF32, static_cast<uint32_t>(imm.bits[0]));
     case Opcode::F64Const: return push_const(ValType::kF64, imm.bits[0]);
     case Opcode::RefNull: return push_const(imm.type, 0);
-    case Opcode::RefFunc: return push_const(ValType::kFuncRef, reinterpret_cast<uint64_t>(inst_.funcs[imm.index]));
+    case Opcode::RefFunc: {
+      uint8_t r = alloc_gp();
+      load_vm_word(gpq(r), mc_.layout.func(imm.index));
+      push_reg(ValType::kFuncRef, r);
+      return;
+    }
     case Opcode::RefIsNull: {
       Val v = pop();
       Gp r = gp_of(v);

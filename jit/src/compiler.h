@@ -6,11 +6,18 @@
 // and flushed at control-flow boundaries, where every label sees values in
 // their home slots. Locals live in frame slots.
 //
-// Native calling convention (every function of every instance):
-//   r15 = ExecContext* (pinned), r14 = memory 0 base (set by each prologue,
-//   reloaded after calls). Arguments are 8-byte slots just above the return
-//   address ([rbp+16+8*i] in the callee); results are written back to the same
-//   slots. All other registers are caller-saved.
+// The code is compiled once per module and holds no address: instance data
+// is read through the running instance's context (ExecContext::vm,
+// vm_context.h), helpers are called through ExecContext::helpers, calls
+// between the module's functions are rel32 calls patched when the module's
+// chunks are laid out (jit.cpp), and jump tables hold offsets.
+//
+// Native calling convention (every function of every module):
+//   r15 = ExecContext* (pinned), r14 = memory 0 base (set by each prologue
+//   from the context, reloaded after calls). Arguments are 8-byte slots just
+//   above the return address ([rbp+16+8*i] in the callee); results are
+//   written back to the same slots. All other registers are caller-saved. A
+//   call to another instance's function switches ExecContext::vm around it.
 // Frame: [rbp-8*(1+j)] declared locals, then operand-stack home slots, then
 //   the outgoing argument area at [rsp].
 #pragma once
@@ -24,22 +31,44 @@
 
 #include "context.h"
 #include "emitter.h"
+#include "runtime/tier.h"
+#include "runtime/vm_context.h"
 
 namespace wpvm::jit {
 
-// What the compilers of one module share: the assembler, the instance the
-// code is specialised for (its objects' addresses are embedded), and labels.
+// A direct call to a defined function, patched once every function has its
+// address: the rel32 field at `offset` in the chunk's code.
+struct CallSite {
+  uint32_t offset;
+  uint32_t callee;  // defined function index
+};
+
+// What the compilers of one chunk of a module's functions share: the
+// assembler, the module and what its code may assume, the context layout,
+// and the call sites to patch.
 struct ModuleCtx {
   asmjit::x86::Assembler& a;
   asmjit::CodeHolder& code;
-  InstanceImpl& inst;
-  std::vector<asmjit::Label> func_labels;  // per defined function
-  asmjit::Label trap_exit;                 // *call* here with the status in eax
+  const Module& m;
+  const tier::CodeOptions& options;
+  const VmLayout& layout;
+  asmjit::Label trap_exit;  // *call* here with the status in eax
+  std::vector<CallSite> calls;
+};
+
+// An argument of a helper call that is not a Wasm operand: a constant, or a
+// word of the running instance's context at a byte offset (vm_context.h).
+struct HelperArg {
+  bool from_vm;
+  uint64_t value;
+  static HelperArg imm(uint64_t v) { return {false, v}; }
+  static HelperArg vm(int32_t offset) { return {true, static_cast<uint64_t>(static_cast<uint32_t>(offset))}; }
 };
 
 class FuncCompiler {
  public:
   FuncCompiler(ModuleCtx& mc, uint32_t defined_index);
+  asmjit::Label entry() const { return entry_; }
 
   void begin_function(const FuncContext& fc);
   void end_function(bool reachable);
@@ -193,8 +222,10 @@ class FuncCompiler {
   };
   PendingRmw pending_rmw_;
   void settle_rmw(bool dropped);  // emit_atomic.cpp; every instruction settles it first
-  void call_helper(const void* fn, std::span<const uint64_t> imms_before, uint32_t npops,
-                   std::span<const uint64_t> imms_after, bool status, std::optional<ValType> result);
+  void call_helper(const void* fn, std::span<const HelperArg> before, uint32_t npops,
+                   std::span<const HelperArg> after, bool status, std::optional<ValType> result);
+  void load_vm(asmjit::x86::Gp dst);  // the running instance's context
+  void load_vm_word(asmjit::x86::Gp dst, int32_t offset);
   void call_direct(uint32_t func_index);
   void call_indirect(const Imm& imm);
   void call_through_funcimpl(const FuncType& t);  // FuncImpl* in rax
@@ -204,8 +235,9 @@ class FuncCompiler {
 
   ModuleCtx& mc_;
   asmjit::x86::Assembler& a_;
-  InstanceImpl& inst_;
+  const Module& m_;
   uint32_t defined_;
+  asmjit::Label entry_;
   bool ok_ = true;
   uint32_t nparams_ = 0, ndecl_ = 0;
   std::vector<ValType> local_types_;

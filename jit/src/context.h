@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <type_traits>
 #include <vector>
 
 #include "runtime/runtime_impl.h"
@@ -19,14 +20,23 @@ struct ExecContext {
   // faulting instruction and that function's frame pointer.
   uint64_t trap_pc = 0;
   uint64_t trap_rbp = 0;
+  // The context of the instance whose code runs (vm_context.h): set by each
+  // entry, switched by calls into another instance's function.
+  uint64_t* vm = nullptr;
+  // Every function native code calls, by HelperId (helpers.h): compiled code
+  // holds no absolute address.
+  const void* const* helpers = nullptr;
   Store::Impl* store = nullptr;
   std::optional<Trap> pending;
   std::vector<Frame> trap_frames;  // the JIT frames of the last trap, innermost first
 };
-inline constexpr int32_t kCtxEntryRsp = 0;
-inline constexpr int32_t kCtxStackLimit = 8;
-inline constexpr int32_t kCtxTrapPc = 16;
-inline constexpr int32_t kCtxTrapRbp = 24;
+static_assert(std::is_standard_layout_v<ExecContext>);
+inline constexpr int32_t kCtxEntryRsp = offsetof(ExecContext, entry_rsp);
+inline constexpr int32_t kCtxStackLimit = offsetof(ExecContext, stack_limit);
+inline constexpr int32_t kCtxTrapPc = offsetof(ExecContext, trap_pc);
+inline constexpr int32_t kCtxTrapRbp = offsetof(ExecContext, trap_rbp);
+inline constexpr int32_t kCtxVm = offsetof(ExecContext, vm);
+inline constexpr int32_t kCtxHelpers = offsetof(ExecContext, helpers);
 
 inline constexpr uint32_t kPendingTrap = 0xffff;
 inline constexpr uint32_t trap_status(TrapKind k) { return 1u + static_cast<uint32_t>(k); }

@@ -56,12 +56,12 @@ bool FuncCompiler::atomic_op(Opcode op, const Imm& imm, std::span<const ValType>
   if (!row) {
     AtomicHelper h = atomic_helper(op);  // wait / notify
     if (!h.fn) return false;
-    if (inst_.memories.empty() || imm.mem.memory != 0) return fail(), true;
-    uint64_t before[] = {reinterpret_cast<uint64_t>(inst_.memories[0])}, after[] = {imm.mem.offset};
+    if (m_.memories.empty() || imm.mem.memory != 0) return fail(), true;
+    HelperArg before[] = {HelperArg::vm(kVmMem0)}, after[] = {HelperArg::imm(imm.mem.offset)};
     call_helper(h.fn, before, h.pops, after, true, pushes[0]);
     return true;
   }
-  if (inst_.memories.empty() || imm.mem.memory != 0) return fail(), true;
+  if (m_.memories.empty() || imm.mem.memory != 0) return fail(), true;
   const uint32_t size = row->size, mask = size - 1;
   const uint64_t offset = imm.mem.offset;
 
@@ -78,8 +78,7 @@ bool FuncCompiler::atomic_op(Opcode op, const Imm& imm, std::span<const ValType>
   // that is also out of bounds traps out of bounds.
   Gp ar;
   Mem m = address(addr, offset, size, ar);
-  LinearMemory* lin = inst_.memories[0]->lin.get();
-  if (lin->guarded) {
+  if (mc_.options.guarded_memory) {
     // m = [r14 + ar + offset], or [r14 + rax] with rax = ar + offset.
     bool via_rax = offset > 0x7fffffffu;
     if (mask) {

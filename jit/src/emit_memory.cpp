@@ -50,8 +50,7 @@ std::optional<Access> access_of(Opcode op) {
 // register, read only (i32 values in registers are zero-extended).
 Mem FuncCompiler::address(Val& addr, uint64_t offset, uint32_t size, Gp& addr_reg, bool in_place) {
   addr_reg = in_place ? gp_read(addr) : gp_of(addr);
-  LinearMemory* lin = inst_.memories[0]->lin.get();
-  if (lin->guarded) {
+  if (mc_.options.guarded_memory) {
     if (offset <= 0x7fffffffu) return ptr(r14, addr_reg, 0, static_cast<int32_t>(offset));
     a_.mov(rax, offset);
     a_.add(rax, addr_reg);
@@ -66,7 +65,7 @@ Mem FuncCompiler::address(Val& addr, uint64_t offset, uint32_t size, Gp& addr_re
 void FuncCompiler::check_bounds(Gp addr_reg, uint64_t offset, uint32_t size) {
   a_.mov(rax, offset + size);
   a_.add(rax, addr_reg);
-  a_.mov(rcx, reinterpret_cast<uint64_t>(&inst_.memories[0]->lin->size));
+  load_vm_word(rcx, kVmMem0Size);
   a_.cmp(rax, qword_ptr(rcx));
   a_.ja(trap_label(TrapKind::kMemoryOutOfBounds));
 }
@@ -74,7 +73,7 @@ void FuncCompiler::check_bounds(Gp addr_reg, uint64_t offset, uint32_t size) {
 bool FuncCompiler::memory_access(Opcode op, const Imm& imm) {
   std::optional<Access> acc = access_of(op);
   if (!acc) return false;
-  if (imm.mem.memory != 0 || inst_.memories.empty()) {
+  if (imm.mem.memory != 0 || m_.memories.empty()) {
     fail();
     return true;
   }
@@ -113,7 +112,7 @@ bool FuncCompiler::memory_access(Opcode op, const Imm& imm) {
   bool is_float = acc->type == ValType::kF32 || acc->type == ValType::kF64;
   // A plain load stays pending for the next instruction to fold (kMem).
   bool plain = op == Opcode::I32Load || op == Opcode::I64Load || op == Opcode::F32Load || op == Opcode::F64Load;
-  if (plain && inst_.memories[0]->lin->guarded && imm.mem.offset <= 0x7fffffffu) {
+  if (plain && mc_.options.guarded_memory && imm.mem.offset <= 0x7fffffffu) {
     Gp ar = gp_read(addr);
     uint8_t owner = addr.loc == Loc::kReg ? ar.id() : kNoReg;
     uint32_t pos = static_cast<uint32_t>(stack_.size());
@@ -150,14 +149,15 @@ bool FuncCompiler::memory_access(Opcode op, const Imm& imm) {
 }
 
 bool FuncCompiler::memory_or_table_op(Opcode op, const Imm& imm) {
-  auto p = [](const void* x) { return reinterpret_cast<uint64_t>(x); };
   auto fn = [](auto f) { return reinterpret_cast<const void*>(f); };
-  MemoryImpl* mem0 = inst_.memories.empty() ? nullptr : inst_.memories[0];
+  bool mem0 = !m_.memories.empty();
+  const HelperArg mem0_arg = HelperArg::vm(kVmMem0), inst_arg = HelperArg::vm(kVmInstance);
+  auto table = [this](uint32_t i) { return HelperArg::vm(mc_.layout.table(i)); };
   switch (op) {
     case Opcode::MemorySize: {
       if (!mem0) return fail(), true;
       uint8_t r = alloc_gp();
-      a_.mov(rax, p(&mem0->lin->size));
+      load_vm_word(rax, kVmMem0Size);
       a_.mov(gpq(r), qword_ptr(rax));
       a_.shr(gpq(r), 16);
       push_reg(ValType::kI32, r);
@@ -165,70 +165,70 @@ bool FuncCompiler::memory_or_table_op(Opcode op, const Imm& imm) {
     }
     case Opcode::MemoryGrow: {
       if (!mem0) return fail(), true;
-      uint64_t a[] = {p(mem0)};
+      HelperArg a[] = {mem0_arg};
       call_helper(fn(&helper::memory_grow), a, 1, {}, false, ValType::kI32);
       return true;
     }
     case Opcode::MemoryFill: {
       if (!mem0) return fail(), true;
-      uint64_t a[] = {p(mem0)};
+      HelperArg a[] = {mem0_arg};
       call_helper(fn(&helper::memory_fill), a, 3, {}, true, std::nullopt);
       return true;
     }
     case Opcode::MemoryCopy: {
       if (!mem0 || imm.index != 0 || imm.index2 != 0) return fail(), true;
-      uint64_t a[] = {p(mem0)};
+      HelperArg a[] = {mem0_arg};
       call_helper(fn(&helper::memory_copy), a, 3, {}, true, std::nullopt);
       return true;
     }
     case Opcode::MemoryInit: {
       if (!mem0) return fail(), true;
-      uint64_t a[] = {p(&inst_)}, b[] = {imm.index};
+      HelperArg a[] = {inst_arg}, b[] = {HelperArg::imm(imm.index)};
       call_helper(fn(&helper::memory_init), a, 3, b, true, std::nullopt);
       return true;
     }
     case Opcode::DataDrop: {
-      uint64_t a[] = {p(&inst_), imm.index};
+      HelperArg a[] = {inst_arg, HelperArg::imm(imm.index)};
       call_helper(fn(&helper::data_drop), a, 0, {}, false, std::nullopt);
       return true;
     }
     case Opcode::TableGet: {
-      uint64_t a[] = {p(inst_.tables[imm.index])};
-      call_helper(fn(&helper::table_get), a, 1, {}, true, inst_.tables[imm.index]->type().elem);
+      HelperArg a[] = {table(imm.index)};
+      call_helper(fn(&helper::table_get), a, 1, {}, true, m_.tables[imm.index].elem);
       return true;
     }
     case Opcode::TableSet: {
-      uint64_t a[] = {p(inst_.tables[imm.index])};
+      HelperArg a[] = {table(imm.index)};
       call_helper(fn(&helper::table_set), a, 2, {}, true, std::nullopt);
       return true;
     }
     case Opcode::TableSize: {
-      uint64_t a[] = {p(inst_.tables[imm.index])};
+      HelperArg a[] = {table(imm.index)};
       call_helper(fn(&helper::table_size), a, 0, {}, false, ValType::kI32);
       return true;
     }
     case Opcode::TableGrow: {
-      uint64_t a[] = {p(inst_.tables[imm.index])};
+      HelperArg a[] = {table(imm.index)};
       call_helper(fn(&helper::table_grow), a, 2, {}, false, ValType::kI32);
       return true;
     }
     case Opcode::TableFill: {
-      uint64_t a[] = {p(inst_.tables[imm.index])};
+      HelperArg a[] = {table(imm.index)};
       call_helper(fn(&helper::table_fill), a, 3, {}, true, std::nullopt);
       return true;
     }
     case Opcode::TableCopy: {
-      uint64_t a[] = {p(inst_.tables[imm.index]), p(inst_.tables[imm.index2])};
+      HelperArg a[] = {table(imm.index), table(imm.index2)};
       call_helper(fn(&helper::table_copy), a, 3, {}, true, std::nullopt);
       return true;
     }
     case Opcode::TableInit: {
-      uint64_t a[] = {p(&inst_), p(inst_.tables[imm.index2])}, b[] = {imm.index};
+      HelperArg a[] = {inst_arg, table(imm.index2)}, b[] = {HelperArg::imm(imm.index)};
       call_helper(fn(&helper::table_init), a, 3, b, true, std::nullopt);
       return true;
     }
     case Opcode::ElemDrop: {
-      uint64_t a[] = {p(&inst_), imm.index};
+      HelperArg a[] = {inst_arg, HelperArg::imm(imm.index)};
       call_helper(fn(&helper::elem_drop), a, 0, {}, false, std::nullopt);
       return true;
     }

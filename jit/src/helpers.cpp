@@ -6,6 +6,8 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <unordered_map>
+#include <vector>
 
 #include "interp/code.h"
 #include "interp/numeric.h"
@@ -221,5 +223,42 @@ uint64_t call_slow(ExecContext* ctx, FuncImpl* f, Slot* slots, InstanceImpl* cal
 }
 
 }  // namespace helper
+
+namespace {
+
+struct HelperTable {
+  std::vector<const void*> fns;
+  std::unordered_map<const void*, uint32_t> ids;
+  void add(const void* fn) {
+    if (ids.emplace(fn, static_cast<uint32_t>(fns.size())).second) fns.push_back(fn);
+  }
+};
+
+const HelperTable& table() {
+  static const HelperTable t = [] {
+    HelperTable h;
+    auto f = [](auto fn) { return reinterpret_cast<const void*>(fn); };
+#define WPVM_UN(name, in, out, expr) h.add(f(&h_##name));
+#define WPVM_BIN(name, in, out, expr) h.add(f(&h_##name));
+#define WPVM_UN_TRAP(name, in, out, fn) h.add(f(&h_##name));
+#define WPVM_BIN_TRAP(name, in, out, fn) h.add(f(&h_##name));
+#include "interp/interp_ops.def"
+    for (const void* a : std::initializer_list<const void*>{f(&a_notify), f(&a_wait32), f(&a_wait64)}) h.add(a);
+    for (const void* a : std::initializer_list<const void*>{f(&helper::memory_grow), f(&helper::memory_fill), f(&helper::memory_copy),
+                                                            f(&helper::memory_init), f(&helper::data_drop), f(&helper::table_get),
+                          f(&helper::table_set), f(&helper::table_size), f(&helper::table_grow),
+                          f(&helper::table_fill), f(&helper::table_copy), f(&helper::table_init),
+                          f(&helper::elem_drop), f(&helper::call_slow), f(&capture_backtrace), trap_exit()})
+      h.add(a);
+    return h;
+  }();
+  return t;
+}
+
+}  // namespace
+
+std::span<const void* const> helper_table() { return table().fns; }
+
+uint32_t helper_id(const void* fn) { return table().ids.at(fn); }
 
 }  // namespace wpvm::jit

@@ -6,6 +6,7 @@
 // All take and return raw 64-bit words; statuses are as in context.h.
 #pragma once
 #include <cstdint>
+#include <span>
 
 #include "context.h"
 #include "opcode.h"
@@ -34,6 +35,14 @@ struct AtomicHelper {
   uint8_t pops = 0;
 };
 AtomicHelper atomic_helper(Opcode op);
+
+// Every function native code calls or jumps to (the helpers below, the
+// numeric and atomic ones, capture_backtrace, trap_exit), numbered. Code
+// reaches helper k through ExecContext::helpers[k], never by its address, so
+// the same bytes run in every process of this build. The order depends on
+// the build alone.
+std::span<const void* const> helper_table();
+uint32_t helper_id(const void* fn);  // fn's index; fn must be in the table
 
 namespace helper {
 uint64_t memory_grow(MemoryImpl* m, uint64_t delta);

@@ -1,17 +1,23 @@
-// The JIT as the runtime sees it (runtime/tier.h): per-instance compilation
-// into one code buffer, the entry trampoline every host->native call goes
-// through, trap unwinding to that entry, and the code generator an embedder
-// gives its engine (wpvm/jit.h).
+// The JIT as the runtime sees it (runtime/tier.h): a module compiled once, in
+// chunks on the oneTBB pool, into one executable block shared by all its
+// instances; the entry trampoline every host->native call goes through; trap
+// unwinding to that entry; and the code generator an embedder gives its
+// engine (wpvm/jit.h).
 #include "wpvm/jit.h"
 
 #include <pthread.h>
 
 #include <asmjit/x86.h>
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <map>
 #include <mutex>
@@ -37,21 +43,29 @@ JitRuntime& jit_runtime() {
 // function in the interpreter (the interpreter reports that frame itself).
 struct FuncStart {
   uintptr_t begin;
-  FuncImpl* func;
+  uint32_t func_index;  // in the module's function space
   bool native;
 };
 
 class ModuleCode;
-// Every instance's code by address, for mapping return addresses to
-// functions when a trap is unwound (never on a hot path).
+// Every module's code by address, for mapping return addresses to functions
+// when a trap is unwound (never on a hot path).
 std::mutex g_modules_mutex;
 std::map<uintptr_t, const ModuleCode*> g_modules;
 
-// Native code of one instance; released with it.
+// The native code of one module, in one executable block; freed with the
+// module (it is kept in the module's compiled code, tier.h).
 class ModuleCode final : public tier::NativeCode {
  public:
-  ModuleCode(void* base, size_t size, std::vector<FuncStart> starts)
-      : base_(base), size_(size), starts_(std::move(starts)) {
+  // Takes over `base` (from the JIT allocator, already registered with the
+  // signal handler). offsets: per defined function, from base.
+  ModuleCode(const Module& m, void* base, size_t size, const std::vector<uint32_t>& offsets,
+             const std::vector<bool>& native)
+      : module_(m), base_(base), size_(size) {
+    for (size_t i = 0; i < offsets.size(); ++i) {
+      auto begin = reinterpret_cast<uintptr_t>(base) + offsets[i];
+      starts_.push_back({begin, m.num_imported_funcs + static_cast<uint32_t>(i), native[i]});
+    }
     std::lock_guard lock(g_modules_mutex);
     g_modules[reinterpret_cast<uintptr_t>(base_)] = this;
   }
@@ -61,7 +75,11 @@ class ModuleCode final : public tier::NativeCode {
       g_modules.erase(reinterpret_cast<uintptr_t>(base_));
     }
     unregister_code_range(reinterpret_cast<uintptr_t>(base_));
-    jit_runtime().release(base_);
+    jit_runtime().allocator()->release(base_);
+  }
+  void* entry(uint32_t defined_index) const override {
+    const FuncStart& s = starts_[defined_index];
+    return s.native ? reinterpret_cast<void*>(s.begin) : nullptr;
   }
   // The function whose code holds pc (starts_ is in address order), if any.
   const FuncStart* find(uintptr_t pc) const {
@@ -70,17 +88,20 @@ class ModuleCode final : public tier::NativeCode {
                                [](uintptr_t p, const FuncStart& s) { return p < s.begin; });
     return it == starts_.begin() ? nullptr : &*std::prev(it);
   }
+  const Module& module() const { return module_; }
 
  private:
+  const Module& module_;
   void* base_;
   size_t size_;
   std::vector<FuncStart> starts_;
 };
 
-const FuncStart* find_function(uintptr_t pc) {
+const ModuleCode* find_module(uintptr_t pc) {
   auto it = g_modules.upper_bound(pc);
   if (it == g_modules.begin()) return nullptr;
-  return std::prev(it)->second->find(pc);
+  const ModuleCode* mc = std::prev(it)->second;
+  return mc->find(pc) ? mc : nullptr;
 }
 
 }  // namespace
@@ -95,11 +116,12 @@ void capture_backtrace(ExecContext* ctx, uint64_t trap_pc, uint64_t trap_rbp) {
   std::lock_guard lock(g_modules_mutex);
   uintptr_t pc = trap_pc;
   uintptr_t rbp = trap_rbp;
-  while (const FuncStart* fs = find_function(pc)) {
+  while (const ModuleCode* code = find_module(pc)) {
+    const FuncStart* fs = code->find(pc);
     if (fs->native) {
       Frame fr;
-      fr.func_index = fs->func->func_index;
-      fr.name = fs->func->debug_name;
+      fr.func_index = fs->func_index;
+      fr.name = std::string(code->module().func_name(fs->func_index));
       out.push_back(std::move(fr));
     }
     const auto* frame = reinterpret_cast<const uintptr_t*>(rbp);
@@ -175,7 +197,7 @@ Trampoline build_trampoline() {
   a.mov(rsi, qword_ptr(r15, kCtxTrapPc));
   a.mov(rdx, qword_ptr(r15, kCtxTrapRbp));
   a.and_(rsp, -16);
-  a.mov(rax, reinterpret_cast<uint64_t>(&capture_backtrace));
+  a.mov(rax, reinterpret_cast<uint64_t>(&capture_backtrace));  // the trampoline's own code is not shared
   a.call(rax);
   a.mov(eax, trap_status(TrapKind::kMemoryOutOfBounds));
   a.jmp(exit);
@@ -204,61 +226,123 @@ uint32_t slots_of(std::span<const ValType> types) {
   return n;
 }
 
-// Compiles every defined function; those that fail (wasm_ok[i] false) get a
-// stub that calls the interpreter. Returns false if code generation failed.
-bool compile_into(InstanceImpl& inst, CodeHolder& code, std::vector<bool>& wasm_ok, std::vector<Label>& labels) {
-  const Module& m = *inst.mod;
-  size_t n = m.bodies.size();
-  Assembler a(&code);
-  ModuleCtx mc{a, code, inst, {}, a.newLabel()};
-  for (size_t i = 0; i < n; ++i) mc.func_labels.push_back(a.newLabel());
-  for (uint32_t i = 0; i < n; ++i) {
-    if (!wasm_ok[i]) {
-      FuncImpl* f = inst.funcs[m.num_imported_funcs + i];
-      a.bind(mc.func_labels[i]);
-      a.push(rbp);
-      a.mov(rbp, rsp);
-      a.mov(rdi, r15);
-      a.mov(rsi, reinterpret_cast<uint64_t>(f));
-      a.lea(rdx, qword_ptr(rbp, 16));
-      a.mov(rcx, reinterpret_cast<uint64_t>(&inst));
-      a.mov(rax, reinterpret_cast<uint64_t>(&helper::call_slow));
-      a.call(rax);
-      Label trapped = a.newLabel();
-      a.test(eax, eax);
-      a.jnz(trapped);
-      a.pop(rbp);
-      a.ret();
-      a.bind(trapped);
-      a.call(mc.trap_exit);
-      continue;
+// A run of consecutive defined functions compiled into one code buffer (by
+// one thread); a module's chunks are then laid out one after another.
+struct Chunk {
+  uint32_t first = 0, end = 0;       // defined function indices
+  std::vector<uint8_t> bytes;
+  std::vector<uint32_t> offsets;     // per function of the chunk, from the chunk's start
+  std::vector<CallSite> calls;       // rel32 fields from the chunk's start
+  std::string listing;
+};
+
+// Chunks of about this much function-body code: enough work per task to
+// spread a large module over the pool, few enough buffers to lay out.
+constexpr size_t kChunkBytes = 32 * 1024;
+
+std::vector<Chunk> plan_chunks(const Module& m) {
+  std::vector<Chunk> chunks;
+  size_t bytes = 0;
+  for (uint32_t i = 0; i < m.bodies.size(); ++i) {
+    if (chunks.empty() || bytes >= kChunkBytes) {
+      chunks.emplace_back();
+      chunks.back().first = i;
+      bytes = 0;
     }
-    LocalUses uses = count_local_uses(m, i);
-    FuncCompiler fc(mc, i);
-    fc.set_local_weights(std::move(uses.weight), uses.call_weight);
-    auto r = decode_function(m, i, fc);
-    if (!r || !fc.ok()) {
-      wasm_ok[i] = false;
-      return false;  // restart without it (its partial code is unusable)
-    }
+    chunks.back().end = i + 1;
+    bytes += m.bodies[i].code_end - m.bodies[i].code_offset;
   }
-  // Reached by a call from a trap path: record that return address (minus
-  // one, so it lies inside the trapping function) and the frame pointer.
-  // The frames are captured here, before the exit reuses their stack.
-  a.bind(mc.trap_exit);
-  a.pop(rsi);
-  a.dec(rsi);
-  a.mov(ebx, eax);  // callee-saved registers are restored by the exit anyway
+  return chunks;
+}
+
+// Calls helper `fn` through the context's table (scratch: rax).
+void call_helper_of(Assembler& a, const void* fn) {
+  a.mov(rax, qword_ptr(r15, kCtxHelpers));
+  a.call(qword_ptr(rax, 8 * static_cast<int32_t>(helper_id(fn))));
+}
+
+// A function the compiler cannot handle runs in the interpreter: its entry
+// hands its slots to helper::call_slow with its own FuncImpl.
+void emit_interpreter_stub(Assembler& a, const VmLayout& layout, uint32_t func_index, Label trap_exit) {
+  a.push(rbp);
+  a.mov(rbp, rsp);
   a.mov(rdi, r15);
-  a.mov(rdx, rbp);
-  a.and_(rsp, -16);
-  a.mov(rax, reinterpret_cast<uint64_t>(&capture_backtrace));
-  a.call(rax);
-  a.mov(eax, ebx);
-  a.mov(rcx, reinterpret_cast<uint64_t>(trap_exit()));
-  a.jmp(rcx);
-  labels = mc.func_labels;
-  return true;
+  a.mov(rax, qword_ptr(r15, kCtxVm));
+  a.mov(rsi, qword_ptr(rax, layout.func(func_index)));
+  a.lea(rdx, qword_ptr(rbp, 16));
+  a.mov(rcx, qword_ptr(rax, kVmInstance));
+  call_helper_of(a, reinterpret_cast<const void*>(&helper::call_slow));
+  Label trapped = a.newLabel();
+  a.test(eax, eax);
+  a.jnz(trapped);
+  a.pop(rbp);
+  a.ret();
+  a.bind(trapped);
+  a.call(trap_exit);
+}
+
+// Compiles chunk c's functions; those that fail (ok[i] false) get a stub.
+// Returns false if code generation itself failed. A function that fails
+// midway restarts the chunk without it (its partial code is unusable).
+bool compile_chunk(const Module& m, const tier::CodeOptions& options, const VmLayout& layout, Chunk& c,
+                   std::vector<uint8_t>& ok, bool listing) {
+  for (;;) {
+    CodeHolder code;
+    code.init(jit_runtime().environment());
+    StringLogger logger;
+    if (listing) code.setLogger(&logger);
+    Assembler a(&code);
+    ModuleCtx mc{a, code, m, options, layout, a.newLabel(), {}};
+    c.offsets.clear();
+    std::vector<Label> entries;
+    bool restart = false;
+    for (uint32_t i = c.first; i < c.end && !restart; ++i) {
+      uint32_t func_index = m.num_imported_funcs + i;
+      if (listing) {
+        std::string name(m.func_name(func_index));
+        a.commentf("\nfunc[%u]%s%s:", func_index, name.empty() ? "" : " ", name.c_str());
+      }
+      if (!ok[i]) {
+        entries.push_back(a.newLabel());
+        a.bind(entries.back());
+        emit_interpreter_stub(a, layout, func_index, mc.trap_exit);
+        continue;
+      }
+      LocalUses uses = count_local_uses(m, i);
+      FuncCompiler fc(mc, i);
+      fc.set_local_weights(std::move(uses.weight), uses.call_weight);
+      entries.push_back(fc.entry());
+      auto r = decode_function(m, i, fc);
+      if (!r || !fc.ok()) {
+        ok[i] = false;
+        restart = true;
+      }
+    }
+    if (restart) continue;
+    // Reached by a call from a trap path: record that return address (minus
+    // one, so it lies inside the trapping function) and the frame pointer.
+    // The frames are captured here, before the exit reuses their stack.
+    a.bind(mc.trap_exit);
+    a.pop(rsi);
+    a.dec(rsi);
+    a.mov(ebx, eax);  // callee-saved registers are restored by the exit anyway
+    a.mov(rdi, r15);
+    a.mov(rdx, rbp);
+    a.and_(rsp, -16);
+    call_helper_of(a, reinterpret_cast<const void*>(&capture_backtrace));
+    a.mov(eax, ebx);
+    a.mov(rcx, qword_ptr(r15, kCtxHelpers));
+    a.jmp(qword_ptr(rcx, 8 * static_cast<int32_t>(helper_id(trap_exit()))));
+    // Everything the code refers to is in the chunk or reached through the
+    // context: nothing to relocate.
+    if (code.hasUnresolvedLinks() || !code.relocEntries().empty()) return false;
+    const CodeBuffer& buf = code.textSection()->buffer();
+    c.bytes.assign(buf.data(), buf.data() + buf.size());
+    for (Label l : entries) c.offsets.push_back(static_cast<uint32_t>(code.labelOffset(l)));
+    c.calls = std::move(mc.calls);
+    if (listing) c.listing = logger.data();
+    return true;
+  }
 }
 
 // The calling thread's CPU time: compile time without the waits of a busy
@@ -270,65 +354,105 @@ double thread_cpu_seconds() {
 }
 
 // One line per compiled module on stderr (WPVM_JIT_STATS=1): what the
-// benchmark reports as compile speed, by the wall clock and by CPU time.
-void print_stats(const Module& m, const std::vector<bool>& ok, size_t code_bytes, std::chrono::nanoseconds dt,
-                 double cpu_secs) {
+// benchmark reports as compile speed, by the wall clock and by the calling
+// thread's CPU time (the pool's threads not counted).
+void print_stats(const Module& m, const std::vector<uint8_t>& ok, size_t chunks, size_t code_bytes,
+                 std::chrono::nanoseconds dt, double cpu_secs) {
   size_t body_bytes = 0;
   for (const FunctionBody& b : m.bodies) body_bytes += b.code_end - b.code_offset;
   double secs = std::chrono::duration<double>(dt).count();
   auto rate = [&](double t) { return t > 0 ? body_bytes / t / 1e6 : 0.0; };
   std::fprintf(stderr,
-               "jit: %zu/%zu functions native, %zu bytes of code section -> %zu bytes in %.3f ms (%.1f MB/s), "
-               "cpu %.3f ms (%.1f MB/s)\n",
-               static_cast<size_t>(std::count(ok.begin(), ok.end(), true)), ok.size(), body_bytes, code_bytes,
+               "jit: %zu/%zu functions native, %zu bytes of code section -> %zu bytes in %zu chunks, %.3f ms "
+               "(%.1f MB/s), cpu %.3f ms (%.1f MB/s)\n",
+               static_cast<size_t>(std::count(ok.begin(), ok.end(), 1)), ok.size(), body_bytes, code_bytes, chunks,
                secs * 1e3, rate(secs), cpu_secs * 1e3, rate(cpu_secs));
+}
+
+std::atomic<uint64_t> g_modules_compiled{0};
+
+// A module's code: its chunks compiled (on the pool when `options.parallel`),
+// laid out in order, calls between them patched. nullptr if no function
+// could be compiled or code generation failed.
+std::unique_ptr<ModuleCode> compile_module(const Module& m, const tier::CodeOptions& options, std::string* listing) {
+  if (!trampoline().entry || m.bodies.empty()) return nullptr;
+  auto t0 = std::chrono::steady_clock::now();
+  double cpu0 = thread_cpu_seconds();
+  VmLayout layout(m);
+  std::vector<Chunk> chunks = plan_chunks(m);
+  // Per defined function (bytes, not vector<bool>: chunks write their own
+  // ranges concurrently).
+  std::vector<uint8_t> ok(m.bodies.size(), 1);
+  bool print_listing = std::getenv("WPVM_JIT_LISTING") != nullptr;
+  bool want_listing = listing || print_listing;
+  std::atomic<bool> failed{false};
+  auto compile = [&](size_t k) {
+    if (!compile_chunk(m, options, layout, chunks[k], ok, want_listing)) failed = true;
+  };
+  if (options.parallel && chunks.size() > 1 && !want_listing) {
+    // Isolated: while waiting, this thread runs only these chunks, never an
+    // outer task of the pool that might need this module's code.
+    tbb::this_task_arena::isolate([&] {
+      tbb::parallel_for(tbb::blocked_range<size_t>(0, chunks.size(), 1), [&](const tbb::blocked_range<size_t>& r) {
+        for (size_t k = r.begin(); k != r.end(); ++k) compile(k);
+      });
+    });
+  } else {
+    for (size_t k = 0; k < chunks.size(); ++k) compile(k);
+  }
+  if (failed || std::none_of(ok.begin(), ok.end(), [](uint8_t b) { return b != 0; })) return nullptr;
+
+  // Layout: chunks 16-byte aligned, one after another.
+  std::vector<size_t> chunk_at;
+  size_t size = 0;
+  for (const Chunk& c : chunks) {
+    size = (size + 15) & ~size_t{15};
+    chunk_at.push_back(size);
+    size += c.bytes.size();
+  }
+  std::vector<uint32_t> offsets;
+  for (size_t k = 0; k < chunks.size(); ++k)
+    for (uint32_t off : chunks[k].offsets) offsets.push_back(static_cast<uint32_t>(chunk_at[k] + off));
+  void* rx = nullptr;
+  void* rw = nullptr;
+  if (jit_runtime().allocator()->alloc(&rx, &rw, size) != kErrorOk) return nullptr;
+  auto* out = static_cast<uint8_t*>(rw);
+  std::memset(out, 0xcc, size);  // int3 between chunks
+  for (size_t k = 0; k < chunks.size(); ++k) {
+    const Chunk& c = chunks[k];
+    std::memcpy(out + chunk_at[k], c.bytes.data(), c.bytes.size());
+    for (const CallSite& cs : c.calls) {
+      size_t site = chunk_at[k] + cs.offset;
+      int32_t rel = static_cast<int32_t>(static_cast<int64_t>(offsets[cs.callee]) - static_cast<int64_t>(site + 4));
+      std::memcpy(out + site, &rel, 4);
+    }
+  }
+  if (!register_code_range(reinterpret_cast<uintptr_t>(rx), reinterpret_cast<uintptr_t>(rx) + size)) {
+    jit_runtime().allocator()->release(rx);
+    return nullptr;
+  }
+  std::vector<bool> native(ok.begin(), ok.end());
+  auto code = std::make_unique<ModuleCode>(m, rx, size, offsets, native);
+  g_modules_compiled.fetch_add(1, std::memory_order_relaxed);
+  if (want_listing) {
+    std::string text;
+    for (const Chunk& c : chunks) text += c.listing;
+    if (listing) *listing = text;
+    if (print_listing) std::fputs(text.c_str(), stderr);
+  }
+  if (std::getenv("WPVM_JIT_STATS"))
+    print_stats(m, ok, chunks.size(), size, std::chrono::steady_clock::now() - t0, thread_cpu_seconds() - cpu0);
+  return code;
 }
 
 class Jit final : public tier::CodeGenerator {
  public:
-  void compile_instance(InstanceImpl& inst) override { (void)compile_module(inst, nullptr); }
+  std::unique_ptr<tier::NativeCode> compile(const Module& m, const tier::CodeOptions& options) override {
+    return compile_module(m, options, nullptr);
+  }
+  void prepare_instance() override { install_signal_handler(); }
   std::optional<Trap> invoke(Store::Impl& store, FuncImpl& f, Slot* slots) override {
     return invoke_native(store, f, slots);
-  }
-
-  static bool compile_module(InstanceImpl& inst, std::string* listing) {
-    if (!trampoline().entry) return false;
-    install_signal_handler();
-    const Module& m = *inst.mod;
-    size_t n = m.bodies.size();
-    if (n == 0) return true;
-    std::vector<bool> ok(n, true);
-    auto t0 = std::chrono::steady_clock::now();
-    double cpu0 = thread_cpu_seconds();
-    for (;;) {
-      CodeHolder code;
-      code.init(jit_runtime().environment());
-      StringLogger logger;
-      bool print_listing = std::getenv("WPVM_JIT_LISTING") != nullptr;
-      if (listing || print_listing) code.setLogger(&logger);
-      std::vector<Label> labels;
-      if (!compile_into(inst, code, ok, labels)) continue;
-      if (std::none_of(ok.begin(), ok.end(), [](bool b) { return b; })) return false;
-      void* base = nullptr;
-      if (jit_runtime().add(&base, &code) != kErrorOk) return false;
-      if (!register_code_range(reinterpret_cast<uintptr_t>(base), reinterpret_cast<uintptr_t>(base) + code.codeSize())) {
-        jit_runtime().release(base);
-        return false;
-      }
-      std::vector<FuncStart> starts;
-      for (size_t i = 0; i < n; ++i) {
-        FuncImpl* f = inst.funcs[m.num_imported_funcs + i];
-        auto* entry = static_cast<uint8_t*>(base) + code.labelOffsetFromBase(labels[i]);
-        starts.push_back({reinterpret_cast<uintptr_t>(entry), f, ok[i]});
-        if (ok[i]) f->native = entry;
-      }
-      inst.native_code = std::make_unique<ModuleCode>(base, code.codeSize(), std::move(starts));
-      if (listing) *listing = logger.data();
-      if (print_listing) std::fputs(logger.data(), stderr);
-      if (std::getenv("WPVM_JIT_STATS")) print_stats(m, ok, code.codeSize(), std::chrono::steady_clock::now() - t0,
-                                                          thread_cpu_seconds() - cpu0);
-      return true;
-    }
   }
 };
 
@@ -341,6 +465,7 @@ void* oob_landing() { return trampoline().oob; }
 ExecContext& thread_context() {
   thread_local ExecContext ctx;
   if (!ctx.stack_limit) {
+    ctx.helpers = helper_table().data();
     pthread_attr_t attr;
     void* addr = nullptr;
     size_t size = 0;
@@ -359,10 +484,13 @@ ExecContext& thread_context() {
 std::optional<Trap> invoke_native(Store::Impl& store, FuncImpl& f, Slot* slots) {
   ExecContext& ctx = thread_context();
   Store::Impl* saved = ctx.store;
+  uint64_t* saved_vm = ctx.vm;
   ctx.store = &store;
+  ctx.vm = f.vm;
   uint64_t n = std::max(slots_of(f.sig->params), slots_of(f.sig->results));
-  uint32_t status = entry_trampoline()(&ctx, f.native, slots, n);
+  uint32_t status = entry_trampoline()(&ctx, f.native.load(std::memory_order_acquire), slots, n);
   ctx.store = saved;
+  ctx.vm = saved_vm;
   if (status == 0) return std::nullopt;
   Trap t;
   if (status == kPendingTrap) {
@@ -388,9 +516,14 @@ tier::CodeGenerator* code_generator() {
   return &jit;
 }
 
-Result<std::string> listing(InstanceImpl& inst) {
+uint64_t modules_compiled() { return g_modules_compiled.load(std::memory_order_relaxed); }
+
+Result<std::string> listing(const Module& m, bool bounds_checks) {
+  tier::CodeOptions options;
+  options.guarded_memory = !bounds_checks;
+  options.parallel = false;
   std::string text;
-  if (!Jit::compile_module(inst, &text)) return make_error(ErrorKind::kUsage, kNoOffset, "JIT compilation failed");
+  if (!compile_module(m, options, &text)) return make_error(ErrorKind::kUsage, kNoOffset, "JIT compilation failed");
   return text;
 }
 

@@ -6,8 +6,10 @@ namespace wpvm::jit {
 
 tier::CodeGenerator* code_generator() { return nullptr; }
 
-Result<std::string> listing(InstanceImpl&) {
+Result<std::string> listing(const Module&, bool) {
   return make_error(ErrorKind::kUsage, kNoOffset, "this build has no JIT");
 }
+
+uint64_t modules_compiled() { return 0; }
 
 }  // namespace wpvm::jit

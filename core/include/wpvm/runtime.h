@@ -105,6 +105,9 @@ struct EngineConfig {
   // The engine's native tier, chosen by the embedder: e.g.
   // wpvm::jit::code_generator() (wpvm/jit.h). nullptr: the interpreter only.
   tier::CodeGenerator* code_generator = nullptr;
+  // Compile a module's functions on the oneTBB pool (false: on the calling
+  // thread only). The code is the same either way.
+  bool parallel_compile = true;
   uint32_t max_call_depth = 10000;   // deeper recursion traps "call stack exhausted"
   size_t value_stack_bytes = 8u << 20;  // interpreter value stack per thread of execution
   bool explicit_bounds_checks = false;  // for hosts that cannot reserve address space

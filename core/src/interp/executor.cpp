@@ -142,7 +142,7 @@ L_do_call: {
     DISPATCH();
   }
   // Native code of the JIT tier (runtime/tier.h), called like a host function.
-  if (callee->native || (store->engine.config().tier == Tier::kJit && tier::ensure_native(*store, *callee))) {
+  if (callee->native.load(std::memory_order_acquire) || (store->engine.config().tier == Tier::kJit && tier::ensure_native(*store, *callee))) {
     ts.top = nfp + std::max(callee->sig->params.size(), callee->sig->results.size()) * 2;
     host_trap = tier::code_generator(*store)->invoke(*store, *callee, nfp);
     ts.top = saved_top;

@@ -8,11 +8,19 @@
 // one publishes, the other frees its copy and uses the published one. What
 // the builder emits depends on the module alone (no EngineConfig field, no
 // instance), so one copy serves every engine configuration.
+//
+// Native code (tier.h) is compiled for the whole module at once, per code
+// generator and CodeOptions, under the module's own mutex: the first thread
+// compiles, threads that need the same code meanwhile wait, other modules are
+// not held up.
 #pragma once
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <vector>
 
+#include "runtime/tier.h"
 #include "wpvm/module.h"
 
 namespace wpvm {
@@ -22,6 +30,12 @@ struct Code;
 }  // namespace interp
 
 namespace detail {
+
+struct NativeVariant {
+  tier::CodeGenerator* generator;
+  tier::CodeOptions options;             // parallel: false (not part of the key)
+  std::unique_ptr<tier::NativeCode> code;  // nullptr: the generator compiled nothing
+};
 
 struct CompiledCode {
   explicit CompiledCode(const Module& m);
@@ -33,6 +47,9 @@ struct CompiledCode {
   std::unique_ptr<std::atomic<const interp::Code*>[]> interp;
   uint32_t num_funcs = 0;
   std::atomic<uint32_t> interp_built{0};  // functions published (for tests and statistics)
+
+  std::mutex native_mutex;
+  std::vector<NativeVariant> native;  // under native_mutex; entries never removed
 };
 
 struct CompiledCodeAccess {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "runtime/runtime_impl.h"
+#include "runtime/vm_context.h"
 #include "wpvm/share.h"
 
 namespace wpvm {
@@ -170,6 +171,7 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const Module> module, const
     inst->mod = std::move(module);
     WPVM_TRY(link_imports(*impl_, m, linker, *inst));
     WPVM_TRY(allocate(*impl_, m, *inst));
+    build_vm_context(*inst);
     WPVM_TRY(init_segments(m, *inst));
   } catch (const std::bad_alloc&) {
     return make_error(ErrorKind::kResource, kNoOffset, "out of memory instantiating the module");

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "runtime/runtime_impl.h"
+#include "runtime/vm_context.h"
 
 namespace wpvm {
 
@@ -104,6 +105,7 @@ Result<Instance*> clone_instance(Store& store, const Instance& source) {
   FuncMap map;
   WPVM_TRY(clone_funcs(store.impl(), *src, *dst, map));
   WPVM_TRY(clone_state(store, *src, *dst, map));
+  build_vm_context(*dst);
   clone_exports(*src->mod, *dst);
   return static_cast<Instance*>(dst);
 }

@@ -1,10 +1,13 @@
 // Internal shapes of the runtime objects behind the public API (runtime.h):
 // functions, linear memories, tables, globals, instances and the store that
-// owns them. The interpreter (and later the JIT) read these fields directly.
+// owns them. The interpreter reads these fields directly; native code reads
+// them through an instance's context (vm_context.h).
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,9 +23,6 @@ struct ThreadState;
 }  // namespace interp
 
 class InstanceImpl;
-namespace tier {
-class NativeCode;
-}  // namespace tier
 
 // A value occupies one 8-byte slot (v128: two) in frames, globals and tables.
 using Slot = uint64_t;
@@ -44,7 +44,10 @@ class FuncImpl final : public Func {
   // The interpreter's code for f, shared by every instance of the module
   // (runtime/compiled_code.h); looked up (or built) on f's first call.
   const interp::Code* code = nullptr;
-  void* native = nullptr;         // entry of native code (runtime/tier.h), owned by the instance
+  // Entry of f's native code (runtime/tier.h), owned by the module's compiled
+  // code; set once, when f's instance is bound to it. Read by native callers.
+  std::atomic<void*> native{nullptr};
+  uint64_t* vm = nullptr;  // f's instance's context (vm_context.h), for native callers
 };
 
 // A reserved, never-moving address range: [base, base + size) is committed,
@@ -127,8 +130,10 @@ class InstanceImpl final : public Instance {
   std::vector<std::vector<void*>> elems;  // evaluated element segments (empty once dropped)
   std::vector<uint8_t> data_dropped;
   std::vector<std::pair<std::string, Extern>> export_list;
-  std::unique_ptr<tier::NativeCode> native_code;     // set by the code generator (tier.h)
-  bool native_tried = false;                         // compile_instance already ran
+  // The context compiled code reads this instance's data through
+  // (vm_context.h), built once the instance's objects are in place.
+  std::unique_ptr<uint64_t[]> vm;
+  std::once_flag native_bound;  // functions given the module's native code (tier.h)
 };
 
 class Store::Impl {

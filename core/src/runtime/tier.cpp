@@ -1,26 +1,50 @@
-// The engine's native code generator and the lazy per-instance compile (tier.h).
+// The engine's native code generator, the per-module native code and the
+// binding of an instance's functions to it (tier.h).
 #include "runtime/tier.h"
 
-#include <mutex>
+#include "runtime/compiled_code.h"
 
 namespace wpvm::tier {
 
 CodeGenerator* code_generator(const Store::Impl& store) { return store.engine.config().code_generator; }
 
+CodeOptions code_options(const Store::Impl& store, const InstanceImpl& inst) {
+  CodeOptions o;
+  o.guarded_memory = inst.memories.empty() || inst.memories[0]->lin->guarded;
+  o.parallel = store.engine.config().parallel_compile;
+  return o;
+}
+
+const NativeCode* native_code(const Module& m, CodeGenerator& gen, const CodeOptions& options) {
+  detail::CompiledCode& cc = compiled_code(m);
+  // How the functions were compiled (in parallel or not) does not change the
+  // code: variants differ only in what the code assumes.
+  CodeOptions key = options;
+  key.parallel = false;
+  std::lock_guard lock(cc.native_mutex);
+  for (const detail::NativeVariant& v : cc.native)
+    if (v.generator == &gen && v.options == key) return v.code.get();
+  std::unique_ptr<NativeCode> code = gen.compile(m, options);
+  const NativeCode* result = code.get();
+  cc.native.push_back({&gen, key, std::move(code)});
+  return result;
+}
+
 bool ensure_native(Store::Impl& store, FuncImpl& f) {
-  if (f.native) return true;
+  if (f.native.load(std::memory_order_acquire)) return true;
   InstanceImpl* inst = f.instance;
-  if (!inst || inst->native_tried || store.engine.config().tier != Tier::kJit) return false;
+  if (!inst || store.engine.config().tier != Tier::kJit) return false;
   CodeGenerator* gen = code_generator(store);
   if (!gen) return false;
-  // Kernels may call into one instance from several threads: compile once.
-  static std::mutex compile_mutex;
-  std::lock_guard lock(compile_mutex);
-  if (!inst->native_tried) {
-    inst->native_tried = true;
-    gen->compile_instance(*inst);
-  }
-  return f.native != nullptr;
+  std::call_once(inst->native_bound, [&] {
+    const Module& m = *inst->mod;
+    const NativeCode* code = native_code(m, *gen, code_options(store, *inst));
+    if (!code) return;
+    gen->prepare_instance();
+    for (uint32_t i = 0; i < m.bodies.size(); ++i)
+      inst->funcs[m.num_imported_funcs + i]->native.store(code->entry(i), std::memory_order_release);
+  });
+  return f.native.load(std::memory_order_acquire) != nullptr;
 }
 
 }  // namespace wpvm::tier

@@ -11,12 +11,9 @@
 #pragma once
 #include <string>
 
+#include "wpvm/module.h"
 #include "wpvm/result.h"
 #include "wpvm/runtime.h"
-
-namespace wpvm {
-class InstanceImpl;
-}
 
 namespace wpvm::jit {
 
@@ -24,9 +21,14 @@ namespace wpvm::jit {
 // EngineConfig::code_generator; nullptr in a build without the JIT.
 tier::CodeGenerator* code_generator();
 
-// Compiles an instance again with asmjit's logger attached and returns the
-// listing (for `wpvm objdump --jit` and golden tests). The instance's own
-// code is replaced by the new compilation.
-Result<std::string> listing(InstanceImpl& inst);
+// The listing of m's native code (for `wpvm objdump --jit` and golden
+// tests), compiled anew with asmjit's logger attached: each function starts
+// with a "func[N] name:" line. bounds_checks: the code for a memory 0
+// without the guarded reservation.
+Result<std::string> listing(const Module& m, bool bounds_checks = false);
+
+// How many modules the JIT compiled in this process (each module once per
+// kind of memory it ran with; listings not counted).
+uint64_t modules_compiled();
 
 }  // namespace wpvm::jit
