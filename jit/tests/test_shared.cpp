@@ -1,0 +1,175 @@
+// The JIT compiles a module once: instances in many stores on many threads
+// run the one copy of native code, each on its own globals, memory and table.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "runtime/runtime_impl.h"
+#include "test_bytes.h"
+#include "test_wasm_file.h"
+#include "wpvm/jit.h"
+#include "wpvm/runtime.h"
+
+namespace {
+
+using namespace wpvm;
+
+struct Seen {
+  bool ok = true;
+  std::string failure;
+  const void* fib_native = nullptr;
+};
+
+// Instantiates `m` in a store of its own on each of `threads` threads, all
+// making their first calls at once, and checks every result.
+std::vector<Seen> run_threads(const Engine& engine, const std::shared_ptr<const Module>& m, int threads, int rounds) {
+  std::vector<Seen> seen(threads);
+  std::atomic<int> ready{0};
+  std::vector<std::thread> ts;
+  for (int t = 0; t < threads; ++t)
+    ts.emplace_back([&, t] {
+      Seen& out = seen[t];
+      Store store(engine);
+      auto inst = store.instantiate(m, Linker{});
+      if (!inst) {
+        out = {false, inst.error().to_string(), nullptr};
+        return;
+      }
+      auto expect = [&](const char* name, std::vector<Value> args, uint32_t want) {
+        CallResult r = store.call((*inst)->func(name), args);
+        if (!r.ok() || r.values.at(0).i32 != want) {
+          out.ok = false;
+          out.failure = std::string(name) + (r.ok() ? " gave " + std::to_string(r.values.at(0).i32)
+                                                     : " trapped: " + r.trap->to_string());
+        }
+      };
+      ready.fetch_add(1);
+      while (ready.load() < threads) std::this_thread::yield();
+      uint32_t by = static_cast<uint32_t>(t) + 1;
+      for (int k = 0; k < rounds && out.ok; ++k) {
+        uint32_t n = static_cast<uint32_t>(k) + 1;
+        expect("bump", {Value::from_i32(by)}, n * by);        // this instance's global
+        expect("accumulate", {Value::from_i32(by)}, n * by);  // this instance's memory
+        expect("fib", {Value::from_i32(12)}, 144);
+        expect("apply", {Value::from_i32(0), Value::from_i32(by)}, 2 * by);  // this instance's table
+        expect("apply", {Value::from_i32(1), Value::from_i32(10)}, 55);
+        expect("is_set", {Value::from_i32(2)}, 0);
+      }
+      out.fib_native = static_cast<const FuncImpl*>((*inst)->func("fib"))->native.load();
+    });
+  for (auto& t : ts) t.join();
+  return seen;
+}
+
+}  // namespace
+
+TEST_CASE("shared code: eight stores on eight threads run their module's one copy of native code") {
+  for (bool parallel : {true, false}) {
+    CAPTURE(parallel);
+    Engine engine(EngineConfig{.tier = Tier::kJit, .code_generator = jit::code_generator(),
+                               .parallel_compile = parallel});
+    // A fresh module object each time: code belongs to the Module.
+    std::shared_ptr<const Module> m = test::load_wat("shared_code");
+    uint64_t before = jit::modules_compiled();
+    std::vector<Seen> seen = run_threads(engine, m, 8, 200);
+    for (size_t t = 0; t < seen.size(); ++t) {
+      CAPTURE(t);
+      CHECK_MESSAGE(seen[t].ok, seen[t].failure);
+      CHECK(seen[t].fib_native != nullptr);
+      CHECK(seen[t].fib_native == seen[0].fib_native);
+    }
+    CHECK(jit::modules_compiled() - before == 1);
+  }
+}
+
+TEST_CASE("shared code: memories with and without guard regions get their own variant, once each") {
+  std::shared_ptr<const Module> m = test::load_wat("shared_code");
+  uint64_t before = jit::modules_compiled();
+  Engine guarded(EngineConfig{.tier = Tier::kJit, .code_generator = jit::code_generator()});
+  Engine checked(EngineConfig{.tier = Tier::kJit, .code_generator = jit::code_generator(),
+                              .explicit_bounds_checks = true});
+  const void* natives[2] = {};
+  for (int round = 0; round < 3; ++round)
+    for (int k = 0; k < 2; ++k) {
+      Store store(k ? checked : guarded);
+      auto inst = store.instantiate(m, Linker{});
+      REQUIRE(inst.ok());
+      CallResult r = store.call((*inst)->func("accumulate"), std::vector<Value>{Value::from_i32(5)});
+      REQUIRE(r.ok());
+      CHECK(r.values.at(0).i32 == 5);
+      const void* native = static_cast<const FuncImpl*>((*inst)->func("accumulate"))->native.load();
+      REQUIRE(native != nullptr);
+      if (round == 0) natives[k] = native;
+      CHECK(native == natives[k]);
+    }
+  CHECK(natives[0] != natives[1]);
+  CHECK(jit::modules_compiled() - before == 2);
+}
+
+TEST_CASE("shared code: a listing heads each function, unnamed ones as func[N]:") {
+  std::shared_ptr<const Module> m = test::load_wat("shared_code");
+  auto text = jit::listing(*m);
+  REQUIRE(text.ok());
+  CHECK(text->find("\nfunc[1] fib:") == std::string::npos);  // no name section here
+  CHECK(text->find("\nfunc[1]:") != std::string::npos);
+}
+
+namespace {
+
+// n functions (i32) -> i32, each padded with `pad` nops: f_i(x) = f_{i+1}(x) + 1,
+// the last returns x; f0 is exported as "f0". Large enough, it spans many
+// compile chunks, so most calls cross from one chunk to another.
+std::vector<uint8_t> chain_module(uint32_t n, uint32_t pad) {
+  std::vector<uint8_t> out = {0, 'a', 's', 'm', 1, 0, 0, 0};
+  auto section = [&out](uint8_t id, const std::vector<uint8_t>& body) {
+    out.push_back(id);
+    test::append_leb(out, body.size());
+    out.insert(out.end(), body.begin(), body.end());
+  };
+  section(1, {1, 0x60, 1, 0x7f, 1, 0x7f});
+  std::vector<uint8_t> funcs;
+  test::append_leb(funcs, n);
+  funcs.insert(funcs.end(), n, 0);
+  section(3, funcs);
+  section(7, {1, 2, 'f', '0', 0, 0});
+  std::vector<uint8_t> code;
+  test::append_leb(code, n);
+  for (uint32_t i = 0; i < n; ++i) {
+    std::vector<uint8_t> body = {0, 0x20, 0};  // no locals; local.get 0
+    if (i + 1 < n) {
+      body.push_back(0x10);  // call i + 1
+      test::append_leb(body, i + 1);
+      body.insert(body.end(), {0x41, 1, 0x6a});  // i32.const 1; i32.add
+    }
+    body.insert(body.end(), pad, 0x01);
+    body.push_back(0x0b);
+    test::append_leb(code, body.size());
+    code.insert(code.end(), body.begin(), body.end());
+  }
+  section(10, code);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("shared code: a module of many chunks, compiled in parallel or not, calls across its chunks") {
+  constexpr uint32_t kFuncs = 3000;
+  std::vector<uint8_t> bytes = chain_module(kFuncs, 60);  // ~200 KB of code: several chunks
+  for (bool parallel : {true, false}) {
+    CAPTURE(parallel);
+    auto m = load_module(bytes);
+    REQUIRE(m.ok());
+    Engine engine(EngineConfig{.tier = Tier::kJit, .code_generator = jit::code_generator(),
+                               .parallel_compile = parallel});
+    Store store(engine);
+    auto inst = store.instantiate(*m, Linker{});
+    REQUIRE(inst.ok());
+    CallResult r = store.call((*inst)->func("f0"), std::vector<Value>{Value::from_i32(7)});
+    REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.trap->to_string()));
+    CHECK(r.values.at(0).i32 == 7 + kFuncs - 1);
+    CHECK(static_cast<const FuncImpl*>((*inst)->func("f0"))->native.load() != nullptr);
+  }
+}
