@@ -24,6 +24,7 @@
 
 #include "body_decoder.h"
 #include "compiler.h"
+#include "fingerprint.h"
 #include "helpers.h"
 #include "runtime/tier.h"
 
@@ -58,13 +59,12 @@ std::map<uintptr_t, const ModuleCode*> g_modules;
 class ModuleCode final : public tier::NativeCode {
  public:
   // Takes over `base` (from the JIT allocator, already registered with the
-  // signal handler). offsets: per defined function, from base.
-  ModuleCode(const Module& m, void* base, size_t size, const std::vector<uint32_t>& offsets,
-             const std::vector<bool>& native)
-      : module_(m), base_(base), size_(size) {
-    for (size_t i = 0; i < offsets.size(); ++i) {
-      auto begin = reinterpret_cast<uintptr_t>(base) + offsets[i];
-      starts_.push_back({begin, m.num_imported_funcs + static_cast<uint32_t>(i), native[i]});
+  // signal handler), which holds image.bytes.
+  ModuleCode(const Module& m, void* base, const tier::CodeImage& image)
+      : module_(m), base_(base), size_(image.bytes.size()) {
+    for (size_t i = 0; i < image.entries.size(); ++i) {
+      auto begin = reinterpret_cast<uintptr_t>(base) + image.entries[i].offset;
+      starts_.push_back({begin, m.num_imported_funcs + static_cast<uint32_t>(i), image.entries[i].native});
     }
     std::lock_guard lock(g_modules_mutex);
     g_modules[reinterpret_cast<uintptr_t>(base_)] = this;
@@ -89,6 +89,14 @@ class ModuleCode final : public tier::NativeCode {
     return it == starts_.begin() ? nullptr : &*std::prev(it);
   }
   const Module& module() const { return module_; }
+  tier::CodeImage image() const {
+    tier::CodeImage out;
+    const auto* p = static_cast<const uint8_t*>(base_);
+    out.bytes.assign(p, p + size_);
+    for (const FuncStart& s : starts_)
+      out.entries.push_back({static_cast<uint32_t>(s.begin - reinterpret_cast<uintptr_t>(base_)), s.native});
+    return out;
+  }
 
  private:
   const Module& module_;
@@ -371,6 +379,39 @@ void print_stats(const Module& m, const std::vector<uint8_t>& ok, size_t chunks,
 
 std::atomic<uint64_t> g_modules_compiled{0};
 
+// Executable code for m from an image (compiled now or read from disk).
+// Entries must lie in the image and rise; nothing runs otherwise.
+std::unique_ptr<ModuleCode> load_image(const Module& m, const tier::CodeImage& image, std::string& error) {
+  if (!trampoline().entry) {
+    error = "the JIT could not build its entry trampoline";
+    return nullptr;
+  }
+  if (image.entries.size() != m.bodies.size()) {
+    error = "code for " + std::to_string(image.entries.size()) + " functions, the module defines " +
+            std::to_string(m.bodies.size());
+    return nullptr;
+  }
+  for (size_t i = 0; i < image.entries.size(); ++i)
+    if (image.entries[i].offset >= image.bytes.size() || (i && image.entries[i].offset <= image.entries[i - 1].offset)) {
+      error = "function " + std::to_string(i) + "'s code lies outside the image";
+      return nullptr;
+    }
+  void* rx = nullptr;
+  void* rw = nullptr;
+  if (image.bytes.empty() || jit_runtime().allocator()->alloc(&rx, &rw, image.bytes.size()) != kErrorOk) {
+    error = "out of executable memory";
+    return nullptr;
+  }
+  std::memcpy(rw, image.bytes.data(), image.bytes.size());
+  auto begin = reinterpret_cast<uintptr_t>(rx);
+  if (!register_code_range(begin, begin + image.bytes.size())) {
+    jit_runtime().allocator()->release(rx);
+    error = "too many modules' code in this process";
+    return nullptr;
+  }
+  return std::make_unique<ModuleCode>(m, rx, image);
+}
+
 // A module's code: its chunks compiled (on the pool when `options.parallel`),
 // laid out in order, calls between them patched. nullptr if no function
 // could be compiled or code generation failed.
@@ -402,6 +443,7 @@ std::unique_ptr<ModuleCode> compile_module(const Module& m, const tier::CodeOpti
   }
   if (failed || std::none_of(ok.begin(), ok.end(), [](uint8_t b) { return b != 0; })) return nullptr;
 
+
   // Layout: chunks 16-byte aligned, one after another.
   std::vector<size_t> chunk_at;
   size_t size = 0;
@@ -413,26 +455,21 @@ std::unique_ptr<ModuleCode> compile_module(const Module& m, const tier::CodeOpti
   std::vector<uint32_t> offsets;
   for (size_t k = 0; k < chunks.size(); ++k)
     for (uint32_t off : chunks[k].offsets) offsets.push_back(static_cast<uint32_t>(chunk_at[k] + off));
-  void* rx = nullptr;
-  void* rw = nullptr;
-  if (jit_runtime().allocator()->alloc(&rx, &rw, size) != kErrorOk) return nullptr;
-  auto* out = static_cast<uint8_t*>(rw);
-  std::memset(out, 0xcc, size);  // int3 between chunks
+  tier::CodeImage image;
+  image.bytes.assign(size, 0xcc);  // int3 between chunks
   for (size_t k = 0; k < chunks.size(); ++k) {
     const Chunk& c = chunks[k];
-    std::memcpy(out + chunk_at[k], c.bytes.data(), c.bytes.size());
+    std::memcpy(image.bytes.data() + chunk_at[k], c.bytes.data(), c.bytes.size());
     for (const CallSite& cs : c.calls) {
       size_t site = chunk_at[k] + cs.offset;
       int32_t rel = static_cast<int32_t>(static_cast<int64_t>(offsets[cs.callee]) - static_cast<int64_t>(site + 4));
-      std::memcpy(out + site, &rel, 4);
+      std::memcpy(image.bytes.data() + site, &rel, 4);
     }
   }
-  if (!register_code_range(reinterpret_cast<uintptr_t>(rx), reinterpret_cast<uintptr_t>(rx) + size)) {
-    jit_runtime().allocator()->release(rx);
-    return nullptr;
-  }
-  std::vector<bool> native(ok.begin(), ok.end());
-  auto code = std::make_unique<ModuleCode>(m, rx, size, offsets, native);
+  for (size_t i = 0; i < offsets.size(); ++i) image.entries.push_back({offsets[i], ok[i] != 0});
+  std::string error;
+  std::unique_ptr<ModuleCode> code = load_image(m, image, error);
+  if (!code) return nullptr;
   g_modules_compiled.fetch_add(1, std::memory_order_relaxed);
   if (want_listing) {
     std::string text;
@@ -451,6 +488,14 @@ class Jit final : public tier::CodeGenerator {
     return compile_module(m, options, nullptr);
   }
   void prepare_instance() override { install_signal_handler(); }
+  std::string fingerprint() const override { return jit::fingerprint(); }
+  tier::CodeImage image(const tier::NativeCode& code) const override {
+    return static_cast<const ModuleCode&>(code).image();
+  }
+  std::unique_ptr<tier::NativeCode> load(const Module& m, const tier::CodeImage& image, std::string& error) override {
+    install_signal_handler();
+    return load_image(m, image, error);
+  }
   std::optional<Trap> invoke(Store::Impl& store, FuncImpl& f, Slot* slots) override {
     return invoke_native(store, f, slots);
   }

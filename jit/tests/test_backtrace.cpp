@@ -9,6 +9,7 @@
 #include "runtime/runtime_impl.h"
 #include "wpvm/jit.h"
 #include "wpvm/runtime.h"
+#include "wpvm/serialize.h"
 #include "test_wasm_file.h"
 
 namespace {
@@ -22,12 +23,13 @@ struct BtFixture {
   Store store{engine};
   Instance* inst = nullptr;
 
-  explicit BtFixture(Tier t) : engine(EngineConfig{.tier = t, .code_generator = jit::code_generator()}) {
+  explicit BtFixture(Tier t, std::shared_ptr<const Module> m = load_backtrace_wasm())
+      : engine(EngineConfig{.tier = t, .code_generator = jit::code_generator()}) {
     Linker linker;
     linker.define("env", "host_trap", store.create_host_func(FuncType{}, [](Caller&, std::span<const Value>, std::span<Value>) {
       return std::optional<Trap>{Trap{TrapKind::kHost, "host says no", 0, {}}};
     }));
-    auto i = store.instantiate(load_backtrace_wasm(), linker);
+    auto i = store.instantiate(m, linker);
     REQUIRE(i.ok());
     inst = *i;
   }
@@ -86,4 +88,24 @@ TEST_CASE("backtrace: same frames on both tiers, and the engine keeps working") 
   }
   // The top function really ran as native code.
   CHECK(static_cast<FuncImpl*>(jit.inst->func("top"))->native != nullptr);
+}
+
+TEST_CASE("backtrace: the same frames from code loaded from a compiled module") {
+  Engine engine(EngineConfig{.tier = Tier::kJit, .code_generator = jit::code_generator()});
+  auto file = serialize_module(engine, *load_backtrace_wasm());
+  REQUIRE(file.ok());
+  auto m = deserialize_module(engine, *file);
+  REQUIRE(m.ok());
+  uint64_t compiled = jit::modules_compiled();
+  BtFixture loaded(Tier::kJit, *m);
+  for (const Case& c : kCases) {
+    CAPTURE(c.export_name);
+    std::vector<Value> args;
+    if (c.has_arg) args.push_back(Value::from_i32(c.arg));
+    CallResult r = loaded.call(c.export_name, args);
+    REQUIRE(r.trap.has_value());
+    CHECK(r.trap->kind == c.kind);
+    CHECK(frames(r) == c.expected);
+  }
+  CHECK(jit::modules_compiled() == compiled);  // the file's code ran
 }

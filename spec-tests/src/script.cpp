@@ -48,6 +48,7 @@ const char* error_kind_name(ErrorKind k) {
     case ErrorKind::kIo: return "io";
     case ErrorKind::kUsage: return "usage";
     case ErrorKind::kResource: return "resource";
+    case ErrorKind::kIncompatible: return "incompatible";
   }
   return "?";
 }

@@ -199,7 +199,11 @@ int run_main(std::span<const std::string> a) {
     std::cerr << "(see `wpvm help run`)\n";
     return kExitUsage;
   }
-  auto module = load_module_file(o.module_path);
+  EngineConfig config;
+  config.tier = o.tier;
+  config.code_generator = jit::code_generator();
+  Engine engine(config);
+  auto module = load_module_file(o.module_path, &engine);
   if (!module) return 1;
   o.wasi.args.push_back(o.module_path);
   o.wasi.args.insert(o.wasi.args.end(), o.args.begin(), o.args.end());
@@ -214,10 +218,6 @@ int run_main(std::span<const std::string> a) {
     std::cerr << "Error: " << wasi.error().message << "\n";
     return 1;
   }
-  EngineConfig config;
-  config.tier = o.tier;
-  config.code_generator = jit::code_generator();
-  Engine engine(config);
   // After the engine: the parallel host's worker stores refer to it.
   auto parallel = Parallel::create(o.parallel);
   if (!parallel) {
@@ -266,10 +266,12 @@ int run_main(std::span<const std::string> a) {
 }
 
 extern const Command kRunCommand = {"run", "Run a WebAssembly module (a WASI command, or one export with --invoke)",
-    "usage: wpvm run [options] MODULE.wasm [ARGS...]\n"
+    "usage: wpvm run [options] MODULE.wasm|MODULE.cwasm [ARGS...]\n"
     "\n"
     "Runs the module's `_start` export with WASI preview1 and wasi-parallel\n"
-    "(wasi_ephemeral_parallel), or calls one export.\n"
+    "(wasi_ephemeral_parallel), or calls one export. A compiled module\n"
+    "(`wpvm compile`) starts without compiling; one made by another build of\n"
+    "wpvm or for another CPU is refused.\n"
     "\n"
     "options:\n"
     "  --dir HOST[::GUEST]   preopen host directory HOST as GUEST (repeatable)\n"

@@ -10,6 +10,7 @@
 
 #include "wpvm/module.h"
 #include "wpvm/result.h"
+#include "wpvm/runtime.h"
 
 namespace wpvm::cli {
 
@@ -29,6 +30,7 @@ extern const Command kValidateCommand;
 extern const Command kAttachSpirvCommand;
 extern const Command kDevicesCommand;
 extern const Command kObjdumpCommand;
+extern const Command kCompileCommand;
 
 // `wpvm MODULE.wasm ...` is `wpvm run MODULE.wasm ...`.
 int run_main(std::span<const std::string> args);
@@ -37,9 +39,10 @@ int run_main(std::span<const std::string> args);
 Result<std::vector<uint8_t>> read_file(const std::string& path);
 // "byte offset 26 (0x1a): message" (offset part left out when unknown).
 std::string describe_error(const Error& e);
-// Reads, decodes and validates a module; on failure prints "Error: ..." to
-// stderr and returns nullptr.
-std::shared_ptr<const Module> load_module_file(const std::string& path);
+// Reads, decodes and validates a module, or with an engine also reads a
+// compiled module (.cwasm, `wpvm compile`) for that engine; on failure prints
+// "Error: ..." to stderr and returns nullptr.
+std::shared_ptr<const Module> load_module_file(const std::string& path, const Engine* engine = nullptr);
 bool is_help_flag(const std::string& arg);
 
 inline constexpr int kExitUsage = 2;

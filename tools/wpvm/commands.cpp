@@ -6,13 +6,14 @@
 #include <iterator>
 
 #include "command.h"
+#include "wpvm/serialize.h"
 
 namespace wpvm::cli {
 namespace {
 
 // Adding a subcommand: a new cmd_NAME.cpp defining kNameCommand, one line here.
-const Command* const kCommands[] = {&kRunCommand, &kValidateCommand, &kAttachSpirvCommand, &kDevicesCommand,
-                                    &kObjdumpCommand};
+const Command* const kCommands[] = {&kRunCommand, &kCompileCommand, &kValidateCommand, &kAttachSpirvCommand,
+                                    &kDevicesCommand, &kObjdumpCommand};
 
 }  // namespace
 
@@ -38,11 +39,23 @@ std::string describe_error(const Error& e) {
   return buf + e.message;
 }
 
-std::shared_ptr<const Module> load_module_file(const std::string& path) {
+std::shared_ptr<const Module> load_module_file(const std::string& path, const Engine* engine) {
   auto bytes = read_file(path);
   if (!bytes) {
     std::cerr << "Error: " << bytes.error().message << "\n";
     return nullptr;
+  }
+  if (is_compiled_module(*bytes)) {
+    if (!engine) {
+      std::cerr << "Error: " << path << " is a compiled module (.cwasm); this command reads .wasm modules\n";
+      return nullptr;
+    }
+    auto module = deserialize_module(*engine, *bytes);
+    if (!module) {
+      std::cerr << "Error: " << path << ": " << describe_error(module.error()) << "\n";
+      return nullptr;
+    }
+    return *module;
   }
   auto module = load_module(*bytes);
   if (!module) {

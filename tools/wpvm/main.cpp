@@ -14,7 +14,7 @@ namespace {
 
 void print_help(std::ostream& out) {
   out << "wpvm: a WebAssembly engine\n\nusage: wpvm [--help] [--version] COMMAND [ARGS...]\n"
-         "       wpvm MODULE.wasm [ARGS...]   (same as `wpvm run`)\n\ncommands:\n";
+         "       wpvm MODULE.wasm|MODULE.cwasm [ARGS...]   (same as `wpvm run`)\n\ncommands:\n";
   for (const Command* c : commands()) {
     std::string name = c->name;
     out << "  " << name << std::string(name.size() < 12 ? 12 - name.size() : 1, ' ') << c->summary
@@ -63,7 +63,7 @@ int main_impl(std::vector<std::string> argv) {
     }
     return c->run(rest);
   }
-  if (ends_with(first, ".wasm")) return run_main(argv);
+  if (ends_with(first, ".wasm") || ends_with(first, ".cwasm")) return run_main(argv);
   std::cerr << "Error: unknown command '" << first << "' (see `wpvm --help`)\n";
   return kExitUsage;
 }

@@ -17,6 +17,7 @@ enum class ErrorKind {
   kIo,              // could not read a file
   kUsage,           // bad API or CLI use
   kResource,        // out of memory / address space
+  kIncompatible,    // a compiled module of another format version, engine build or CPU
 };
 
 inline constexpr size_t kNoOffset = static_cast<size_t>(-1);

@@ -15,12 +15,20 @@ CodeOptions code_options(const Store::Impl& store, const InstanceImpl& inst) {
   return o;
 }
 
+namespace {
+
+// How the functions were compiled (in parallel or not) does not change the
+// code: variants differ only in what the code assumes.
+CodeOptions variant_key(CodeOptions options) {
+  options.parallel = false;
+  return options;
+}
+
+}  // namespace
+
 const NativeCode* native_code(const Module& m, CodeGenerator& gen, const CodeOptions& options) {
   detail::CompiledCode& cc = compiled_code(m);
-  // How the functions were compiled (in parallel or not) does not change the
-  // code: variants differ only in what the code assumes.
-  CodeOptions key = options;
-  key.parallel = false;
+  CodeOptions key = variant_key(options);
   std::lock_guard lock(cc.native_mutex);
   for (const detail::NativeVariant& v : cc.native)
     if (v.generator == &gen && v.options == key) return v.code.get();
@@ -28,6 +36,13 @@ const NativeCode* native_code(const Module& m, CodeGenerator& gen, const CodeOpt
   const NativeCode* result = code.get();
   cc.native.push_back({&gen, key, std::move(code)});
   return result;
+}
+
+void adopt_native_code(const Module& m, CodeGenerator& gen, const CodeOptions& options,
+                       std::unique_ptr<NativeCode> code) {
+  detail::CompiledCode& cc = compiled_code(m);
+  std::lock_guard lock(cc.native_mutex);
+  cc.native.push_back({&gen, variant_key(options), std::move(code)});
 }
 
 bool ensure_native(Store::Impl& store, FuncImpl& f) {

@@ -16,6 +16,9 @@
 #pragma once
 #include <memory>
 #include <optional>
+#include <span>
+#include <string>
+#include <vector>
 
 #include "runtime/runtime_impl.h"
 
@@ -31,6 +34,18 @@ struct CodeOptions {
   bool operator==(const CodeOptions&) const = default;
 };
 
+// A module's native code as bytes that run wherever they are loaded (in a
+// process of the same build), and per defined function where its code
+// starts: native code, or a stub that runs it in the interpreter.
+struct CodeImage {
+  struct Entry {
+    uint32_t offset;
+    bool native;
+  };
+  std::vector<uint8_t> bytes;
+  std::vector<Entry> entries;
+};
+
 // One module's native code; freed with the module.
 class NativeCode {
  public:
@@ -44,6 +59,14 @@ class CodeGenerator {
   virtual ~CodeGenerator() = default;
   // Compiles the defined functions of `m` it can; nullptr if none.
   virtual std::unique_ptr<NativeCode> compile(const Module& m, const CodeOptions& options) = 0;
+  // Compiled modules on disk (wpvm/serialize.h): what must match for code to
+  // be loaded again (build, layouts, the CPU features the code needs),
+  // compared exactly; "" if this CPU cannot run the generator's code.
+  virtual std::string fingerprint() const = 0;
+  // The code as position-independent bytes, and code loaded back from them
+  // (nullptr, with the reason in `error`, if the image does not fit m).
+  virtual CodeImage image(const NativeCode& code) const = 0;
+  virtual std::unique_ptr<NativeCode> load(const Module& m, const CodeImage& image, std::string& error) = 0;
   // Called before an instance's functions are bound to native code (once per
   // instance): what the code needs in place in the process, e.g. the JIT's
   // fault handler, which a host may have replaced since the module compiled.
@@ -58,6 +81,11 @@ CodeGenerator* code_generator(const Store::Impl& store);
 
 // The options instances of inst's module compile with in this store.
 CodeOptions code_options(const Store::Impl& store, const InstanceImpl& inst);
+
+// Attaches code read from disk as m's native code from `gen` for `options`
+// (before any instance of m ran).
+void adopt_native_code(const Module& m, CodeGenerator& gen, const CodeOptions& options,
+                       std::unique_ptr<NativeCode> code);
 
 // m's native code from `gen` for `options`, compiled on the first request;
 // threads asking meanwhile wait for that compile (per module, no global

@@ -1,0 +1,39 @@
+// Compiled modules on disk (.cwasm, `wpvm compile`): a module with its
+// native code, so that loading it again skips validation and compilation.
+//
+// The file holds a format version, the code generator's fingerprint (its
+// build and the CPU features its code needs), the module's binary, the
+// native code, and a checksum over all of it. A file of another format
+// version, engine build or CPU is refused (ErrorKind::kIncompatible); a
+// truncated or corrupted one is refused as kMalformed with the byte offset.
+// Nothing in a refused file is ever executed. The module inside is trusted
+// as valid: it was validated when the file was made, and the checksum
+// guards the bytes since.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "wpvm/module.h"
+#include "wpvm/result.h"
+#include "wpvm/runtime.h"
+
+namespace wpvm {
+
+// The format version this build writes and reads.
+inline constexpr uint32_t kCompiledModuleVersion = 1;
+
+// True if the bytes start like a compiled module (not a .wasm binary).
+bool is_compiled_module(std::span<const uint8_t> bytes);
+
+// m compiled with the engine's code generator (for memories with guard
+// regions, what `wpvm run` gives a module) and written out. kUsage if the
+// engine has no code generator or it compiled nothing.
+Result<std::vector<uint8_t>> serialize_module(const Engine& engine, const Module& m);
+
+// A module read back from serialize_module's bytes, its native code
+// attached: its instances run without compiling.
+Result<std::shared_ptr<const Module>> deserialize_module(const Engine& engine, std::span<const uint8_t> bytes);
+
+}  // namespace wpvm

@@ -1,0 +1,185 @@
+// Compiled modules on disk (wpvm/serialize.h). The file, little-endian:
+//
+//   magic       8 bytes  "\0wpvm-cm"
+//   version     u32      kCompiledModuleVersion
+//   options     u32      bit 0: code for a guarded memory 0
+//   fingerprint u32 length + bytes (the code generator's)
+//   module      u64 length + the module's binary
+//   code        u64 length + bytes (tier::CodeImage::bytes)
+//   entries     u32 count + per defined function u32 offset, u32 native (0/1)
+//   checksum    u64 over everything before it
+//
+// Reading checks, in order: magic, version, that every length fits the file
+// (truncation), the checksum (corruption), the fingerprint (another build or
+// CPU), and only then decodes the module and loads the code.
+#include "wpvm/serialize.h"
+
+#include <cstring>
+#include <string>
+
+#include "runtime/compiled_code.h"
+#include "runtime/runtime_impl.h"
+#include "runtime/tier.h"
+
+namespace wpvm {
+
+namespace {
+
+constexpr uint8_t kMagic[8] = {0, 'w', 'p', 'v', 'm', '-', 'c', 'm'};
+constexpr uint32_t kGuardedMemory = 1;
+
+// A fast word-at-a-time hash: it catches corruption, it is no signature.
+uint64_t checksum(std::span<const uint8_t> b) {
+  uint64_t h = 0x243f6a8885a308d3ull ^ b.size();
+  size_t i = 0;
+  auto mix = [&h](uint64_t w) {
+    h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+    h ^= h >> 29;
+  };
+  for (; i + 8 <= b.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, b.data() + i, 8);
+    mix(w);
+  }
+  uint64_t tail = 0;
+  std::memcpy(&tail, b.data() + i, b.size() - i);
+  mix(tail);
+  return h;
+}
+
+class Writer {
+ public:
+  void bytes(const void* p, size_t n) {
+    const auto* b = static_cast<const uint8_t*>(p);
+    out.insert(out.end(), b, b + n);
+  }
+  void u32(uint32_t v) { bytes(&v, 4); }
+  void u64(uint64_t v) { bytes(&v, 8); }
+  std::vector<uint8_t> out;
+};
+
+class Reader {
+ public:
+  explicit Reader(std::span<const uint8_t> b) : b_(b) {}
+  // The next n bytes, or nullopt (and the error) if the file ends first.
+  std::optional<std::span<const uint8_t>> take(uint64_t n, const char* what) {
+    if (n > b_.size() - pos_) {
+      error = make_error(ErrorKind::kMalformed, pos_,
+                         std::string("compiled module truncated: ") + what + " needs " + std::to_string(n) +
+                             " bytes, " + std::to_string(b_.size() - pos_) + " left");
+      return std::nullopt;
+    }
+    auto s = b_.subspan(pos_, n);
+    pos_ += n;
+    return s;
+  }
+  template <typename T>
+  std::optional<T> num(const char* what) {
+    auto s = take(sizeof(T), what);
+    if (!s) return std::nullopt;
+    T v;
+    std::memcpy(&v, s->data(), sizeof(T));
+    return v;
+  }
+  size_t pos() const { return pos_; }
+  Error error;
+
+ private:
+  std::span<const uint8_t> b_;
+  size_t pos_ = 0;
+};
+
+Error incompatible(std::string msg) { return make_error(ErrorKind::kIncompatible, kNoOffset, std::move(msg)); }
+
+}  // namespace
+
+bool is_compiled_module(std::span<const uint8_t> bytes) {
+  return bytes.size() >= sizeof kMagic && std::memcmp(bytes.data(), kMagic, sizeof kMagic) == 0;
+}
+
+Result<std::vector<uint8_t>> serialize_module(const Engine& engine, const Module& m) {
+  tier::CodeGenerator* gen = engine.config().code_generator;
+  if (!gen) return make_error(ErrorKind::kUsage, kNoOffset, "the engine has no code generator to compile with");
+  std::string fingerprint = gen->fingerprint();
+  if (fingerprint.empty()) return make_error(ErrorKind::kUsage, kNoOffset, "this CPU cannot run the JIT's code");
+  tier::CodeOptions options;  // a guarded memory 0, as the engine gives a module by default
+  options.parallel = engine.config().parallel_compile;
+  const tier::NativeCode* code = tier::native_code(m, *gen, options);
+  if (!code) return make_error(ErrorKind::kUsage, kNoOffset, "the code generator compiled none of the module's functions");
+  tier::CodeImage image = gen->image(*code);
+  Writer w;
+  w.bytes(kMagic, sizeof kMagic);
+  w.u32(kCompiledModuleVersion);
+  w.u32(options.guarded_memory ? kGuardedMemory : 0);
+  w.u32(static_cast<uint32_t>(fingerprint.size()));
+  w.bytes(fingerprint.data(), fingerprint.size());
+  w.u64(m.bytes.size());
+  w.bytes(m.bytes.data(), m.bytes.size());
+  w.u64(image.bytes.size());
+  w.bytes(image.bytes.data(), image.bytes.size());
+  w.u32(static_cast<uint32_t>(image.entries.size()));
+  for (const tier::CodeImage::Entry& e : image.entries) {
+    w.u32(e.offset);
+    w.u32(e.native ? 1 : 0);
+  }
+  w.u64(checksum(w.out));
+  return std::move(w.out);
+}
+
+Result<std::shared_ptr<const Module>> deserialize_module(const Engine& engine, std::span<const uint8_t> bytes) {
+  if (!is_compiled_module(bytes))
+    return make_error(ErrorKind::kMalformed, 0, "not a compiled module (no \"\\0wpvm-cm\" magic)");
+  Reader r(bytes);
+  r.take(sizeof kMagic, "magic");
+  auto version = r.num<uint32_t>("the format version");
+  if (!version) return r.error;
+  if (*version != kCompiledModuleVersion)
+    return incompatible("compiled module of format version " + std::to_string(*version) + ", this wpvm reads version " +
+                        std::to_string(kCompiledModuleVersion) + ": compile it again");
+  auto flags = r.num<uint32_t>("the options");
+  auto fp_len = flags ? r.num<uint32_t>("the fingerprint's length") : std::nullopt;
+  auto fp = fp_len ? r.take(*fp_len, "the fingerprint") : std::nullopt;
+  auto wasm_len = fp ? r.num<uint64_t>("the module's length") : std::nullopt;
+  auto wasm = wasm_len ? r.take(*wasm_len, "the module") : std::nullopt;
+  auto code_len = wasm ? r.num<uint64_t>("the code's length") : std::nullopt;
+  auto code = code_len ? r.take(*code_len, "the code") : std::nullopt;
+  auto count = code ? r.num<uint32_t>("the function count") : std::nullopt;
+  auto entries = count ? r.take(uint64_t{8} * *count, "the function entries") : std::nullopt;
+  size_t checked = r.pos();
+  auto sum = entries ? r.num<uint64_t>("the checksum") : std::nullopt;
+  if (!sum) return r.error;
+  if (r.pos() != bytes.size())
+    return make_error(ErrorKind::kMalformed, r.pos(), "compiled module has " + std::to_string(bytes.size() - r.pos()) +
+                                                          " bytes after its checksum");
+  if (checksum(bytes.first(checked)) != *sum)
+    return make_error(ErrorKind::kMalformed, checked, "compiled module corrupted: checksum mismatch");
+  tier::CodeGenerator* gen = engine.config().code_generator;
+  if (!gen) return incompatible("the engine has no code generator to run a compiled module");
+  std::string mine = gen->fingerprint();
+  std::string_view theirs(reinterpret_cast<const char*>(fp->data()), fp->size());
+  if (mine.empty()) return incompatible("this CPU cannot run the JIT's code");
+  if (theirs != mine)
+    return incompatible("compiled module made by another engine build or for another CPU (file: " + std::string(theirs) +
+                        "; this engine: " + mine + "): compile it again");
+
+  auto decoded = decode_module(*wasm);
+  if (!decoded) return decoded.error();
+  std::shared_ptr<Module> m = std::move(*decoded);
+  m->validated = true;  // validated when the file was made; the checksum covers it since
+  tier::CodeImage image;
+  image.bytes.assign(code->begin(), code->end());
+  for (uint32_t i = 0; i < *count; ++i) {
+    uint32_t e[2];
+    std::memcpy(e, entries->data() + 8 * i, 8);
+    image.entries.push_back({e[0], e[1] != 0});
+  }
+  std::string error;
+  std::unique_ptr<tier::NativeCode> native = gen->load(*m, image, error);
+  if (!native) return make_error(ErrorKind::kMalformed, kNoOffset, "compiled module's code does not fit it: " + error);
+  tier::CodeOptions options;
+  options.guarded_memory = (*flags & kGuardedMemory) != 0;
+  tier::adopt_native_code(*m, *gen, options, std::move(native));
+  return std::shared_ptr<const Module>(std::move(m));
+}
+
+}  // namespace wpvm

@@ -1,0 +1,146 @@
+// Compiled modules on disk (wpvm/serialize.h): a round trip runs without
+// compiling, and truncated, corrupted, foreign and mismatched files are
+// refused before anything of them runs.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "runtime/tier.h"
+#include "test_wasm_file.h"
+#include "wpvm/jit.h"
+#include "wpvm/runtime.h"
+#include "wpvm/serialize.h"
+
+namespace {
+
+using namespace wpvm;
+
+Engine jit_engine() { return Engine(EngineConfig{.tier = Tier::kJit, .code_generator = jit::code_generator()}); }
+
+uint32_t call_i32(Store& store, Instance& inst, const char* name, std::vector<Value> args) {
+  CallResult r = store.call(inst.func(name), args);
+  REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.trap->to_string()));
+  return r.values.at(0).i32;
+}
+
+std::vector<uint8_t> serialized(const Engine& engine, const char* wat) {
+  auto bytes = serialize_module(engine, *test::load_wat(wat));
+  REQUIRE_MESSAGE(bytes.ok(), (bytes.ok() ? "" : bytes.error().message));
+  return *bytes;
+}
+
+// The JIT under another fingerprint, as another build of wpvm would be.
+class ForeignJit final : public tier::CodeGenerator {
+ public:
+  std::unique_ptr<tier::NativeCode> compile(const Module& m, const tier::CodeOptions& o) override {
+    return real_->compile(m, o);
+  }
+  std::optional<Trap> invoke(Store::Impl& s, FuncImpl& f, Slot* slots) override { return real_->invoke(s, f, slots); }
+  std::string fingerprint() const override { return "wpvm-jit of another build"; }
+  tier::CodeImage image(const tier::NativeCode& c) const override { return real_->image(c); }
+  std::unique_ptr<tier::NativeCode> load(const Module& m, const tier::CodeImage& i, std::string& e) override {
+    return real_->load(m, i, e);
+  }
+
+ private:
+  tier::CodeGenerator* real_ = jit::code_generator();
+};
+
+}  // namespace
+
+TEST_CASE("serialize: a compiled module round trip runs without compiling") {
+  Engine engine = jit_engine();
+  std::vector<uint8_t> file = serialized(engine, "shared_code");
+  CHECK(is_compiled_module(file));
+  uint64_t before = jit::modules_compiled();
+  auto m = deserialize_module(engine, file);
+  REQUIRE_MESSAGE(m.ok(), (m.ok() ? "" : m.error().message));
+  for (int k = 0; k < 3; ++k) {  // instances in several stores share the loaded code
+    Store store(engine);
+    auto inst = store.instantiate(*m, Linker{});
+    REQUIRE(inst.ok());
+    CHECK(call_i32(store, **inst, "fib", {Value::from_i32(15)}) == 610);
+    CHECK(call_i32(store, **inst, "bump", {Value::from_i32(3)}) == 3);
+    CHECK(call_i32(store, **inst, "apply", {Value::from_i32(0), Value::from_i32(21)}) == 42);
+    CHECK(call_i32(store, **inst, "accumulate", {Value::from_i32(4)}) == 4);
+  }
+  CHECK(jit::modules_compiled() == before);
+  // The interpreter runs the same module from the file too.
+  Engine interp(EngineConfig{.tier = Tier::kInterp, .code_generator = jit::code_generator()});
+  Store store(interp);
+  auto inst = store.instantiate(*m, Linker{});
+  REQUIRE(inst.ok());
+  CHECK(call_i32(store, **inst, "fib", {Value::from_i32(10)}) == 55);
+}
+
+TEST_CASE("serialize: the module read back is the module written") {
+  Engine engine = jit_engine();
+  std::shared_ptr<const Module> src = test::load_wat("interp_basic");
+  auto file = serialize_module(engine, *src);
+  REQUIRE(file.ok());
+  auto m = deserialize_module(engine, *file);
+  REQUIRE(m.ok());
+  CHECK((*m)->bytes == src->bytes);
+  CHECK((*m)->validated);
+  CHECK((*m)->bodies.size() == src->bodies.size());
+}
+
+TEST_CASE("serialize: truncated files are refused with the offset") {
+  Engine engine = jit_engine();
+  std::vector<uint8_t> file = serialized(engine, "shared_code");
+  for (size_t n : {size_t{0}, size_t{7}, size_t{8}, size_t{11}, size_t{20}, file.size() / 3, file.size() / 2,
+                   file.size() - 9, file.size() - 1}) {
+    CAPTURE(n);
+    std::vector<uint8_t> cut(file.begin(), file.begin() + static_cast<std::ptrdiff_t>(n));
+    auto m = deserialize_module(engine, cut);
+    REQUIRE_FALSE(m.ok());
+    CHECK(m.error().kind == ErrorKind::kMalformed);
+  }
+  std::vector<uint8_t> longer = file;
+  longer.push_back(0);
+  auto m = deserialize_module(engine, longer);
+  REQUIRE_FALSE(m.ok());
+  CHECK(m.error().kind == ErrorKind::kMalformed);
+}
+
+TEST_CASE("serialize: a flipped bit anywhere is refused, never run") {
+  Engine engine = jit_engine();
+  std::vector<uint8_t> file = serialized(engine, "shared_code");
+  // Every byte past the magic and version (those have their own messages).
+  for (size_t i = 12; i < file.size(); i += 7) {
+    CAPTURE(i);
+    std::vector<uint8_t> bad = file;
+    bad[i] ^= 0x10;
+    auto m = deserialize_module(engine, bad);
+    REQUIRE_FALSE(m.ok());
+    CHECK((m.error().kind == ErrorKind::kMalformed || m.error().kind == ErrorKind::kIncompatible));
+  }
+  std::vector<uint8_t> bad = file;
+  bad[1] = 'x';  // not our magic
+  CHECK_FALSE(is_compiled_module(bad));
+  CHECK(deserialize_module(engine, bad).error().kind == ErrorKind::kMalformed);
+  bad = file;
+  bad[8] = 99;  // another format version
+  auto m = deserialize_module(engine, bad);
+  REQUIRE_FALSE(m.ok());
+  CHECK(m.error().kind == ErrorKind::kIncompatible);
+  CHECK(m.error().message.find("version 99") != std::string::npos);
+}
+
+TEST_CASE("serialize: a file from another build, or for an engine without the JIT, is refused") {
+  ForeignJit foreign;
+  Engine other(EngineConfig{.tier = Tier::kJit, .code_generator = &foreign});
+  std::vector<uint8_t> file = serialized(other, "shared_code");
+  Engine engine = jit_engine();
+  auto m = deserialize_module(engine, file);
+  REQUIRE_FALSE(m.ok());
+  CHECK(m.error().kind == ErrorKind::kIncompatible);
+  CHECK(m.error().message.find("another engine build") != std::string::npos);
+
+  Engine no_jit(EngineConfig{.tier = Tier::kInterp});
+  auto n = deserialize_module(no_jit, serialized(engine, "shared_code"));
+  REQUIRE_FALSE(n.ok());
+  CHECK(n.error().kind == ErrorKind::kIncompatible);
+  CHECK_FALSE(serialize_module(no_jit, *test::load_wat("shared_code")).ok());
+}
