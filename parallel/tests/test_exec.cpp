@@ -7,6 +7,7 @@
 #include "fixture.h"
 #include "test_bytes.h"
 #include "interp/code.h"
+#include "wpvm/jit.h"
 #include "wpvm/share.h"
 
 namespace wpvm::parallel::test {
@@ -151,8 +152,9 @@ TEST_CASE("kernels are decoded once, instantiated per worker, and start every ca
   }
 }
 
-TEST_CASE("a kernel's interpreter code is built once across calls, devices and workers") {
+TEST_CASE("a kernel's code is built once across calls, devices and workers") {
   constexpr uint32_t kN = 512, kRounds = 3, kThreads = 4;
+  uint64_t jit_compiles = jit::modules_compiled();
   Fixture f("caller", kThreads);
   uint32_t len = f.put_kernel("k_trivial");
   for (uint32_t hint : {kSeq, kCpu}) {
@@ -172,6 +174,9 @@ TEST_CASE("a kernel's interpreter code is built once across calls, devices and w
   // JIT tier it runs as native code and the interpreter builds nothing).
   bool interp = f.engine.config().tier == Tier::kInterp;
   CHECK(interp::functions_built(*kernel) == (interp ? 1u : 0u));
+  // On the JIT tier the caller's module and the kernel's compiled once each:
+  // not per device, worker, instance or call.
+  CHECK(jit::modules_compiled() - jit_compiles == (interp ? 0u : 2u));
 }
 
 namespace {
