@@ -550,7 +550,7 @@ std::optional<Trap> invoke_native(Store::Impl& store, FuncImpl& f, Slot* slots) 
   if (status != kPendingTrap && t.backtrace.empty()) {
     Frame fr;
     fr.func_index = f.func_index;
-    fr.name = f.debug_name;
+    fr.name = std::string(f.name());
     t.backtrace.push_back(std::move(fr));
   }
   return t;

@@ -44,7 +44,7 @@ Trap make_trap(TrapKind kind, FuncImpl* fn, const ThreadState& ts, uint32_t base
     if (!f) return;
     Frame fr;
     fr.func_index = f->func_index;
-    fr.name = f->debug_name;
+    fr.name = std::string(f->name());
     t.backtrace.push_back(std::move(fr));
   };
   add(fn);

@@ -83,13 +83,14 @@ void* eval_ref(const ConstExpr& e, const InstanceImpl& inst) {
 
 Result<void> allocate(Store::Impl& store, const Module& m, InstanceImpl& inst) {
   for (uint32_t t = 0; t < m.types.size(); ++t) inst.type_ids.push_back(store.intern(m.types[t]));
+  FuncImpl* defined = store.new_funcs(m.bodies.size());
+  inst.funcs.reserve(m.func_types.size());
   for (uint32_t i = 0; i < m.bodies.size(); ++i) {
-    FuncImpl* f = store.new_func();
+    FuncImpl* f = &defined[i];
     f->func_index = m.num_imported_funcs + i;
     f->sig_id = inst.type_ids[m.func_types[f->func_index]];
     f->sig = store.sig(f->sig_id);
     f->instance = &inst;
-    f->debug_name = std::string(m.func_name(f->func_index));
     inst.funcs.push_back(f);
   }
   for (const GlobalDef& g : m.globals) {

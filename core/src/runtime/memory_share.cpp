@@ -25,15 +25,15 @@ using FuncMap = std::unordered_map<const FuncImpl*, FuncImpl*>;
 Result<void> clone_funcs(Store::Impl& s, const InstanceImpl& src, InstanceImpl& dst, FuncMap& map) {
   const Module& m = *src.mod;
   for (uint32_t t = 0; t < m.types.size(); ++t) dst.type_ids.push_back(s.intern(m.types[t]));
+  FuncImpl* defined = s.new_funcs(m.bodies.size());
   for (uint32_t i = 0; i < src.funcs.size(); ++i) {
     const FuncImpl* from = src.funcs[i];
     if (i < m.num_imported_funcs && from->instance)
       return make_error(ErrorKind::kUsage, kNoOffset, "cannot copy an instance that imports Wasm functions");
-    FuncImpl* f = s.new_func();
+    FuncImpl* f = i < m.num_imported_funcs ? s.new_func() : &defined[i - m.num_imported_funcs];
     f->sig_id = dst.type_ids[m.func_types[i]];
     f->sig = s.sig(f->sig_id);
     f->func_index = i;
-    f->debug_name = from->debug_name;
     if (from->instance) f->instance = &dst;
     else f->host = from->host;
     dst.funcs.push_back(f);

@@ -30,17 +30,26 @@ inline uint32_t slot_width(ValType t) { return t == ValType::kV128 ? 2 : 1; }
 void value_to_slots(const Value& v, Slot* out);
 Value value_from_slots(ValType t, const Slot* in);
 
-// Wasm function (instance != nullptr) or host function.
+// What a host function is: shared by the copies of an instance that import it.
+struct HostFunc {
+  HostFn fn;
+  std::string name;  // for backtraces, "" if none
+};
+
+// Wasm function (instance != nullptr) or host function. An instance's
+// defined functions are allocated together, one block per instance, and hold
+// nothing per function that the module already knows.
 class FuncImpl final : public Func {
  public:
   const FuncType& type() const override { return *sig; }
+  // The name section's name of a Wasm function, a host function's name; "" if none.
+  std::string_view name() const;
 
   const FuncType* sig = nullptr;  // canonical, owned by the store
   uint32_t sig_id = 0;            // equal ids <=> equal types (call_indirect)
-  InstanceImpl* instance = nullptr;
   uint32_t func_index = 0;        // in the instance module's function space
-  HostFn host;
-  std::string debug_name;
+  InstanceImpl* instance = nullptr;
+  std::shared_ptr<const HostFunc> host;  // host functions only
   // The interpreter's code for f, shared by every instance of the module
   // (runtime/compiled_code.h); looked up (or built) on f's first call.
   const interp::Code* code = nullptr;
@@ -146,6 +155,7 @@ class Store::Impl {
   const FuncType* sig(uint32_t id) const { return sigs_[id].get(); }
 
   FuncImpl* new_func();
+  FuncImpl* new_funcs(size_t n);  // n functions in one block (an instance's defined functions)
   InstanceImpl* new_instance();
   Result<MemoryImpl*> new_memory(const MemoryType& type);
   // A memory of this store over existing pages (memory_share.cpp).
@@ -164,6 +174,7 @@ class Store::Impl {
  private:
   std::vector<std::unique_ptr<FuncType>> sigs_;
   std::vector<std::unique_ptr<FuncImpl>> funcs_;
+  std::vector<std::unique_ptr<FuncImpl[]>> func_blocks_;
   std::vector<std::unique_ptr<InstanceImpl>> instances_;
   std::vector<std::unique_ptr<MemoryImpl>> memories_;
   std::vector<std::unique_ptr<TableImpl>> tables_;

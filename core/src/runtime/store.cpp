@@ -23,6 +23,13 @@ uint32_t Store::Impl::intern(const FuncType& t) {
 
 FuncImpl* Store::Impl::new_func() { return funcs_.emplace_back(std::make_unique<FuncImpl>()).get(); }
 
+std::string_view FuncImpl::name() const {
+  if (instance) return instance->mod->func_name(func_index);
+  return host ? std::string_view(host->name) : std::string_view();
+}
+
+FuncImpl* Store::Impl::new_funcs(size_t n) { return func_blocks_.emplace_back(std::make_unique<FuncImpl[]>(n)).get(); }
+
 InstanceImpl* Store::Impl::new_instance() {
   auto* i = instances_.emplace_back(std::make_unique<InstanceImpl>()).get();
   i->store = this;
@@ -74,8 +81,7 @@ Func* Store::create_host_func(FuncType type, HostFn fn, std::string debug_name) 
   FuncImpl* f = impl_->new_func();
   f->sig_id = impl_->intern(type);
   f->sig = impl_->sig(f->sig_id);
-  f->host = std::move(fn);
-  f->debug_name = std::move(debug_name);
+  f->host = std::make_shared<const HostFunc>(HostFunc{std::move(fn), std::move(debug_name)});
   return f;
 }
 
@@ -132,7 +138,7 @@ CallResult Store::call(Func* func, std::span<const Value> args) {
     r.values.resize(t.results.size());
     for (size_t i = 0; i < t.results.size(); ++i) r.values[i] = Value::zero(t.results[i]);
     CallerImpl caller(*impl_, nullptr);
-    r.trap = f->host(caller, args, r.values);
+    r.trap = f->host->fn(caller, args, r.values);
     if (r.trap) r.values.clear();
     return r;
   }
@@ -180,7 +186,7 @@ std::optional<Trap> call_host(Store::Impl& store, FuncImpl& f, InstanceImpl* cal
   }
   for (size_t i = 0; i < res.size(); ++i) res[i] = Value::zero(t.results[i]);
   CallerImpl c(store, caller);
-  if (auto trap = f.host(c, args, res)) return trap;
+  if (auto trap = f.host->fn(c, args, res)) return trap;
   Slot* q = io;
   for (size_t i = 0; i < res.size(); ++i) {
     value_to_slots(res[i], q);
