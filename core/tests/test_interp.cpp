@@ -13,7 +13,9 @@
 #include <vector>
 
 #include "interp/code.h"
+#include "runtime/runtime_impl.h"
 #include "wpvm/runtime.h"
+#include "wpvm/share.h"
 #include "test_wasm_file.h"
 
 namespace {
@@ -360,4 +362,29 @@ TEST_CASE("interp: every instance of a module, in every store and engine, runs t
   // A copy of a module is another module: it starts without code.
   Module copy = *m;
   CHECK(interp::functions_built(copy) == 0);
+}
+
+namespace {
+
+// The function indices of `inst` that have a FuncImpl.
+std::vector<uint32_t> made_funcs(const Instance* inst) {
+  std::vector<uint32_t> out;
+  static_cast<const InstanceImpl*>(inst)->for_each_made([&](uint32_t i, const FuncImpl*) { out.push_back(i); });
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("interp: an instance makes FuncImpls for referenced functions, the rest on first call") {
+  Engine engine;
+  Store store(engine);
+  auto inst = store.instantiate(load_wat("lazy_funcs"), Linker{});
+  REQUIRE(inst.ok());
+  CHECK(made_funcs(*inst) == std::vector<uint32_t>{4});  // the export
+  CallResult r = store.call((*inst)->func("run"), {});
+  REQUIRE(r.ok());
+  CHECK(r.values.at(0).i32 == 111);
+  CHECK(made_funcs(*inst) == std::vector<uint32_t>{0, 1, 2, 4});  // $unused never
+  CHECK(instance_func(**inst, 3) != nullptr);  // the API makes one on request
+  CHECK(made_funcs(*inst) == std::vector<uint32_t>{0, 1, 2, 3, 4});
 }

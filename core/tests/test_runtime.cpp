@@ -296,7 +296,9 @@ TEST_CASE("runtime: null table elements cost no memory") {
 namespace {
 
 // A module of n functions `(func)`: a few bytes each, a FuncImpl each when instantiated.
-std::vector<uint8_t> many_functions(uint32_t n) {
+// n functions [] -> [], all declared by a declarative element segment (so
+// an instance makes a FuncImpl for each of them at once).
+std::vector<uint8_t> many_declared_functions(uint32_t n) {
   auto section = [&](std::vector<uint8_t>& out, uint8_t id, const std::vector<uint8_t>& body) {
     out.push_back(id);
     test::append_leb(out, body.size());
@@ -304,14 +306,17 @@ std::vector<uint8_t> many_functions(uint32_t n) {
   };
   std::vector<uint8_t> m = {0, 'a', 's', 'm', 1, 0, 0, 0};
   section(m, 1, {1, 0x60, 0, 0});  // type 0: [] -> []
-  std::vector<uint8_t> funcs, code;
+  std::vector<uint8_t> funcs, elems = {1, 3, 0}, code;  // one declarative segment of function indices
   test::append_leb(funcs, n);
+  test::append_leb(elems, n);
   test::append_leb(code, n);
   for (uint32_t i = 0; i < n; ++i) {
     funcs.push_back(0);
+    test::append_leb(elems, i);
     code.insert(code.end(), {2, 0, 0x0b});  // body: no locals, end
   }
   section(m, 3, funcs);
+  section(m, 9, elems);
   section(m, 10, code);
   return m;
 }
@@ -341,7 +346,7 @@ TEST_CASE("runtime: the host refusing memory for a module is an error, not an ab
   Engine engine(config);
   Store store(engine);
   auto huge = load_wat("table_huge");
-  auto many = load_module(many_functions(400'000));
+  auto many = load_module(many_declared_functions(1'000'000));
   REQUIRE(many.ok());
   std::optional<Result<Instance*>> table_result, funcs_result;
   std::optional<Result<Table*>> create_result;
@@ -357,7 +362,7 @@ TEST_CASE("runtime: the host refusing memory for a module is an error, not an ab
         "table 0 (export \"huge\"): cannot reserve memory for a table of 4294967295 elements");
   REQUIRE(!create_result->ok());
   CHECK(create_result->error().kind == ErrorKind::kResource);
-  REQUIRE(!funcs_result->ok());  // 400,000 FuncImpls do not fit in 16 MiB
+  REQUIRE(!funcs_result->ok());  // 1,000,000 FuncImpls do not fit in 16 MiB
   CHECK(funcs_result->error().kind == ErrorKind::kResource);
   CHECK(funcs_result->error().message == "out of memory instantiating the module");
   // With the memory back, the same module instantiates.

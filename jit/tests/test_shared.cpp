@@ -173,3 +173,16 @@ TEST_CASE("shared code: a module of many chunks, compiled in parallel or not, ca
     CHECK(static_cast<const FuncImpl*>((*inst)->func("f0"))->native.load() != nullptr);
   }
 }
+
+TEST_CASE("shared code: native calls make no FuncImpl") {
+  Engine engine(EngineConfig{.tier = Tier::kJit, .code_generator = jit::code_generator()});
+  Store store(engine);
+  auto inst = store.instantiate(test::load_wat("lazy_funcs"), Linker{});
+  REQUIRE(inst.ok());
+  CallResult r = store.call((*inst)->func("run"), {});
+  REQUIRE(r.ok());
+  CHECK(r.values.at(0).i32 == 111);
+  uint32_t made = 0;
+  static_cast<const InstanceImpl*>(*inst)->for_each_made([&](uint32_t, const FuncImpl*) { ++made; });
+  CHECK(made == 1);  // the export only
+}

@@ -279,7 +279,7 @@ L_Return: {
 }
 // [h][func, -][base, -]: func indexes the running instance's functions
 L_Call:
-  callee = inst->funcs[pc[1].u.a];
+  callee = inst->func(pc[1].u.a);
   nfp = fp + pc[2].u.a;
   rpc = pc + 3;
   goto L_do_call;
@@ -439,7 +439,7 @@ L_ElemDrop:
   DISPATCH();
 // [h][dst, -][func, -]
 L_RefFunc:
-  fp[pc[1].u.a] = reinterpret_cast<uintptr_t>(inst->funcs[pc[2].u.a]);
+  fp[pc[1].u.a] = reinterpret_cast<uintptr_t>(inst->func(pc[2].u.a));
   pc += 3;
   DISPATCH();
 // [h][op, dst][a, b][c, aux]: a SIMD instruction, one function per row (simd_exec.h)

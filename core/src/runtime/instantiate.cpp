@@ -47,13 +47,27 @@ bool import_matches(Store::Impl& store, const Module& m, const Import& imp, cons
   return false;
 }
 
+}  // namespace
+
+void intern_types(Store::Impl& store, InstanceImpl& inst) {
+  const Module& m = *inst.mod;
+  inst.type_ids.reserve(m.types.size());
+  for (const FuncType& t : m.types) {
+    inst.type_ids.push_back(store.intern(t));
+    inst.type_sigs.push_back(store.sig(inst.type_ids.back()));
+  }
+}
+
+namespace {
+
 Result<void> link_imports(Store::Impl& store, const Module& m, const Linker& linker, InstanceImpl& inst) {
+  uint32_t func_index = 0;
   for (const Import& imp : m.imports) {
     auto ext = linker.resolve(imp.module, imp.name);
     if (!ext) return unlinkable(imp, "unknown import");
     if (!import_matches(store, m, imp, *ext)) return unlinkable(imp, "incompatible import type");
     switch (imp.kind) {
-      case ExternKind::kFunc: inst.funcs.push_back(static_cast<FuncImpl*>(std::get<Func*>(*ext))); break;
+      case ExternKind::kFunc: inst.set_import(func_index++, static_cast<FuncImpl*>(std::get<Func*>(*ext))); break;
       case ExternKind::kTable: inst.tables.push_back(static_cast<TableImpl*>(std::get<Table*>(*ext))); break;
       case ExternKind::kMemory: inst.memories.push_back(static_cast<MemoryImpl*>(std::get<Memory*>(*ext))); break;
       case ExternKind::kGlobal: inst.globals.push_back(static_cast<GlobalImpl*>(std::get<Global*>(*ext))); break;
@@ -70,7 +84,7 @@ void eval_const(const ConstExpr& e, const InstanceImpl& inst, Slot* out) {
     case ConstExpr::Op::kI32: case ConstExpr::Op::kF32: out[0] = static_cast<uint32_t>(e.bits[0]); break;
     case ConstExpr::Op::kI64: case ConstExpr::Op::kF64: case ConstExpr::Op::kV128: break;
     case ConstExpr::Op::kRefNull: out[0] = 0; break;
-    case ConstExpr::Op::kRefFunc: out[0] = reinterpret_cast<uintptr_t>(inst.funcs[e.index]); break;
+    case ConstExpr::Op::kRefFunc: out[0] = reinterpret_cast<uintptr_t>(inst.func(e.index)); break;
     case ConstExpr::Op::kGlobalGet: std::memcpy(out, inst.globals[e.index]->cell, sizeof(Slot) * 2); break;
   }
 }
@@ -82,17 +96,9 @@ void* eval_ref(const ConstExpr& e, const InstanceImpl& inst) {
 }
 
 Result<void> allocate(Store::Impl& store, const Module& m, InstanceImpl& inst) {
-  for (uint32_t t = 0; t < m.types.size(); ++t) inst.type_ids.push_back(store.intern(m.types[t]));
-  FuncImpl* defined = store.new_funcs(m.bodies.size());
-  inst.funcs.reserve(m.func_types.size());
-  for (uint32_t i = 0; i < m.bodies.size(); ++i) {
-    FuncImpl* f = &defined[i];
-    f->func_index = m.num_imported_funcs + i;
-    f->sig_id = inst.type_ids[m.func_types[f->func_index]];
-    f->sig = store.sig(f->sig_id);
-    f->instance = &inst;
-    inst.funcs.push_back(f);
-  }
+  // The functions the module can reference get their FuncImpl now (native
+  // code reads them from the context); the others when first needed.
+  for (uint32_t i : m.declared_funcs) inst.func(i);
   for (const GlobalDef& g : m.globals) {
     GlobalImpl* gi = store.new_global(g.type);
     eval_const(g.init, inst, gi->cell);
@@ -110,16 +116,6 @@ Result<void> allocate(Store::Impl& store, const Module& m, InstanceImpl& inst) {
     auto mem = store.new_memory(m.memories[i]);
     if (!mem) return mem.error();
     inst.memories.push_back(*mem);
-  }
-  for (const Export& e : m.exports) {
-    Extern x;
-    switch (e.kind) {
-      case ExternKind::kFunc: x = static_cast<Func*>(inst.funcs[e.index]); break;
-      case ExternKind::kTable: x = static_cast<Table*>(inst.tables[e.index]); break;
-      case ExternKind::kMemory: x = static_cast<Memory*>(inst.memories[e.index]); break;
-      case ExternKind::kGlobal: x = static_cast<Global*>(inst.globals[e.index]); break;
-    }
-    inst.export_list.emplace_back(e.name, x);
   }
   return {};
 }
@@ -170,15 +166,17 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const Module> module, const
   try {
     inst = impl_->new_instance();
     inst->mod = std::move(module);
+    make_vm_context(*inst);
+    intern_types(*impl_, *inst);
     WPVM_TRY(link_imports(*impl_, m, linker, *inst));
     WPVM_TRY(allocate(*impl_, m, *inst));
-    build_vm_context(*inst);
+    fill_vm_context(*inst);
     WPVM_TRY(init_segments(m, *inst));
   } catch (const std::bad_alloc&) {
     return make_error(ErrorKind::kResource, kNoOffset, "out of memory instantiating the module");
   }
   if (m.start) {
-    CallResult r = call(inst->funcs[*m.start], {});
+    CallResult r = call(inst->func(*m.start), {});
     if (r.trap) return make_error(ErrorKind::kUninstantiable, kNoOffset, r.trap->to_string());
   }
   return static_cast<Instance*>(inst);

@@ -22,24 +22,31 @@ namespace {
 
 using FuncMap = std::unordered_map<const FuncImpl*, FuncImpl*>;
 
+// Host imports get a FuncImpl of the copy's store; the source's defined
+// functions that have a FuncImpl (the only ones its tables, globals and
+// segments can hold) get theirs in the copy, the others are made when needed.
 Result<void> clone_funcs(Store::Impl& s, const InstanceImpl& src, InstanceImpl& dst, FuncMap& map) {
   const Module& m = *src.mod;
-  for (uint32_t t = 0; t < m.types.size(); ++t) dst.type_ids.push_back(s.intern(m.types[t]));
-  FuncImpl* defined = s.new_funcs(m.bodies.size());
-  for (uint32_t i = 0; i < src.funcs.size(); ++i) {
-    const FuncImpl* from = src.funcs[i];
-    if (i < m.num_imported_funcs && from->instance)
-      return make_error(ErrorKind::kUsage, kNoOffset, "cannot copy an instance that imports Wasm functions");
-    FuncImpl* f = i < m.num_imported_funcs ? s.new_func() : &defined[i - m.num_imported_funcs];
+  intern_types(s, dst);
+  Result<void> result;
+  src.for_each_made([&](uint32_t i, const FuncImpl* from) {
+    if (i >= m.num_imported_funcs) {
+      map.emplace(from, dst.func(i));
+      return;
+    }
+    if (from->instance) {
+      result = make_error(ErrorKind::kUsage, kNoOffset, "cannot copy an instance that imports Wasm functions");
+      return;
+    }
+    FuncImpl* f = s.new_func();
     f->sig_id = dst.type_ids[m.func_types[i]];
-    f->sig = s.sig(f->sig_id);
+    f->sig = dst.type_sigs[m.func_types[i]];
     f->func_index = i;
-    if (from->instance) f->instance = &dst;
-    else f->host = from->host;
-    dst.funcs.push_back(f);
+    f->host = from->host;
+    dst.set_import(i, f);
     map.emplace(from, f);
-  }
-  return {};
+  });
+  return result;
 }
 
 Result<void> clone_state(Store& store, const InstanceImpl& src, InstanceImpl& dst, const FuncMap& map) {
@@ -82,19 +89,6 @@ Result<void> clone_state(Store& store, const InstanceImpl& src, InstanceImpl& ds
   return {};
 }
 
-void clone_exports(const Module& m, InstanceImpl& dst) {
-  for (const Export& e : m.exports) {
-    Extern x;
-    switch (e.kind) {
-      case ExternKind::kFunc: x = static_cast<Func*>(dst.funcs[e.index]); break;
-      case ExternKind::kTable: x = static_cast<Table*>(dst.tables[e.index]); break;
-      case ExternKind::kMemory: x = static_cast<Memory*>(dst.memories[e.index]); break;
-      case ExternKind::kGlobal: x = static_cast<Global*>(dst.globals[e.index]); break;
-    }
-    dst.export_list.emplace_back(e.name, x);
-  }
-}
-
 }  // namespace
 
 Result<Instance*> clone_instance(Store& store, const Instance& source) {
@@ -102,11 +96,11 @@ Result<Instance*> clone_instance(Store& store, const Instance& source) {
   if (!src) return make_error(ErrorKind::kUsage, kNoOffset, "copy of a foreign instance object");
   InstanceImpl* dst = store.impl().new_instance();
   dst->mod = src->mod;
+  make_vm_context(*dst);
   FuncMap map;
   WPVM_TRY(clone_funcs(store.impl(), *src, *dst, map));
   WPVM_TRY(clone_state(store, *src, *dst, map));
-  build_vm_context(*dst);
-  clone_exports(*src->mod, *dst);
+  fill_vm_context(*dst);
   return static_cast<Instance*>(dst);
 }
 
@@ -122,7 +116,7 @@ Global* instance_global(const Instance& instance, uint32_t global_index) {
 
 Func* instance_func(const Instance& instance, uint32_t func_index) {
   const auto& inst = static_cast<const InstanceImpl&>(instance);
-  return func_index < inst.funcs.size() ? inst.funcs[func_index] : nullptr;
+  return func_index < inst.num_funcs() ? inst.func(func_index) : nullptr;
 }
 
 std::optional<uint32_t> defined_func_index(const Instance& instance, const Func* func) {

@@ -113,13 +113,52 @@ std::optional<uint32_t> TableImpl::grow_raw(uint32_t delta, void* init) {
 InstanceImpl::InstanceImpl() = default;
 InstanceImpl::~InstanceImpl() = default;
 
+namespace {
+
+Extern extern_of(const InstanceImpl& inst, const Export& e) {
+  switch (e.kind) {
+    case ExternKind::kFunc: return static_cast<Func*>(inst.func(e.index));
+    case ExternKind::kTable: return static_cast<Table*>(inst.tables[e.index]);
+    case ExternKind::kMemory: return static_cast<Memory*>(inst.memories[e.index]);
+    case ExternKind::kGlobal: return static_cast<Global*>(inst.globals[e.index]);
+  }
+  return {};
+}
+
+}  // namespace
+
 std::optional<Extern> InstanceImpl::find_export(std::string_view name) const {
-  for (const auto& [n, e] : export_list)
-    if (n == name) return e;
+  if (const Export* e = mod->find_export(name)) return extern_of(*this, *e);
   return std::nullopt;
 }
 
-std::vector<std::pair<std::string, Extern>> InstanceImpl::exports() const { return export_list; }
+std::vector<std::pair<std::string, Extern>> InstanceImpl::exports() const {
+  std::vector<std::pair<std::string, Extern>> out;
+  for (const Export& e : mod->exports) out.emplace_back(e.name, extern_of(*this, e));
+  return out;
+}
+
+void InstanceImpl::bind_native(const tier::NativeCode& code) {
+  std::lock_guard lock(funcs_mutex);
+  native_code = &code;
+  for (uint32_t i = mod->num_imported_funcs; i < num_funcs(); ++i)
+    if (func_slots[i]) func_slots[i]->native.store(code.entry(i - mod->num_imported_funcs), std::memory_order_release);
+}
+
+FuncImpl* InstanceImpl::materialize(uint32_t i) const {
+  std::lock_guard lock(funcs_mutex);
+  if (FuncImpl* f = func_slots[i]) return f;
+  auto f = std::make_unique<FuncImpl>();
+  f->func_index = i;
+  f->sig_id = type_ids[mod->func_types[i]];
+  f->sig = type_sigs[mod->func_types[i]];
+  f->instance = const_cast<InstanceImpl*>(this);
+  f->vm = vm.get();
+  if (native_code) f->native.store(native_code->entry(i - mod->num_imported_funcs), std::memory_order_relaxed);
+  FuncImpl* made = made_.emplace_back(std::move(f)).get();
+  std::atomic_ref<FuncImpl*>(func_slots[i]).store(made, std::memory_order_release);
+  return made;
+}
 
 template <class T>
 static T* export_as(const Instance& inst, std::string_view name) {

@@ -23,6 +23,9 @@ struct ThreadState;
 }  // namespace interp
 
 class InstanceImpl;
+namespace tier {
+class NativeCode;
+}  // namespace tier
 
 // A value occupies one 8-byte slot (v128: two) in frames, globals and tables.
 using Slot = uint64_t;
@@ -36,9 +39,9 @@ struct HostFunc {
   std::string name;  // for backtraces, "" if none
 };
 
-// Wasm function (instance != nullptr) or host function. An instance's
-// defined functions are allocated together, one block per instance, and hold
-// nothing per function that the module already knows.
+// Wasm function (instance != nullptr) or host function. Holds nothing per
+// function that the module already knows; an instance makes its functions'
+// FuncImpls on first need (InstanceImpl::func).
 class FuncImpl final : public Func {
  public:
   const FuncType& type() const override { return *sig; }
@@ -129,20 +132,52 @@ class InstanceImpl final : public Instance {
   std::optional<Extern> find_export(std::string_view name) const override;
   std::vector<std::pair<std::string, Extern>> exports() const override;
 
+  // Function i (imports first). A defined function's FuncImpl is made on
+  // first need: eagerly for those the module can reference (exports,
+  // elements, ref.func), else when something asks for it here (the
+  // interpreter's first call of it, a stub, the API). Calls between native
+  // functions never need one, so an instance costs what the module's
+  // referenced functions cost, not what its code does. Thread-safe.
+  FuncImpl* func(uint32_t i) const {
+    FuncImpl* f = std::atomic_ref<FuncImpl*>(func_slots[i]).load(std::memory_order_acquire);
+    return f ? f : materialize(i);
+  }
+  uint32_t num_funcs() const { return static_cast<uint32_t>(mod->func_types.size()); }
+  // Sets an imported function's slot (instantiation, copies).
+  void set_import(uint32_t i, FuncImpl* f) { func_slots[i] = f; }
+  // Runs f for every function that has its FuncImpl, under the lock that
+  // makes them (so none is made meanwhile).
+  template <class F>
+  void for_each_made(F&& f) const {
+    std::lock_guard lock(funcs_mutex);
+    for (uint32_t i = 0; i < num_funcs(); ++i)
+      if (func_slots[i]) f(i, func_slots[i]);
+  }
+
   std::shared_ptr<const Module> mod;
   Store::Impl* store = nullptr;
-  std::vector<FuncImpl*> funcs;
   std::vector<TableImpl*> tables;
   std::vector<MemoryImpl*> memories;
   std::vector<GlobalImpl*> globals;
   std::vector<uint32_t> type_ids;        // module type index -> canonical sig id
+  std::vector<const FuncType*> type_sigs;  // module type index -> canonical type (the store's)
   std::vector<std::vector<void*>> elems;  // evaluated element segments (empty once dropped)
   std::vector<uint8_t> data_dropped;
-  std::vector<std::pair<std::string, Extern>> export_list;
   // The context compiled code reads this instance's data through
-  // (vm_context.h), built once the instance's objects are in place.
+  // (vm_context.h): made first (its function slots are the instance's
+  // functions), filled once the instance's objects are in place.
   std::unique_ptr<uint64_t[]> vm;
-  std::once_flag native_bound;  // functions given the module's native code (tier.h)
+  FuncImpl** func_slots = nullptr;  // in vm
+  std::once_flag native_bound;      // bound to the module's native code (tier.h)
+  // Gives the made functions their entries in the module's native code, and
+  // functions made later theirs.
+  void bind_native(const tier::NativeCode& code);
+
+ private:
+  const tier::NativeCode* native_code = nullptr;  // under funcs_mutex
+  FuncImpl* materialize(uint32_t i) const;
+  mutable std::mutex funcs_mutex;
+  mutable std::vector<std::unique_ptr<FuncImpl>> made_;
 };
 
 class Store::Impl {
@@ -155,7 +190,6 @@ class Store::Impl {
   const FuncType* sig(uint32_t id) const { return sigs_[id].get(); }
 
   FuncImpl* new_func();
-  FuncImpl* new_funcs(size_t n);  // n functions in one block (an instance's defined functions)
   InstanceImpl* new_instance();
   Result<MemoryImpl*> new_memory(const MemoryType& type);
   // A memory of this store over existing pages (memory_share.cpp).
@@ -174,7 +208,6 @@ class Store::Impl {
  private:
   std::vector<std::unique_ptr<FuncType>> sigs_;
   std::vector<std::unique_ptr<FuncImpl>> funcs_;
-  std::vector<std::unique_ptr<FuncImpl[]>> func_blocks_;
   std::vector<std::unique_ptr<InstanceImpl>> instances_;
   std::vector<std::unique_ptr<MemoryImpl>> memories_;
   std::vector<std::unique_ptr<TableImpl>> tables_;
@@ -196,6 +229,9 @@ class CallerImpl final : public Caller {
   Store::Impl& store_;
   InstanceImpl* instance_;
 };
+
+// Fills inst.type_ids and type_sigs from the store's canonical types.
+void intern_types(Store::Impl& store, InstanceImpl& inst);
 
 // Calls a host function with slot-encoded arguments; results written back as slots.
 std::optional<Trap> call_host(Store::Impl& store, FuncImpl& f, InstanceImpl* caller, Slot* args_results);

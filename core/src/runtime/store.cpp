@@ -28,8 +28,6 @@ std::string_view FuncImpl::name() const {
   return host ? std::string_view(host->name) : std::string_view();
 }
 
-FuncImpl* Store::Impl::new_funcs(size_t n) { return func_blocks_.emplace_back(std::make_unique<FuncImpl[]>(n)).get(); }
-
 InstanceImpl* Store::Impl::new_instance() {
   auto* i = instances_.emplace_back(std::make_unique<InstanceImpl>()).get();
   i->store = this;

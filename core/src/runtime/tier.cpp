@@ -56,8 +56,11 @@ bool ensure_native(Store::Impl& store, FuncImpl& f) {
     const NativeCode* code = native_code(m, *gen, code_options(store, *inst));
     if (!code) return;
     gen->prepare_instance();
+    // Stubs of functions that run in the interpreter read their FuncImpl
+    // from the context: make those first.
     for (uint32_t i = 0; i < m.bodies.size(); ++i)
-      inst->funcs[m.num_imported_funcs + i]->native.store(code->entry(i), std::memory_order_release);
+      if (!code->entry(i)) inst->func(m.num_imported_funcs + i);
+    inst->bind_native(*code);
   });
   return f.native.load(std::memory_order_acquire) != nullptr;
 }

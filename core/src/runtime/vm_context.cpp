@@ -15,10 +15,15 @@ VmLayout::VmLayout(const Module& m) {
   words_ = static_cast<size_t>(type_ids_) / 8 + (m.types.size() + 1) / 2;
 }
 
-void build_vm_context(InstanceImpl& inst) {
+void make_vm_context(InstanceImpl& inst) {
+  VmLayout layout(*inst.mod);
+  inst.vm = std::make_unique<uint64_t[]>(layout.words());
+  inst.func_slots = reinterpret_cast<FuncImpl**>(reinterpret_cast<uint8_t*>(inst.vm.get()) + layout.funcs());
+}
+
+void fill_vm_context(InstanceImpl& inst) {
   const Module& m = *inst.mod;
   VmLayout layout(m);
-  inst.vm = std::make_unique<uint64_t[]>(layout.words());
   auto* bytes = reinterpret_cast<uint8_t*>(inst.vm.get());
   auto put = [bytes](int32_t offset, const void* p) { std::memcpy(bytes + offset, &p, sizeof p); };
   VmHeader h{};
@@ -33,10 +38,6 @@ void build_vm_context(InstanceImpl& inst) {
   for (uint32_t i = 0; i < inst.tables.size(); ++i) {
     put(layout.table(i), inst.tables[i]);
     put(layout.table_elems(i), &inst.tables[i]->elems);
-  }
-  for (uint32_t i = 0; i < inst.funcs.size(); ++i) {
-    put(layout.func(i), inst.funcs[i]);
-    if (inst.funcs[i]->instance == &inst) inst.funcs[i]->vm = inst.vm.get();
   }
   for (uint32_t i = 0; i < inst.type_ids.size(); ++i)
     std::memcpy(bytes + layout.type_id(i), &inst.type_ids[i], sizeof(uint32_t));

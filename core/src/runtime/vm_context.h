@@ -41,6 +41,7 @@ class VmLayout {
   int32_t table(uint32_t i) const { return tables_ + 8 * static_cast<int32_t>(i); }
   int32_t table_elems(uint32_t i) const { return table_elems_ + 8 * static_cast<int32_t>(i); }
   int32_t func(uint32_t i) const { return funcs_ + 8 * static_cast<int32_t>(i); }
+  int32_t funcs() const { return funcs_; }
   int32_t type_id(uint32_t i) const { return type_ids_ + 4 * static_cast<int32_t>(i); }
   size_t words() const { return words_; }
 
@@ -49,9 +50,11 @@ class VmLayout {
   size_t words_;
 };
 
-// Fills inst.vm (and FuncImpl::vm of its defined functions) from its
-// memories, globals, tables, functions and type ids, once they are all in
-// place.
-void build_vm_context(InstanceImpl& inst);
+// Makes inst.vm for inst.mod, zeroed, its function slots empty: the first
+// step of making an instance (imports then go into the slots).
+void make_vm_context(InstanceImpl& inst);
+// Fills the rest of inst.vm from its memories, globals, tables and type ids,
+// once they are all in place.
+void fill_vm_context(InstanceImpl& inst);
 
 }  // namespace wpvm
