@@ -247,6 +247,7 @@ struct Chunk {
 // Chunks of about this much function-body code: enough work per task to
 // spread a large module over the pool, few enough buffers to lay out.
 constexpr size_t kChunkBytes = 32 * 1024;
+constexpr size_t kMinParallelChunks = 4;
 
 std::vector<Chunk> plan_chunks(const Module& m) {
   std::vector<Chunk> chunks;
@@ -430,7 +431,9 @@ std::unique_ptr<ModuleCode> compile_module(const Module& m, const tier::CodeOpti
   auto compile = [&](size_t k) {
     if (!compile_chunk(m, options, layout, chunks[k], ok, want_listing)) failed = true;
   };
-  if (options.parallel && chunks.size() > 1 && !want_listing) {
+  // Small modules compile on the calling thread: starting the pool would
+  // cost more than it saves.
+  if (options.parallel && chunks.size() >= kMinParallelChunks && !want_listing) {
     // Isolated: while waiting, this thread runs only these chunks, never an
     // outer task of the pool that might need this module's code.
     tbb::this_task_arena::isolate([&] {

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -19,20 +20,14 @@ namespace {
 
 class CpuDevice final : public Device {
  public:
-  explicit CpuDevice(uint32_t threads)
-      : threads_(threads ? threads : static_cast<uint32_t>(tbb::info::default_concurrency())),
-        // More threads than cores are allowed when asked for (oneTBB caps
-        // its pool at the core count otherwise).
-        allow_(tbb::global_control::max_allowed_parallelism,
-               std::max<size_t>(threads_, static_cast<size_t>(tbb::info::default_concurrency()))),
-        arena_(static_cast<int>(threads_)),
-        slots_(threads_) {}
+  explicit CpuDevice(uint32_t threads) : requested_threads_(threads) {}
 
   DeviceKind kind() const override { return DeviceKind::kCpu; }
   const char* name() const override { return "cpu"; }
-  uint32_t threads() const override { return threads_; }
+  uint32_t threads() const override { return pool().threads; }
 
   void exec(const ExecJob& job, JobSink& sink) override {
+    Pool& p = pool();
     // Workers belong to arena slots, not to jobs: two callers must not share
     // one worker's store, so jobs on this device take turns. (A kernel that
     // calls parallel_exec is refused by the host before it gets here.)
@@ -42,34 +37,67 @@ class CpuDevice final : public Device {
     // hand-off alone, so that the ordering is explicit (and visible to
     // ThreadSanitizer, which does not see inside an uninstrumented oneTBB).
     started_.store(++generation_, std::memory_order_release);
-    arena_.execute([&] {
+    p.arena.execute([&] {
       // Chunks at or above a trapping iteration are skipped; those below it
       // still run (JobSink::stop_at).
-      tbb::parallel_for(tbb::blocked_range<uint32_t>(0, job.num_iterations, grain(job)),
-                        [&](const tbb::blocked_range<uint32_t>& r) { run_chunk(job, sink, r); });
+      tbb::parallel_for(tbb::blocked_range<uint32_t>(0, job.num_iterations, grain(job, p.threads)),
+                        [&](const tbb::blocked_range<uint32_t>& r) { run_chunk(job, sink, r, p); });
     });
     finished_.load(std::memory_order_acquire);
   }
 
  private:
+  struct Slot {
+    Worker worker;
+    BoundKernel bound;
+    const ExecJob* job = nullptr;
+    uint64_t generation = 0;
+  };
+
+  // The oneTBB side of the device. oneTBB starts up on its first call (it
+  // reads the machine's topology and loads its allocator), which costs a
+  // program that never uses the CPU device about a millisecond: the pool is
+  // made when a job, or a question about the thread count, first needs it.
+  struct Pool {
+    explicit Pool(uint32_t requested)
+        : threads(requested ? requested : static_cast<uint32_t>(tbb::info::default_concurrency())),
+          // More threads than cores are allowed when asked for (oneTBB caps
+          // its pool at the core count otherwise).
+          allow(tbb::global_control::max_allowed_parallelism,
+                std::max<size_t>(threads, static_cast<size_t>(tbb::info::default_concurrency()))),
+          arena(static_cast<int>(threads)),
+          slots(threads) {}
+
+    uint32_t threads;
+    tbb::global_control allow;
+    tbb::task_arena arena;
+    std::vector<Slot> slots;  // by arena slot index
+  };
+
+  Pool& pool() const {
+    std::call_once(pool_made_, [this] { pool_ = std::make_unique<Pool>(requested_threads_); });
+    return *pool_;
+  }
+
   // Chunks of about 1/(8*threads) of the work: enough to balance uneven
   // iterations, few enough that the per-chunk set-up stays invisible.
-  uint32_t grain(const ExecJob& job) const {
-    uint32_t g = job.num_iterations / (8 * threads_);
+  static uint32_t grain(const ExecJob& job, uint32_t threads) {
+    uint32_t g = job.num_iterations / (8 * threads);
     return g ? g : 1;
   }
 
-  void run_chunk(const ExecJob& job, JobSink& sink, const tbb::blocked_range<uint32_t>& r) {
+  void run_chunk(const ExecJob& job, JobSink& sink, const tbb::blocked_range<uint32_t>& r, Pool& p) {
     uint64_t generation = started_.load(std::memory_order_acquire);
-    if (r.begin() < sink.stop_at()) run_bound(job, sink, r, generation);
+    if (r.begin() < sink.stop_at()) run_bound(job, sink, r, generation, p);
     finished_.fetch_add(1, std::memory_order_release);
   }
 
-  void run_bound(const ExecJob& job, JobSink& sink, const tbb::blocked_range<uint32_t>& r, uint64_t generation) {
-    // The arena gives each of its threads a distinct index below threads_
+  void run_bound(const ExecJob& job, JobSink& sink, const tbb::blocked_range<uint32_t>& r, uint64_t generation,
+                 Pool& p) {
+    // The arena gives each of its threads a distinct index below threads
     // for as long as it runs in the arena: that slot's worker is ours.
     auto index = static_cast<uint32_t>(tbb::this_task_arena::current_thread_index());
-    Slot& slot = slots_[index];
+    Slot& slot = p.slots[index];
     if (slot.job != &job || slot.generation != generation) {
       auto bound = job.bind(slot.worker, index);
       if (!bound) return sink.fail(bound.error().message);
@@ -80,23 +108,15 @@ class CpuDevice final : public Device {
     slot.worker.run(slot.bound, job.buffer_args, job.num_iterations, job.block_size, r.begin(), r.end(), sink);
   }
 
-  struct Slot {
-    Worker worker;
-    BoundKernel bound;
-    const ExecJob* job = nullptr;
-    uint64_t generation = 0;
-  };
-
-  uint32_t threads_;
-  tbb::global_control allow_;
-  tbb::task_arena arena_;
+  uint32_t requested_threads_;  // 0: one per core
+  mutable std::once_flag pool_made_;
+  mutable std::unique_ptr<Pool> pool_;
   std::mutex exec_mutex_;
   // Each job gets a new generation so that a worker never reuses the binding
   // of an earlier job that happened to live at the same address.
   uint64_t generation_ = 0;  // written under exec_mutex_ only
   std::atomic<uint64_t> started_{0};
   std::atomic<uint64_t> finished_{0};
-  std::vector<Slot> slots_;  // by arena slot index
 };
 
 }  // namespace

@@ -203,7 +203,11 @@ vulkan::DevicePreference preference_of(DeviceKind hint) {
 // GPU of the hinted type first, never a CPU implementation of Vulkan.
 Result<int> choose_gpu(DeviceKind hint, const std::string& selector) {
   std::vector<vulkan::DeviceInfo> infos = vulkan::list_devices();
-  if (infos.empty()) return vulkan::device_error("no Vulkan driver: no physical device");
+  if (infos.empty()) {
+    // No loader, no driver (vulkan_available() says which), or no device.
+    if (auto available = vulkan::vulkan_available(); !available) return available.error();
+    return vulkan::device_error("no Vulkan driver: no physical device");
+  }
   auto chosen = vulkan::select_device(infos, selector, preference_of(hint));
   if (!chosen) return chosen.error();
   if (!*chosen)
@@ -215,8 +219,14 @@ Result<int> choose_gpu(DeviceKind hint, const std::string& selector) {
 
 Result<void> check_gpu_selector(const std::string& selector) {
   if (selector == "auto" || selector == "none") return {};
-  auto chosen = vulkan::select_device(vulkan::list_devices(), selector);
-  if (!chosen) return make_error(ErrorKind::kUsage, kNoOffset, "GPU selector: " + chosen.error().message);
+  std::vector<vulkan::DeviceInfo> infos = vulkan::list_devices();
+  auto chosen = vulkan::select_device(infos, selector);
+  if (!chosen) {
+    std::string why;  // no devices: no loader or no driver, and why
+    if (auto available = vulkan::vulkan_available(); infos.empty() && !available)
+      why = "; " + available.error().message;
+    return make_error(ErrorKind::kUsage, kNoOffset, "GPU selector: " + chosen.error().message + why);
+  }
   return {};
 }
 

@@ -222,16 +222,19 @@ namespace {
 // One instance made on first use and kept for the life of the process: the
 // Vulkan loader unloads a driver when its last instance goes, and Mesa's
 // lavapipe keeps allocations in globals that would then be reported as leaks
-// (and reloading the drivers for every list or context costs time). Null
-// when there is no driver (tried again on the next call).
-VkInstance kept_instance() {
+// (and reloading the drivers for every list or context costs time). Making
+// it opens the loader and resolves the layer's functions (vk_loader.h).
+// Without a loader or a driver: the error, and the next call tries again.
+Result<VkInstance> kept_instance() {
   static std::mutex mutex;
   static UniqueInstance* kept = nullptr;  // never destroyed, on purpose
   std::lock_guard lock(mutex);
   if (!kept) {
+    WPVM_TRY(load_vulkan_loader());
     uint32_t api = 0;
     auto instance = create_instance(&api);
-    if (!instance.ok()) return VK_NULL_HANDLE;
+    if (!instance.ok()) return instance.error();
+    WPVM_TRY(load_vulkan_functions(instance->get()));
     kept = new UniqueInstance(std::move(*instance));
   }
   return kept->get();
@@ -240,15 +243,22 @@ VkInstance kept_instance() {
 }  // namespace
 
 std::vector<DeviceInfo> list_devices() {
-  VkInstance kept = kept_instance();
-  if (kept == VK_NULL_HANDLE) return {};
+  auto kept = kept_instance();
+  if (!kept.ok()) return {};
   std::vector<DeviceInfo> infos;
-  auto devices = physical_devices(kept);
+  auto devices = physical_devices(*kept);
   for (uint32_t i = 0; i < devices.size(); ++i) infos.push_back(describe(devices[i], i));
   return infos;
 }
 
+Result<void> vulkan_available() {
+  auto kept = kept_instance();
+  if (!kept.ok()) return kept.error();
+  return {};
+}
+
 bool instance_layer_available(const std::string& name) {
+  if (!load_vulkan_loader().ok()) return false;
   uint32_t count = 0;
   if (vkEnumerateInstanceLayerProperties(&count, nullptr) != VK_SUCCESS) return false;
   std::vector<VkLayerProperties> layers(count);
@@ -353,7 +363,8 @@ bool is_unified(const Context::Impl& ctx) {
 
 Result<std::unique_ptr<Context>> Context::create(const ContextOptions& options) {
   auto impl = std::make_unique<Impl>();
-  kept_instance();  // the drivers stay loaded after this context goes
+  // Loads Vulkan on first use; the drivers stay loaded after this context goes.
+  if (auto kept = kept_instance(); !kept.ok()) return kept.error();
   uint32_t instance_api = 0;
   auto instance = create_instance(&instance_api);
   if (!instance.ok()) return instance.error();

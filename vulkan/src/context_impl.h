@@ -2,7 +2,7 @@
 // them: device handles, the one queue with its submission lock, the staging
 // area and the kernel cache.
 #pragma once
-#include <vulkan/vulkan.h>
+#include "vk_loader.h"
 
 #include <atomic>
 #include <cstring>

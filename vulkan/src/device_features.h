@@ -3,7 +3,7 @@
 // kernel may use exactly what was enabled. robustBufferAccess is enabled the
 // same way wherever the device supports it.
 #pragma once
-#include <vulkan/vulkan.h>
+#include "vk_loader.h"
 
 #include "capabilities.h"
 

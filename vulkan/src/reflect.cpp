@@ -1,6 +1,8 @@
 // Kernel reflection: validates a SPIR-V module with SPIRV-Tools (so that no
 // malformed blob ever reaches SPIRV-Cross or a driver) and reflects it with
-// SPIRV-Cross's C API against wpvm's GPU-kernel conventions.
+// SPIRV-Cross's C API against wpvm's GPU-kernel conventions. Built as the
+// reflection module, libwpvm-spirv-reflect.so (reflect_module.h), the only
+// binary that links SPIRV-Tools and SPIRV-Cross.
 #include <spirv-tools/libspirv.h>
 #include <spirv_cross/spirv_cross_c.h>
 
@@ -10,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "reflect_module.h"
 #include "wpvm/vulkan/errors.h"
 #include "wpvm/vulkan/kernel_info.h"
 
@@ -305,9 +308,8 @@ Result<KernelInfo> reflect(Reflector& r, std::span<const uint32_t> words) {
   return info;
 }
 
-}  // namespace
-
-Result<KernelInfo> reflect_kernel(std::span<const uint32_t> words, SpirvTarget target) {
+// reflect_kernel(), kernel_info.h, for the layer (reflect_loader.cpp).
+Result<KernelInfo> validate_and_reflect(std::span<const uint32_t> words, SpirvTarget target) {
   WPVM_TRY(validate(words, target));
   spvc_context raw = nullptr;
   if (spvc_context_create(&raw) != SPVC_SUCCESS) return device_error("SPIRV-Cross: cannot create a context");
@@ -316,14 +318,12 @@ Result<KernelInfo> reflect_kernel(std::span<const uint32_t> words, SpirvTarget t
   return reflect(r, words);
 }
 
-Result<void> check_buffer_count(const KernelInfo& info, size_t buffer_count) {
-  if (info.buffer_count == buffer_count) return {};
-  std::string declared = info.buffer_count == 0
-                             ? "no storage buffers"
-                             : std::to_string(info.buffer_count) + " storage buffers (set 0, bindings 0.." +
-                                   std::to_string(info.buffer_count - 1) + ")";
-  return kernel_error("kernel declares " + declared + " but " + std::to_string(buffer_count) +
-                      " buffers were given (in-buffers then out-buffers, buffer i at binding i)");
-}
+}  // namespace
 
 }  // namespace wpvm::vulkan
+
+extern "C" __attribute__((visibility("default"))) const wpvm::vulkan::ReflectModule* wpvm_spirv_reflect_module() {
+  static const wpvm::vulkan::ReflectModule module{wpvm::vulkan::kReflectModuleAbi,
+                                                        wpvm::vulkan::validate_and_reflect};
+  return &module;
+}

@@ -1,7 +1,7 @@
 // Maps every VkResult to a wpvm::Error that names the failing call and the
 // result, so a device failure reported to a guest says what went wrong.
 #pragma once
-#include <vulkan/vulkan.h>
+#include "vk_loader.h"
 
 #include <atomic>
 

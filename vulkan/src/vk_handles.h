@@ -1,14 +1,15 @@
 // RAII owners for the Vulkan handles the layer creates: each one destroys its
 // handle exactly once, is move-only, and knows its parent (instance/device).
 #pragma once
-#include <vulkan/vulkan.h>
+#include "vk_loader.h"
 
 #include <utility>
 
 namespace wpvm::vulkan {
 
-// A handle created from a VkDevice and destroyed with vkDestroyX(device, h, 0).
-template <class T, void (*Destroy)(VkDevice, T, const VkAllocationCallbacks*)>
+// A handle created from a VkDevice and destroyed with vkDestroyX(device, h, 0);
+// `Destroy` is the address of that function's pointer (vk_loader.h).
+template <class T, auto* Destroy>
 class DeviceHandle {
  public:
   DeviceHandle() = default;
@@ -28,7 +29,7 @@ class DeviceHandle {
   ~DeviceHandle() { reset(); }
 
   void reset() {
-    if (handle_ != VK_NULL_HANDLE) Destroy(device_, handle_, nullptr);
+    if (handle_ != VK_NULL_HANDLE) (*Destroy)(device_, handle_, nullptr);
     handle_ = VK_NULL_HANDLE;
   }
   T get() const { return handle_; }
@@ -39,15 +40,15 @@ class DeviceHandle {
   T handle_ = VK_NULL_HANDLE;
 };
 
-using UniqueBuffer = DeviceHandle<VkBuffer, vkDestroyBuffer>;
-using UniqueMemory = DeviceHandle<VkDeviceMemory, vkFreeMemory>;
-using UniqueShaderModule = DeviceHandle<VkShaderModule, vkDestroyShaderModule>;
-using UniqueSetLayout = DeviceHandle<VkDescriptorSetLayout, vkDestroyDescriptorSetLayout>;
-using UniquePipelineLayout = DeviceHandle<VkPipelineLayout, vkDestroyPipelineLayout>;
-using UniquePipeline = DeviceHandle<VkPipeline, vkDestroyPipeline>;
-using UniqueDescriptorPool = DeviceHandle<VkDescriptorPool, vkDestroyDescriptorPool>;
-using UniqueCommandPool = DeviceHandle<VkCommandPool, vkDestroyCommandPool>;
-using UniqueFence = DeviceHandle<VkFence, vkDestroyFence>;
+using UniqueBuffer = DeviceHandle<VkBuffer, &vkDestroyBuffer>;
+using UniqueMemory = DeviceHandle<VkDeviceMemory, &vkFreeMemory>;
+using UniqueShaderModule = DeviceHandle<VkShaderModule, &vkDestroyShaderModule>;
+using UniqueSetLayout = DeviceHandle<VkDescriptorSetLayout, &vkDestroyDescriptorSetLayout>;
+using UniquePipelineLayout = DeviceHandle<VkPipelineLayout, &vkDestroyPipelineLayout>;
+using UniquePipeline = DeviceHandle<VkPipeline, &vkDestroyPipeline>;
+using UniqueDescriptorPool = DeviceHandle<VkDescriptorPool, &vkDestroyDescriptorPool>;
+using UniqueCommandPool = DeviceHandle<VkCommandPool, &vkDestroyCommandPool>;
+using UniqueFence = DeviceHandle<VkFence, &vkDestroyFence>;
 
 // Instance and device own everything else; they are destroyed last.
 class UniqueInstance {
@@ -66,7 +67,9 @@ class UniqueInstance {
   }
   ~UniqueInstance() { reset(); }
   void reset() {
-    if (h_ != VK_NULL_HANDLE) vkDestroyInstance(h_, nullptr);
+    // vkDestroyInstance is null only while the functions of a new loader
+    // are being resolved and one is missing (the instance is then leaked).
+    if (h_ != VK_NULL_HANDLE && vkDestroyInstance) vkDestroyInstance(h_, nullptr);
     h_ = VK_NULL_HANDLE;
   }
   VkInstance get() const { return h_; }

@@ -55,8 +55,20 @@ struct ContextOptions {
   uint64_t memory_budget = 0;
 };
 
-// Every physical device (for `wpvm devices`). No driver: an empty list.
+// Vulkan is loaded on first use, not linked: the first call of
+// list_devices(), vulkan_available() or Context::create opens the loader
+// (libvulkan.so.1; $WPVM_VULKAN_LOADER names another, tests a missing one)
+// and makes the instance the process keeps. A program that never calls them
+// never loads the loader or a driver.
+
+// Every physical device (for `wpvm devices`). No loader or no driver: an
+// empty list (vulkan_available() says why).
 std::vector<DeviceInfo> list_devices();
+
+// Whether Vulkan can be used at all: the loader loads and an instance can be
+// made. Otherwise a device error starting "no Vulkan driver" that says why
+// (the loader library missing or not a Vulkan loader, or no driver).
+Result<void> vulkan_available();
 
 // The one device choice (Context::create and the wasi-parallel GPU device
 // both use it). `selector`:

@@ -37,7 +37,9 @@ struct KernelInfo {
 // Validates the module (SPIRV-Tools) and reflects it (SPIRV-Cross). A blob
 // that is not valid SPIR-V is ErrorKind::kMalformed; valid SPIR-V that breaks
 // a convention is ErrorKind::kInvalid with the reason. Never crashes on
-// arbitrary input.
+// arbitrary input. Both libraries live in the reflection module, opened on
+// the first call (vulkan/README.md, "Loading"); without it, a device error
+// starting "SPIR-V reflection is unavailable".
 Result<KernelInfo> reflect_kernel(std::span<const uint32_t> words,
                                   SpirvTarget target = SpirvTarget::kVulkan1_0);
 
