@@ -58,13 +58,14 @@ std::map<uintptr_t, const ModuleCode*> g_modules;
 // module (it is kept in the module's compiled code, tier.h).
 class ModuleCode final : public tier::NativeCode {
  public:
-  // Takes over `base` (from the JIT allocator, already registered with the
-  // signal handler), which holds image.bytes.
-  ModuleCode(const Module& m, void* base, const tier::CodeImage& image)
-      : module_(m), base_(base), size_(image.bytes.size()) {
-    for (size_t i = 0; i < image.entries.size(); ++i) {
-      auto begin = reinterpret_cast<uintptr_t>(base) + image.entries[i].offset;
-      starts_.push_back({begin, m.num_imported_funcs + static_cast<uint32_t>(i), image.entries[i].native});
+  // Takes over `base`, `size` bytes of executable memory already registered
+  // with the signal handler, which `release` frees.
+  ModuleCode(const Module& m, const void* base, size_t size, std::span<const tier::CodeImage::Entry> entries,
+             std::function<void()> release)
+      : module_(m), base_(base), size_(size), release_(std::move(release)) {
+    for (size_t i = 0; i < entries.size(); ++i) {
+      auto begin = reinterpret_cast<uintptr_t>(base) + entries[i].offset;
+      starts_.push_back({begin, m.num_imported_funcs + static_cast<uint32_t>(i), entries[i].native});
     }
     std::lock_guard lock(g_modules_mutex);
     g_modules[reinterpret_cast<uintptr_t>(base_)] = this;
@@ -75,7 +76,7 @@ class ModuleCode final : public tier::NativeCode {
       g_modules.erase(reinterpret_cast<uintptr_t>(base_));
     }
     unregister_code_range(reinterpret_cast<uintptr_t>(base_));
-    jit_runtime().allocator()->release(base_);
+    release_();
   }
   void* entry(uint32_t defined_index) const override {
     const FuncStart& s = starts_[defined_index];
@@ -100,8 +101,9 @@ class ModuleCode final : public tier::NativeCode {
 
  private:
   const Module& module_;
-  void* base_;
+  const void* base_;
   size_t size_;
+  std::function<void()> release_;
   std::vector<FuncStart> starts_;
 };
 
@@ -380,37 +382,39 @@ void print_stats(const Module& m, const std::vector<uint8_t>& ok, size_t chunks,
 
 std::atomic<uint64_t> g_modules_compiled{0};
 
-// Executable code for m from an image (compiled now or read from disk).
-// Entries must lie in the image and rise; nothing runs otherwise.
-std::unique_ptr<ModuleCode> load_image(const Module& m, const tier::CodeImage& image, std::string& error) {
-  if (!trampoline().entry) {
-    error = "the JIT could not build its entry trampoline";
+// Executable code for m (compiled now, or read from disk). Entries must lie
+// in the code and rise; nothing runs otherwise.
+std::unique_ptr<ModuleCode> load_code(const Module& m, const tier::CodeSource& src, std::string& error) {
+  auto refuse = [&](std::string why) -> std::unique_ptr<ModuleCode> {
+    if (src.executable && src.release) src.release();
+    error = std::move(why);
     return nullptr;
+  };
+  if (!trampoline().entry) return refuse("the JIT could not build its entry trampoline");
+  if (src.entries.size() != m.bodies.size())
+    return refuse("code for " + std::to_string(src.entries.size()) + " functions, the module defines " +
+                  std::to_string(m.bodies.size()));
+  for (size_t i = 0; i < src.entries.size(); ++i)
+    if (src.entries[i].offset >= src.bytes.size() || (i && src.entries[i].offset <= src.entries[i - 1].offset))
+      return refuse("function " + std::to_string(i) + "'s code lies outside the image");
+  if (src.bytes.empty()) return refuse("no code");
+  const void* base = src.bytes.data();
+  std::function<void()> release = src.release;
+  if (!src.executable) {
+    void* rx = nullptr;
+    void* rw = nullptr;
+    if (jit_runtime().allocator()->alloc(&rx, &rw, src.bytes.size()) != kErrorOk) return refuse("out of executable memory");
+    std::memcpy(rw, src.bytes.data(), src.bytes.size());
+    base = rx;
+    release = [rx] { jit_runtime().allocator()->release(rx); };
   }
-  if (image.entries.size() != m.bodies.size()) {
-    error = "code for " + std::to_string(image.entries.size()) + " functions, the module defines " +
-            std::to_string(m.bodies.size());
-    return nullptr;
-  }
-  for (size_t i = 0; i < image.entries.size(); ++i)
-    if (image.entries[i].offset >= image.bytes.size() || (i && image.entries[i].offset <= image.entries[i - 1].offset)) {
-      error = "function " + std::to_string(i) + "'s code lies outside the image";
-      return nullptr;
-    }
-  void* rx = nullptr;
-  void* rw = nullptr;
-  if (image.bytes.empty() || jit_runtime().allocator()->alloc(&rx, &rw, image.bytes.size()) != kErrorOk) {
-    error = "out of executable memory";
-    return nullptr;
-  }
-  std::memcpy(rw, image.bytes.data(), image.bytes.size());
-  auto begin = reinterpret_cast<uintptr_t>(rx);
-  if (!register_code_range(begin, begin + image.bytes.size())) {
-    jit_runtime().allocator()->release(rx);
+  auto begin = reinterpret_cast<uintptr_t>(base);
+  if (!register_code_range(begin, begin + src.bytes.size())) {
+    release();
     error = "too many modules' code in this process";
     return nullptr;
   }
-  return std::make_unique<ModuleCode>(m, rx, image);
+  return std::make_unique<ModuleCode>(m, base, src.bytes.size(), src.entries, std::move(release));
 }
 
 // A module's code: its chunks compiled (on the pool when `options.parallel`),
@@ -471,7 +475,7 @@ std::unique_ptr<ModuleCode> compile_module(const Module& m, const tier::CodeOpti
   }
   for (size_t i = 0; i < offsets.size(); ++i) image.entries.push_back({offsets[i], ok[i] != 0});
   std::string error;
-  std::unique_ptr<ModuleCode> code = load_image(m, image, error);
+  std::unique_ptr<ModuleCode> code = load_code(m, {image.bytes, image.entries, false, {}}, error);
   if (!code) return nullptr;
   g_modules_compiled.fetch_add(1, std::memory_order_relaxed);
   if (want_listing) {
@@ -495,9 +499,9 @@ class Jit final : public tier::CodeGenerator {
   tier::CodeImage image(const tier::NativeCode& code) const override {
     return static_cast<const ModuleCode&>(code).image();
   }
-  std::unique_ptr<tier::NativeCode> load(const Module& m, const tier::CodeImage& image, std::string& error) override {
+  std::unique_ptr<tier::NativeCode> load(const Module& m, const tier::CodeSource& code, std::string& error) override {
     install_signal_handler();
-    return load_image(m, image, error);
+    return load_code(m, code, error);
   }
   std::optional<Trap> invoke(Store::Impl& store, FuncImpl& f, Slot* slots) override {
     return invoke_native(store, f, slots);

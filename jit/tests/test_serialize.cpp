@@ -2,7 +2,10 @@
 // compiling, and truncated, corrupted, foreign and mismatched files are
 // refused before anything of them runs.
 #include <doctest/doctest.h>
+#include <unistd.h>
 
+#include <cstdio>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -39,8 +42,8 @@ class ForeignJit final : public tier::CodeGenerator {
   std::optional<Trap> invoke(Store::Impl& s, FuncImpl& f, Slot* slots) override { return real_->invoke(s, f, slots); }
   std::string fingerprint() const override { return "wpvm-jit of another build"; }
   tier::CodeImage image(const tier::NativeCode& c) const override { return real_->image(c); }
-  std::unique_ptr<tier::NativeCode> load(const Module& m, const tier::CodeImage& i, std::string& e) override {
-    return real_->load(m, i, e);
+  std::unique_ptr<tier::NativeCode> load(const Module& m, const tier::CodeSource& c, std::string& e) override {
+    return real_->load(m, c, e);
   }
 
  private:
@@ -143,4 +146,39 @@ TEST_CASE("serialize: a file from another build, or for an engine without the JI
   REQUIRE_FALSE(n.ok());
   CHECK(n.error().kind == ErrorKind::kIncompatible);
   CHECK_FALSE(serialize_module(no_jit, *test::load_wat("shared_code")).ok());
+}
+
+TEST_CASE("serialize: a compiled module file runs its code in place; damaged files are refused") {
+  Engine engine = jit_engine();
+  std::vector<uint8_t> file = serialized(engine, "shared_code");
+  std::string path = "test_serialize_" + std::to_string(::getpid()) + ".cwasm";
+  auto write = [&](const std::vector<uint8_t>& bytes) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc)
+        .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  };
+  write(file);
+  {
+    uint64_t before = jit::modules_compiled();
+    auto m = deserialize_module_file(engine, path);
+    REQUIRE_MESSAGE(m.ok(), (m.ok() ? "" : m.error().message));
+    Store store(engine);
+    auto inst = store.instantiate(*m, Linker{});
+    REQUIRE(inst.ok());
+    CHECK(call_i32(store, **inst, "fib", {Value::from_i32(20)}) == 6765);
+    CHECK(jit::modules_compiled() == before);
+  }
+  write(std::vector<uint8_t>(file.begin(), file.end() - 100));
+  auto cut = deserialize_module_file(engine, path);
+  REQUIRE_FALSE(cut.ok());
+  CHECK(cut.error().kind == ErrorKind::kMalformed);
+  std::vector<uint8_t> bad = file;
+  bad[bad.size() - 20] ^= 1;  // in the code
+  write(bad);
+  auto corrupt = deserialize_module_file(engine, path);
+  REQUIRE_FALSE(corrupt.ok());
+  CHECK(corrupt.error().message.find("checksum") != std::string::npos);
+  write({});
+  CHECK(deserialize_module_file(engine, path).error().kind == ErrorKind::kMalformed);
+  std::remove(path.c_str());
+  CHECK(deserialize_module_file(engine, path).error().kind == ErrorKind::kIo);
 }

@@ -3,7 +3,6 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 
 #include "command.h"
 #include "wpvm/serialize.h"
@@ -26,9 +25,14 @@ const Command* find_command(std::string_view name) {
 }
 
 Result<std::vector<uint8_t>> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(ErrorKind::kIo, kNoOffset, "cannot read " + path + ": " + std::strerror(errno));
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto fail = [&path] { return make_error(ErrorKind::kIo, kNoOffset, "cannot read " + path + ": " + std::strerror(errno)); };
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) return fail();
+  std::streamoff size = in.tellg();
+  if (size < 0) return fail();
+  std::vector<uint8_t> bytes(static_cast<size_t>(size));
+  in.seekg(0);
+  if (!in.read(reinterpret_cast<char*>(bytes.data()), size)) return fail();
   return bytes;
 }
 
@@ -39,23 +43,32 @@ std::string describe_error(const Error& e) {
   return buf + e.message;
 }
 
+// The first bytes of a file (fewer if it is shorter).
+std::vector<uint8_t> file_head(const std::string& path, size_t n) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<uint8_t> head(n);
+  in.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(n));
+  head.resize(in ? n : static_cast<size_t>(in.gcount()));
+  return head;
+}
+
 std::shared_ptr<const Module> load_module_file(const std::string& path, const Engine* engine) {
-  auto bytes = read_file(path);
-  if (!bytes) {
-    std::cerr << "Error: " << bytes.error().message << "\n";
-    return nullptr;
-  }
-  if (is_compiled_module(*bytes)) {
+  if (is_compiled_module(file_head(path, 8))) {
     if (!engine) {
       std::cerr << "Error: " << path << " is a compiled module (.cwasm); this command reads .wasm modules\n";
       return nullptr;
     }
-    auto module = deserialize_module(*engine, *bytes);
+    auto module = deserialize_module_file(*engine, path);
     if (!module) {
       std::cerr << "Error: " << path << ": " << describe_error(module.error()) << "\n";
       return nullptr;
     }
     return *module;
+  }
+  auto bytes = read_file(path);
+  if (!bytes) {
+    std::cerr << "Error: " << bytes.error().message << "\n";
+    return nullptr;
   }
   auto module = load_module(*bytes);
   if (!module) {

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "wpvm/module.h"
@@ -35,5 +36,11 @@ Result<std::vector<uint8_t>> serialize_module(const Engine& engine, const Module
 // A module read back from serialize_module's bytes, its native code
 // attached: its instances run without compiling.
 Result<std::shared_ptr<const Module>> deserialize_module(const Engine& engine, std::span<const uint8_t> bytes);
+
+// The same from a file, mapped rather than read: its code runs in place from
+// the file's pages (what `wpvm run m.cwasm` does). The file must not change
+// while the module lives; `wpvm compile` replaces a file rather than
+// rewriting it, so compiling again never touches a running one.
+Result<std::shared_ptr<const Module>> deserialize_module_file(const Engine& engine, const std::string& path);
 
 }  // namespace wpvm

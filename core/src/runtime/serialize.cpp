@@ -5,8 +5,10 @@
 //   options     u32      bit 0: code for a guarded memory 0
 //   fingerprint u32 length + bytes (the code generator's)
 //   module      u64 length + the module's binary
-//   code        u64 length + bytes (tier::CodeImage::bytes)
 //   entries     u32 count + per defined function u32 offset, u32 native (0/1)
+//   code        u64 length, zeros up to the next multiple of 4096 bytes, the
+//               code (tier::CodeImage::bytes): page-aligned, so a file can be
+//               mapped and its code run in place
 //   checksum    u64 over everything before it
 //
 // Reading checks, in order: magic, version, that every length fits the file
@@ -14,6 +16,12 @@
 // CPU), and only then decodes the module and loads the code.
 #include "wpvm/serialize.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstring>
 #include <string>
 
@@ -27,6 +35,7 @@ namespace {
 
 constexpr uint8_t kMagic[8] = {0, 'w', 'p', 'v', 'm', '-', 'c', 'm'};
 constexpr uint32_t kGuardedMemory = 1;
+constexpr size_t kCodeAlign = 4096;
 
 // A fast word-at-a-time hash: it catches corruption, it is no signature.
 uint64_t checksum(std::span<const uint8_t> b) {
@@ -115,18 +124,31 @@ Result<std::vector<uint8_t>> serialize_module(const Engine& engine, const Module
   w.bytes(fingerprint.data(), fingerprint.size());
   w.u64(m.bytes.size());
   w.bytes(m.bytes.data(), m.bytes.size());
-  w.u64(image.bytes.size());
-  w.bytes(image.bytes.data(), image.bytes.size());
   w.u32(static_cast<uint32_t>(image.entries.size()));
   for (const tier::CodeImage::Entry& e : image.entries) {
     w.u32(e.offset);
     w.u32(e.native ? 1 : 0);
   }
+  w.u64(image.bytes.size());
+  w.out.resize((w.out.size() + kCodeAlign - 1) / kCodeAlign * kCodeAlign, 0);
+  w.bytes(image.bytes.data(), image.bytes.size());
   w.u64(checksum(w.out));
   return std::move(w.out);
 }
 
-Result<std::shared_ptr<const Module>> deserialize_module(const Engine& engine, std::span<const uint8_t> bytes) {
+namespace {
+
+// A compiled module's parts, checked: everything but the fingerprint's match.
+struct Parts {
+  uint32_t flags = 0;
+  std::string_view fingerprint;
+  std::span<const uint8_t> wasm;
+  std::vector<tier::CodeImage::Entry> entries;
+  std::span<const uint8_t> code;
+  size_t code_offset = 0;  // in the file
+};
+
+Result<Parts> parse(std::span<const uint8_t> bytes) {
   if (!is_compiled_module(bytes))
     return make_error(ErrorKind::kMalformed, 0, "not a compiled module (no \"\\0wpvm-cm\" magic)");
   Reader r(bytes);
@@ -136,50 +158,124 @@ Result<std::shared_ptr<const Module>> deserialize_module(const Engine& engine, s
   if (*version != kCompiledModuleVersion)
     return incompatible("compiled module of format version " + std::to_string(*version) + ", this wpvm reads version " +
                         std::to_string(kCompiledModuleVersion) + ": compile it again");
+  Parts p;
   auto flags = r.num<uint32_t>("the options");
   auto fp_len = flags ? r.num<uint32_t>("the fingerprint's length") : std::nullopt;
   auto fp = fp_len ? r.take(*fp_len, "the fingerprint") : std::nullopt;
   auto wasm_len = fp ? r.num<uint64_t>("the module's length") : std::nullopt;
   auto wasm = wasm_len ? r.take(*wasm_len, "the module") : std::nullopt;
-  auto code_len = wasm ? r.num<uint64_t>("the code's length") : std::nullopt;
-  auto code = code_len ? r.take(*code_len, "the code") : std::nullopt;
-  auto count = code ? r.num<uint32_t>("the function count") : std::nullopt;
+  auto count = wasm ? r.num<uint32_t>("the function count") : std::nullopt;
   auto entries = count ? r.take(uint64_t{8} * *count, "the function entries") : std::nullopt;
+  auto code_len = entries ? r.num<uint64_t>("the code's length") : std::nullopt;
+  auto pad = code_len ? r.take((kCodeAlign - r.pos() % kCodeAlign) % kCodeAlign, "the code's alignment") : std::nullopt;
+  size_t code_offset = r.pos();
+  auto code = pad ? r.take(*code_len, "the code") : std::nullopt;
   size_t checked = r.pos();
-  auto sum = entries ? r.num<uint64_t>("the checksum") : std::nullopt;
+  auto sum = code ? r.num<uint64_t>("the checksum") : std::nullopt;
   if (!sum) return r.error;
   if (r.pos() != bytes.size())
     return make_error(ErrorKind::kMalformed, r.pos(), "compiled module has " + std::to_string(bytes.size() - r.pos()) +
                                                           " bytes after its checksum");
   if (checksum(bytes.first(checked)) != *sum)
     return make_error(ErrorKind::kMalformed, checked, "compiled module corrupted: checksum mismatch");
+  p.flags = *flags;
+  p.fingerprint = std::string_view(reinterpret_cast<const char*>(fp->data()), fp->size());
+  p.wasm = *wasm;
+  for (uint32_t i = 0; i < *count; ++i) {
+    uint32_t e[2];
+    std::memcpy(e, entries->data() + 8 * i, 8);
+    p.entries.push_back({e[0], e[1] != 0});
+  }
+  p.code = *code;
+  p.code_offset = code_offset;
+  return p;
+}
+
+// The engine's generator, if its fingerprint is the file's.
+Result<tier::CodeGenerator*> generator_for(const Engine& engine, std::string_view theirs) {
   tier::CodeGenerator* gen = engine.config().code_generator;
   if (!gen) return incompatible("the engine has no code generator to run a compiled module");
   std::string mine = gen->fingerprint();
-  std::string_view theirs(reinterpret_cast<const char*>(fp->data()), fp->size());
   if (mine.empty()) return incompatible("this CPU cannot run the JIT's code");
   if (theirs != mine)
     return incompatible("compiled module made by another engine build or for another CPU (file: " + std::string(theirs) +
                         "; this engine: " + mine + "): compile it again");
+  return gen;
+}
 
-  auto decoded = decode_module(*wasm);
-  if (!decoded) return decoded.error();
+// The module of `p` with its code from `code` attached.
+Result<std::shared_ptr<const Module>> assemble(tier::CodeGenerator& gen, const Parts& p, tier::CodeSource code) {
+  auto decoded = decode_module(p.wasm);
+  if (!decoded) {
+    if (code.executable && code.release) code.release();
+    return decoded.error();
+  }
   std::shared_ptr<Module> m = std::move(*decoded);
   m->validated = true;  // validated when the file was made; the checksum covers it since
-  tier::CodeImage image;
-  image.bytes.assign(code->begin(), code->end());
-  for (uint32_t i = 0; i < *count; ++i) {
-    uint32_t e[2];
-    std::memcpy(e, entries->data() + 8 * i, 8);
-    image.entries.push_back({e[0], e[1] != 0});
-  }
   std::string error;
-  std::unique_ptr<tier::NativeCode> native = gen->load(*m, image, error);
+  std::unique_ptr<tier::NativeCode> native = gen.load(*m, code, error);
   if (!native) return make_error(ErrorKind::kMalformed, kNoOffset, "compiled module's code does not fit it: " + error);
   tier::CodeOptions options;
-  options.guarded_memory = (*flags & kGuardedMemory) != 0;
-  tier::adopt_native_code(*m, *gen, options, std::move(native));
+  options.guarded_memory = (p.flags & kGuardedMemory) != 0;
+  tier::adopt_native_code(*m, gen, options, std::move(native));
   return std::shared_ptr<const Module>(std::move(m));
+}
+
+// A file mapped read-only; unmapped with this object.
+class Mapping {
+ public:
+  Mapping(void* p, size_t n) : p_(p), n_(n) {}
+  ~Mapping() {
+    if (p_ != MAP_FAILED && n_) munmap(p_, n_);
+  }
+  std::span<const uint8_t> bytes() const { return {static_cast<const uint8_t*>(p_), n_}; }
+
+ private:
+  void* p_;
+  size_t n_;
+};
+
+}  // namespace
+
+Result<std::shared_ptr<const Module>> deserialize_module(const Engine& engine, std::span<const uint8_t> bytes) {
+  auto p = parse(bytes);
+  if (!p) return p.error();
+  auto gen = generator_for(engine, p->fingerprint);
+  if (!gen) return gen.error();
+  return assemble(**gen, *p, {p->code, p->entries, false, {}});
+}
+
+Result<std::shared_ptr<const Module>> deserialize_module_file(const Engine& engine, const std::string& path) {
+  auto io_error = [&path](const char* what) {
+    return make_error(ErrorKind::kIo, kNoOffset, std::string("cannot ") + what + " " + path + ": " + std::strerror(errno));
+  };
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return io_error("open");
+  struct stat st {};
+  if (fstat(fd, &st) != 0) {
+    ::close(fd);
+    return io_error("read");
+  }
+  size_t size = static_cast<size_t>(st.st_size);
+  void* whole = size ? mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0) : MAP_FAILED;
+  if (size && whole == MAP_FAILED) {
+    ::close(fd);
+    return io_error("map");
+  }
+  Mapping file(whole, size);
+  auto p = parse(size ? file.bytes() : std::span<const uint8_t>());
+  auto gen = p ? generator_for(engine, p->fingerprint) : Result<tier::CodeGenerator*>(p.error());
+  if (!gen) {
+    ::close(fd);
+    return gen.error();
+  }
+  // The code runs where the file's pages are, mapped again executable.
+  // (A file system mounted noexec refuses that: the code is copied instead.)
+  void* code = mmap(nullptr, p->code.size(), PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, static_cast<off_t>(p->code_offset));
+  ::close(fd);
+  if (code == MAP_FAILED) return assemble(**gen, *p, {p->code, p->entries, false, {}});
+  size_t n = p->code.size();
+  return assemble(**gen, *p, {{static_cast<const uint8_t*>(code), n}, p->entries, true, [code, n] { munmap(code, n); }});
 }
 
 }  // namespace wpvm

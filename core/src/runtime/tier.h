@@ -14,6 +14,7 @@
 // (runtime_impl.h), results come back in the same slots, so a call can cross
 // between the interpreter and native code in either direction.
 #pragma once
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -46,6 +47,16 @@ struct CodeImage {
   std::vector<Entry> entries;
 };
 
+// Code to load: bytes anywhere, copied into executable memory, or bytes
+// already executable (a compiled module's file mapped in place), which run
+// where they are and are freed by `release` with the code.
+struct CodeSource {
+  std::span<const uint8_t> bytes;
+  std::span<const CodeImage::Entry> entries;
+  bool executable = false;
+  std::function<void()> release;
+};
+
 // One module's native code; freed with the module.
 class NativeCode {
  public:
@@ -66,7 +77,7 @@ class CodeGenerator {
   // The code as position-independent bytes, and code loaded back from them
   // (nullptr, with the reason in `error`, if the image does not fit m).
   virtual CodeImage image(const NativeCode& code) const = 0;
-  virtual std::unique_ptr<NativeCode> load(const Module& m, const CodeImage& image, std::string& error) = 0;
+  virtual std::unique_ptr<NativeCode> load(const Module& m, const CodeSource& code, std::string& error) = 0;
   // Called before an instance's functions are bound to native code (once per
   // instance): what the code needs in place in the process, e.g. the JIT's
   // fault handler, which a host may have replaced since the module compiled.
