@@ -2,69 +2,17 @@
 // run the one copy of native code, each on its own globals, memory and table.
 #include <doctest/doctest.h>
 
-#include <atomic>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "runtime/runtime_impl.h"
+#include "shared_code_threads.h"
 #include "test_bytes.h"
 #include "test_wasm_file.h"
 #include "wpvm/jit.h"
 #include "wpvm/runtime.h"
 
-namespace {
-
 using namespace wpvm;
-
-struct Seen {
-  bool ok = true;
-  std::string failure;
-  const void* fib_native = nullptr;
-};
-
-// Instantiates `m` in a store of its own on each of `threads` threads, all
-// making their first calls at once, and checks every result.
-std::vector<Seen> run_threads(const Engine& engine, const std::shared_ptr<const Module>& m, int threads, int rounds) {
-  std::vector<Seen> seen(threads);
-  std::atomic<int> ready{0};
-  std::vector<std::thread> ts;
-  for (int t = 0; t < threads; ++t)
-    ts.emplace_back([&, t] {
-      Seen& out = seen[t];
-      Store store(engine);
-      auto inst = store.instantiate(m, Linker{});
-      if (!inst) {
-        out = {false, inst.error().to_string(), nullptr};
-        return;
-      }
-      auto expect = [&](const char* name, std::vector<Value> args, uint32_t want) {
-        CallResult r = store.call((*inst)->func(name), args);
-        if (!r.ok() || r.values.at(0).i32 != want) {
-          out.ok = false;
-          out.failure = std::string(name) + (r.ok() ? " gave " + std::to_string(r.values.at(0).i32)
-                                                     : " trapped: " + r.trap->to_string());
-        }
-      };
-      ready.fetch_add(1);
-      while (ready.load() < threads) std::this_thread::yield();
-      uint32_t by = static_cast<uint32_t>(t) + 1;
-      for (int k = 0; k < rounds && out.ok; ++k) {
-        uint32_t n = static_cast<uint32_t>(k) + 1;
-        expect("bump", {Value::from_i32(by)}, n * by);        // this instance's global
-        expect("accumulate", {Value::from_i32(by)}, n * by);  // this instance's memory
-        expect("fib", {Value::from_i32(12)}, 144);
-        expect("apply", {Value::from_i32(0), Value::from_i32(by)}, 2 * by);  // this instance's table
-        expect("apply", {Value::from_i32(1), Value::from_i32(10)}, 55);
-        expect("is_set", {Value::from_i32(2)}, 0);
-      }
-      out.fib_native = static_cast<const FuncImpl*>((*inst)->func("fib"))->native.load();
-    });
-  for (auto& t : ts) t.join();
-  return seen;
-}
-
-}  // namespace
 
 TEST_CASE("shared code: eight stores on eight threads run their module's one copy of native code") {
   for (bool parallel : {true, false}) {
@@ -74,13 +22,7 @@ TEST_CASE("shared code: eight stores on eight threads run their module's one cop
     // A fresh module object each time: code belongs to the Module.
     std::shared_ptr<const Module> m = test::load_wat("shared_code");
     uint64_t before = jit::modules_compiled();
-    std::vector<Seen> seen = run_threads(engine, m, 8, 200);
-    for (size_t t = 0; t < seen.size(); ++t) {
-      CAPTURE(t);
-      CHECK_MESSAGE(seen[t].ok, seen[t].failure);
-      CHECK(seen[t].fib_native != nullptr);
-      CHECK(seen[t].fib_native == seen[0].fib_native);
-    }
+    test::run_shared_code_threads(engine, m, 8, 200, [](const FuncImpl& f) -> const void* { return f.native.load(); });
     CHECK(jit::modules_compiled() - before == 1);
   }
 }

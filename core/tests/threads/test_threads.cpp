@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "interp/code.h"
+#include "shared_code_threads.h"
 #include "runtime/wait_queue.h"
 #include "wpvm/runtime.h"
 #include "wpvm/share.h"
@@ -198,56 +199,7 @@ TEST_CASE("threads: a running thread sees another thread's memory.grow") {
 TEST_CASE("threads: eight stores on eight threads share their module's interpreter code") {
   Engine engine;
   std::shared_ptr<const Module> m = test::load_wat("shared_code");
-  constexpr int kThreads = 8, kRounds = 200;
   constexpr uint32_t kDefined = 6;  // shared_code.wat's defined functions
-  struct Seen {
-    bool ok = true;
-    std::string failure;
-    const void* fib_code = nullptr;
-  };
-  std::vector<Seen> seen(kThreads);
-  std::atomic<int> ready{0};
-  std::vector<std::thread> ts;
-  for (int t = 0; t < kThreads; ++t)
-    ts.emplace_back([&, t] {
-      Seen& out = seen[t];
-      Store store(engine);
-      Linker linker;
-      auto inst = store.instantiate(m, linker);
-      if (!inst) {
-        out = {false, inst.error().to_string(), nullptr};
-        return;
-      }
-      auto expect = [&](const char* name, std::vector<Value> args, uint32_t want) {
-        CallResult r = store.call((*inst)->func(name), args);
-        if (!r.ok() || r.values.at(0).i32 != want) {
-          out.ok = false;
-          out.failure = std::string(name) + (r.ok() ? " gave " + std::to_string(r.values.at(0).i32)
-                                                     : " trapped: " + r.trap->to_string());
-        }
-      };
-      // Every thread makes its first calls at once: the functions' first
-      // builds race.
-      ready.fetch_add(1);
-      while (ready.load() < kThreads) std::this_thread::yield();
-      uint32_t by = static_cast<uint32_t>(t) + 1;
-      for (int k = 0; k < kRounds && out.ok; ++k) {
-        uint32_t n = static_cast<uint32_t>(k) + 1;
-        expect("bump", {Value::from_i32(by)}, n * by);           // this instance's global
-        expect("accumulate", {Value::from_i32(by)}, n * by);     // this instance's memory
-        expect("fib", {Value::from_i32(12)}, 144);
-        expect("apply", {Value::from_i32(0), Value::from_i32(by)}, 2 * by);  // this instance's table
-        expect("apply", {Value::from_i32(1), Value::from_i32(10)}, 55);
-        expect("is_set", {Value::from_i32(2)}, 0);
-      }
-      out.fib_code = static_cast<const FuncImpl*>((*inst)->func("fib"))->code;
-    });
-  for (auto& t : ts) t.join();
-  for (int t = 0; t < kThreads; ++t) {
-    CAPTURE(t);
-    CHECK_MESSAGE(seen[t].ok, seen[t].failure);
-    CHECK(seen[t].fib_code != nullptr);
-    CHECK(seen[t].fib_code == seen[0].fib_code);
-  }
+  test::run_shared_code_threads(engine, m, 8, 200, [](const FuncImpl& f) -> const void* { return f.code; });
   CHECK(interp::functions_built(*m) == kDefined);
 }
