@@ -56,7 +56,7 @@ void usage(FILE* out) {
   std::fprintf(out,
                "usage: wpvm-spec [options] [FILE.wast|FILE.json|DIR]...\n"
                "Runs spec scripts (default: TESTSUITE/core and TESTSUITE/threads; a DIR means its *.wast).\n"
-               "  --tier interp|jit   execution tier (default interp)\n"
+               "  --tier interp|jit   execution tier (default jit)\n"
                "  --testsuite DIR     the spec suite (default %s)\n"
                "  --work DIR          where converted scripts go (default %s)\n"
                "  --expect FILE       expectation list (default %s; 'none' for no list)\n"
