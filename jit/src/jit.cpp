@@ -8,9 +8,6 @@
 #include <pthread.h>
 
 #include <asmjit/x86.h>
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <atomic>
@@ -26,6 +23,7 @@
 #include "compiler.h"
 #include "fingerprint.h"
 #include "helpers.h"
+#include "pool.h"
 #include "runtime/tier.h"
 
 namespace wpvm::jit {
@@ -438,13 +436,7 @@ std::unique_ptr<ModuleCode> compile_module(const Module& m, const tier::CodeOpti
   // Small modules compile on the calling thread: starting the pool would
   // cost more than it saves.
   if (options.parallel && chunks.size() >= kMinParallelChunks && !want_listing) {
-    // Isolated: while waiting, this thread runs only these chunks, never an
-    // outer task of the pool that might need this module's code.
-    tbb::this_task_arena::isolate([&] {
-      tbb::parallel_for(tbb::blocked_range<size_t>(0, chunks.size(), 1), [&](const tbb::blocked_range<size_t>& r) {
-        for (size_t k = r.begin(); k != r.end(); ++k) compile(k);
-      });
-    });
+    parallel_for_each(chunks.size(), compile);
   } else {
     for (size_t k = 0; k < chunks.size(); ++k) compile(k);
   }
