@@ -9,9 +9,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "exec/numeric.h"
+#include "exec/slot_tags.h"
 #include "interp/code.h"
-#include "interp/numeric.h"
-#include "interp/slot_tags.h"
 #include "runtime/atomics.h"
 #include "runtime/tier.h"
 
@@ -45,7 +45,7 @@ namespace {
     if (uint32_t t = fn(a, b, &r)) return {0, t};     \
     return {WR_##out(r), 0};                          \
   }
-#include "interp/interp_ops.def"
+#include "exec/numeric_ops.def"
 
 }  // namespace
 
@@ -59,7 +59,7 @@ NumericHelper numeric_helper(Opcode op) {
   case Opcode::name: return {reinterpret_cast<const void*>(&h_##name), 1, true};
 #define WPVM_BIN_TRAP(name, in, out, fn) \
   case Opcode::name: return {reinterpret_cast<const void*>(&h_##name), 2, true};
-#include "interp/interp_ops.def"
+#include "exec/numeric_ops.def"
     default: return {};
   }
 }
@@ -67,7 +67,7 @@ NumericHelper numeric_helper(Opcode op) {
 namespace {
 
 HelperResult of_outcome(atomics::Outcome o) {
-  if (atomics::is_trap(o)) return {0, trap_status(atomics::trap_of(o))};
+  if (atomics::is_trap(o)) return {0, exec::trap_code(atomics::trap_of(o))};
   return {static_cast<uint32_t>(o), 0};
 }
 HelperResult a_notify(MemoryImpl* m, uint64_t addr, uint64_t count, uint64_t offset) {
@@ -96,8 +96,8 @@ AtomicHelper atomic_helper(Opcode op) {
 namespace helper {
 
 namespace {
-constexpr uint64_t kOobMem = trap_status(TrapKind::kMemoryOutOfBounds);
-constexpr uint64_t kOobTable = trap_status(TrapKind::kTableOutOfBounds);
+constexpr uint64_t kOobMem = exec::trap_code(TrapKind::kMemoryOutOfBounds);
+constexpr uint64_t kOobTable = exec::trap_code(TrapKind::kTableOutOfBounds);
 void* as_ptr(uint64_t v) { return reinterpret_cast<void*>(static_cast<uintptr_t>(v)); }
 }  // namespace
 
@@ -214,7 +214,7 @@ uint64_t call_slow(ExecContext* ctx, FuncImpl* f, Slot* slots, InstanceImpl* cal
   interp::ThreadState& ts = store.thread();
   uint32_t n = std::max(slots_of(f->sig->params), slots_of(f->sig->results));
   Slot* base = ts.top;
-  if (base + n > ts.stack_end) return trap_status(TrapKind::kCallStackExhausted);
+  if (base + n > ts.stack_end) return exec::trap_code(TrapKind::kCallStackExhausted);
   std::copy_n(slots, n, base);
   auto t = interp::execute(store, *f, base);
   if (t) return status_of(ctx, std::move(t));
@@ -242,7 +242,7 @@ const HelperTable& table() {
 #define WPVM_BIN(name, in, out, expr) h.add(f(&h_##name));
 #define WPVM_UN_TRAP(name, in, out, fn) h.add(f(&h_##name));
 #define WPVM_BIN_TRAP(name, in, out, fn) h.add(f(&h_##name));
-#include "interp/interp_ops.def"
+#include "exec/numeric_ops.def"
     for (const void* a : std::initializer_list<const void*>{f(&a_notify), f(&a_wait32), f(&a_wait64)}) h.add(a);
     for (const void* a : std::initializer_list<const void*>{f(&helper::memory_grow), f(&helper::memory_fill), f(&helper::memory_copy),
                                                             f(&helper::memory_init), f(&helper::data_drop), f(&helper::table_get),

@@ -1,6 +1,6 @@
 // C++ functions that JIT code calls for operations not worth inlining:
-// the rarer numeric opcodes (generated from the interpreter's row table, so
-// both tiers share one definition of their semantics), wait/notify, bulk
+// the rarer numeric opcodes (generated from the row table both tiers share,
+// exec/numeric_ops.def), wait/notify, bulk
 // memory, tables, and calls that leave native code (host functions,
 // interpreted functions).
 // All take and return raw 64-bit words; statuses are as in context.h.

@@ -209,7 +209,7 @@ Trampoline build_trampoline() {
   a.and_(rsp, -16);
   a.mov(rax, reinterpret_cast<uint64_t>(&capture_backtrace));  // the trampoline's own code is not shared
   a.call(rax);
-  a.mov(eax, trap_status(TrapKind::kMemoryOutOfBounds));
+  a.mov(eax, exec::trap_code(TrapKind::kMemoryOutOfBounds));
   a.jmp(exit);
 
   void* base = nullptr;
@@ -550,7 +550,7 @@ std::optional<Trap> invoke_native(Store::Impl& store, FuncImpl& f, Slot* slots) 
     t = std::move(*ctx.pending);
     ctx.pending.reset();
   } else {
-    t.kind = static_cast<TrapKind>(status - 1);
+    t.kind = exec::trap_kind(status);
   }
   for (Frame& fr : ctx.trap_frames) t.backtrace.push_back(std::move(fr));
   ctx.trap_frames.clear();

@@ -54,7 +54,7 @@ enum class IOp : uint16_t {
 #define WPVM_ARMW(name, in, mem_t, op) name,
 #define WPVM_ACMPXCHG(name, in, mem_t) name,
 #define WPVM_AOP(name) name,
-#include "interp/interp_atomics.def"
+#include "exec/atomic_ops.def"
   kCount
 };
 

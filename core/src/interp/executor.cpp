@@ -14,9 +14,9 @@
 #include <cstring>
 
 #include "interp/code.h"
-#include "interp/numeric.h"
+#include "exec/numeric.h"
 #include "interp/simd_exec.h"
-#include "interp/slot_tags.h"
+#include "exec/slot_tags.h"
 #include "runtime/tier.h"
 #include "runtime/atomics.h"
 
@@ -73,7 +73,7 @@ std::optional<Trap> run(Store::Impl* store, FuncImpl* entry, Slot* entry_fp, con
 #define WPVM_ARMW(name, in, mem_t, op) &&L_##name,
 #define WPVM_ACMPXCHG(name, in, mem_t) &&L_##name,
 #define WPVM_AOP(name) &&L_##name,
-#include "interp/interp_atomics.def"
+#include "exec/atomic_ops.def"
   };
   static_assert(std::size(kHandlers) == static_cast<size_t>(IOp::kCount));
   if (!store) {
@@ -445,7 +445,7 @@ L_RefFunc:
 // [h][op, dst][a, b][c, aux]: a SIMD instruction, one function per row (simd_exec.h)
 L_Simd:
   if (uint32_t t = simd::kFns[pc[1].u.a](fp, pc, mem_base, mem_size)) {
-    trap_kind = static_cast<TrapKind>(t - 1);
+    trap_kind = exec::trap_kind(t);
     goto L_trap;
   }
   pc += simd::kWords;
@@ -471,7 +471,7 @@ L_Simd:
     T_##in a = RD_##in(fp[pc[1].u.b]);                  \
     T_##out r;                                          \
     if (uint32_t t = fn(a, &r)) {                       \
-      trap_kind = static_cast<TrapKind>(t - 1);         \
+      trap_kind = exec::trap_kind(t);         \
       goto L_trap;                                      \
     }                                                   \
     fp[pc[1].u.a] = WR_##out(r);                        \
@@ -484,7 +484,7 @@ L_Simd:
     T_##in b = RD_##in(fp[pc[2].u.a]);                  \
     T_##in r;                                           \
     if (uint32_t t = fn(a, b, &r)) {                    \
-      trap_kind = static_cast<TrapKind>(t - 1);         \
+      trap_kind = exec::trap_kind(t);         \
       goto L_trap;                                      \
     }                                                   \
     fp[pc[1].u.a] = WR_##out(r);                        \
