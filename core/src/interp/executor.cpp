@@ -13,12 +13,13 @@
 #include <cmath>
 #include <cstring>
 
-#include "interp/code.h"
+#include "exec/bulk.h"
 #include "exec/numeric.h"
-#include "interp/simd_exec.h"
 #include "exec/slot_tags.h"
-#include "runtime/tier.h"
+#include "interp/code.h"
+#include "interp/simd_exec.h"
 #include "runtime/atomics.h"
+#include "runtime/tier.h"
 
 namespace wpvm::interp {
 
@@ -114,6 +115,14 @@ std::optional<Trap> run(Store::Impl* store, FuncImpl* entry, Slot* entry_fp, con
   do {                              \
     trap_kind = TrapKind::k##name;  \
     goto L_trap;                    \
+  } while (0)
+// Traps if `code`, a TrapCode (exec/trap_code.h), is one.
+#define TRAP_IF(code)                                    \
+  do {                                                   \
+    if (exec::TrapCode trap_if_ = (code)) {              \
+      trap_kind = exec::trap_kind(trap_if_);             \
+      goto L_trap;                                       \
+    }                                                    \
   } while (0)
 #define LOAD_MEM()                                    \
   do {                                                \
@@ -331,110 +340,76 @@ L_MemorySize:  // the live size: another thread may have grown a shared memory
   fp[pc[1].u.a] = atomics::memory_size_acquire(*inst->memories[0]->lin) / kPageSize;
   pc += 2;
   DISPATCH();
+// The bulk memory and table instructions are exec/bulk.h's.
 // [h][dst, delta]
-L_MemoryGrow: {
-  auto old = inst->memories[0]->grow(RD_u32(fp[pc[1].u.b]));
-  fp[pc[1].u.a] = WR_u32(old ? static_cast<uint32_t>(*old) : 0xffffffffu);
+L_MemoryGrow:
+  fp[pc[1].u.a] = WR_u32(exec::memory_grow(inst->memories[0], RD_u32(fp[pc[1].u.b])));
   LOAD_MEM();
   pc += 2;
   DISPATCH();
-}
 // [h][dst, value][n, -]
-L_MemoryFill: {
-  uint64_t d = RD_u32(fp[pc[1].u.a]), n = RD_u32(fp[pc[2].u.a]);
-  if (d + n > mem_size) TRAP(MemoryOutOfBounds);
-  std::memset(mem_base + d, static_cast<int>(RD_u32(fp[pc[1].u.b]) & 0xff), n);
+L_MemoryFill:
+  TRAP_IF(exec::memory_fill(mem_base, mem_size, RD_u32(fp[pc[1].u.a]), RD_u32(fp[pc[1].u.b]), RD_u32(fp[pc[2].u.a])));
   pc += 3;
   DISPATCH();
-}
 // [h][dst, src][n, -]
-L_MemoryCopy: {
-  uint64_t d = RD_u32(fp[pc[1].u.a]), s = RD_u32(fp[pc[1].u.b]), n = RD_u32(fp[pc[2].u.a]);
-  if (d + n > mem_size || s + n > mem_size) TRAP(MemoryOutOfBounds);
-  std::memmove(mem_base + d, mem_base + s, n);
+L_MemoryCopy:
+  TRAP_IF(exec::memory_copy(mem_base, mem_size, RD_u32(fp[pc[1].u.a]), RD_u32(fp[pc[1].u.b]), RD_u32(fp[pc[2].u.a])));
   pc += 3;
   DISPATCH();
-}
 // [h][dst, src][n, segment]
-L_MemoryInit: {
-  uint64_t d = RD_u32(fp[pc[1].u.a]), s = RD_u32(fp[pc[1].u.b]), n = RD_u32(fp[pc[2].u.a]);
-  const DataSegment& seg = inst->mod->datas[pc[2].u.b];
-  uint64_t len = inst->data_dropped[pc[2].u.b] ? 0 : seg.data_size;
-  if (s + n > len || d + n > mem_size) TRAP(MemoryOutOfBounds);
-  if (n) std::memcpy(mem_base + d, inst->mod->bytes.data() + seg.data_offset + s, n);
+L_MemoryInit:
+  TRAP_IF(exec::memory_init(inst, mem_base, mem_size, RD_u32(fp[pc[1].u.a]), RD_u32(fp[pc[1].u.b]),
+                            RD_u32(fp[pc[2].u.a]), pc[2].u.b));
   pc += 3;
   DISPATCH();
-}
 // [h][segment, -]
 L_DataDrop:
-  inst->data_dropped[pc[1].u.a] = 1;
+  exec::data_drop(inst, pc[1].u.a);
   pc += 2;
   DISPATCH();
 
 // Tables are operands by module index: [table, -] words.
 // [h][dst, index][table, -]
-L_TableGet: {
-  const TableImpl* t = inst->tables[pc[2].u.a];
-  uint32_t i = RD_u32(fp[pc[1].u.b]);
-  if (i >= t->elems.size()) TRAP(TableOutOfBounds);
-  fp[pc[1].u.a] = reinterpret_cast<uintptr_t>(t->elems[i]);
+L_TableGet:
+  TRAP_IF(exec::table_get(inst->tables[pc[2].u.a], RD_u32(fp[pc[1].u.b]), &fp[pc[1].u.a]));
   pc += 3;
   DISPATCH();
-}
 // [h][index, value][table, -]
-L_TableSet: {
-  TableImpl* t = inst->tables[pc[2].u.a];
-  uint32_t i = RD_u32(fp[pc[1].u.a]);
-  if (i >= t->elems.size()) TRAP(TableOutOfBounds);
-  t->elems[i] = reinterpret_cast<void*>(static_cast<uintptr_t>(fp[pc[1].u.b]));
+L_TableSet:
+  TRAP_IF(exec::table_set(inst->tables[pc[2].u.a], RD_u32(fp[pc[1].u.a]), fp[pc[1].u.b]));
   pc += 3;
   DISPATCH();
-}
 // [h][dst, -][table, -]
 L_TableSize:
-  fp[pc[1].u.a] = WR_u32(inst->tables[pc[2].u.a]->elems.size());
+  fp[pc[1].u.a] = WR_u32(exec::table_size(inst->tables[pc[2].u.a]));
   pc += 3;
   DISPATCH();
 // [h][dst, init][delta, -][table, -]
-L_TableGrow: {
-  TableImpl* t = inst->tables[pc[3].u.a];
-  auto old = t->grow_raw(RD_u32(fp[pc[2].u.a]), reinterpret_cast<void*>(static_cast<uintptr_t>(fp[pc[1].u.b])));
-  fp[pc[1].u.a] = WR_u32(old ? *old : 0xffffffffu);
+L_TableGrow:
+  fp[pc[1].u.a] = WR_u32(exec::table_grow(inst->tables[pc[3].u.a], fp[pc[1].u.b], RD_u32(fp[pc[2].u.a])));
   pc += 4;
   DISPATCH();
-}
 // [h][index, value][n, -][table, -]
-L_TableFill: {
-  TableImpl* t = inst->tables[pc[3].u.a];
-  uint64_t i = RD_u32(fp[pc[1].u.a]), n = RD_u32(fp[pc[2].u.a]);
-  if (i + n > t->elems.size()) TRAP(TableOutOfBounds);
-  std::fill_n(t->elems.data() + i, n, reinterpret_cast<void*>(static_cast<uintptr_t>(fp[pc[1].u.b])));
+L_TableFill:
+  TRAP_IF(exec::table_fill(inst->tables[pc[3].u.a], RD_u32(fp[pc[1].u.a]), fp[pc[1].u.b], RD_u32(fp[pc[2].u.a])));
   pc += 4;
   DISPATCH();
-}
 // [h][dst, src][n, -][dst table, -][src table, -]
-L_TableCopy: {
-  TableImpl* td = inst->tables[pc[3].u.a];
-  const TableImpl* tsrc = inst->tables[pc[4].u.a];
-  uint64_t d = RD_u32(fp[pc[1].u.a]), s = RD_u32(fp[pc[1].u.b]), n = RD_u32(fp[pc[2].u.a]);
-  if (d + n > td->elems.size() || s + n > tsrc->elems.size()) TRAP(TableOutOfBounds);
-  if (n) std::memmove(td->elems.data() + d, tsrc->elems.data() + s, n * sizeof(void*));
+L_TableCopy:
+  TRAP_IF(exec::table_copy(inst->tables[pc[3].u.a], inst->tables[pc[4].u.a], RD_u32(fp[pc[1].u.a]),
+                           RD_u32(fp[pc[1].u.b]), RD_u32(fp[pc[2].u.a])));
   pc += 5;
   DISPATCH();
-}
 // [h][dst, src][n, segment][table, -]
-L_TableInit: {
-  TableImpl* t = inst->tables[pc[3].u.a];
-  const std::vector<void*>& seg = inst->elems[pc[2].u.b];
-  uint64_t d = RD_u32(fp[pc[1].u.a]), s = RD_u32(fp[pc[1].u.b]), n = RD_u32(fp[pc[2].u.a]);
-  if (s + n > seg.size() || d + n > t->elems.size()) TRAP(TableOutOfBounds);
-  if (n) std::memcpy(t->elems.data() + d, seg.data() + s, n * sizeof(void*));
+L_TableInit:
+  TRAP_IF(exec::table_init(inst, inst->tables[pc[3].u.a], RD_u32(fp[pc[1].u.a]), RD_u32(fp[pc[1].u.b]),
+                           RD_u32(fp[pc[2].u.a]), pc[2].u.b));
   pc += 4;
   DISPATCH();
-}
 // [h][segment, -]
 L_ElemDrop:
-  std::vector<void*>().swap(inst->elems[pc[1].u.a]);
+  exec::elem_drop(inst, pc[1].u.a);
   pc += 2;
   DISPATCH();
 // [h][dst, -][func, -]
@@ -444,10 +419,7 @@ L_RefFunc:
   DISPATCH();
 // [h][op, dst][a, b][c, aux]: a SIMD instruction, one function per row (simd_exec.h)
 L_Simd:
-  if (uint32_t t = simd::kFns[pc[1].u.a](fp, pc, mem_base, mem_size)) {
-    trap_kind = exec::trap_kind(t);
-    goto L_trap;
-  }
+  TRAP_IF(simd::kFns[pc[1].u.a](fp, pc, mem_base, mem_size));
   pc += simd::kWords;
   DISPATCH();
 
@@ -470,10 +442,7 @@ L_Simd:
   L_##name : {                                          \
     T_##in a = RD_##in(fp[pc[1].u.b]);                  \
     T_##out r;                                          \
-    if (uint32_t t = fn(a, &r)) {                       \
-      trap_kind = exec::trap_kind(t);         \
-      goto L_trap;                                      \
-    }                                                   \
+    TRAP_IF(fn(a, &r));                                 \
     fp[pc[1].u.a] = WR_##out(r);                        \
     pc += 2;                                            \
     DISPATCH();                                         \
@@ -483,10 +452,7 @@ L_Simd:
     T_##in a = RD_##in(fp[pc[1].u.b]);                  \
     T_##in b = RD_##in(fp[pc[2].u.a]);                  \
     T_##in r;                                           \
-    if (uint32_t t = fn(a, b, &r)) {                    \
-      trap_kind = exec::trap_kind(t);         \
-      goto L_trap;                                      \
-    }                                                   \
+    TRAP_IF(fn(a, b, &r));                              \
     fp[pc[1].u.a] = WR_##out(r);                        \
     pc += 3;                                            \
     DISPATCH();                                         \
