@@ -12,9 +12,8 @@
 #include "exec/bulk.h"
 #include "exec/numeric.h"
 #include "exec/slot_tags.h"
-#include "interp/code.h"
+#include "exec/tier.h"
 #include "runtime/atomics.h"
-#include "runtime/tier.h"
 
 namespace wpvm::jit {
 
@@ -123,24 +122,18 @@ uint64_t status_of(ExecContext* ctx, std::optional<Trap> t) {
   ctx->pending = std::move(t);
   return kPendingTrap;
 }
-uint32_t slots_of(std::span<const ValType> types) {
-  uint32_t n = 0;
-  for (ValType t : types) n += slot_width(t);
-  return n;
-}
 }  // namespace
 
 uint64_t call_slow(ExecContext* ctx, FuncImpl* f, Slot* slots, InstanceImpl* caller) {
   Store::Impl& store = *ctx->store;
   if (!f->instance) return status_of(ctx, call_host(store, *f, caller, slots));
   if (tier::ensure_native(store, *f)) return status_of(ctx, invoke_native(store, *f, slots));
-  // The interpreter runs its frames on the thread's value stack, from top.
-  interp::ThreadState& ts = store.thread();
-  uint32_t n = std::max(slots_of(f->sig->params), slots_of(f->sig->results));
-  Slot* base = ts.top;
-  if (base + n > ts.stack_end) return exec::trap_code(TrapKind::kCallStackExhausted);
+  // The interpreter runs its frames on the store's value stack, from its top.
+  uint32_t n = call_slots(*f->sig);
+  Slot* base = tier::entry_slots(store, n);
+  if (!base) return exec::trap_code(TrapKind::kCallStackExhausted);
   std::copy_n(slots, n, base);
-  auto t = interp::execute(store, *f, base);
+  auto t = tier::interpret(store, *f, base);
   if (t) return status_of(ctx, std::move(t));
   std::copy_n(base, n, slots);
   return 0;

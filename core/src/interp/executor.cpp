@@ -16,10 +16,10 @@
 #include "exec/bulk.h"
 #include "exec/numeric.h"
 #include "exec/slot_tags.h"
+#include "exec/tier.h"
 #include "interp/code.h"
 #include "interp/simd_exec.h"
 #include "runtime/atomics.h"
-#include "runtime/tier.h"
 
 namespace wpvm::interp {
 
@@ -37,6 +37,12 @@ ThreadState::ThreadState(const EngineConfig& config) {
 namespace {
 
 constexpr uint32_t kMaxNesting = 256;
+
+ThreadState& thread_state(Store::Impl& store) {
+  if (!store.interp_state)
+    store.interp_state = {new ThreadState(store.engine.config()), [](ThreadState* ts) { delete ts; }};
+  return *store.interp_state;
+}
 
 Trap make_trap(TrapKind kind, FuncImpl* fn, const ThreadState& ts, uint32_t base_depth) {
   Trap t;
@@ -82,7 +88,7 @@ std::optional<Trap> run(Store::Impl* store, FuncImpl* entry, Slot* entry_fp, con
     return std::nullopt;
   }
 
-  ThreadState& ts = store->thread();
+  ThreadState& ts = thread_state(*store);
   // Each host->Wasm re-entry nests this function on the native stack; bound
   // that nesting so host recursion cannot overflow the native stack.
   if (ts.nesting >= kMaxNesting) return Trap{TrapKind::kCallStackExhausted, {}, 0, {}};
@@ -150,7 +156,7 @@ L_do_call: {
     LOAD_MEM();
     DISPATCH();
   }
-  // Native code of the JIT tier (runtime/tier.h), called like a host function.
+  // Native code of the JIT tier (exec/tier.h), called like a host function.
   if (callee->native.load(std::memory_order_acquire) || (store->engine.config().tier == Tier::kJit && tier::ensure_native(*store, *callee))) {
     ts.top = nfp + std::max(callee->sig->params.size(), callee->sig->results.size()) * 2;
     host_trap = tier::code_generator(*store)->invoke(*store, *callee, nfp);
@@ -535,6 +541,17 @@ const void* const* handler_table() {
   return table;
 }
 
-std::optional<Trap> execute(Store::Impl& store, FuncImpl& f, Slot* slots) { return run(&store, &f, slots, nullptr); }
-
 }  // namespace wpvm::interp
+
+namespace wpvm::tier {
+
+Slot* entry_slots(Store::Impl& store, uint32_t n) {
+  interp::ThreadState& ts = interp::thread_state(store);
+  return ts.top + n > ts.stack_end ? nullptr : ts.top;
+}
+
+std::optional<Trap> interpret(Store::Impl& store, FuncImpl& f, Slot* slots) {
+  return interp::run(&store, &f, slots, nullptr);
+}
+
+}  // namespace wpvm::tier
