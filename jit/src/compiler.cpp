@@ -772,7 +772,7 @@ void FuncCompiler::end_function(bool reachable) {
   // function) tells the unwinder which function trapped (backtraces).
   for (auto& [kind, label] : traps_) {
     a_.bind(label);
-    a_.mov(eax, trap_status(kind));
+    a_.mov(eax, exec::trap_code(kind));
     a_.call(mc_.trap_exit);
   }
   a_.bind(status_trap_);

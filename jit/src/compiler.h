@@ -31,7 +31,7 @@
 
 #include "context.h"
 #include "emitter.h"
-#include "runtime/tier.h"
+#include "exec/tier.h"
 #include "runtime/vm_context.h"
 
 namespace wpvm::jit {

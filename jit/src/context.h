@@ -1,7 +1,7 @@
 // The per-thread execution context that JIT code keeps pinned in r15, and the
-// status codes native code returns to its entry: 0 = ok, 1 + TrapKind = that
-// trap, kPendingTrap = a full Trap object waits in `pending` (host traps, traps
-// from interpreted callees).
+// status codes native code returns to its entry: a TrapCode
+// (exec/trap_code.h: 0 = ok, else that trap), or kPendingTrap = a full Trap
+// object waits in `pending` (host traps, traps from interpreted callees).
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -9,6 +9,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "exec/trap_code.h"
 #include "runtime/runtime_impl.h"
 
 namespace wpvm::jit {
@@ -39,7 +40,6 @@ inline constexpr int32_t kCtxVm = offsetof(ExecContext, vm);
 inline constexpr int32_t kCtxHelpers = offsetof(ExecContext, helpers);
 
 inline constexpr uint32_t kPendingTrap = 0xffff;
-inline constexpr uint32_t trap_status(TrapKind k) { return 1u + static_cast<uint32_t>(k); }
 
 // The calling thread's context (stack limit initialised on first use).
 ExecContext& thread_context();

@@ -2,8 +2,8 @@
 // so a sequentially consistent load needs no fence), stores are xchg,
 // add/sub are lock xadd, xchg is xchg, and/or/xor are lock cmpxchg loops
 // (a single lock and/or/xor when the result is dropped), cmpxchg is lock
-// cmpxchg. The opcode list is the interpreter's row table
-// (interp_atomics.def), so both tiers cover the same instructions. Wait and
+// cmpxchg. The opcode list is the row table both tiers share
+// (exec/atomic_ops.def), so they cover the same instructions. Wait and
 // notify block or wake threads: they stay calls into the runtime.
 #include "compiler.h"
 #include "helpers.h"
@@ -34,7 +34,7 @@ std::optional<AtomicRow> row_of(Opcode op) {
   case Opcode::name: return AtomicRow{sizeof(mem_t), Kind::kRmw, Rmw::k##op};
 #define WPVM_ACMPXCHG(name, in, mem_t) \
   case Opcode::name: return AtomicRow{sizeof(mem_t), Kind::kCmpxchg, Rmw::kNone};
-#include "interp/interp_atomics.def"
+#include "exec/atomic_ops.def"
     default: return std::nullopt;
   }
 }

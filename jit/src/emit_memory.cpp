@@ -189,7 +189,7 @@ bool FuncCompiler::memory_or_table_op(Opcode op, const Imm& imm) {
     }
     case Opcode::DataDrop: {
       HelperArg a[] = {inst_arg, HelperArg::imm(imm.index)};
-      call_helper(fn(&helper::data_drop), a, 0, {}, false, std::nullopt);
+      call_helper(fn(&exec::data_drop), a, 0, {}, false, std::nullopt);
       return true;
     }
     case Opcode::TableGet: {
@@ -199,7 +199,7 @@ bool FuncCompiler::memory_or_table_op(Opcode op, const Imm& imm) {
     }
     case Opcode::TableSet: {
       HelperArg a[] = {table(imm.index)};
-      call_helper(fn(&helper::table_set), a, 2, {}, true, std::nullopt);
+      call_helper(fn(&exec::table_set), a, 2, {}, true, std::nullopt);
       return true;
     }
     case Opcode::TableSize: {
@@ -214,22 +214,22 @@ bool FuncCompiler::memory_or_table_op(Opcode op, const Imm& imm) {
     }
     case Opcode::TableFill: {
       HelperArg a[] = {table(imm.index)};
-      call_helper(fn(&helper::table_fill), a, 3, {}, true, std::nullopt);
+      call_helper(fn(&exec::table_fill), a, 3, {}, true, std::nullopt);
       return true;
     }
     case Opcode::TableCopy: {
       HelperArg a[] = {table(imm.index), table(imm.index2)};
-      call_helper(fn(&helper::table_copy), a, 3, {}, true, std::nullopt);
+      call_helper(fn(&exec::table_copy), a, 3, {}, true, std::nullopt);
       return true;
     }
     case Opcode::TableInit: {
       HelperArg a[] = {inst_arg, table(imm.index2)}, b[] = {HelperArg::imm(imm.index)};
-      call_helper(fn(&helper::table_init), a, 3, b, true, std::nullopt);
+      call_helper(fn(&exec::table_init), a, 3, b, true, std::nullopt);
       return true;
     }
     case Opcode::ElemDrop: {
       HelperArg a[] = {inst_arg, HelperArg::imm(imm.index)};
-      call_helper(fn(&helper::elem_drop), a, 0, {}, false, std::nullopt);
+      call_helper(fn(&exec::elem_drop), a, 0, {}, false, std::nullopt);
       return true;
     }
     default: return false;

@@ -9,11 +9,11 @@
 #include <unordered_map>
 #include <vector>
 
-#include "interp/code.h"
-#include "interp/numeric.h"
-#include "interp/slot_tags.h"
+#include "exec/bulk.h"
+#include "exec/numeric.h"
+#include "exec/slot_tags.h"
+#include "exec/tier.h"
 #include "runtime/atomics.h"
-#include "runtime/tier.h"
 
 namespace wpvm::jit {
 
@@ -45,7 +45,7 @@ namespace {
     if (uint32_t t = fn(a, b, &r)) return {0, t};     \
     return {WR_##out(r), 0};                          \
   }
-#include "interp/interp_ops.def"
+#include "exec/numeric_ops.def"
 
 }  // namespace
 
@@ -59,7 +59,7 @@ NumericHelper numeric_helper(Opcode op) {
   case Opcode::name: return {reinterpret_cast<const void*>(&h_##name), 1, true};
 #define WPVM_BIN_TRAP(name, in, out, fn) \
   case Opcode::name: return {reinterpret_cast<const void*>(&h_##name), 2, true};
-#include "interp/interp_ops.def"
+#include "exec/numeric_ops.def"
     default: return {};
   }
 }
@@ -67,7 +67,7 @@ NumericHelper numeric_helper(Opcode op) {
 namespace {
 
 HelperResult of_outcome(atomics::Outcome o) {
-  if (atomics::is_trap(o)) return {0, trap_status(atomics::trap_of(o))};
+  if (atomics::is_trap(o)) return {0, exec::trap_code(atomics::trap_of(o))};
   return {static_cast<uint32_t>(o), 0};
 }
 HelperResult a_notify(MemoryImpl* m, uint64_t addr, uint64_t count, uint64_t offset) {
@@ -95,103 +95,26 @@ AtomicHelper atomic_helper(Opcode op) {
 
 namespace helper {
 
-namespace {
-constexpr uint64_t kOobMem = trap_status(TrapKind::kMemoryOutOfBounds);
-constexpr uint64_t kOobTable = trap_status(TrapKind::kTableOutOfBounds);
-void* as_ptr(uint64_t v) { return reinterpret_cast<void*>(static_cast<uintptr_t>(v)); }
-}  // namespace
-
-uint64_t memory_grow(MemoryImpl* m, uint64_t delta) {
-  auto old = m->grow(static_cast<uint32_t>(delta));
-  return old ? static_cast<uint32_t>(*old) : 0xffffffffu;
+// Adapters to exec/bulk.h where its signature does not fit the helper
+// convention: memory 0 comes as its MemoryImpl, results as 64-bit words.
+uint64_t memory_grow(MemoryImpl* m, uint32_t delta) { return exec::memory_grow(m, delta); }
+exec::TrapCode memory_fill(MemoryImpl* m, uint32_t d, uint32_t value, uint32_t n) {
+  return exec::memory_fill(m->lin->base, m->lin->size, d, value, n);
 }
-
-uint64_t memory_fill(MemoryImpl* m, uint64_t d, uint64_t value, uint64_t n) {
-  d = static_cast<uint32_t>(d);
-  n = static_cast<uint32_t>(n);
-  if (d + n > m->lin->size) return kOobMem;
-  std::memset(m->lin->base + d, static_cast<int>(value & 0xff), n);
-  return 0;
+exec::TrapCode memory_copy(MemoryImpl* m, uint32_t d, uint32_t s, uint32_t n) {
+  return exec::memory_copy(m->lin->base, m->lin->size, d, s, n);
 }
-
-uint64_t memory_copy(MemoryImpl* m, uint64_t d, uint64_t s, uint64_t n) {
-  d = static_cast<uint32_t>(d);
-  s = static_cast<uint32_t>(s);
-  n = static_cast<uint32_t>(n);
-  uint64_t size = m->lin->size;
-  if (d + n > size || s + n > size) return kOobMem;
-  std::memmove(m->lin->base + d, m->lin->base + s, n);
-  return 0;
+exec::TrapCode memory_init(InstanceImpl* inst, uint32_t d, uint32_t s, uint32_t n, uint32_t seg) {
+  const LinearMemory& lin = *inst->memories[0]->lin;
+  return exec::memory_init(inst, lin.base, lin.size, d, s, n, seg);
 }
-
-uint64_t memory_init(InstanceImpl* inst, uint64_t d, uint64_t s, uint64_t n, uint64_t seg) {
-  d = static_cast<uint32_t>(d);
-  s = static_cast<uint32_t>(s);
-  n = static_cast<uint32_t>(n);
-  const DataSegment& ds = inst->mod->datas[seg];
-  uint64_t len = inst->data_dropped[seg] ? 0 : ds.data_size;
-  LinearMemory* lin = inst->memories[0]->lin.get();
-  if (s + n > len || d + n > lin->size) return kOobMem;
-  if (n) std::memcpy(lin->base + d, inst->mod->bytes.data() + ds.data_offset + s, n);
-  return 0;
+HelperResult table_get(TableImpl* t, uint32_t i) {
+  Slot v = 0;
+  exec::TrapCode c = exec::table_get(t, i, &v);
+  return {v, c};
 }
-
-uint64_t data_drop(InstanceImpl* inst, uint64_t seg) {
-  inst->data_dropped[seg] = 1;
-  return 0;
-}
-
-HelperResult table_get(TableImpl* t, uint64_t i) {
-  i = static_cast<uint32_t>(i);
-  if (i >= t->elems.size()) return {0, kOobTable};
-  return {reinterpret_cast<uintptr_t>(t->elems[i]), 0};
-}
-
-uint64_t table_set(TableImpl* t, uint64_t i, uint64_t v) {
-  i = static_cast<uint32_t>(i);
-  if (i >= t->elems.size()) return kOobTable;
-  t->elems[i] = as_ptr(v);
-  return 0;
-}
-
-uint64_t table_size(TableImpl* t) { return static_cast<uint32_t>(t->elems.size()); }
-
-uint64_t table_grow(TableImpl* t, uint64_t init, uint64_t delta) {
-  auto old = t->grow_raw(static_cast<uint32_t>(delta), as_ptr(init));
-  return old ? *old : 0xffffffffu;
-}
-
-uint64_t table_fill(TableImpl* t, uint64_t i, uint64_t v, uint64_t n) {
-  i = static_cast<uint32_t>(i);
-  n = static_cast<uint32_t>(n);
-  if (i + n > t->elems.size()) return kOobTable;
-  std::fill_n(t->elems.data() + i, n, as_ptr(v));
-  return 0;
-}
-
-uint64_t table_copy(TableImpl* dst, TableImpl* src, uint64_t d, uint64_t s, uint64_t n) {
-  d = static_cast<uint32_t>(d);
-  s = static_cast<uint32_t>(s);
-  n = static_cast<uint32_t>(n);
-  if (d + n > dst->elems.size() || s + n > src->elems.size()) return kOobTable;
-  if (n) std::memmove(dst->elems.data() + d, src->elems.data() + s, n * sizeof(void*));
-  return 0;
-}
-
-uint64_t table_init(InstanceImpl* inst, TableImpl* t, uint64_t d, uint64_t s, uint64_t n, uint64_t seg) {
-  d = static_cast<uint32_t>(d);
-  s = static_cast<uint32_t>(s);
-  n = static_cast<uint32_t>(n);
-  const std::vector<void*>& es = inst->elems[seg];
-  if (s + n > es.size() || d + n > t->elems.size()) return kOobTable;
-  if (n) std::memcpy(t->elems.data() + d, es.data() + s, n * sizeof(void*));
-  return 0;
-}
-
-uint64_t elem_drop(InstanceImpl* inst, uint64_t seg) {
-  std::vector<void*>().swap(inst->elems[seg]);
-  return 0;
-}
+uint64_t table_size(TableImpl* t) { return exec::table_size(t); }
+uint64_t table_grow(TableImpl* t, Slot init, uint32_t delta) { return exec::table_grow(t, init, delta); }
 
 namespace {
 uint64_t status_of(ExecContext* ctx, std::optional<Trap> t) {
@@ -199,24 +122,18 @@ uint64_t status_of(ExecContext* ctx, std::optional<Trap> t) {
   ctx->pending = std::move(t);
   return kPendingTrap;
 }
-uint32_t slots_of(std::span<const ValType> types) {
-  uint32_t n = 0;
-  for (ValType t : types) n += slot_width(t);
-  return n;
-}
 }  // namespace
 
 uint64_t call_slow(ExecContext* ctx, FuncImpl* f, Slot* slots, InstanceImpl* caller) {
   Store::Impl& store = *ctx->store;
   if (!f->instance) return status_of(ctx, call_host(store, *f, caller, slots));
   if (tier::ensure_native(store, *f)) return status_of(ctx, invoke_native(store, *f, slots));
-  // The interpreter runs its frames on the thread's value stack, from top.
-  interp::ThreadState& ts = store.thread();
-  uint32_t n = std::max(slots_of(f->sig->params), slots_of(f->sig->results));
-  Slot* base = ts.top;
-  if (base + n > ts.stack_end) return trap_status(TrapKind::kCallStackExhausted);
+  // The interpreter runs its frames on the store's value stack, from its top.
+  uint32_t n = call_slots(*f->sig);
+  Slot* base = tier::entry_slots(store, n);
+  if (!base) return exec::trap_code(TrapKind::kCallStackExhausted);
   std::copy_n(slots, n, base);
-  auto t = interp::execute(store, *f, base);
+  auto t = tier::interpret(store, *f, base);
   if (t) return status_of(ctx, std::move(t));
   std::copy_n(base, n, slots);
   return 0;
@@ -242,13 +159,13 @@ const HelperTable& table() {
 #define WPVM_BIN(name, in, out, expr) h.add(f(&h_##name));
 #define WPVM_UN_TRAP(name, in, out, fn) h.add(f(&h_##name));
 #define WPVM_BIN_TRAP(name, in, out, fn) h.add(f(&h_##name));
-#include "interp/interp_ops.def"
+#include "exec/numeric_ops.def"
     for (const void* a : std::initializer_list<const void*>{f(&a_notify), f(&a_wait32), f(&a_wait64)}) h.add(a);
-    for (const void* a : std::initializer_list<const void*>{f(&helper::memory_grow), f(&helper::memory_fill), f(&helper::memory_copy),
-                                                            f(&helper::memory_init), f(&helper::data_drop), f(&helper::table_get),
-                          f(&helper::table_set), f(&helper::table_size), f(&helper::table_grow),
-                          f(&helper::table_fill), f(&helper::table_copy), f(&helper::table_init),
-                          f(&helper::elem_drop), f(&helper::call_slow), f(&capture_backtrace), trap_exit()})
+    for (const void* a : std::initializer_list<const void*>{
+             f(&helper::memory_grow), f(&helper::memory_fill), f(&helper::memory_copy), f(&helper::memory_init),
+             f(&exec::data_drop), f(&helper::table_get), f(&exec::table_set), f(&helper::table_size),
+             f(&helper::table_grow), f(&exec::table_fill), f(&exec::table_copy), f(&exec::table_init),
+             f(&exec::elem_drop), f(&helper::call_slow), f(&capture_backtrace), trap_exit()})
       h.add(a);
     return h;
   }();

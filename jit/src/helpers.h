@@ -1,14 +1,16 @@
 // C++ functions that JIT code calls for operations not worth inlining:
-// the rarer numeric opcodes (generated from the interpreter's row table, so
-// both tiers share one definition of their semantics), wait/notify, bulk
-// memory, tables, and calls that leave native code (host functions,
-// interpreted functions).
-// All take and return raw 64-bit words; statuses are as in context.h.
+// the rarer numeric opcodes (generated from the row table both tiers share,
+// exec/numeric_ops.def), wait/notify, bulk memory and tables (exec/bulk.h),
+// and calls that leave native code (host functions, interpreted functions).
+// Arguments arrive as 64-bit words; a parameter declared uint32_t reads the
+// low half (an i32 operand), which the ABI allows. Results come back as
+// 64-bit words (i32 results zero-extended), statuses as in context.h.
 #pragma once
 #include <cstdint>
 #include <span>
 
 #include "context.h"
+#include "exec/bulk.h"
 #include "opcode.h"
 
 namespace wpvm::jit {
@@ -45,19 +47,16 @@ std::span<const void* const> helper_table();
 uint32_t helper_id(const void* fn);  // fn's index; fn must be in the table
 
 namespace helper {
-uint64_t memory_grow(MemoryImpl* m, uint64_t delta);
-uint64_t memory_fill(MemoryImpl* m, uint64_t d, uint64_t value, uint64_t n);
-uint64_t memory_copy(MemoryImpl* m, uint64_t d, uint64_t s, uint64_t n);
-uint64_t memory_init(InstanceImpl* inst, uint64_t d, uint64_t s, uint64_t n, uint64_t seg);
-uint64_t data_drop(InstanceImpl* inst, uint64_t seg);
-HelperResult table_get(TableImpl* t, uint64_t i);
-uint64_t table_set(TableImpl* t, uint64_t i, uint64_t v);
+// The bulk memory and table instructions are exec/bulk.h's: data_drop,
+// table_set/fill/copy/init and elem_drop are called as they are, these adapt
+// the others (memory 0 as its MemoryImpl, results as 64-bit words).
+uint64_t memory_grow(MemoryImpl* m, uint32_t delta);
+exec::TrapCode memory_fill(MemoryImpl* m, uint32_t d, uint32_t value, uint32_t n);
+exec::TrapCode memory_copy(MemoryImpl* m, uint32_t d, uint32_t s, uint32_t n);
+exec::TrapCode memory_init(InstanceImpl* inst, uint32_t d, uint32_t s, uint32_t n, uint32_t seg);
+HelperResult table_get(TableImpl* t, uint32_t i);
 uint64_t table_size(TableImpl* t);
-uint64_t table_grow(TableImpl* t, uint64_t init, uint64_t delta);
-uint64_t table_fill(TableImpl* t, uint64_t i, uint64_t v, uint64_t n);
-uint64_t table_copy(TableImpl* dst, TableImpl* src, uint64_t d, uint64_t s, uint64_t n);
-uint64_t table_init(InstanceImpl* inst, TableImpl* t, uint64_t d, uint64_t s, uint64_t n, uint64_t seg);
-uint64_t elem_drop(InstanceImpl* inst, uint64_t seg);
+uint64_t table_grow(TableImpl* t, Slot init, uint32_t delta);
 // A call from native code to a function without native code of its own
 // (host, interpreted, or not yet compiled). Arguments/results in `slots`.
 uint64_t call_slow(ExecContext* ctx, FuncImpl* f, Slot* slots, InstanceImpl* caller);

@@ -1,4 +1,4 @@
-// The JIT as the runtime sees it (runtime/tier.h): a module compiled once, in
+// The JIT as the runtime sees it (exec/tier.h): a module compiled once, in
 // chunks on the oneTBB pool, into one executable block shared by all its
 // instances; the entry trampoline every host->native call goes through; trap
 // unwinding to that entry; and the code generator an embedder gives its
@@ -23,8 +23,8 @@
 #include "compiler.h"
 #include "fingerprint.h"
 #include "helpers.h"
+#include "exec/tier.h"
 #include "pool.h"
-#include "runtime/tier.h"
 
 namespace wpvm::jit {
 
@@ -53,7 +53,7 @@ std::mutex g_modules_mutex;
 std::map<uintptr_t, const ModuleCode*> g_modules;
 
 // The native code of one module, in one executable block; freed with the
-// module (it is kept in the module's compiled code, tier.h).
+// module (it is kept in the module's compiled code, runtime/compiled_code.h).
 class ModuleCode final : public tier::NativeCode {
  public:
   // Takes over `base`, `size` bytes of executable memory already registered
@@ -207,7 +207,7 @@ Trampoline build_trampoline() {
   a.and_(rsp, -16);
   a.mov(rax, reinterpret_cast<uint64_t>(&capture_backtrace));  // the trampoline's own code is not shared
   a.call(rax);
-  a.mov(eax, trap_status(TrapKind::kMemoryOutOfBounds));
+  a.mov(eax, exec::trap_code(TrapKind::kMemoryOutOfBounds));
   a.jmp(exit);
 
   void* base = nullptr;
@@ -226,12 +226,6 @@ const Trampoline& trampoline() {
     return build_trampoline();
   }();
   return t;
-}
-
-uint32_t slots_of(std::span<const ValType> types) {
-  uint32_t n = 0;
-  for (ValType t : types) n += slot_width(t);
-  return n;
 }
 
 // A run of consecutive defined functions compiled into one code buffer (by
@@ -531,7 +525,7 @@ std::optional<Trap> invoke_native(Store::Impl& store, FuncImpl& f, Slot* slots) 
   uint64_t* saved_vm = ctx.vm;
   ctx.store = &store;
   ctx.vm = f.vm;
-  uint64_t n = std::max(slots_of(f.sig->params), slots_of(f.sig->results));
+  uint64_t n = call_slots(*f.sig);
   uint32_t status = entry_trampoline()(&ctx, f.native.load(std::memory_order_acquire), slots, n);
   ctx.store = saved;
   ctx.vm = saved_vm;
@@ -542,7 +536,7 @@ std::optional<Trap> invoke_native(Store::Impl& store, FuncImpl& f, Slot* slots) 
     t = std::move(*ctx.pending);
     ctx.pending.reset();
   } else {
-    t.kind = static_cast<TrapKind>(status - 1);
+    t.kind = exec::trap_kind(status);
   }
   for (Frame& fr : ctx.trap_frames) t.backtrace.push_back(std::move(fr));
   ctx.trap_frames.clear();

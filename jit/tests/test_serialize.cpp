@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/tier.h"
+#include "exec/tier.h"
 #include "test_wasm_file.h"
 #include "wpvm/jit.h"
 #include "wpvm/runtime.h"

@@ -93,7 +93,7 @@ using HostFn = std::function<std::optional<Trap>(Caller& caller, std::span<const
 enum class Tier : uint8_t { kInterp, kJit };
 
 namespace tier {
-// A native code generator (core/src/runtime/tier.h). The JIT's is
+// A native code generator (core/src/exec/tier.h). The JIT's is
 // wpvm::jit::code_generator() (wpvm/jit.h).
 class CodeGenerator;
 }  // namespace tier

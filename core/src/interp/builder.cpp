@@ -1,5 +1,5 @@
-// The interpreter's code builder (see builder.h) and compile(), which runs the
-// body decoder with it. Instruction operand layouts are listed beside each
+// The interpreter's code builder (see builder.h), compile(), which runs the
+// body decoder with it, and free_code (exec/tier.h). Instruction operand layouts are listed beside each
 // handler in executor.cpp.
 #include "interp/builder.h"
 
@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "body_decoder.h"
+#include "exec/tier.h"
 #include "runtime/compiled_code.h"
 
 namespace wpvm::interp {
@@ -716,3 +717,9 @@ uint32_t functions_built(const Module& m) {
 static_assert(Emitter<Builder>);
 
 }  // namespace wpvm::interp
+
+namespace wpvm::tier {
+
+void free_code(const interp::Code* code) { delete code; }
+
+}  // namespace wpvm::tier

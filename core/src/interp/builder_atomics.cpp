@@ -1,5 +1,5 @@
 // The code builder's atomic instructions (threads proposal): maps each atomic
-// opcode to its row in interp_atomics.def and lays out its operands as
+// opcode to its row in exec/atomic_ops.def and lays out its operands as
 // exec_atomics.inc reads them. Atomic results are never folded into a
 // following local.set or branch: they are rare enough not to matter.
 #include "interp/builder.h"
@@ -21,7 +21,7 @@ ARow atomic_row(Opcode op) {
 #define WPVM_ARMW(name, in, mem_t, op) case Opcode::name: return {IOp::name, AKind::kRmw};
 #define WPVM_ACMPXCHG(name, in, mem_t) case Opcode::name: return {IOp::name, AKind::kCmpxchg};
 #define WPVM_AOP(name) case Opcode::name: return {IOp::name, AKind::kOp};
-#include "interp/interp_atomics.def"
+#include "exec/atomic_ops.def"
     default: return {IOp::kCount, AKind::kNone};
   }
 }

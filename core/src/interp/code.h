@@ -54,7 +54,7 @@ enum class IOp : uint16_t {
 #define WPVM_ARMW(name, in, mem_t, op) name,
 #define WPVM_ACMPXCHG(name, in, mem_t) name,
 #define WPVM_AOP(name) name,
-#include "interp/interp_atomics.def"
+#include "exec/atomic_ops.def"
   kCount
 };
 
@@ -68,7 +68,7 @@ struct FrameRec {
 };
 
 // Per-store execution state: the value stack and the frame stack, allocated
-// once so calls never allocate.
+// once so calls never allocate. Kept by the store (Store::Impl::interp_state).
 struct ThreadState {
   explicit ThreadState(const EngineConfig& config);
   std::unique_ptr<Slot[]> stack;
@@ -89,9 +89,5 @@ uint32_t functions_built(const Module& m);
 
 // A human-readable listing of the code (one instruction per line).
 std::string dump(const Code& code);
-
-// Runs a Wasm function whose arguments are in `slots` (starting at thread.top);
-// on success its results are in the same slots.
-std::optional<Trap> execute(Store::Impl& store, FuncImpl& f, Slot* slots);
 
 }  // namespace wpvm::interp

@@ -13,11 +13,12 @@
 #include <cmath>
 #include <cstring>
 
+#include "exec/bulk.h"
+#include "exec/numeric.h"
+#include "exec/slot_tags.h"
+#include "exec/tier.h"
 #include "interp/code.h"
-#include "interp/numeric.h"
 #include "interp/simd_exec.h"
-#include "interp/slot_tags.h"
-#include "runtime/tier.h"
 #include "runtime/atomics.h"
 
 namespace wpvm::interp {
@@ -36,6 +37,12 @@ ThreadState::ThreadState(const EngineConfig& config) {
 namespace {
 
 constexpr uint32_t kMaxNesting = 256;
+
+ThreadState& thread_state(Store::Impl& store) {
+  if (!store.interp_state)
+    store.interp_state = {new ThreadState(store.engine.config()), [](ThreadState* ts) { delete ts; }};
+  return *store.interp_state;
+}
 
 Trap make_trap(TrapKind kind, FuncImpl* fn, const ThreadState& ts, uint32_t base_depth) {
   Trap t;
@@ -73,7 +80,7 @@ std::optional<Trap> run(Store::Impl* store, FuncImpl* entry, Slot* entry_fp, con
 #define WPVM_ARMW(name, in, mem_t, op) &&L_##name,
 #define WPVM_ACMPXCHG(name, in, mem_t) &&L_##name,
 #define WPVM_AOP(name) &&L_##name,
-#include "interp/interp_atomics.def"
+#include "exec/atomic_ops.def"
   };
   static_assert(std::size(kHandlers) == static_cast<size_t>(IOp::kCount));
   if (!store) {
@@ -81,7 +88,7 @@ std::optional<Trap> run(Store::Impl* store, FuncImpl* entry, Slot* entry_fp, con
     return std::nullopt;
   }
 
-  ThreadState& ts = store->thread();
+  ThreadState& ts = thread_state(*store);
   // Each host->Wasm re-entry nests this function on the native stack; bound
   // that nesting so host recursion cannot overflow the native stack.
   if (ts.nesting >= kMaxNesting) return Trap{TrapKind::kCallStackExhausted, {}, 0, {}};
@@ -115,6 +122,14 @@ std::optional<Trap> run(Store::Impl* store, FuncImpl* entry, Slot* entry_fp, con
     trap_kind = TrapKind::k##name;  \
     goto L_trap;                    \
   } while (0)
+// Traps if `code`, a TrapCode (exec/trap_code.h), is one.
+#define TRAP_IF(code)                                    \
+  do {                                                   \
+    if (exec::TrapCode trap_if_ = (code)) {              \
+      trap_kind = exec::trap_kind(trap_if_);             \
+      goto L_trap;                                       \
+    }                                                    \
+  } while (0)
 #define LOAD_MEM()                                    \
   do {                                                \
     if (!inst->memories.empty()) {                    \
@@ -141,7 +156,7 @@ L_do_call: {
     LOAD_MEM();
     DISPATCH();
   }
-  // Native code of the JIT tier (runtime/tier.h), called like a host function.
+  // Native code of the JIT tier (exec/tier.h), called like a host function.
   if (callee->native.load(std::memory_order_acquire) || (store->engine.config().tier == Tier::kJit && tier::ensure_native(*store, *callee))) {
     ts.top = nfp + std::max(callee->sig->params.size(), callee->sig->results.size()) * 2;
     host_trap = tier::code_generator(*store)->invoke(*store, *callee, nfp);
@@ -331,110 +346,76 @@ L_MemorySize:  // the live size: another thread may have grown a shared memory
   fp[pc[1].u.a] = atomics::memory_size_acquire(*inst->memories[0]->lin) / kPageSize;
   pc += 2;
   DISPATCH();
+// The bulk memory and table instructions are exec/bulk.h's.
 // [h][dst, delta]
-L_MemoryGrow: {
-  auto old = inst->memories[0]->grow(RD_u32(fp[pc[1].u.b]));
-  fp[pc[1].u.a] = WR_u32(old ? static_cast<uint32_t>(*old) : 0xffffffffu);
+L_MemoryGrow:
+  fp[pc[1].u.a] = WR_u32(exec::memory_grow(inst->memories[0], RD_u32(fp[pc[1].u.b])));
   LOAD_MEM();
   pc += 2;
   DISPATCH();
-}
 // [h][dst, value][n, -]
-L_MemoryFill: {
-  uint64_t d = RD_u32(fp[pc[1].u.a]), n = RD_u32(fp[pc[2].u.a]);
-  if (d + n > mem_size) TRAP(MemoryOutOfBounds);
-  std::memset(mem_base + d, static_cast<int>(RD_u32(fp[pc[1].u.b]) & 0xff), n);
+L_MemoryFill:
+  TRAP_IF(exec::memory_fill(mem_base, mem_size, RD_u32(fp[pc[1].u.a]), RD_u32(fp[pc[1].u.b]), RD_u32(fp[pc[2].u.a])));
   pc += 3;
   DISPATCH();
-}
 // [h][dst, src][n, -]
-L_MemoryCopy: {
-  uint64_t d = RD_u32(fp[pc[1].u.a]), s = RD_u32(fp[pc[1].u.b]), n = RD_u32(fp[pc[2].u.a]);
-  if (d + n > mem_size || s + n > mem_size) TRAP(MemoryOutOfBounds);
-  std::memmove(mem_base + d, mem_base + s, n);
+L_MemoryCopy:
+  TRAP_IF(exec::memory_copy(mem_base, mem_size, RD_u32(fp[pc[1].u.a]), RD_u32(fp[pc[1].u.b]), RD_u32(fp[pc[2].u.a])));
   pc += 3;
   DISPATCH();
-}
 // [h][dst, src][n, segment]
-L_MemoryInit: {
-  uint64_t d = RD_u32(fp[pc[1].u.a]), s = RD_u32(fp[pc[1].u.b]), n = RD_u32(fp[pc[2].u.a]);
-  const DataSegment& seg = inst->mod->datas[pc[2].u.b];
-  uint64_t len = inst->data_dropped[pc[2].u.b] ? 0 : seg.data_size;
-  if (s + n > len || d + n > mem_size) TRAP(MemoryOutOfBounds);
-  if (n) std::memcpy(mem_base + d, inst->mod->bytes.data() + seg.data_offset + s, n);
+L_MemoryInit:
+  TRAP_IF(exec::memory_init(inst, mem_base, mem_size, RD_u32(fp[pc[1].u.a]), RD_u32(fp[pc[1].u.b]),
+                            RD_u32(fp[pc[2].u.a]), pc[2].u.b));
   pc += 3;
   DISPATCH();
-}
 // [h][segment, -]
 L_DataDrop:
-  inst->data_dropped[pc[1].u.a] = 1;
+  exec::data_drop(inst, pc[1].u.a);
   pc += 2;
   DISPATCH();
 
 // Tables are operands by module index: [table, -] words.
 // [h][dst, index][table, -]
-L_TableGet: {
-  const TableImpl* t = inst->tables[pc[2].u.a];
-  uint32_t i = RD_u32(fp[pc[1].u.b]);
-  if (i >= t->elems.size()) TRAP(TableOutOfBounds);
-  fp[pc[1].u.a] = reinterpret_cast<uintptr_t>(t->elems[i]);
+L_TableGet:
+  TRAP_IF(exec::table_get(inst->tables[pc[2].u.a], RD_u32(fp[pc[1].u.b]), &fp[pc[1].u.a]));
   pc += 3;
   DISPATCH();
-}
 // [h][index, value][table, -]
-L_TableSet: {
-  TableImpl* t = inst->tables[pc[2].u.a];
-  uint32_t i = RD_u32(fp[pc[1].u.a]);
-  if (i >= t->elems.size()) TRAP(TableOutOfBounds);
-  t->elems[i] = reinterpret_cast<void*>(static_cast<uintptr_t>(fp[pc[1].u.b]));
+L_TableSet:
+  TRAP_IF(exec::table_set(inst->tables[pc[2].u.a], RD_u32(fp[pc[1].u.a]), fp[pc[1].u.b]));
   pc += 3;
   DISPATCH();
-}
 // [h][dst, -][table, -]
 L_TableSize:
-  fp[pc[1].u.a] = WR_u32(inst->tables[pc[2].u.a]->elems.size());
+  fp[pc[1].u.a] = WR_u32(exec::table_size(inst->tables[pc[2].u.a]));
   pc += 3;
   DISPATCH();
 // [h][dst, init][delta, -][table, -]
-L_TableGrow: {
-  TableImpl* t = inst->tables[pc[3].u.a];
-  auto old = t->grow_raw(RD_u32(fp[pc[2].u.a]), reinterpret_cast<void*>(static_cast<uintptr_t>(fp[pc[1].u.b])));
-  fp[pc[1].u.a] = WR_u32(old ? *old : 0xffffffffu);
+L_TableGrow:
+  fp[pc[1].u.a] = WR_u32(exec::table_grow(inst->tables[pc[3].u.a], fp[pc[1].u.b], RD_u32(fp[pc[2].u.a])));
   pc += 4;
   DISPATCH();
-}
 // [h][index, value][n, -][table, -]
-L_TableFill: {
-  TableImpl* t = inst->tables[pc[3].u.a];
-  uint64_t i = RD_u32(fp[pc[1].u.a]), n = RD_u32(fp[pc[2].u.a]);
-  if (i + n > t->elems.size()) TRAP(TableOutOfBounds);
-  std::fill_n(t->elems.data() + i, n, reinterpret_cast<void*>(static_cast<uintptr_t>(fp[pc[1].u.b])));
+L_TableFill:
+  TRAP_IF(exec::table_fill(inst->tables[pc[3].u.a], RD_u32(fp[pc[1].u.a]), fp[pc[1].u.b], RD_u32(fp[pc[2].u.a])));
   pc += 4;
   DISPATCH();
-}
 // [h][dst, src][n, -][dst table, -][src table, -]
-L_TableCopy: {
-  TableImpl* td = inst->tables[pc[3].u.a];
-  const TableImpl* tsrc = inst->tables[pc[4].u.a];
-  uint64_t d = RD_u32(fp[pc[1].u.a]), s = RD_u32(fp[pc[1].u.b]), n = RD_u32(fp[pc[2].u.a]);
-  if (d + n > td->elems.size() || s + n > tsrc->elems.size()) TRAP(TableOutOfBounds);
-  if (n) std::memmove(td->elems.data() + d, tsrc->elems.data() + s, n * sizeof(void*));
+L_TableCopy:
+  TRAP_IF(exec::table_copy(inst->tables[pc[3].u.a], inst->tables[pc[4].u.a], RD_u32(fp[pc[1].u.a]),
+                           RD_u32(fp[pc[1].u.b]), RD_u32(fp[pc[2].u.a])));
   pc += 5;
   DISPATCH();
-}
 // [h][dst, src][n, segment][table, -]
-L_TableInit: {
-  TableImpl* t = inst->tables[pc[3].u.a];
-  const std::vector<void*>& seg = inst->elems[pc[2].u.b];
-  uint64_t d = RD_u32(fp[pc[1].u.a]), s = RD_u32(fp[pc[1].u.b]), n = RD_u32(fp[pc[2].u.a]);
-  if (s + n > seg.size() || d + n > t->elems.size()) TRAP(TableOutOfBounds);
-  if (n) std::memcpy(t->elems.data() + d, seg.data() + s, n * sizeof(void*));
+L_TableInit:
+  TRAP_IF(exec::table_init(inst, inst->tables[pc[3].u.a], RD_u32(fp[pc[1].u.a]), RD_u32(fp[pc[1].u.b]),
+                           RD_u32(fp[pc[2].u.a]), pc[2].u.b));
   pc += 4;
   DISPATCH();
-}
 // [h][segment, -]
 L_ElemDrop:
-  std::vector<void*>().swap(inst->elems[pc[1].u.a]);
+  exec::elem_drop(inst, pc[1].u.a);
   pc += 2;
   DISPATCH();
 // [h][dst, -][func, -]
@@ -444,10 +425,7 @@ L_RefFunc:
   DISPATCH();
 // [h][op, dst][a, b][c, aux]: a SIMD instruction, one function per row (simd_exec.h)
 L_Simd:
-  if (uint32_t t = simd::kFns[pc[1].u.a](fp, pc, mem_base, mem_size)) {
-    trap_kind = static_cast<TrapKind>(t - 1);
-    goto L_trap;
-  }
+  TRAP_IF(simd::kFns[pc[1].u.a](fp, pc, mem_base, mem_size));
   pc += simd::kWords;
   DISPATCH();
 
@@ -470,10 +448,7 @@ L_Simd:
   L_##name : {                                          \
     T_##in a = RD_##in(fp[pc[1].u.b]);                  \
     T_##out r;                                          \
-    if (uint32_t t = fn(a, &r)) {                       \
-      trap_kind = static_cast<TrapKind>(t - 1);         \
-      goto L_trap;                                      \
-    }                                                   \
+    TRAP_IF(fn(a, &r));                                 \
     fp[pc[1].u.a] = WR_##out(r);                        \
     pc += 2;                                            \
     DISPATCH();                                         \
@@ -483,10 +458,7 @@ L_Simd:
     T_##in a = RD_##in(fp[pc[1].u.b]);                  \
     T_##in b = RD_##in(fp[pc[2].u.a]);                  \
     T_##in r;                                           \
-    if (uint32_t t = fn(a, b, &r)) {                    \
-      trap_kind = static_cast<TrapKind>(t - 1);         \
-      goto L_trap;                                      \
-    }                                                   \
+    TRAP_IF(fn(a, b, &r));                              \
     fp[pc[1].u.a] = WR_##out(r);                        \
     pc += 3;                                            \
     DISPATCH();                                         \
@@ -569,6 +541,17 @@ const void* const* handler_table() {
   return table;
 }
 
-std::optional<Trap> execute(Store::Impl& store, FuncImpl& f, Slot* slots) { return run(&store, &f, slots, nullptr); }
-
 }  // namespace wpvm::interp
+
+namespace wpvm::tier {
+
+Slot* entry_slots(Store::Impl& store, uint32_t n) {
+  interp::ThreadState& ts = interp::thread_state(store);
+  return ts.top + n > ts.stack_end ? nullptr : ts.top;
+}
+
+std::optional<Trap> interpret(Store::Impl& store, FuncImpl& f, Slot* slots) {
+  return interp::run(&store, &f, slots, nullptr);
+}
+
+}  // namespace wpvm::tier

@@ -12,7 +12,7 @@
 #include <limits>
 #include <type_traits>
 
-#include "interp/numeric.h"
+#include "exec/numeric.h"
 
 namespace wpvm::interp::simd {
 
@@ -100,7 +100,7 @@ uint8_t* address(const Slot* fp, const Word* pc, uint8_t* mem, uint64_t mem_size
   uint64_t ea = uint64_t{static_cast<uint32_t>(fp[pc[2].u.a])} + pc[3].u.b;
   return ea + n > mem_size ? nullptr : mem + ea;
 }
-constexpr uint32_t kOutOfBounds = num::trap_code(TrapKind::kMemoryOutOfBounds);
+constexpr uint32_t kOutOfBounds = exec::trap_code(TrapKind::kMemoryOutOfBounds);
 
 // Loads 8 bytes of In lanes widened to Out lanes; <u8, u8> is the plain 16-byte load.
 template <class In, class Out>

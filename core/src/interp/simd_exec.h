@@ -16,6 +16,7 @@
 #pragma once
 #include <cstdint>
 
+#include "exec/trap_code.h"
 #include "interp/code.h"
 #include "opcode.h"
 
@@ -33,8 +34,8 @@ enum class Op : uint16_t {
 };
 
 // Runs one SIMD instruction at pc (its handler word) on the frame fp, with
-// memory 0 at [mem, mem + mem_size). Returns 0, or 1 + TrapKind (numeric.h).
-using Fn = uint32_t (*)(Slot* fp, const Word* pc, uint8_t* mem, uint64_t mem_size);
+// memory 0 at [mem, mem + mem_size). Returns a TrapCode (exec/trap_code.h).
+using Fn = exec::TrapCode (*)(Slot* fp, const Word* pc, uint8_t* mem, uint64_t mem_size);
 extern const Fn kFns[static_cast<size_t>(Op::kCount)];
 
 inline constexpr size_t kWords = 4;  // words per SIMD instruction

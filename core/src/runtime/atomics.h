@@ -1,22 +1,22 @@
 // Runtime entry points for memory.atomic.wait32/wait64 and memory.atomic.notify,
 // shared by every tier: the interpreter calls them from its handlers, native
-// code calls them as plain functions. They do the whole instruction after the
+// code through the JIT's helpers. They do the whole instruction after the
 // operands are popped: bounds, alignment, the shared-memory check, blocking.
 #pragma once
 #include <atomic>
 #include <cstdint>
 
+#include "exec/trap_code.h"
 #include "runtime/runtime_impl.h"
-#include "wpvm/trap.h"
 
 namespace wpvm::atomics {
 
-// A result (< 2^32) or a trap, (1 + TrapKind) << 32: one register, no
-// exceptions, so generated code can test it with one compare.
+// A result (< 2^32) or a trap, its TrapCode << 32: one register, no
+// exceptions, tested with one compare.
 using Outcome = uint64_t;
 constexpr bool is_trap(Outcome o) { return (o >> 32) != 0; }
-constexpr TrapKind trap_of(Outcome o) { return static_cast<TrapKind>((o >> 32) - 1); }
-constexpr Outcome trap_outcome(TrapKind k) { return (uint64_t{static_cast<uint8_t>(k)} + 1) << 32; }
+constexpr TrapKind trap_of(Outcome o) { return exec::trap_kind(static_cast<exec::TrapCode>(o >> 32)); }
+constexpr Outcome trap_outcome(TrapKind k) { return uint64_t{exec::trap_code(k)} << 32; }
 
 // ea = address operand + memarg offset (no wrap-around: computed in 64 bits).
 // Waits return 0 (woken), 1 (value not equal), 2 (timed out); a negative

@@ -1,8 +1,6 @@
 // The per-module compiled code slot (compiled_code.h, wpvm/module.h).
 #include "runtime/compiled_code.h"
 
-#include "interp/code.h"
-
 namespace wpvm::detail {
 
 CompiledCode::CompiledCode(const Module& m)
@@ -10,7 +8,7 @@ CompiledCode::CompiledCode(const Module& m)
       num_funcs(static_cast<uint32_t>(m.bodies.size())) {}
 
 CompiledCode::~CompiledCode() {
-  for (uint32_t i = 0; i < num_funcs; ++i) delete interp[i].load(std::memory_order_relaxed);
+  for (uint32_t i = 0; i < num_funcs; ++i) tier::free_code(interp[i].load(std::memory_order_relaxed));
 }
 
 CompiledCode& CompiledCodeAccess::of(const Module& m) {

@@ -9,7 +9,7 @@
 // the builder emits depends on the module alone (no EngineConfig field, no
 // instance), so one copy serves every engine configuration.
 //
-// Native code (tier.h) is compiled for the whole module at once, per code
+// Native code (exec/tier.h) is compiled for the whole module at once, per code
 // generator and CodeOptions, under the module's own mutex: the first thread
 // compiles, threads that need the same code meanwhile wait, other modules are
 // not held up.
@@ -20,14 +20,10 @@
 #include <mutex>
 #include <vector>
 
-#include "runtime/tier.h"
+#include "exec/tier.h"
 #include "wpvm/module.h"
 
 namespace wpvm {
-
-namespace interp {
-struct Code;
-}  // namespace interp
 
 namespace detail {
 

@@ -1,11 +1,11 @@
 // Small runtime pieces: values and their slot encoding, trap texts, tables,
 // extern kinds, instance export lookup and the Linker.
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
-#include "interp/code.h"
+#include "exec/tier.h"
 #include "runtime/runtime_impl.h"
-#include "runtime/tier.h"
 
 namespace wpvm {
 
@@ -81,6 +81,13 @@ Value value_from_slots(ValType t, const Slot* in) {
       return Value::from_ref(t, reinterpret_cast<void*>(static_cast<uintptr_t>(in[0])));
   }
   return {};
+}
+
+uint32_t call_slots(const FuncType& t) {
+  uint32_t params = 0, results = 0;
+  for (ValType v : t.params) params += slot_width(v);
+  for (ValType v : t.results) results += slot_width(v);
+  return std::max(params, results);
 }
 
 ExternKind extern_kind(const Extern& e) { return static_cast<ExternKind>(e.index()); }

@@ -17,6 +17,8 @@
 
 namespace wpvm {
 
+// The interpreter's code per function and its state per store, opaque to the
+// runtime (exec/tier.h).
 namespace interp {
 struct Code;
 struct ThreadState;
@@ -30,6 +32,9 @@ class NativeCode;
 // A value occupies one 8-byte slot (v128: two) in frames, globals and tables.
 using Slot = uint64_t;
 inline uint32_t slot_width(ValType t) { return t == ValType::kV128 ? 2 : 1; }
+// The slots a call of a function of type t passes its arguments and gets its
+// results back in: as many as the wider of the two lists needs.
+uint32_t call_slots(const FuncType& t);
 void value_to_slots(const Value& v, Slot* out);
 Value value_from_slots(ValType t, const Slot* in);
 
@@ -56,7 +61,7 @@ class FuncImpl final : public Func {
   // The interpreter's code for f, shared by every instance of the module
   // (runtime/compiled_code.h); looked up (or built) on f's first call.
   const interp::Code* code = nullptr;
-  // Entry of f's native code (runtime/tier.h), owned by the module's compiled
+  // Entry of f's native code (exec/tier.h), owned by the module's compiled
   // code; set once, when f's instance is bound to it. Read by native callers.
   std::atomic<void*> native{nullptr};
   uint64_t* vm = nullptr;  // f's instance's context (vm_context.h), for native callers
@@ -168,7 +173,7 @@ class InstanceImpl final : public Instance {
   // functions), filled once the instance's objects are in place.
   std::unique_ptr<uint64_t[]> vm;
   FuncImpl** func_slots = nullptr;  // in vm
-  std::once_flag native_bound;      // bound to the module's native code (tier.h)
+  std::once_flag native_bound;      // bound to the module's native code (exec/tier.h)
   // Gives the made functions their entries in the module's native code, and
   // functions made later theirs.
   void bind_native(const tier::NativeCode& code);
@@ -200,10 +205,11 @@ class Store::Impl {
   Result<TableImpl*> new_table(const TableType& type, void* init, const std::string& what);
   GlobalImpl* new_global(const GlobalType& type);
 
-  interp::ThreadState& thread();
-
   const Engine& engine;
   Store* self = nullptr;
+  // The interpreter's value and frame stacks for this store, made by the
+  // interpreter on first use with the deleter it chose (exec/tier.h).
+  std::unique_ptr<interp::ThreadState, void (*)(interp::ThreadState*)> interp_state{nullptr, nullptr};
 
  private:
   std::vector<std::unique_ptr<FuncType>> sigs_;
@@ -212,7 +218,6 @@ class Store::Impl {
   std::vector<std::unique_ptr<MemoryImpl>> memories_;
   std::vector<std::unique_ptr<TableImpl>> tables_;
   std::vector<std::unique_ptr<GlobalImpl>> globals_;
-  std::unique_ptr<interp::ThreadState> thread_;
 };
 
 // The Caller a host function sees.

@@ -25,9 +25,9 @@
 #include <cstring>
 #include <string>
 
+#include "exec/tier.h"
 #include "runtime/compiled_code.h"
 #include "runtime/runtime_impl.h"
-#include "runtime/tier.h"
 
 namespace wpvm {
 

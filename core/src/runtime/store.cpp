@@ -5,9 +5,8 @@
 #include <new>
 #include <string>
 
-#include "interp/code.h"
+#include "exec/tier.h"
 #include "runtime/runtime_impl.h"
-#include "runtime/tier.h"
 
 namespace wpvm {
 
@@ -64,11 +63,6 @@ GlobalImpl* Store::Impl::new_global(const GlobalType& type) {
   return globals_.emplace_back(std::move(g)).get();
 }
 
-interp::ThreadState& Store::Impl::thread() {
-  if (!thread_) thread_ = std::make_unique<interp::ThreadState>(engine.config());
-  return *thread_;
-}
-
 // ---- Store ----
 
 Store::Store(const Engine& engine) : impl_(std::make_unique<Impl>(engine)) { impl_->self = this; }
@@ -109,12 +103,6 @@ Global* Store::create_global(const GlobalType& type, const Value& init) {
 
 namespace {
 
-uint32_t slots_of(std::span<const ValType> types) {
-  uint32_t n = 0;
-  for (ValType t : types) n += slot_width(t);
-  return n;
-}
-
 CallResult host_trap(std::string message) {
   CallResult r;
   r.trap = Trap{TrapKind::kHost, std::move(message), 0, {}};
@@ -140,10 +128,8 @@ CallResult Store::call(Func* func, std::span<const Value> args) {
     if (r.trap) r.values.clear();
     return r;
   }
-  interp::ThreadState& ts = impl_->thread();
-  Slot* slots = ts.top;
-  uint32_t need = std::max(slots_of(t.params), slots_of(t.results));
-  if (slots + need > ts.stack_end) {
+  Slot* slots = tier::entry_slots(*impl_, call_slots(t));
+  if (!slots) {
     r.trap = Trap{TrapKind::kCallStackExhausted, {}, 0, {}};
     return r;
   }
@@ -156,7 +142,7 @@ CallResult Store::call(Func* func, std::span<const Value> args) {
   if (tier::ensure_native(*impl_, *f))
     r.trap = tier::code_generator(*impl_)->invoke(*impl_, *f, slots);
   else
-    r.trap = interp::execute(*impl_, *f, slots);
+    r.trap = tier::interpret(*impl_, *f, slots);
   if (r.trap) return r;
   p = slots;
   for (ValType rt : t.results) {

@@ -12,8 +12,9 @@
 // Invariant: every element in [size, capacity) is null, so growing with a
 // null initial value writes nothing.
 //
-// The interpreter and the JIT's helpers use data()/size(); the JIT's
-// call_indirect reads the two fields at kDataOffset / kSizeOffset directly.
+// The table instructions of both tiers (exec/bulk.h) and the interpreter's
+// call_indirect use data()/size(); the JIT's call_indirect reads the two
+// fields at kDataOffset / kSizeOffset directly.
 #pragma once
 #include <cstddef>
 #include <cstdint>

@@ -1,42 +1,40 @@
 // Exact Wasm numeric semantics the C++ operators do not give directly:
-// trapping division, float->int truncation (trapping and saturating), and
-// min/max with Wasm's NaN and signed-zero rules. Shared by every tier that
-// needs a C++ reference of an operation (interpreter, constant folding, tests).
+// trapping division, float->int truncation (trapping and saturating),
+// min/max with Wasm's NaN and signed-zero rules, NaN-quieting rounding. Used
+// by the numeric rows (numeric_ops.def) and the interpreter's SIMD rows.
 #pragma once
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <type_traits>
 
-#include "wpvm/trap.h"
+#include "exec/trap_code.h"
 
 namespace wpvm::num {
 
-// Trapping helpers return 0 on success, else 1 + TrapKind.
-inline constexpr uint32_t trap_code(TrapKind k) { return 1u + static_cast<uint32_t>(k); }
-
+// The trapping ones return a TrapCode (0: no trap) and write *r.
 template <class T>
-inline uint32_t div_s(T a, T b, T* r) {
-  if (b == 0) return trap_code(TrapKind::kIntegerDivideByZero);
-  if (a == std::numeric_limits<T>::min() && b == -1) return trap_code(TrapKind::kIntegerOverflow);
+inline exec::TrapCode div_s(T a, T b, T* r) {
+  if (b == 0) return exec::trap_code(TrapKind::kIntegerDivideByZero);
+  if (a == std::numeric_limits<T>::min() && b == -1) return exec::trap_code(TrapKind::kIntegerOverflow);
   *r = a / b;
   return 0;
 }
 template <class T>
-inline uint32_t rem_s(T a, T b, T* r) {
-  if (b == 0) return trap_code(TrapKind::kIntegerDivideByZero);
+inline exec::TrapCode rem_s(T a, T b, T* r) {
+  if (b == 0) return exec::trap_code(TrapKind::kIntegerDivideByZero);
   *r = (b == -1) ? 0 : a % b;  // INT_MIN % -1 is 0 in Wasm, UB in C++
   return 0;
 }
 template <class T>
-inline uint32_t div_u(T a, T b, T* r) {
-  if (b == 0) return trap_code(TrapKind::kIntegerDivideByZero);
+inline exec::TrapCode div_u(T a, T b, T* r) {
+  if (b == 0) return exec::trap_code(TrapKind::kIntegerDivideByZero);
   *r = a / b;
   return 0;
 }
 template <class T>
-inline uint32_t rem_u(T a, T b, T* r) {
-  if (b == 0) return trap_code(TrapKind::kIntegerDivideByZero);
+inline exec::TrapCode rem_u(T a, T b, T* r) {
+  if (b == 0) return exec::trap_code(TrapKind::kIntegerDivideByZero);
   *r = a % b;
   return 0;
 }
@@ -56,10 +54,10 @@ constexpr double trunc_hi() {
 }
 
 template <class I, class F>
-inline uint32_t trunc(F x, I* r) {
+inline exec::TrapCode trunc(F x, I* r) {
   double d = static_cast<double>(x);
-  if (std::isnan(d)) return trap_code(TrapKind::kInvalidConversionToInteger);
-  if (!(d > trunc_lo<I>() && d < trunc_hi<I>())) return trap_code(TrapKind::kIntegerOverflow);
+  if (std::isnan(d)) return exec::trap_code(TrapKind::kInvalidConversionToInteger);
+  if (!(d > trunc_lo<I>() && d < trunc_hi<I>())) return exec::trap_code(TrapKind::kIntegerOverflow);
   *r = static_cast<I>(d);
   return 0;
 }

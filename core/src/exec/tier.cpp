@@ -1,6 +1,6 @@
 // The engine's native code generator, the per-module native code and the
 // binding of an instance's functions to it (tier.h).
-#include "runtime/tier.h"
+#include "exec/tier.h"
 
 #include "runtime/compiled_code.h"
 

@@ -1,16 +1,26 @@
-// The seam between the runtime and an optional native code generator (the
-// JIT lives outside core; an embedder gives an engine its generator through
-// EngineConfig::code_generator, e.g. wpvm::jit::code_generator()). Core never
-// depends on the generator; it asks it to compile a module and to run a
-// function that has native code.
+// The seam between the runtime and the two tiers that run Wasm code, which
+// are peers behind it: the runtime (Store::call), each tier calling into the
+// other, and nothing else reach a tier through anything but this header.
 //
-// Native code belongs to the Module: compiled once per module (and per
-// CodeOptions) on the first call of any of its functions in any instance,
-// kept with the module (compiled_code.h), and shared by every instance,
-// store and thread. It holds no instance address: an instance's data is
-// reached through its context (vm_context.h).
+//  * The interpreter (core/src/interp/) is always there. Its code is built
+//    per defined function on the function's first call in any instance, kept
+//    in the module's compiled-code slot (runtime/compiled_code.h) and freed
+//    with it (free_code). Its per-store state, the value and frame stacks, is
+//    made by the interpreter on first use and kept by the store
+//    (Store::Impl::interp_state).
+//  * Native code comes from a code generator the embedder gives the engine
+//    (EngineConfig::code_generator, e.g. wpvm::jit::code_generator()); core
+//    never depends on one. It is compiled for the whole module at once (per
+//    CodeOptions) on the first call of any of its functions in any instance,
+//    kept in the same slot, and each instance's functions are then bound to
+//    it (FuncImpl::native).
 //
-// Calling convention shared by every tier: arguments are passed as slots
+// Code depends on the module, never on one instance: both tiers' code holds
+// no instance address (the interpreter names instance objects by module
+// index, native code reads them through the instance's context,
+// runtime/vm_context.h), so one copy serves every instance, store and thread.
+//
+// Calling convention shared by both tiers: arguments are passed as slots
 // (runtime_impl.h), results come back in the same slots, so a call can cross
 // between the interpreter and native code in either direction.
 #pragma once
@@ -24,6 +34,23 @@
 #include "runtime/runtime_impl.h"
 
 namespace wpvm::tier {
+
+// ---- The interpreter (core/src/interp/) ----
+
+// Where the arguments of a call into the interpreter go: the first free slot
+// of the store's value stack, if n slots fit there; nullptr if they do not
+// (the call traps "call stack exhausted").
+Slot* entry_slots(Store::Impl& store, uint32_t n);
+
+// Runs Wasm function f in the interpreter with its arguments in `slots`, as
+// entry_slots gave them; results come back in the same slots. Its callees
+// run on their own tier.
+std::optional<Trap> interpret(Store::Impl& store, FuncImpl& f, Slot* slots);
+
+// Frees one function's interpreter code (its module's compiled code goes).
+void free_code(const interp::Code* code);
+
+// ---- Native code (a CodeGenerator) ----
 
 // What a module's native code was compiled for.
 struct CodeOptions {
@@ -83,7 +110,7 @@ class CodeGenerator {
   // fault handler, which a host may have replaced since the module compiled.
   virtual void prepare_instance() {}
   // Runs f (f.native set) with its arguments in `slots`; results come back
-  // in the same slots. `slots` holds max(params, results) slots.
+  // in the same slots (call_slots(f.type()) of them).
   virtual std::optional<Trap> invoke(Store::Impl& store, FuncImpl& f, Slot* slots) = 0;
 };
 

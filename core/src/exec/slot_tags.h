@@ -1,8 +1,7 @@
-// The interpreter's row tables (interp_ops.def, interp_atomics.def) name
-// operand types by tag (u32, s32, u64, s64, f32, f64): these macros read a
-// 64-bit slot as, write a value into a slot from, and name the C++ type of
-// each tag. Every user of the row tables (the interpreter, the JIT's
-// helpers) includes this one definition.
+// The row tables (numeric_ops.def, atomic_ops.def, the interpreter's
+// interp_ops.def) name operand types by tag (u32, s32, u64, s64, f32, f64):
+// these macros read a 64-bit slot as, write a value into a slot from, and name
+// the C++ type of each tag.
 #pragma once
 #include <bit>
 #include <cstdint>
