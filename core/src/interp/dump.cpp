@@ -1,6 +1,7 @@
 // A listing of pre-decoded interpreter code, for debugging and for tests that
 // check what the code builder produced (folding, fusion).
 #include <cstdio>
+#include <iterator>
 #include <map>
 #include <string>
 
@@ -19,7 +20,14 @@ const char* const kNames[] = {
 #define WPVM_LOAD(name, mem_t, out) #name, #name "Add",
 #define WPVM_STORE(name, in, mem_t) #name, #name "Add",
 #include "interp/interp_ops.def"
+#define WPVM_ALOAD(name, mem_t, out) #name,
+#define WPVM_ASTORE(name, in, mem_t) #name,
+#define WPVM_ARMW(name, in, mem_t, op) #name,
+#define WPVM_ACMPXCHG(name, in, mem_t) #name,
+#define WPVM_AOP(name) #name,
+#include "exec/atomic_ops.def"
 };
+static_assert(std::size(kNames) == static_cast<size_t>(IOp::kCount), "a name for every instruction");
 
 enum class Shape : uint8_t { kUn, kBin, kMem };
 Shape shape_of(IOp op) {
@@ -44,6 +52,15 @@ size_t length(IOp op, const Word* w) {
     case IOp::CallIndirect: case IOp::TableGrow: case IOp::TableFill: case IOp::TableInit: return 4;
     case IOp::TableCopy: return 5;
     case IOp::Simd: return 4;  // simd_exec.h
+    // The atomics (builder_atomics.cpp): address pair, then operands and offset.
+#define WPVM_ALOAD(name, mem_t, out) case IOp::name: return 3;
+#define WPVM_ASTORE(name, in, mem_t) case IOp::name: return 3;
+#define WPVM_ARMW(name, in, mem_t, op) case IOp::name: return 3;
+#define WPVM_ACMPXCHG(name, in, mem_t) case IOp::name: return 4;
+#include "exec/atomic_ops.def"
+    case IOp::MemoryAtomicNotify: return 3;
+    case IOp::MemoryAtomicWait32: case IOp::MemoryAtomicWait64: return 4;
+    case IOp::AtomicFence: return 1;
     default: return shape_of(op) == Shape::kUn ? 2 : 3;
   }
 }
