@@ -64,6 +64,7 @@ class ModuleCode final : public tier::NativeCode {
     for (size_t i = 0; i < entries.size(); ++i) {
       auto begin = reinterpret_cast<uintptr_t>(base) + entries[i].offset;
       starts_.push_back({begin, m.num_imported_funcs + static_cast<uint32_t>(i), entries[i].native});
+      if (!entries[i].native) interpreted_.push_back(static_cast<uint32_t>(i));
     }
     std::lock_guard lock(g_modules_mutex);
     g_modules[reinterpret_cast<uintptr_t>(base_)] = this;
@@ -76,6 +77,7 @@ class ModuleCode final : public tier::NativeCode {
     unregister_code_range(reinterpret_cast<uintptr_t>(base_));
     release_();
   }
+  std::span<const uint32_t> interpreted() const override { return interpreted_; }
   void* entry(uint32_t defined_index) const override {
     const FuncStart& s = starts_[defined_index];
     return s.native ? reinterpret_cast<void*>(s.begin) : nullptr;
@@ -103,6 +105,7 @@ class ModuleCode final : public tier::NativeCode {
   size_t size_;
   std::function<void()> release_;
   std::vector<FuncStart> starts_;
+  std::vector<uint32_t> interpreted_;
 };
 
 const ModuleCode* find_module(uintptr_t pc) {

@@ -58,8 +58,7 @@ bool ensure_native(Store::Impl& store, FuncImpl& f) {
     gen->prepare_instance();
     // Stubs of functions that run in the interpreter read their FuncImpl
     // from the context: make those first.
-    for (uint32_t i = 0; i < m.bodies.size(); ++i)
-      if (!code->entry(i)) inst->func(m.num_imported_funcs + i);
+    for (uint32_t i : code->interpreted()) inst->func(m.num_imported_funcs + i);
     inst->bind_native(*code);
   });
   return f.native.load(std::memory_order_acquire) != nullptr;

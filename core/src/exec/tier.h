@@ -90,6 +90,9 @@ class NativeCode {
   virtual ~NativeCode() = default;
   // Entry of defined function i, or nullptr if it runs in the interpreter.
   virtual void* entry(uint32_t defined_index) const = 0;
+  // The defined functions that run in the interpreter (through a stub that
+  // reads their FuncImpl from the instance's context), in order.
+  virtual std::span<const uint32_t> interpreted() const = 0;
 };
 
 class CodeGenerator {

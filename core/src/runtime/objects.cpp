@@ -148,8 +148,8 @@ std::vector<std::pair<std::string, Extern>> InstanceImpl::exports() const {
 void InstanceImpl::bind_native(const tier::NativeCode& code) {
   std::lock_guard lock(funcs_mutex);
   native_code = &code;
-  for (uint32_t i = mod->num_imported_funcs; i < num_funcs(); ++i)
-    if (func_slots[i]) func_slots[i]->native.store(code.entry(i - mod->num_imported_funcs), std::memory_order_release);
+  for (const auto& f : made_)  // the defined functions made so far
+    f->native.store(code.entry(f->func_index - mod->num_imported_funcs), std::memory_order_release);
 }
 
 FuncImpl* InstanceImpl::materialize(uint32_t i) const {
