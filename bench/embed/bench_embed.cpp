@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "module_gen.h"
+#include "wpvm/module_def.h"
 #include "wpvm/jit.h"
 #include "wpvm/runtime.h"
 #include "wpvm/serialize.h"

@@ -20,7 +20,7 @@
 #include "emitter.h"
 #include "opcode.h"
 #include "reader.h"
-#include "wpvm/module.h"
+#include "wpvm/module_def.h"
 
 namespace wpvm {
 

@@ -12,7 +12,7 @@
 #include "emitter.h"
 #include "opcode.h"
 #include "reader.h"
-#include "wpvm/module.h"
+#include "wpvm/module_def.h"
 
 namespace wpvm::body_detail {
 

@@ -8,7 +8,7 @@
 #include <span>
 
 #include "opcode.h"
-#include "wpvm/module.h"
+#include "wpvm/module_def.h"
 #include "wpvm/types.h"
 
 namespace wpvm {

@@ -13,7 +13,7 @@
 
 #include "body_decoder_imm.h"
 #include "reader.h"
-#include "wpvm/module.h"
+#include "wpvm/module_def.h"
 
 namespace wpvm {
 namespace {

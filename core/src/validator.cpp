@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "body_decoder.h"
-#include "wpvm/module.h"
+#include "wpvm/module_def.h"
 
 namespace wpvm {
 namespace {
@@ -224,7 +224,7 @@ Result<void> validate_module(Module& module) {
   return {};
 }
 
-Result<std::shared_ptr<const Module>> load_module(std::span<const uint8_t> bytes) {
+Result<std::shared_ptr<const Module>> load_module(Span<const uint8_t> bytes) {
   auto decoded = decode_module(bytes);
   if (!decoded.ok()) return decoded.error();
   std::shared_ptr<Module> module = std::move(decoded).value();

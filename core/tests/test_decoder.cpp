@@ -4,7 +4,7 @@
 
 #include "reader.h"
 #include "test_decoder_builder.h"
-#include "wpvm/module.h"
+#include "wpvm/module_def.h"
 
 using namespace wpvm;
 using namespace wpvm::test;

@@ -4,7 +4,7 @@
 #include <initializer_list>
 #include <vector>
 
-#include "wpvm/module.h"
+#include "wpvm/module_def.h"
 
 namespace wpvm::test {
 

@@ -11,7 +11,7 @@
 #include "body_decoder_imm.h"
 #include "opcode.h"
 #include "reader.h"
-#include "wpvm/module.h"
+#include "wpvm/module_def.h"
 
 using namespace wpvm;
 

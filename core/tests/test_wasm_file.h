@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "wpvm/module.h"
+#include "wpvm/module_def.h"
 
 namespace wpvm::test {
 

@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "device.h"
+#include "wpvm/module_def.h"
 #include "wpvm/vulkan/context.h"
 #include "wpvm/vulkan/errors.h"
 #include "wpvm/vulkan/spirv_section.h"

@@ -11,7 +11,7 @@
 #include <unordered_map>
 
 #include "stacks.h"
-#include "wpvm/module.h"
+#include "wpvm/module_def.h"
 #include "wpvm/result.h"
 
 namespace wpvm::parallel {

@@ -15,7 +15,7 @@
 #include "spectest_host.h"
 #include "traps.h"
 #include "values.h"
-#include "wpvm/module.h"
+#include "wpvm/module_def.h"
 
 namespace wpvm::spec {
 namespace {

@@ -5,7 +5,7 @@
 
 #include "command.h"
 #include "wpvm/jit.h"
-#include "wpvm/module.h"
+#include "wpvm/module_def.h"
 
 namespace wpvm::cli {
 

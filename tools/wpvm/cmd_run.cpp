@@ -14,7 +14,7 @@
 #include "command.h"
 #include "invoke_values.h"
 #include "wpvm/jit.h"
-#include "wpvm/module.h"
+#include "wpvm/module_def.h"
 #include "wpvm/parallel.h"
 #include "wpvm/runtime.h"
 #include "wpvm/wasi.h"

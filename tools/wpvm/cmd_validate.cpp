@@ -2,7 +2,7 @@
 #include <iostream>
 
 #include "command.h"
-#include "wpvm/module.h"
+#include "wpvm/module_def.h"
 
 namespace wpvm::cli {
 

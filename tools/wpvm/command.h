@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "wpvm/module.h"
+#include "wpvm/module_def.h"
 #include "wpvm/result.h"
 #include "wpvm/runtime.h"
 

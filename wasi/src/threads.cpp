@@ -3,6 +3,7 @@
 // runs wasi_thread_start on a detached OS thread that owns that Store. Stores
 // are never shared between threads; only the linear memory (never moving,
 // held by shared_ptr) and the immutable Module are.
+#include "wpvm/module_def.h"
 #include "wpvm/wasi_threads.h"
 
 #include <atomic>

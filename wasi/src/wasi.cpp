@@ -1,5 +1,6 @@
 // The public WASI object: builds the context (args, env, stdio, preopens) and
 // turns the per-file function tables into Linker definitions.
+#include "wpvm/module_def.h"
 #include "wpvm/wasi.h"
 
 #include <fcntl.h>

@@ -5,19 +5,19 @@
 // store's lifetime. A Store and its objects are used by one thread at a time.
 // Modules (wpvm/module.h) are immutable and may be shared freely.
 #pragma once
-#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <memory>
 #include <optional>
-#include <span>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "wpvm/module.h"
 #include "wpvm/result.h"
+#include "wpvm/span.h"
 #include "wpvm/trap.h"
 #include "wpvm/types.h"
 
@@ -32,7 +32,8 @@ class Store;
 
 struct V128 {
   uint64_t lo = 0, hi = 0;
-  bool operator==(const V128&) const = default;
+  bool operator==(const V128& o) const { return lo == o.lo && hi == o.hi; }
+  bool operator!=(const V128& o) const { return !(*this == o); }
 };
 
 // A typed Wasm value. Floats are kept as bit patterns so NaN payloads survive.
@@ -54,14 +55,14 @@ struct Value {
   static Value from_i64(uint64_t v) { Value r; r.type = ValType::kI64; r.i64 = v; return r; }
   static Value from_f32_bits(uint32_t v) { Value r; r.type = ValType::kF32; r.f32_bits = v; return r; }
   static Value from_f64_bits(uint64_t v) { Value r; r.type = ValType::kF64; r.f64_bits = v; return r; }
-  static Value from_f32(float v) { return from_f32_bits(std::bit_cast<uint32_t>(v)); }
-  static Value from_f64(double v) { return from_f64_bits(std::bit_cast<uint64_t>(v)); }
+  static Value from_f32(float v) { uint32_t b; std::memcpy(&b, &v, 4); return from_f32_bits(b); }
+  static Value from_f64(double v) { uint64_t b; std::memcpy(&b, &v, 8); return from_f64_bits(b); }
   static Value from_v128(V128 v) { Value r; r.type = ValType::kV128; r.v128 = v; return r; }
   static Value from_ref(ValType t, void* p) { Value r; r.type = t; r.ref = p; return r; }
   static Value zero(ValType t);  // the default value of a type (0, +0.0, null)
 
-  float f32() const { return std::bit_cast<float>(f32_bits); }
-  double f64() const { return std::bit_cast<double>(f64_bits); }
+  float f32() const { float f; std::memcpy(&f, &f32_bits, 4); return f; }
+  double f64() const { double d; std::memcpy(&d, &f64_bits, 8); return d; }
   std::string to_string() const;  // "i32:42", "f64:1.5", "funcref:null"
 };
 
@@ -87,8 +88,8 @@ class Caller {
 
 // A host function. Reads args (typed as its FuncType's params), writes one
 // Value per result. Returning a Trap ends the Wasm call with it.
-using HostFn = std::function<std::optional<Trap>(Caller& caller, std::span<const Value> args,
-                                                 std::span<Value> results)>;
+using HostFn = std::function<std::optional<Trap>(Caller& caller, Span<const Value> args,
+                                                 Span<Value> results)>;
 
 enum class Tier : uint8_t { kInterp, kJit };
 
@@ -211,7 +212,7 @@ class Store {
 
   // Calls a function. Argument count and types are checked (a mismatch is a
   // kHost trap with a message).
-  CallResult call(Func* func, std::span<const Value> args);
+  CallResult call(Func* func, Span<const Value> args);
 
   class Impl;
   Impl& impl() { return *impl_; }

@@ -12,13 +12,13 @@
 #pragma once
 #include <cstdint>
 #include <memory>
-#include <span>
 #include <string>
 #include <vector>
 
 #include "wpvm/module.h"
 #include "wpvm/result.h"
 #include "wpvm/runtime.h"
+#include "wpvm/span.h"
 
 namespace wpvm {
 
@@ -26,7 +26,7 @@ namespace wpvm {
 inline constexpr uint32_t kCompiledModuleVersion = 1;
 
 // True if the bytes start like a compiled module (not a .wasm binary).
-bool is_compiled_module(std::span<const uint8_t> bytes);
+bool is_compiled_module(Span<const uint8_t> bytes);
 
 // m compiled with the engine's code generator (for memories with guard
 // regions, what `wpvm run` gives a module) and written out. kUsage if the
@@ -35,7 +35,7 @@ Result<std::vector<uint8_t>> serialize_module(const Engine& engine, const Module
 
 // A module read back from serialize_module's bytes, its native code
 // attached: its instances run without compiling.
-Result<std::shared_ptr<const Module>> deserialize_module(const Engine& engine, std::span<const uint8_t> bytes);
+Result<std::shared_ptr<const Module>> deserialize_module(const Engine& engine, Span<const uint8_t> bytes);
 
 // The same from a file, mapped rather than read: its code runs in place from
 // the file's pages (what `wpvm run m.cwasm` does). The file must not change

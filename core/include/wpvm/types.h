@@ -25,7 +25,8 @@ inline bool is_num(ValType t) { return !is_ref(t) && t != ValType::kV128; }
 struct FuncType {
   std::vector<ValType> params;
   std::vector<ValType> results;
-  bool operator==(const FuncType&) const = default;
+  bool operator==(const FuncType& o) const { return params == o.params && results == o.results; }
+  bool operator!=(const FuncType& o) const { return !(*this == o); }
   std::string to_string() const;  // "(i32, i64) -> (f32)"
 };
 
@@ -33,7 +34,8 @@ struct Limits {
   uint64_t min = 0;
   std::optional<uint64_t> max;
   bool shared = false;
-  bool operator==(const Limits&) const = default;
+  bool operator==(const Limits& o) const { return min == o.min && max == o.max && shared == o.shared; }
+  bool operator!=(const Limits& o) const { return !(*this == o); }
 };
 
 struct TableType {

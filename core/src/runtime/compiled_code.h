@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "exec/tier.h"
-#include "wpvm/module.h"
+#include "wpvm/module_def.h"
 
 namespace wpvm {
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "runtime/table_storage.h"
+#include "wpvm/module_def.h"
 #include "wpvm/runtime.h"
 
 namespace wpvm {

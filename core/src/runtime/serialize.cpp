@@ -111,7 +111,7 @@ Error incompatible(std::string msg) { return make_error(ErrorKind::kIncompatible
 
 }  // namespace
 
-bool is_compiled_module(std::span<const uint8_t> bytes) {
+bool is_compiled_module(Span<const uint8_t> bytes) {
   return bytes.size() >= sizeof kMagic && std::memcmp(bytes.data(), kMagic, sizeof kMagic) == 0;
 }
 
@@ -246,7 +246,7 @@ class Mapping {
 
 }  // namespace
 
-Result<std::shared_ptr<const Module>> deserialize_module(const Engine& engine, std::span<const uint8_t> bytes) {
+Result<std::shared_ptr<const Module>> deserialize_module(const Engine& engine, Span<const uint8_t> bytes) {
   auto p = parse(bytes);
   if (!p) return p.error();
   auto gen = generator_for(engine, p->fingerprint);

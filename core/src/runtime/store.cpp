@@ -111,7 +111,7 @@ CallResult host_trap(std::string message) {
 
 }  // namespace
 
-CallResult Store::call(Func* func, std::span<const Value> args) {
+CallResult Store::call(Func* func, Span<const Value> args) {
   if (!func) return host_trap("call of a null function");
   auto* f = static_cast<FuncImpl*>(func);
   const FuncType& t = f->type();

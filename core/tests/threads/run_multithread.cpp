@@ -31,7 +31,7 @@
 #include <vector>
 
 #include "runtime/runtime_impl.h"
-#include "wpvm/module.h"
+#include "wpvm/module_def.h"
 #include "wpvm/runtime.h"
 #include "wpvm/share.h"
 #ifdef WPVM_TEST_WITH_JIT
