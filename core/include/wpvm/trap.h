@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "wpvm/result.h"
+
 namespace wpvm {
 
 enum class TrapKind : uint8_t {
@@ -19,6 +21,11 @@ const char* trap_text(TrapKind kind);
 struct Frame {
   uint32_t func_index = 0;  // index in its module's function space
   std::string name;         // from the name section, or empty
+  // Where the frame was: the byte offset of the instruction that trapped or
+  // of the call to the next frame in, from the start of the function's body
+  // entry and from the start of the module. kNoOffset when not known.
+  size_t func_offset = kNoOffset;
+  size_t module_offset = kNoOffset;
 };
 
 struct Trap {
