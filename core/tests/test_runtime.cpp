@@ -33,7 +33,7 @@ struct ImportSet {
   Func* f = store.create_host_func({{ValType::kI32}, {ValType::kI32}}, identity());
   Memory* mem = *store.create_memory({Limits{1, 2, false}});
   Table* tab = *store.create_table({ValType::kFuncRef, Limits{1, std::nullopt, false}}, Value::zero(ValType::kFuncRef));
-  Global* g = store.create_global({ValType::kI32, true}, Value::from_i32(77));
+  Global* g = *store.create_global({ValType::kI32, true}, Value::from_i32(77));
 
   ImportSet() {
     linker.define("env", "f", f);
@@ -70,19 +70,19 @@ TEST_CASE("runtime: memories are reserved once and committed on grow") {
   uint8_t* base = mem->data();
   CHECK(mem->size_bytes() == kPageSize);
   base[kPageSize - 1] = 7;
-  CHECK(mem->grow(0) == std::optional<uint64_t>(1));
-  CHECK(mem->grow(3) == std::optional<uint64_t>(1));
+  CHECK(mem->grow(0).value() == 1);
+  CHECK(mem->grow(3).value() == 1);
   CHECK(mem->data() == base);
   CHECK(base[kPageSize - 1] == 7);
   base[4 * kPageSize - 1] = 9;  // the new pages are writable
-  CHECK(!mem->grow(1).has_value());
+  CHECK(!mem->grow(1).ok());
   CHECK(mem->pages() == 4);
   CHECK(mem->in_bounds(4 * kPageSize - 1, 1));
   CHECK(!mem->in_bounds(4 * kPageSize - 1, 2));
 
   auto unbounded = store.create_memory({Limits{0, std::nullopt, false}});
   REQUIRE(unbounded.ok());
-  CHECK(!(*unbounded)->grow(kMaxPages + 1).has_value());
+  CHECK(!(*unbounded)->grow(kMaxPages + 1).ok());
   CHECK((*unbounded)->pages() == 0);
 }
 
@@ -96,12 +96,12 @@ TEST_CASE("runtime: tables and globals") {
   CHECK(tab->set(1, Value::from_ref(ValType::kExternRef, &x)));
   CHECK(!tab->set(2, Value::zero(ValType::kExternRef)));
   CHECK(tab->get(1)->ref == &x);
-  CHECK(!tab->get(2).has_value());
-  CHECK(tab->grow(1, Value::zero(ValType::kExternRef)) == std::optional<uint32_t>(2));
-  CHECK(!tab->grow(1, Value::zero(ValType::kExternRef)).has_value());
-  Global* g = store.create_global({ValType::kF64, true}, Value::from_f64(1.5));
+  CHECK(!tab->get(2).ok());
+  CHECK(tab->grow(1, Value::zero(ValType::kExternRef)).value() == 2);
+  CHECK(!tab->grow(1, Value::zero(ValType::kExternRef)).ok());
+  Global* g = *store.create_global({ValType::kF64, true}, Value::from_f64(1.5));
   CHECK(g->get().f64() == 1.5);
-  g->set(Value::from_f64(-2.0));
+  CHECK(g->set(Value::from_f64(-2.0)).ok());
   CHECK(g->get().f64() == -2.0);
 }
 
@@ -146,13 +146,13 @@ TEST_CASE("runtime: unknown and incompatible imports are unlinkable") {
   SUBCASE("memory grown beyond the import's minimum still matches") {
     ImportSet s;
     Memory* m = *s.store.create_memory({Limits{0, 2, false}});
-    m->grow(2);
+    CHECK(m->grow(2).ok());
     s.linker.define("env", "mem", m);
     CHECK(s.instantiate().ok());
   }
   SUBCASE("global mutability") {
     ImportSet s;
-    s.linker.define("env", "g", s.store.create_global({ValType::kI32, false}, Value::from_i32(1)));
+    s.linker.define("env", "g", *s.store.create_global({ValType::kI32, false}, Value::from_i32(1)));
     CHECK(s.instantiate().error().kind == ErrorKind::kUnlinkable);
   }
   SUBCASE("kind") {
@@ -205,10 +205,10 @@ TEST_CASE("runtime: explicit-bounds-check mode reserves only the maximum") {
   Store store(engine);
   Memory* mem = *store.create_memory({Limits{1, 2, false}});
   uint8_t* base = mem->data();
-  CHECK(mem->grow(1) == std::optional<uint64_t>(1));
+  CHECK(mem->grow(1).value() == 1);
   CHECK(mem->data() == base);
   base[2 * kPageSize - 1] = 1;
-  CHECK(!mem->grow(1).has_value());
+  CHECK(!mem->grow(1).ok());
 }
 
 // ---- tables: lazily committed storage and the engine's element limit ----
@@ -242,15 +242,15 @@ TEST_CASE("runtime: Store::create_table is held to max_table_elements") {
   CHECK(big.error().message.find("table of 101 elements exceeds the limit of 100") == 0);
   auto t = store.create_table({ValType::kExternRef, Limits{100, std::nullopt, false}}, Value::zero(ValType::kExternRef));
   REQUIRE(t.ok());
-  CHECK(!(*t)->grow(1, Value::zero(ValType::kExternRef)).has_value());
+  CHECK(!(*t)->grow(1, Value::zero(ValType::kExternRef)).ok());
   CHECK((*t)->size() == 100);
   // Growing up to the limit works, with the initial value written.
   int x = 0;
   auto small = *store.create_table({ValType::kExternRef, Limits{1, std::nullopt, false}}, Value::zero(ValType::kExternRef));
-  CHECK(small->grow(99, Value::from_ref(ValType::kExternRef, &x)) == std::optional<uint32_t>(1));
+  CHECK(small->grow(99, Value::from_ref(ValType::kExternRef, &x)).value() == 1);
   CHECK(small->get(0)->ref == nullptr);
   CHECK(small->get(99)->ref == &x);
-  CHECK(!small->grow(1, Value::zero(ValType::kExternRef)).has_value());
+  CHECK(!small->grow(1, Value::zero(ValType::kExternRef)).ok());
 }
 
 TEST_CASE("runtime: the default element limit is ten million, checked on grow") {
@@ -258,9 +258,9 @@ TEST_CASE("runtime: the default element limit is ten million, checked on grow") 
   Engine engine{EngineConfig{.tier = Tier::kInterp}};
   Store store(engine);
   auto t = *store.create_table({ValType::kFuncRef, Limits{0, std::nullopt, false}}, Value::zero(ValType::kFuncRef));
-  CHECK(!t->grow(10'000'001, Value::zero(ValType::kFuncRef)).has_value());
-  CHECK(t->grow(10'000'000, Value::zero(ValType::kFuncRef)) == std::optional<uint32_t>(0));
-  CHECK(!t->grow(1, Value::zero(ValType::kFuncRef)).has_value());
+  CHECK(!t->grow(10'000'001, Value::zero(ValType::kFuncRef)).ok());
+  CHECK(t->grow(10'000'000, Value::zero(ValType::kFuncRef)).value() == 0);
+  CHECK(!t->grow(1, Value::zero(ValType::kFuncRef)).ok());
   CHECK(t->get(9'999'999)->ref == nullptr);
 }
 
@@ -370,3 +370,52 @@ TEST_CASE("runtime: the host refusing memory for a module is an error, not an ab
   CHECK(again.instantiate(*many, Linker()).ok());
 }
 #endif
+
+TEST_CASE("runtime: objects of another store, and misuse of tables and globals, are errors") {
+  Engine engine{EngineConfig{.tier = Tier::kInterp}};
+  Store a(engine), b(engine);
+  Func* fa = a.create_host_func({{ValType::kI32}, {ValType::kI32}}, identity());
+  // A call of another store's function traps, and so does a funcref argument of another store.
+  CallResult r = b.call(fa, {Value::from_i32(1)});
+  REQUIRE(r.trap);
+  CHECK(r.trap->message == "call of a function of another store");
+  Func* takes_ref = b.create_host_func({{ValType::kFuncRef}, {}}, [](Caller&, Span<const Value>, Span<Value>) {
+    return std::optional<Trap>();
+  });
+  r = b.call(takes_ref, {Value::from_ref(ValType::kFuncRef, fa)});
+  REQUIRE(r.trap);
+  CHECK(r.trap->message == "argument is a function of another store");
+  // A host function handing back another store's function traps.
+  Func* gives_ref = b.create_host_func({{}, {ValType::kFuncRef}}, [fa](Caller&, Span<const Value>, Span<Value> out) {
+    out[0] = Value::from_ref(ValType::kFuncRef, fa);
+    return std::optional<Trap>();
+  });
+  r = b.call(gives_ref, {});
+  REQUIRE(r.trap);
+  CHECK(r.trap->message == "host function returned a result of another type or store");
+  // Tables and globals refuse it too, and say why.
+  Table* tb = *b.create_table({ValType::kFuncRef, Limits{1, std::nullopt, false}}, Value::zero(ValType::kFuncRef));
+  CHECK(tb->set(0, Value::from_ref(ValType::kFuncRef, fa)).error().message == "the value is a function of another store");
+  CHECK(tb->set(0, Value::from_i32(1)).error().message == "the value is a i32, not a funcref");
+  CHECK(tb->set(5, Value::zero(ValType::kFuncRef)).error().message == "table index 5 out of bounds");
+  CHECK(tb->get(5).error().kind == ErrorKind::kUsage);
+  CHECK(!tb->grow(1, Value::from_ref(ValType::kFuncRef, fa)).ok());
+  CHECK(!b.create_table({ValType::kFuncRef, Limits{1, std::nullopt, false}}, Value::from_ref(ValType::kFuncRef, fa)).ok());
+  CHECK(!b.create_global({ValType::kFuncRef, true}, Value::from_ref(ValType::kFuncRef, fa)).ok());
+  CHECK(!b.create_global({ValType::kI64, true}, Value::from_i32(1)).ok());
+  Global* constant = *b.create_global({ValType::kI32, false}, Value::from_i32(1));
+  CHECK(constant->set(Value::from_i32(2)).error().message == "the global is immutable");
+  Global* var = *b.create_global({ValType::kI32, true}, Value::from_i32(1));
+  CHECK(var->set(Value::from_i64(2)).error().message == "the value is a i64, not a i32");
+  CHECK(var->set(Value::from_i32(2)).ok());
+  // Importing another store's object fails to link, as does a null extern.
+  ImportSet s;
+  s.linker.define("env", "f", fa);
+  auto inst = s.instantiate();
+  REQUIRE_FALSE(inst.ok());
+  CHECK(inst.error().kind == ErrorKind::kUnlinkable);
+  CHECK(inst.error().message.find("an object of another store") != std::string::npos);
+  ImportSet null_import;
+  null_import.linker.define("env", "f", static_cast<Func*>(nullptr));
+  CHECK(null_import.instantiate().error().kind == ErrorKind::kUnlinkable);
+}

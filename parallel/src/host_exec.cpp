@@ -212,7 +212,7 @@ Outcome Host::parallel_for(Caller& c, std::span<const Value> a) {
   if (!table || table->type().elem != ValType::kFuncRef)
     return fail(Errno::kInvalidKernel, "parallel_for: the caller exports no funcref table");
   uint32_t index = a[0].i32;
-  std::optional<Value> ref = table->get(index);
+  Result<Value> ref = table->get(index);
   std::optional<uint32_t> func = ref ? defined_func_index(*caller, static_cast<Func*>(ref->ref)) : std::nullopt;
   if (!func)
     return fail(Errno::kInvalidKernel, "parallel_for: table entry " + std::to_string(index) +

@@ -73,7 +73,8 @@ Result<StackLease> StackRegions::acquire(Memory& memory, uint32_t count, uint32_
     uint64_t need = uint64_t{missing} * bytes;
     uint64_t pages = (need + kPageSize - 1) / kPageSize;
     uint64_t old = memory.pages();
-    std::optional<uint64_t> grown = old + pages <= max_pages ? memory.grow(pages) : std::nullopt;
+    Result<uint64_t> grown = old + pages <= max_pages ? memory.grow(pages)
+                                                      : Result<uint64_t>(make_error(ErrorKind::kResource, kNoOffset, ""));
     if (!grown)
       return make_error(ErrorKind::kResource, kNoOffset,
                         "the kernel keeps a shadow stack (__stack_pointer) and the caller's memory of " +

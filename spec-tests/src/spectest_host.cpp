@@ -18,7 +18,7 @@ void define_print(Store& store, Linker& linker, const char* name, std::vector<Va
 }
 
 void define_global(Store& store, Linker& linker, const char* name, Value v) {
-  linker.define("spectest", name, store.create_global(GlobalType{v.type, false}, v));
+  linker.define("spectest", name, *store.create_global(GlobalType{v.type, false}, v));
 }
 
 }  // namespace

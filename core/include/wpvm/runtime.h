@@ -135,6 +135,10 @@ class Func {
   virtual const FuncType& type() const = 0;
 };
 
+// Objects of a Store (functions, memories, tables, globals, instances) may
+// be used only with that store: a call, an import, or a reference value
+// (funcref) naming an object of another store is an error (a kUsage error, a
+// kUnlinkable one at instantiation, or a kHost trap for calls).
 class Memory {
  public:
   virtual ~Memory() = default;
@@ -142,8 +146,9 @@ class Memory {
   virtual uint8_t* data() = 0;
   virtual uint64_t size_bytes() const = 0;
   uint64_t pages() const { return size_bytes() / kPageSize; }
-  // Grows by delta pages; returns the old size in pages, or nullopt on failure.
-  virtual std::optional<uint64_t> grow(uint64_t delta) = 0;
+  // Grows by delta pages; returns the old size in pages (kResource past the
+  // maximum or what the host can give).
+  virtual Result<uint64_t> grow(uint64_t delta) = 0;
   // True if [addr, addr+len) lies inside the memory.
   bool in_bounds(uint64_t addr, uint64_t len) const { return addr <= size_bytes() && len <= size_bytes() - addr; }
 };
@@ -153,9 +158,12 @@ class Table {
   virtual ~Table() = default;
   virtual const TableType& type() const = 0;
   virtual uint32_t size() const = 0;
-  virtual std::optional<Value> get(uint32_t index) const = 0;
-  virtual bool set(uint32_t index, const Value& v) = 0;
-  virtual std::optional<uint32_t> grow(uint32_t delta, const Value& init) = 0;
+  // Errors (kUsage): an index out of bounds, a value not of the element
+  // type, a function of another store. grow returns the old size (kResource
+  // past the maximum or EngineConfig::max_table_elements).
+  virtual Result<Value> get(uint32_t index) const = 0;
+  virtual Result<void> set(uint32_t index, const Value& v) = 0;
+  virtual Result<uint32_t> grow(uint32_t delta, const Value& init) = 0;
 };
 
 class Global {
@@ -163,7 +171,9 @@ class Global {
   virtual ~Global() = default;
   virtual const GlobalType& type() const = 0;
   virtual Value get() const = 0;
-  virtual void set(const Value& v) = 0;  // caller checks mutability and type
+  // Errors (kUsage): an immutable global, a value of another type, a
+  // function of another store.
+  virtual Result<void> set(const Value& v) = 0;
 };
 
 class Instance {
@@ -202,15 +212,16 @@ class Store {
   Func* create_host_func(FuncType type, HostFn fn, std::string debug_name = {});
   Result<Memory*> create_memory(const MemoryType& type);
   Result<Table*> create_table(const TableType& type, const Value& init);
-  Global* create_global(const GlobalType& type, const Value& init);
+  Result<Global*> create_global(const GlobalType& type, const Value& init);
 
   // Links, allocates, initialises (segments, start function). Link failures are
   // kUnlinkable; a trap during initialisation is kUninstantiable with the trap
   // text as message (writes done before the trap stay, as Wasm 2.0 says).
   Result<Instance*> instantiate(std::shared_ptr<const Module> module, const Linker& linker);
 
-  // Calls a function. Argument count and types are checked (a mismatch is a
-  // kHost trap with a message).
+  // Calls a function. Argument count and types, and that the function and
+  // reference arguments are of this store, are checked (a kHost trap with a
+  // message).
   CallResult call(Func* func, Span<const Value> args);
 
   class Impl;

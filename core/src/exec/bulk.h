@@ -31,7 +31,7 @@ inline void* ref_of(Slot v) { return reinterpret_cast<void*>(static_cast<uintptr
 
 // The old size in pages, or 0xffffffff (-1) if m cannot grow by delta pages.
 inline uint32_t memory_grow(MemoryImpl* m, uint32_t delta) {
-  auto old = m->grow(delta);
+  auto old = m->lin->grow(delta);
   return old ? static_cast<uint32_t>(*old) : 0xffffffffu;
 }
 

@@ -60,11 +60,22 @@ void intern_types(Store::Impl& store, InstanceImpl& inst) {
 
 namespace {
 
+bool extern_of_store(const Extern& e, const Store::Impl& store) {
+  struct Owner {
+    const Store::Impl* operator()(Func* f) const { return f ? static_cast<FuncImpl*>(f)->store : nullptr; }
+    const Store::Impl* operator()(Table* t) const { return t ? static_cast<TableImpl*>(t)->store : nullptr; }
+    const Store::Impl* operator()(Memory* m) const { return m ? static_cast<MemoryImpl*>(m)->store : nullptr; }
+    const Store::Impl* operator()(Global* g) const { return g ? static_cast<GlobalImpl*>(g)->store : nullptr; }
+  };
+  return std::visit(Owner{}, e) == &store;
+}
+
 Result<void> link_imports(Store::Impl& store, const Module& m, const Linker& linker, InstanceImpl& inst) {
   uint32_t func_index = 0;
   for (const Import& imp : m.imports) {
     auto ext = linker.resolve(imp.module, imp.name);
     if (!ext) return unlinkable(imp, "unknown import");
+    if (!extern_of_store(*ext, store)) return unlinkable(imp, "an object of another store");
     if (!import_matches(store, m, imp, *ext)) return unlinkable(imp, "incompatible import type");
     switch (imp.kind) {
       case ExternKind::kFunc: inst.set_import(func_index++, static_cast<FuncImpl*>(std::get<Func*>(*ext))); break;

@@ -66,6 +66,9 @@ std::optional<uint64_t> LinearMemory::grow(uint64_t delta_pages) {
   return old_pages;
 }
 
-std::optional<uint64_t> MemoryImpl::grow(uint64_t delta) { return lin->grow(delta); }
+Result<uint64_t> MemoryImpl::grow(uint64_t delta) {
+  if (auto old = lin->grow(delta)) return *old;
+  return make_error(ErrorKind::kResource, kNoOffset, "memory cannot grow by " + std::to_string(delta) + " pages");
+}
 
 }  // namespace wpvm

@@ -131,6 +131,7 @@ Result<MemoryImpl*> Store::Impl::adopt_memory(const MemoryType& type, std::share
   auto m = std::make_unique<MemoryImpl>();
   m->type_ = type;
   m->lin = std::move(lin);
+  m->store = this;
   return memories_.emplace_back(std::move(m)).get();
 }
 

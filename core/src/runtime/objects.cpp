@@ -94,18 +94,43 @@ ExternKind extern_kind(const Extern& e) { return static_cast<ExternKind>(e.index
 
 // ---- tables ----
 
-std::optional<Value> TableImpl::get(uint32_t index) const {
-  if (index >= elems.size()) return std::nullopt;
+namespace {
+
+Error usage(std::string message) { return make_error(ErrorKind::kUsage, kNoOffset, std::move(message)); }
+
+// Whether v may go into an object of `store` typed `type`.
+Result<void> check_value(const Value& v, ValType type, const Store::Impl* store, const char* what) {
+  if (v.type != type) return usage(std::string(what) + " is a " + val_type_name(v.type) + ", not a " + val_type_name(type));
+  if (store && !value_of_store(v, *store)) return usage(std::string(what) + " is a function of another store");
+  return {};
+}
+
+}  // namespace
+
+Result<Value> TableImpl::get(uint32_t index) const {
+  if (index >= elems.size()) return usage("table index " + std::to_string(index) + " out of bounds");
   return Value::from_ref(type_.elem, elems[index]);
 }
 
-bool TableImpl::set(uint32_t index, const Value& v) {
-  if (index >= elems.size()) return false;
+Result<void> TableImpl::set(uint32_t index, const Value& v) {
+  if (index >= elems.size()) return usage("table index " + std::to_string(index) + " out of bounds");
+  WPVM_TRY(check_value(v, type_.elem, store, "the value"));
   elems[index] = v.ref;
-  return true;
+  return {};
 }
 
-std::optional<uint32_t> TableImpl::grow(uint32_t delta, const Value& init) { return grow_raw(delta, init.ref); }
+Result<uint32_t> TableImpl::grow(uint32_t delta, const Value& init) {
+  WPVM_TRY(check_value(init, type_.elem, store, "the initial value"));
+  if (auto old = grow_raw(delta, init.ref)) return *old;
+  return make_error(ErrorKind::kResource, kNoOffset, "table cannot grow by " + std::to_string(delta) + " elements");
+}
+
+Result<void> GlobalImpl::set(const Value& v) {
+  if (!type_.mut) return usage("the global is immutable");
+  WPVM_TRY(check_value(v, type_.type, store, "the value"));
+  value_to_slots(v, cell);
+  return {};
+}
 
 std::optional<uint32_t> TableImpl::grow_raw(uint32_t delta, void* init) {
   // The storage's capacity is the table's maximum or the engine's
@@ -160,6 +185,7 @@ FuncImpl* InstanceImpl::materialize(uint32_t i) const {
   f->sig_id = type_ids[mod->func_types[i]];
   f->sig = type_sigs[mod->func_types[i]];
   f->instance = const_cast<InstanceImpl*>(this);
+  f->store = store;
   f->vm = vm.get();
   if (native_code) f->native.store(native_code->entry(i - mod->num_imported_funcs), std::memory_order_relaxed);
   FuncImpl* made = made_.emplace_back(std::move(f)).get();

@@ -39,6 +39,11 @@ uint32_t call_slots(const FuncType& t);
 void value_to_slots(const Value& v, Slot* out);
 Value value_from_slots(ValType t, const Slot* in);
 
+class FuncImpl;
+// False for a funcref naming a function of another store than `store` (the
+// only values that carry a store's object); true for every other value.
+bool value_of_store(const Value& v, const Store::Impl& store);
+
 // What a host function is: shared by the copies of an instance that import it.
 struct HostFunc {
   HostFn fn;
@@ -58,6 +63,7 @@ class FuncImpl final : public Func {
   uint32_t sig_id = 0;            // equal ids <=> equal types (call_indirect)
   uint32_t func_index = 0;        // in the instance module's function space
   InstanceImpl* instance = nullptr;
+  Store::Impl* store = nullptr;          // the owner
   std::shared_ptr<const HostFunc> host;  // host functions only
   // The interpreter's code for f, shared by every instance of the module
   // (runtime/compiled_code.h); looked up (or built) on f's first call.
@@ -99,9 +105,10 @@ class MemoryImpl final : public Memory {
   const MemoryType& type() const override { return type_; }
   uint8_t* data() override { return lin->base; }
   uint64_t size_bytes() const override { return lin->size; }
-  std::optional<uint64_t> grow(uint64_t delta) override;
+  Result<uint64_t> grow(uint64_t delta) override;
 
   MemoryType type_;
+  Store::Impl* store = nullptr;  // the owner
   std::shared_ptr<LinearMemory> lin;
 };
 
@@ -109,12 +116,13 @@ class TableImpl final : public Table {
  public:
   const TableType& type() const override { return type_; }
   uint32_t size() const override { return static_cast<uint32_t>(elems.size()); }
-  std::optional<Value> get(uint32_t index) const override;
-  bool set(uint32_t index, const Value& v) override;
-  std::optional<uint32_t> grow(uint32_t delta, const Value& init) override;
+  Result<Value> get(uint32_t index) const override;
+  Result<void> set(uint32_t index, const Value& v) override;
+  Result<uint32_t> grow(uint32_t delta, const Value& init) override;
   std::optional<uint32_t> grow_raw(uint32_t delta, void* init);
 
   TableType type_;
+  Store::Impl* store = nullptr;  // the owner
   // FuncImpl* for funcref, host pointer for externref; reserved up to the
   // table's maximum (at most EngineConfig::max_table_elements), never moves.
   TableStorage elems;
@@ -124,9 +132,10 @@ class GlobalImpl final : public Global {
  public:
   const GlobalType& type() const override { return type_; }
   Value get() const override { return value_from_slots(type_.type, cell); }
-  void set(const Value& v) override { value_to_slots(v, cell); }
+  Result<void> set(const Value& v) override;
 
   GlobalType type_;
+  Store::Impl* store = nullptr;  // the owner
   alignas(16) Slot cell[2] = {0, 0};
 };
 

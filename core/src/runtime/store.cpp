@@ -20,7 +20,15 @@ uint32_t Store::Impl::intern(const FuncType& t) {
   return static_cast<uint32_t>(sigs_.size() - 1);
 }
 
-FuncImpl* Store::Impl::new_func() { return funcs_.emplace_back(std::make_unique<FuncImpl>()).get(); }
+FuncImpl* Store::Impl::new_func() {
+  FuncImpl* f = funcs_.emplace_back(std::make_unique<FuncImpl>()).get();
+  f->store = this;
+  return f;
+}
+
+bool value_of_store(const Value& v, const Store::Impl& store) {
+  return v.type != ValType::kFuncRef || !v.ref || static_cast<const FuncImpl*>(v.ref)->store == &store;
+}
 
 std::string_view FuncImpl::name() const {
   if (instance) return instance->mod->func_name(func_index);
@@ -39,6 +47,7 @@ Result<MemoryImpl*> Store::Impl::new_memory(const MemoryType& type) {
   auto m = std::make_unique<MemoryImpl>();
   m->type_ = type;
   m->lin = std::move(*lin);
+  m->store = this;
   return memories_.emplace_back(std::move(m)).get();
 }
 
@@ -54,12 +63,14 @@ Result<TableImpl*> Store::Impl::new_table(const TableType& type, void* init, con
   auto t = std::make_unique<TableImpl>();
   t->type_ = type;
   t->elems = std::move(*storage);
+  t->store = this;
   return tables_.emplace_back(std::move(t)).get();
 }
 
 GlobalImpl* Store::Impl::new_global(const GlobalType& type) {
   auto g = std::make_unique<GlobalImpl>();
   g->type_ = type;
+  g->store = this;
   return globals_.emplace_back(std::move(g)).get();
 }
 
@@ -89,6 +100,10 @@ Result<Memory*> Store::create_memory(const MemoryType& type) {
 Result<Table*> Store::create_table(const TableType& type, const Value& init) {
   if (type.limits.max && *type.limits.max < type.limits.min)
     return make_error(ErrorKind::kUsage, kNoOffset, "size minimum must not be greater than maximum");
+  if (init.type != type.elem)
+    return make_error(ErrorKind::kUsage, kNoOffset, "initial value is not of the table's element type");
+  if (!value_of_store(init, *impl_))
+    return make_error(ErrorKind::kUsage, kNoOffset, "initial value is a function of another store");
   try {
     auto t = impl_->new_table(type, init.ref, "table");
     if (!t) return t.error();
@@ -98,10 +113,14 @@ Result<Table*> Store::create_table(const TableType& type, const Value& init) {
   }
 }
 
-Global* Store::create_global(const GlobalType& type, const Value& init) {
+Result<Global*> Store::create_global(const GlobalType& type, const Value& init) {
+  if (init.type != type.type)
+    return make_error(ErrorKind::kUsage, kNoOffset, "initial value is not of the global's type");
+  if (!value_of_store(init, *impl_))
+    return make_error(ErrorKind::kUsage, kNoOffset, "initial value is a function of another store");
   GlobalImpl* g = impl_->new_global(type);
-  g->set(init);
-  return g;
+  value_to_slots(init, g->cell);
+  return static_cast<Global*>(g);
 }
 
 namespace {
@@ -117,10 +136,13 @@ CallResult host_trap(std::string message) {
 CallResult Store::call(Func* func, Span<const Value> args) {
   if (!func) return host_trap("call of a null function");
   auto* f = static_cast<FuncImpl*>(func);
+  if (f->store != impl_.get()) return host_trap("call of a function of another store");
   const FuncType& t = f->type();
   if (args.size() != t.params.size()) return host_trap("wrong number of arguments");
-  for (size_t i = 0; i < args.size(); ++i)
+  for (size_t i = 0; i < args.size(); ++i) {
     if (args[i].type != t.params[i]) return host_trap("argument type mismatch");
+    if (!value_of_store(args[i], *impl_)) return host_trap("argument is a function of another store");
+  }
 
   CallResult r;
   if (!f->instance) {
@@ -128,6 +150,9 @@ CallResult Store::call(Func* func, Span<const Value> args) {
     for (size_t i = 0; i < t.results.size(); ++i) r.values[i] = Value::zero(t.results[i]);
     CallerImpl caller(*impl_, nullptr);
     r.trap = f->host->fn(caller, args, r.values);
+    for (size_t i = 0; !r.trap && i < r.values.size(); ++i)
+      if (r.values[i].type != t.results[i] || !value_of_store(r.values[i], *impl_))
+        r.trap = Trap{TrapKind::kHost, "host function returned a result of another type or store", 0, {}};
     if (r.trap) r.values.clear();
     return r;
   }
@@ -174,6 +199,9 @@ std::optional<Trap> call_host(Store::Impl& store, FuncImpl& f, InstanceImpl* cal
   for (size_t i = 0; i < res.size(); ++i) res[i] = Value::zero(t.results[i]);
   CallerImpl c(store, caller);
   if (auto trap = f.host->fn(c, args, res)) return trap;
+  for (size_t i = 0; i < res.size(); ++i)
+    if (res[i].type != t.results[i] || !value_of_store(res[i], store))
+      return Trap{TrapKind::kHost, "host function returned a result of another type or store", 0, {}};
   Slot* q = io;
   for (size_t i = 0; i < res.size(); ++i) {
     value_to_slots(res[i], q);
