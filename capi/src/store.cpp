@@ -1,6 +1,7 @@
 // Configs, engines and stores.
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
 #include <new>
 #include <string_view>
 
@@ -10,8 +11,8 @@
 namespace {
 
 // The engine every wasm_engine_new makes: the tier from WPVM_TIER ("jit",
-// the default, or "interp"); any other value is reported on stderr and the
-// default used.
+// the default, or "interp"); any other value is reported on stderr (once per
+// process) and the default used.
 wpvm::EngineConfig engine_config() {
   wpvm::EngineConfig config;
   config.code_generator = wpvm::jit::code_generator();
@@ -22,7 +23,10 @@ wpvm::EngineConfig engine_config() {
   } else if (name.empty() || name == "jit") {
     config.tier = wpvm::Tier::kJit;
   } else {
-    std::fprintf(stderr, "wpvm: WPVM_TIER=%s is neither \"jit\" nor \"interp\"; using the JIT\n", tier);
+    static std::once_flag warned;
+    std::call_once(warned, [tier] {
+      std::fprintf(stderr, "wpvm: WPVM_TIER=%s is neither \"jit\" nor \"interp\"; using the JIT\n", tier);
+    });
     config.tier = wpvm::Tier::kJit;
   }
   return config;
