@@ -18,10 +18,10 @@ bool passes_c_api(const wpvm::FuncType& t) {
 
 wpvm::Trap host_error(std::string message) { return wpvm::Trap{wpvm::TrapKind::kHost, std::move(message), 0, {}}; }
 
-// A C callback as the engine's host function. Arguments reach the callback
-// as references it borrows, results as values it fills (initially null
-// references); both are deleted after it returns. A trap it returns ends
-// the Wasm call with that trap's message.
+// A C callback as the engine's host function. The callback borrows the
+// arguments and fills the results, which come typed (zeros and nulls of the
+// result types); both are deleted after it returns. A trap it returns ends
+// the Wasm call with that trap's kind and message.
 class Callback {
  public:
   // A callback's environment: its finalizer runs once the function is gone
@@ -54,11 +54,16 @@ class Callback {
  private:
   std::optional<wpvm::Trap> call(wpvm::Span<const wpvm::Value> args, wpvm::Span<wpvm::Value> results) const {
     capi::ValBuffer in(args.size()), out(results.size());
-    for (size_t i = 0; i < args.size(); ++i) {
-      auto v = capi::value_out(*store_, args[i]);
-      if (!v) return host_error("a v128 value cannot be passed to a C host function");
-      in[i] = *v;
-    }
+    auto fill = [this](capi::ValBuffer& vals, wpvm::Span<const wpvm::Value> from) {
+      for (size_t i = 0; i < from.size(); ++i) {
+        auto v = capi::value_out(*store_, from[i]);
+        if (!v) return false;
+        vals[i] = *v;
+      }
+      return true;
+    };
+    // The results start as the zeros the engine gave them.
+    if (!fill(in, args) || !fill(out, results)) return host_error("a v128 value cannot pass through the C API");
     wasm_val_vec_t in_vec = in.vec(), out_vec = out.vec();
     wasm_trap_t* trap = plain_ ? plain_(&in_vec, &out_vec) : with_env_(env_->data, &in_vec, &out_vec);
     if (trap) {

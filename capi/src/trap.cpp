@@ -12,18 +12,28 @@ namespace {
 
 class TrapObject final : public Object {
  public:
-  TrapObject(StoreState* store, wpvm::Trap trap) : Object(Kind::kTrap, store), trap_(std::move(trap)) {}
+  // verbatim: the trap's message is all there is to say (wasm_trap_new's).
+  TrapObject(StoreState* store, wpvm::Trap trap, bool verbatim)
+      : Object(Kind::kTrap, store), trap_(std::move(trap)), verbatim_(verbatim) {}
   const wpvm::Trap& trap() const { return trap_; }
   // A host error's own message (what wasm_trap_new was given), else the
   // trap's text ("unreachable", "out of bounds memory access", ...).
   std::string message() const {
-    if (trap_.kind == wpvm::TrapKind::kHost && !trap_.message.empty()) return trap_.message;
+    if (verbatim_ || (trap_.kind == wpvm::TrapKind::kHost && !trap_.message.empty())) return trap_.message;
     return trap_.to_string();
   }
 
  private:
   wpvm::Trap trap_;
+  bool verbatim_;
 };
+
+wasm_trap_t* make_trap(StoreState* store, wpvm::Trap trap, bool verbatim) {
+  auto* object = new (std::nothrow) TrapObject(store, std::move(trap), verbatim);
+  if (!object) return nullptr;
+  ObjectRef hold(object);  // freed here if no reference could be made
+  return new_ref<wasm_trap_t>(object);
+}
 
 const TrapObject* trap_object(const wasm_trap_t* t) {
   return ref_cast<wasm_trap_t>(t) ? static_cast<const TrapObject*>(t->object()) : nullptr;
@@ -31,15 +41,10 @@ const TrapObject* trap_object(const wasm_trap_t* t) {
 
 }  // namespace
 
-wasm_trap_t* new_trap(StoreState* store, wpvm::Trap trap) {
-  auto* object = new (std::nothrow) TrapObject(store, std::move(trap));
-  if (!object) return nullptr;
-  ObjectRef hold(object);  // freed here if no reference could be made
-  return new_ref<wasm_trap_t>(object);
-}
+wasm_trap_t* new_trap(StoreState* store, wpvm::Trap trap) { return make_trap(store, std::move(trap), false); }
 
 wasm_trap_t* new_trap(StoreState* store, std::string message) {
-  return new_trap(store, wpvm::Trap{wpvm::TrapKind::kHost, std::move(message), 0, {}});
+  return make_trap(store, wpvm::Trap{wpvm::TrapKind::kHost, std::move(message), 0, {}}, true);
 }
 
 wpvm::Trap engine_trap(const wasm_trap_t& trap, const StoreState& store) {

@@ -5,6 +5,7 @@
 // nothing, or reads it as empty).
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <new>
 #include <type_traits>
 #include <utility>
@@ -24,7 +25,8 @@ void vec_new_empty(Vec* out) {
 template <class Vec>
 void vec_new_uninitialized(Vec* out, size_t size) {
   if (!out) return;
-  elem_t<Vec>* data = size ? new (std::nothrow) elem_t<Vec>[size]() : nullptr;
+  using T = elem_t<Vec>;
+  T* data = size && size <= SIZE_MAX / sizeof(T) ? new (std::nothrow) T[size]() : nullptr;
   *out = Vec{data ? size : 0, data};
 }
 
