@@ -27,6 +27,8 @@ namespace capi {
 
 class StoreState;
 
+// The externs first (holds<wasm_extern_t>), the kinds the store keeps only
+// once Wasm saw them last (StoreState::keep).
 enum class Kind : uint8_t { kFunc, kGlobal, kTable, kMemory, kInstance, kForeign, kTrap, kModule };
 
 // A pointer the embedder attaches to an object, and the finalizer to call on
@@ -145,10 +147,6 @@ namespace capi {
 // nullptr or when out of memory.
 wasm_ref_t* make_ref(Object* object);
 
-}  // namespace capi
-
-namespace capi {
-
 // Which reference type stands for which kinds of object.
 template <class R>
 inline bool holds(Kind k) {
@@ -161,7 +159,10 @@ inline bool holds(Kind k) {
   else if constexpr (std::is_same_v<R, wasm_instance_t>) return k == Kind::kInstance;
   else if constexpr (std::is_same_v<R, wasm_foreign_t>) return k == Kind::kForeign;
   else if constexpr (std::is_same_v<R, wasm_trap_t>) return k == Kind::kTrap;
-  else if constexpr (std::is_same_v<R, wasm_module_t>) return k == Kind::kModule;
+  else {
+    static_assert(std::is_same_v<R, wasm_module_t>);
+    return k == Kind::kModule;
+  }
 }
 
 // r seen as an R, or nullptr when r is null or of another kind.
