@@ -79,7 +79,7 @@ size_t body_bytes(const Module& m) {
 }
 
 Engine jit_engine(bool parallel) {
-  return Engine(EngineConfig{.tier = Tier::kJit, .code_generator = jit::code_generator(), .parallel_compile = parallel});
+  return Engine(EngineConfig{.tier = Tier::kJit, .parallel_compile = parallel});
 }
 
 double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }

@@ -6,7 +6,6 @@
 #include <string_view>
 
 #include "store.h"
-#include "wpvm/jit.h"
 
 namespace {
 
@@ -15,7 +14,6 @@ namespace {
 // process) and the default used.
 wpvm::EngineConfig engine_config() {
   wpvm::EngineConfig config;
-  config.code_generator = wpvm::jit::code_generator();
   const char* tier = std::getenv("WPVM_TIER");
   std::string_view name = tier ? tier : "";
   if (name == "interp") {

@@ -25,7 +25,7 @@ using namespace wpvm;
 using test::load_wat;
 
 struct Fixture {
-  Engine engine;
+  Engine engine{EngineConfig{.tier = Tier::kInterp}};
   Store store{engine};
   Instance* inst = nullptr;
 
@@ -175,7 +175,7 @@ TEST_CASE("interp: memory access bounds and growth") {
 }
 
 TEST_CASE("interp: host functions, re-entrant calls and the caller's memory") {
-  Engine engine;
+  Engine engine{EngineConfig{.tier = Tier::kInterp}};
   Store store(engine);
   Linker linker;
   Instance* inst = nullptr;
@@ -211,7 +211,7 @@ TEST_CASE("interp: host functions, re-entrant calls and the caller's memory") {
 }
 
 TEST_CASE("interp: a host trap ends the Wasm call with that trap") {
-  Engine engine;
+  Engine engine{EngineConfig{.tier = Tier::kInterp}};
   Store store(engine);
   Linker linker;
   FuncType ii_i{{ValType::kI32, ValType::kI32}, {ValType::kI32}};
@@ -256,7 +256,7 @@ TEST_CASE("interp: builder folds operands, local.set, compare+branch and address
 }
 
 TEST_CASE("interp: unbounded Wasm->host->Wasm recursion traps instead of overflowing the native stack") {
-  Engine engine;
+  Engine engine{EngineConfig{.tier = Tier::kInterp}};
   Store store(engine);
   Linker linker;
   Instance* inst = nullptr;
@@ -287,7 +287,7 @@ TEST_CASE("interp: unbounded Wasm->host->Wasm recursion traps instead of overflo
 }
 
 TEST_CASE("interp: memory grown by another instance is seen after the call returns") {
-  Engine engine;
+  Engine engine{EngineConfig{.tier = Tier::kInterp}};
   Store store(engine);
   auto a = store.instantiate(load_wat("interp_basic"), Linker());
   REQUIRE(a.ok());
@@ -318,9 +318,9 @@ TEST_CASE("interp: memory grown by another instance is seen after the call retur
 TEST_CASE("interp: every instance of a module, in every store and engine, runs the module's one copy of code") {
   std::shared_ptr<const Module> m = load_wat("shared_code");
   constexpr uint32_t kDefined = 6;  // bump, fib, double, apply, accumulate, is_set
-  EngineConfig bounds;
+  EngineConfig bounds{.tier = Tier::kInterp};
   bounds.explicit_bounds_checks = true;  // nothing the builder emits depends on the configuration
-  Engine plain, checked(bounds);
+  Engine plain(EngineConfig{.tier = Tier::kInterp}), checked(bounds);
   std::vector<std::unique_ptr<Store>> stores;
   std::vector<std::pair<Store*, Instance*>> insts;
   for (int s = 0; s < 4; ++s) {
@@ -376,7 +376,7 @@ std::vector<uint32_t> made_funcs(const Instance* inst) {
 }  // namespace
 
 TEST_CASE("interp: an instance makes FuncImpls for referenced functions, the rest on first call") {
-  Engine engine;
+  Engine engine{EngineConfig{.tier = Tier::kInterp}};
   Store store(engine);
   auto inst = store.instantiate(load_wat("lazy_funcs"), Linker{});
   REQUIRE(inst.ok());

@@ -28,7 +28,7 @@ HostFn identity() {
 
 // A linker satisfying link_imports.wat, with parts replaceable per test.
 struct ImportSet {
-  Engine engine;
+  Engine engine{EngineConfig{.tier = Tier::kInterp}};
   Store store{engine};
   Linker linker;
   Func* f = store.create_host_func({{ValType::kI32}, {ValType::kI32}}, identity());
@@ -63,7 +63,7 @@ TEST_CASE("runtime: values") {
 }
 
 TEST_CASE("runtime: memories are reserved once and committed on grow") {
-  Engine engine;
+  Engine engine{EngineConfig{.tier = Tier::kInterp}};
   Store store(engine);
   auto m = store.create_memory({Limits{1, 4, false}});
   REQUIRE(m.ok());
@@ -88,7 +88,7 @@ TEST_CASE("runtime: memories are reserved once and committed on grow") {
 }
 
 TEST_CASE("runtime: tables and globals") {
-  Engine engine;
+  Engine engine{EngineConfig{.tier = Tier::kInterp}};
   Store store(engine);
   auto t = store.create_table({ValType::kExternRef, Limits{2, 3, false}}, Value::zero(ValType::kExternRef));
   REQUIRE(t.ok());
@@ -164,7 +164,7 @@ TEST_CASE("runtime: unknown and incompatible imports are unlinkable") {
 }
 
 TEST_CASE("runtime: a failing data segment keeps earlier writes (Wasm 2.0)") {
-  Engine engine;
+  Engine engine{EngineConfig{.tier = Tier::kInterp}};
   Store store(engine);
   Memory* mem = *store.create_memory({Limits{1, std::nullopt, false}});
   Linker linker;
@@ -177,7 +177,7 @@ TEST_CASE("runtime: a failing data segment keeps earlier writes (Wasm 2.0)") {
 }
 
 TEST_CASE("runtime: a trapping start function makes instantiation fail") {
-  Engine engine;
+  Engine engine{EngineConfig{.tier = Tier::kInterp}};
   Store store(engine);
   auto r = store.instantiate(load_wat("link_start"), Linker());
   REQUIRE(!r.ok());
@@ -202,7 +202,7 @@ TEST_CASE("runtime: a deferred start function is the caller's to call, its trap 
 }
 
 TEST_CASE("runtime: Store::call checks arguments") {
-  Engine engine;
+  Engine engine{EngineConfig{.tier = Tier::kInterp}};
   Store store(engine);
   Func* f = store.create_host_func({{ValType::kI32}, {ValType::kI32}}, identity());
   CallResult r = store.call(f, {});
@@ -216,7 +216,7 @@ TEST_CASE("runtime: Store::call checks arguments") {
 }
 
 TEST_CASE("runtime: explicit-bounds-check mode reserves only the maximum") {
-  EngineConfig config;
+  EngineConfig config{.tier = Tier::kInterp};
   config.explicit_bounds_checks = true;
   Engine engine(config);
   Store store(engine);
@@ -236,7 +236,7 @@ namespace {
 }  // namespace
 
 TEST_CASE("runtime: a table of 2^32-1 elements is an error, not an abort") {
-  Engine engine;
+  Engine engine{EngineConfig{.tier = Tier::kInterp}};
   Store store(engine);
   auto r = store.instantiate(load_wat("table_huge"), Linker());
   REQUIRE(!r.ok());
@@ -249,7 +249,7 @@ TEST_CASE("runtime: a table of 2^32-1 elements is an error, not an abort") {
 }
 
 TEST_CASE("runtime: Store::create_table is held to max_table_elements") {
-  EngineConfig config;
+  EngineConfig config{.tier = Tier::kInterp};
   config.max_table_elements = 100;
   Engine engine(config);
   Store store(engine);
@@ -272,7 +272,7 @@ TEST_CASE("runtime: Store::create_table is held to max_table_elements") {
 
 TEST_CASE("runtime: the default element limit is ten million, checked on grow") {
   CHECK(EngineConfig{}.max_table_elements == 10'000'000u);
-  Engine engine;
+  Engine engine{EngineConfig{.tier = Tier::kInterp}};
   Store store(engine);
   auto t = *store.create_table({ValType::kFuncRef, Limits{0, std::nullopt, false}}, Value::zero(ValType::kFuncRef));
   CHECK(!t->grow(10'000'001, Value::zero(ValType::kFuncRef)).has_value());
@@ -282,7 +282,7 @@ TEST_CASE("runtime: the default element limit is ten million, checked on grow") 
 }
 
 TEST_CASE("runtime: null table elements cost no memory") {
-  Engine engine(EngineConfig{.tier = Tier::kInterp});
+  Engine engine{EngineConfig{.tier = Tier::kInterp}};
   Store store(engine);
   auto module = load_wat("table_sparse");
   uint64_t before = test::rss_bytes();

@@ -30,7 +30,7 @@ std::array<T, 16 / sizeof(T)> lanes_of(V128 v) {
 }
 
 struct Fixture {
-  Engine engine;
+  Engine engine{EngineConfig{.tier = Tier::kInterp}};
   Store store{engine};
   Instance* inst = nullptr;
 

@@ -560,11 +560,6 @@ std::optional<Trap> invoke_native(Store::Impl& store, FuncImpl& f, Slot* slots) 
   return t;
 }
 
-tier::CodeGenerator* code_generator() {
-  static Jit jit;
-  return &jit;
-}
-
 uint64_t modules_compiled() { return g_modules_compiled.load(std::memory_order_relaxed); }
 
 Result<std::string> listing(const Module& m, bool bounds_checks) {
@@ -577,3 +572,12 @@ Result<std::string> listing(const Module& m, bool bounds_checks) {
 }
 
 }  // namespace wpvm::jit
+
+namespace wpvm::tier {
+
+CodeGenerator* builtin_code_generator() {
+  static jit::Jit jit;
+  return &jit;
+}
+
+}  // namespace wpvm::tier

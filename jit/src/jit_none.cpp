@@ -1,10 +1,16 @@
-// The JIT of a build without it (no asmjit, or not x86-64): wpvm/jit.h links,
-// and an engine given this code generator interprets every function.
+// The JIT's part of libwpvm in a build without it (no asmjit, or not
+// x86-64): the engine has no native code generator, so every function is
+// interpreted; wpvm/jit.h links and says so.
+#include "exec/tier.h"
 #include "wpvm/jit.h"
 
-namespace wpvm::jit {
+namespace wpvm::tier {
 
-tier::CodeGenerator* code_generator() { return nullptr; }
+CodeGenerator* builtin_code_generator() { return nullptr; }
+
+}  // namespace wpvm::tier
+
+namespace wpvm::jit {
 
 Result<std::string> listing(const Module&, bool) {
   return make_error(ErrorKind::kUsage, kNoOffset, "this build has no JIT");

@@ -109,7 +109,7 @@ struct Config {
   Tier tier;
   bool explicit_bounds;
   EngineConfig engine() const {
-    return EngineConfig{.tier = tier, .code_generator = jit::code_generator(), .explicit_bounds_checks = explicit_bounds};
+    return EngineConfig{.tier = tier, .explicit_bounds_checks = explicit_bounds};
   }
 };
 constexpr Config kConfigs[] = {
@@ -273,7 +273,7 @@ TEST_CASE("atomics: threads adding through lock xadd and cmpxchg loops reach exa
   constexpr uint32_t kIters = 1000000;
   for (Tier t : kTiers) {
     CAPTURE(static_cast<int>(t));
-    Engine engine(EngineConfig{.tier = t, .code_generator = jit::code_generator()});
+    Engine engine(EngineConfig{.tier = t});
     View owner(engine, t, m);
     uint8_t* mem = owner.mem->data();
     std::vector<std::thread> ts;

@@ -25,7 +25,7 @@ struct BtFixture {
   Instance* inst = nullptr;
 
   explicit BtFixture(Tier t, std::shared_ptr<const Module> m = load_backtrace_wasm())
-      : engine(EngineConfig{.tier = t, .code_generator = jit::code_generator()}) {
+      : engine(EngineConfig{.tier = t}) {
     Linker linker;
     linker.define("env", "host_trap", store.create_host_func(FuncType{}, [](Caller&, std::span<const Value>, std::span<Value>) {
       return std::optional<Trap>{Trap{TrapKind::kHost, "host says no", 0, {}}};
@@ -95,7 +95,7 @@ TEST_CASE("backtrace: same frames on both tiers, and the engine keeps working") 
 }
 
 TEST_CASE("backtrace: the same frames from code loaded from a compiled module") {
-  Engine engine(EngineConfig{.tier = Tier::kJit, .code_generator = jit::code_generator()});
+  Engine engine(EngineConfig{.tier = Tier::kJit});
   auto file = serialize_module(engine, *load_backtrace_wasm());
   REQUIRE(file.ok());
   auto m = deserialize_module(engine, *file);

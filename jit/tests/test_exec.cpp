@@ -23,7 +23,7 @@ struct Fixture {
   Tier tier;
 
   explicit Fixture(Tier t, bool explicit_bounds = false)
-      : engine(EngineConfig{.tier = t, .code_generator = jit::code_generator(), .explicit_bounds_checks = explicit_bounds}),
+      : engine(EngineConfig{.tier = t, .explicit_bounds_checks = explicit_bounds}),
         tier(t) {
     Linker linker;
     FuncType bin{{ValType::kI32, ValType::kI32}, {ValType::kI32}};

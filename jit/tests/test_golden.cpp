@@ -44,7 +44,7 @@ void check_golden(const std::string& name, const std::string& golden, const char
   std::string want_text = read_file(path);
   CHECK(got == want_text);
   // The code the listing shows runs.
-  Engine engine(EngineConfig{.tier = Tier::kJit, .code_generator = jit::code_generator()});
+  Engine engine(EngineConfig{.tier = Tier::kJit});
   Store store(engine);
   auto inst = store.instantiate(*m, Linker{});
   REQUIRE(inst.ok());

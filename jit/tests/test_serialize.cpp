@@ -19,7 +19,7 @@ namespace {
 
 using namespace wpvm;
 
-Engine jit_engine() { return Engine(EngineConfig{.tier = Tier::kJit, .code_generator = jit::code_generator()}); }
+Engine jit_engine() { return Engine(EngineConfig{.tier = Tier::kJit}); }
 
 uint32_t call_i32(Store& store, Instance& inst, const char* name, std::vector<Value> args) {
   CallResult r = store.call(inst.func(name), args);
@@ -47,7 +47,7 @@ class ForeignJit final : public tier::CodeGenerator {
   }
 
  private:
-  tier::CodeGenerator* real_ = jit::code_generator();
+  tier::CodeGenerator* real_ = tier::builtin_code_generator();
 };
 
 }  // namespace
@@ -70,7 +70,7 @@ TEST_CASE("serialize: a compiled module round trip runs without compiling") {
   }
   CHECK(jit::modules_compiled() == before);
   // The interpreter runs the same module from the file too.
-  Engine interp(EngineConfig{.tier = Tier::kInterp, .code_generator = jit::code_generator()});
+  Engine interp(EngineConfig{.tier = Tier::kInterp});
   Store store(interp);
   auto inst = store.instantiate(*m, Linker{});
   REQUIRE(inst.ok());
@@ -133,7 +133,7 @@ TEST_CASE("serialize: a flipped bit anywhere is refused, never run") {
 
 TEST_CASE("serialize: a file from another build, or for an engine without the JIT, is refused") {
   ForeignJit foreign;
-  Engine other(EngineConfig{.tier = Tier::kJit, .code_generator = &foreign});
+  Engine other = tier::EngineAccess::with_code_generator(EngineConfig{.tier = Tier::kJit}, &foreign);
   std::vector<uint8_t> file = serialized(other, "shared_code");
   Engine engine = jit_engine();
   auto m = deserialize_module(engine, file);
@@ -141,7 +141,8 @@ TEST_CASE("serialize: a file from another build, or for an engine without the JI
   CHECK(m.error().kind == ErrorKind::kIncompatible);
   CHECK(m.error().message.find("another engine build") != std::string::npos);
 
-  Engine no_jit(EngineConfig{.tier = Tier::kInterp});
+  // An engine of a build without the JIT.
+  Engine no_jit = tier::EngineAccess::with_code_generator(EngineConfig{.tier = Tier::kInterp}, nullptr);
   auto n = deserialize_module(no_jit, serialized(engine, "shared_code"));
   REQUIRE_FALSE(n.ok());
   CHECK(n.error().kind == ErrorKind::kIncompatible);

@@ -17,7 +17,7 @@ using namespace wpvm;
 TEST_CASE("shared code: eight stores on eight threads run their module's one copy of native code") {
   for (bool parallel : {true, false}) {
     CAPTURE(parallel);
-    Engine engine(EngineConfig{.tier = Tier::kJit, .code_generator = jit::code_generator(),
+    Engine engine(EngineConfig{.tier = Tier::kJit,
                                .parallel_compile = parallel});
     // A fresh module object each time: code belongs to the Module.
     std::shared_ptr<const Module> m = test::load_wat("shared_code");
@@ -30,8 +30,8 @@ TEST_CASE("shared code: eight stores on eight threads run their module's one cop
 TEST_CASE("shared code: memories with and without guard regions get their own variant, once each") {
   std::shared_ptr<const Module> m = test::load_wat("shared_code");
   uint64_t before = jit::modules_compiled();
-  Engine guarded(EngineConfig{.tier = Tier::kJit, .code_generator = jit::code_generator()});
-  Engine checked(EngineConfig{.tier = Tier::kJit, .code_generator = jit::code_generator(),
+  Engine guarded(EngineConfig{.tier = Tier::kJit});
+  Engine checked(EngineConfig{.tier = Tier::kJit,
                               .explicit_bounds_checks = true});
   const void* natives[2] = {};
   for (int round = 0; round < 3; ++round)
@@ -104,7 +104,7 @@ TEST_CASE("shared code: a module of many chunks, compiled in parallel or not, ca
     CAPTURE(parallel);
     auto m = load_module(bytes);
     REQUIRE(m.ok());
-    Engine engine(EngineConfig{.tier = Tier::kJit, .code_generator = jit::code_generator(),
+    Engine engine(EngineConfig{.tier = Tier::kJit,
                                .parallel_compile = parallel});
     Store store(engine);
     auto inst = store.instantiate(*m, Linker{});
@@ -117,7 +117,7 @@ TEST_CASE("shared code: a module of many chunks, compiled in parallel or not, ca
 }
 
 TEST_CASE("shared code: native calls make no FuncImpl") {
-  Engine engine(EngineConfig{.tier = Tier::kJit, .code_generator = jit::code_generator()});
+  Engine engine(EngineConfig{.tier = Tier::kJit});
   Store store(engine);
   auto inst = store.instantiate(test::load_wat("lazy_funcs"), Linker{});
   REQUIRE(inst.ok());

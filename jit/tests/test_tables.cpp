@@ -41,7 +41,7 @@ struct TableFixture {
   Tier tier;
 
   explicit TableFixture(Tier t, uint32_t max_elems = EngineConfig{}.max_table_elements)
-      : engine(EngineConfig{.tier = t, .code_generator = jit::code_generator(), .max_table_elements = max_elems}),
+      : engine(EngineConfig{.tier = t, .max_table_elements = max_elems}),
         tier(t) {
     auto i = store.instantiate(test::load_wat("tables", "WPVM_JIT_TEST_DIR"), Linker());
     REQUIRE_MESSAGE(i.ok(), (i.ok() ? "" : i.error().to_string()));
@@ -158,7 +158,7 @@ TEST_CASE("tables: table.grow past a configured limit returns -1 on both tiers")
 TEST_CASE("tables: a module whose table exceeds the limit does not instantiate") {
   for (Tier t : kTableTiers) {
     CAPTURE(static_cast<int>(t));
-    Engine engine(EngineConfig{.tier = t, .code_generator = jit::code_generator(), .max_table_elements = 4'999'999});
+    Engine engine(EngineConfig{.tier = t, .max_table_elements = 4'999'999});
     Store store(engine);
     auto r = store.instantiate(test::load_wat("tables", "WPVM_JIT_TEST_DIR"), Linker());
     REQUIRE(!r.ok());

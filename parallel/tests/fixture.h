@@ -14,7 +14,6 @@
 #include <vector>
 
 #include "host.h"
-#include "wpvm/jit.h"
 #include "wpvm/parallel.h"
 #include "wpvm/runtime.h"
 
@@ -41,10 +40,7 @@ inline bool gpu_or_cpu(std::optional<DeviceKind> k) {
 inline EngineConfig test_engine_config() {
   EngineConfig config{.tier = Tier::kInterp};
   const char* tier = std::getenv("WPVM_PARALLEL_TEST_TIER");
-  if (tier && std::string(tier) == "jit") {
-    config.tier = Tier::kJit;
-    config.code_generator = jit::code_generator();
-  }
+  if (tier && std::string(tier) == "jit") config.tier = Tier::kJit;
   return config;
 }
 

@@ -16,7 +16,6 @@
 #include "expectations.h"
 #include "script.h"
 #include "supervisor.h"
-#include "wpvm/jit.h"
 
 namespace {
 
@@ -192,7 +191,6 @@ FileCounts run_file(const Input& in, const Options& o, const ExpectationList& li
 
 int main(int argc, char** argv) {
   Options o;
-  o.script.engine.code_generator = jit::code_generator();  // for --tier jit (nullptr in a build without the JIT)
   if (!parse_options(argc, argv, o)) {
     usage(stderr);
     return 2;

@@ -8,7 +8,6 @@
 #include <iostream>
 
 #include "command.h"
-#include "wpvm/jit.h"
 #include "wpvm/serialize.h"
 
 namespace wpvm::cli {
@@ -70,7 +69,7 @@ int compile_main(std::span<const std::string> args) {
   if (output.empty()) output = default_output(input);
   auto module = load_module_file(input);
   if (!module) return 1;
-  Engine engine(EngineConfig{.tier = Tier::kJit, .code_generator = jit::code_generator()});
+  Engine engine(EngineConfig{.tier = Tier::kJit});
   auto bytes = serialize_module(engine, *module);
   if (!bytes) {
     std::cerr << "Error: " << describe_error(bytes.error()) << "\n";

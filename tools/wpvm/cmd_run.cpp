@@ -13,7 +13,6 @@
 
 #include "command.h"
 #include "invoke_values.h"
-#include "wpvm/jit.h"
 #include "wpvm/module_def.h"
 #include "wpvm/parallel.h"
 #include "wpvm/runtime.h"
@@ -201,7 +200,6 @@ int run_main(std::span<const std::string> a) {
   }
   EngineConfig config;
   config.tier = o.tier;
-  config.code_generator = jit::code_generator();
   Engine engine(config);
   auto module = load_module_file(o.module_path, &engine);
   if (!module) return 1;

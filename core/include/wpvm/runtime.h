@@ -94,18 +94,15 @@ using HostFn = std::function<std::optional<Trap>(Caller& caller, Span<const Valu
 enum class Tier : uint8_t { kInterp, kJit };
 
 namespace tier {
-// A native code generator (core/src/exec/tier.h). The JIT's is
-// wpvm::jit::code_generator() (wpvm/jit.h).
-class CodeGenerator;
+class CodeGenerator;  // the engine's native tier (internal)
+struct EngineAccess;
 }  // namespace tier
 
 struct EngineConfig {
-  // kJit: functions run as native code from `code_generator` (those it cannot
-  // compile, and all of them when there is no generator, in the interpreter).
+  // kJit: functions run as native code from the x86-64 JIT, which every
+  // engine has (those it cannot compile run in the interpreter; in a build
+  // without the JIT, all of them do). kInterp: the interpreter only.
   Tier tier = Tier::kJit;
-  // The engine's native tier, chosen by the embedder: e.g.
-  // wpvm::jit::code_generator() (wpvm/jit.h). nullptr: the interpreter only.
-  tier::CodeGenerator* code_generator = nullptr;
   // Compile a module's functions on the oneTBB pool (false: on the calling
   // thread only). The code is the same either way.
   bool parallel_compile = true;
@@ -123,11 +120,13 @@ struct EngineConfig {
 
 class Engine {
  public:
-  explicit Engine(EngineConfig config = {}) : config_(config) {}
+  explicit Engine(EngineConfig config = {});
   const EngineConfig& config() const { return config_; }
 
  private:
+  friend struct tier::EngineAccess;
   EngineConfig config_;
+  tier::CodeGenerator* code_generator_;  // the JIT's; nullptr in a build without it
 };
 
 class Func {

@@ -46,8 +46,17 @@ class Span {
   constexpr Span(C& c) noexcept : data_(std::data(c)), size_(std::size(c)) {}
   template <class C, class = if_container<const C>, class U = T, class = std::enable_if_t<std::is_const_v<U>>>
   constexpr Span(const C& c) noexcept : data_(std::data(c)), size_(std::size(c)) {}
+  // The list's array lives until the end of the full expression the list is
+  // in (GCC warns of exactly that, which is the point here).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Winit-list-lifetime"
+#endif
   template <class U = T, class = std::enable_if_t<std::is_const_v<U>>>
   constexpr Span(std::initializer_list<value_type> list) noexcept : data_(list.begin()), size_(list.size()) {}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
   constexpr T* data() const noexcept { return data_; }
   constexpr size_t size() const noexcept { return size_; }

@@ -6,7 +6,7 @@
 
 namespace wpvm::tier {
 
-CodeGenerator* code_generator(const Store::Impl& store) { return store.engine.config().code_generator; }
+CodeGenerator* code_generator(const Store::Impl& store) { return EngineAccess::code_generator(store.engine); }
 
 CodeOptions code_options(const Store::Impl& store, const InstanceImpl& inst) {
   CodeOptions o;

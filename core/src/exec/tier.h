@@ -8,9 +8,9 @@
 //    with it (free_code). Its per-store state, the value and frame stacks, is
 //    made by the interpreter on first use and kept by the store
 //    (Store::Impl::interp_state).
-//  * Native code comes from a code generator the embedder gives the engine
-//    (EngineConfig::code_generator, e.g. wpvm::jit::code_generator()); core
-//    never depends on one. It is compiled for the whole module at once (per
+//  * Native code comes from the engine's code generator, the JIT
+//    (builtin_code_generator, defined by the JIT's part of libwpvm: core
+//    includes none of its files). It is compiled for the whole module at once (per
 //    CodeOptions) on the first call of any of its functions in any instance,
 //    kept in the same slot, and each instance's functions are then bound to
 //    it (FuncImpl::native).
@@ -117,7 +117,26 @@ class CodeGenerator {
   virtual std::optional<Trap> invoke(Store::Impl& store, FuncImpl& f, Slot* slots) = 0;
 };
 
-// The code generator of the store's engine (EngineConfig::code_generator), or nullptr.
+// The engine's native tier: the JIT's code generator (jit/src/jit.cpp), made
+// on first use, or nullptr in a build without the JIT (jit/src/jit_none.cpp).
+// Defined by the JIT's part of libwpvm, so linking the library gives every
+// engine its JIT.
+CodeGenerator* builtin_code_generator();
+
+// An engine's code generator: builtin_code_generator() (Engine's
+// constructor), also for an engine of Tier::kInterp, whose functions never
+// get native code but which writes and reads compiled modules
+// (wpvm/serialize.h). Tests make engines with another generator.
+struct EngineAccess {
+  static CodeGenerator* code_generator(const Engine& e) { return e.code_generator_; }
+  static Engine with_code_generator(EngineConfig config, CodeGenerator* gen) {
+    Engine e(std::move(config));
+    e.code_generator_ = gen;
+    return e;
+  }
+};
+
+// The code generator of the store's engine.
 CodeGenerator* code_generator(const Store::Impl& store);
 
 // The options instances of inst's module compile with in this store.

@@ -116,8 +116,8 @@ bool is_compiled_module(Span<const uint8_t> bytes) {
 }
 
 Result<std::vector<uint8_t>> serialize_module(const Engine& engine, const Module& m) {
-  tier::CodeGenerator* gen = engine.config().code_generator;
-  if (!gen) return make_error(ErrorKind::kUsage, kNoOffset, "the engine has no code generator to compile with");
+  tier::CodeGenerator* gen = tier::EngineAccess::code_generator(engine);
+  if (!gen) return make_error(ErrorKind::kUsage, kNoOffset, "this build has no JIT to compile with");
   std::string fingerprint = gen->fingerprint();
   if (fingerprint.empty()) return make_error(ErrorKind::kUsage, kNoOffset, "this CPU cannot run the JIT's code");
   tier::CodeOptions options;  // a guarded memory 0, as the engine gives a module by default
@@ -202,8 +202,8 @@ Result<Parts> parse(std::span<const uint8_t> bytes) {
 
 // The engine's generator, if its fingerprint is the file's.
 Result<tier::CodeGenerator*> generator_for(const Engine& engine, std::string_view theirs) {
-  tier::CodeGenerator* gen = engine.config().code_generator;
-  if (!gen) return incompatible("the engine has no code generator to run a compiled module");
+  tier::CodeGenerator* gen = tier::EngineAccess::code_generator(engine);
+  if (!gen) return incompatible("this build has no JIT to run a compiled module");
   std::string mine = gen->fingerprint();
   if (mine.empty()) return incompatible("this CPU cannot run the JIT's code");
   if (theirs != mine)
@@ -246,6 +246,8 @@ class Mapping {
 
 }  // namespace
 
+// Any engine of this build reads the file: its code is the JIT's, which every
+// engine has (an engine of Tier::kInterp runs the module interpreted).
 Result<std::shared_ptr<const Module>> deserialize_module(const Engine& engine, Span<const uint8_t> bytes) {
   auto p = parse(bytes);
   if (!p) return p.error();

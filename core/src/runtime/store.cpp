@@ -65,6 +65,9 @@ GlobalImpl* Store::Impl::new_global(const GlobalType& type) {
 
 // ---- Store ----
 
+Engine::Engine(EngineConfig config)
+    : config_(std::move(config)), code_generator_(tier::builtin_code_generator()) {}
+
 Store::Store(const Engine& engine) : impl_(std::make_unique<Impl>(engine)) { impl_->self = this; }
 Store::~Store() = default;
 const Engine& Store::engine() const { return impl_->engine; }

@@ -10,9 +10,7 @@
 // instructions), a thread does its set-up (register, module) and then holds
 // its first call until its parent reaches its first `wait`: every start-up
 // order is still possible, the calls just begin together. With --tier jit
-// every invoked function must have run as native code (the executable must
-// be built with WPVM_TEST_WITH_JIT and link the JIT, which it then gives its
-// engine).
+// every invoked function must have run as native code.
 //
 // usage: run_multithread WAT2WASM SCRIPT.wast [--runs N] [--tier interp|jit]
 #include <unistd.h>
@@ -34,9 +32,6 @@
 #include "wpvm/module_def.h"
 #include "wpvm/runtime.h"
 #include "wpvm/share.h"
-#ifdef WPVM_TEST_WITH_JIT
-#include "wpvm/jit.h"
-#endif
 
 namespace {
 
@@ -350,13 +345,6 @@ int main(int argc, char** argv) {
     std::string opt = argv[i], val = argv[i + 1];
     if (opt == "--runs") runs = std::atoi(val.c_str());
     else if (opt == "--tier") config.tier = val == "jit" ? Tier::kJit : Tier::kInterp;
-  }
-#ifdef WPVM_TEST_WITH_JIT
-  config.code_generator = jit::code_generator();
-#endif
-  if (config.tier == Tier::kJit && !config.code_generator) {
-    std::cerr << "--tier jit: this executable does not link the JIT\n";
-    return 2;
   }
   std::ifstream in(argv[2]);
   if (!in) {

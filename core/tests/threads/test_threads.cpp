@@ -116,7 +116,7 @@ TEST_CASE("wait queue: notify wakes only waiters on its address, at most count")
 }
 
 TEST_CASE("threads: wait in one store, notify from another store's alias") {
-  Engine engine;
+  Engine engine{EngineConfig{.tier = Tier::kInterp}};
   Store owner(engine);
   Memory* mem = *owner.create_memory({Limits{1, 4, true}});
   auto m = load_wait_notify();
@@ -133,7 +133,7 @@ TEST_CASE("threads: wait in one store, notify from another store's alias") {
 }
 
 TEST_CASE("threads: atomics from several threads and stores add up exactly") {
-  Engine engine;
+  Engine engine{EngineConfig{.tier = Tier::kInterp}};
   Store owner(engine);
   Memory* mem = *owner.create_memory({Limits{1, 4, true}});
   auto m = load_wait_notify();
@@ -151,7 +151,7 @@ TEST_CASE("threads: atomics from several threads and stores add up exactly") {
 }
 
 TEST_CASE("threads: traps of wait and notify") {
-  Engine engine;
+  Engine engine{EngineConfig{.tier = Tier::kInterp}};
   Store owner(engine);
   Memory* mem = *owner.create_memory({Limits{1, 4, true}});
   View v(engine, load_wait_notify(), *mem, false);
@@ -167,7 +167,7 @@ TEST_CASE("threads: traps of wait and notify") {
 }
 
 TEST_CASE("threads: a shared memory grows in place, seen by every alias") {
-  Engine engine;
+  Engine engine{EngineConfig{.tier = Tier::kInterp}};
   Store owner(engine);
   Memory* mem = *owner.create_memory({Limits{1, 4, true}});
   uint8_t* base = mem->data();
@@ -179,7 +179,7 @@ TEST_CASE("threads: a shared memory grows in place, seen by every alias") {
 }
 
 TEST_CASE("threads: a running thread sees another thread's memory.grow") {
-  Engine engine;
+  Engine engine{EngineConfig{.tier = Tier::kInterp}};
   Store owner(engine);
   Memory* mem = *owner.create_memory({Limits{1, 4, true}});
   auto m = load_wait_notify();
@@ -197,7 +197,7 @@ TEST_CASE("threads: a running thread sees another thread's memory.grow") {
 }
 
 TEST_CASE("threads: eight stores on eight threads share their module's interpreter code") {
-  Engine engine;
+  Engine engine{EngineConfig{.tier = Tier::kInterp}};
   std::shared_ptr<const Module> m = test::load_wat("shared_code");
   constexpr uint32_t kDefined = 6;  // shared_code.wat's defined functions
   test::run_shared_code_threads(engine, m, 8, 200, [](const FuncImpl& f) -> const void* { return f.code; });

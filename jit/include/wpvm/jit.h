@@ -1,13 +1,7 @@
-// The asmjit x86-64 baseline JIT. An embedder gives it to an engine:
-//
-//   EngineConfig config;
-//   config.code_generator = wpvm::jit::code_generator();
-//   Engine engine(config);  // Tier::kJit (the default) now runs native code
-//
-// The call is an ordinary reference to the JIT's library, so linking its
-// static archive is enough (nothing registers itself at start-up). In a build
-// without the JIT (no asmjit, or not x86-64) the same header links against a
-// stand-in whose code generator is nullptr: every function is interpreted.
+// The x86-64 JIT, every engine's native tier (EngineConfig::tier = kJit, the
+// default): what it offers besides running code. In a build without the JIT
+// (no asmjit, or not x86-64) this header links too: listing() fails and
+// modules_compiled() is 0.
 #pragma once
 #include <string>
 
@@ -16,10 +10,6 @@
 #include "wpvm/runtime.h"
 
 namespace wpvm::jit {
-
-// The JIT's code generator (one per process, made on first use), for
-// EngineConfig::code_generator; nullptr in a build without the JIT.
-tier::CodeGenerator* code_generator();
 
 // The listing of m's native code (for `wpvm objdump --jit` and golden
 // tests), compiled anew with asmjit's logger attached: each function starts
