@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""Installs wpvm into a temporary destdir and builds programs against the
+installed tree with pkg-config only: the test that catches a missing header
+or library, or an installed header that is not C++17 or includes one that
+is not installed.
+
+usage: check_install.py --build BUILD_DIR --game-wasm GAME.wasm
+                        --example examples/game_host.cpp
+                        [--parallel-guest GUEST.wasm]
+"""
+import argparse
+import glob
+import os
+import subprocess
+import sys
+import tempfile
+
+
+def run(cmd, **kw):
+    p = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    if p.returncode != 0:
+        sys.stderr.write("FAIL: %s\n%s%s" % (" ".join(cmd), p.stdout, p.stderr))
+        sys.exit(1)
+    return p.stdout
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--game-wasm", required=True)
+    ap.add_argument("--example", required=True)
+    ap.add_argument("--parallel-guest")
+    a = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="wpvm-install-") as dest:
+        run(["meson", "install", "-C", a.build, "--no-rebuild", "--quiet", "--destdir", dest])
+        pcs = glob.glob(os.path.join(dest, "**", "pkgconfig", "wpvm.pc"), recursive=True)
+        if len(pcs) != 1:
+            sys.exit("FAIL: expected one installed wpvm.pc, found %s" % pcs)
+        env = dict(os.environ, PKG_CONFIG_PATH=os.path.dirname(pcs[0]), PKG_CONFIG_SYSROOT_DIR=dest)
+        cflags = run(["pkg-config", "--cflags", "wpvm"], env=env).split()
+        libs = run(["pkg-config", "--libs", "wpvm"], env=env).split()
+        if not any(f.startswith("-I" + dest) for f in cflags):
+            sys.exit("FAIL: pkg-config --cflags names no installed include directory: %s" % cflags)
+        incdir = next(f[2:] for f in cflags if f.startswith("-I" + dest))
+
+        # Every installed header compiles alone as C++17, with no warning.
+        headers = sorted(glob.glob(os.path.join(incdir, "wpvm", "*.h"))) + [os.path.join(incdir, "wpvm.hpp")]
+        for h in headers:
+            src = '#include "%s"\n' % os.path.relpath(h, incdir)
+            run(["c++", "-std=c++17", "-Wall", "-Wextra", "-pedantic", "-Werror", "-fsyntax-only",
+                 "-x", "c++", "-"] + cflags, input=src)
+        print("%d installed headers compile alone as C++17" % len(headers))
+
+        # The example host, built and run against the installed tree.
+        exe = os.path.join(dest, "game_host")
+        run(["c++", "-std=c++17", "-Wall", "-Wextra", "-Werror", a.example, "-o", exe] + cflags + libs)
+        args = [exe, a.game_wasm] + ([a.parallel_guest, "2", "65536"] if a.parallel_guest else [])
+        out = run(args)
+        for want in ["player at (5, 2), score 25", "update trapped: out of bounds memory access"] + \
+                ([ "Solution validates"] if a.parallel_guest else []):
+            if want not in out:
+                sys.exit("FAIL: game_host's output lacks %r:\n%s" % (want, out))
+        print("examples/game_host.cpp built with pkg-config --cflags --libs wpvm alone and ran")
+    print("install check passed")
+
+
+if __name__ == "__main__":
+    main()
