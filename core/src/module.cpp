@@ -78,6 +78,8 @@ std::optional<Span<const uint8_t>> module_custom_section(const Module& m, std::s
   return std::nullopt;
 }
 
+std::optional<uint32_t> module_start(const Module& m) { return m.start; }
+
 Span<const uint8_t> module_bytes(const Module& m) { return m.bytes; }
 
 }  // namespace wpvm

@@ -9,6 +9,7 @@
 #include <iterator>
 
 #include "wpvm/runtime.h"
+#include "wpvm/share.h"
 #include "test_bytes.h"
 #include "test_wasm_file.h"
 
@@ -182,6 +183,22 @@ TEST_CASE("runtime: a trapping start function makes instantiation fail") {
   REQUIRE(!r.ok());
   CHECK(r.error().kind == ErrorKind::kUninstantiable);
   CHECK(r.error().message == "unreachable");
+}
+
+TEST_CASE("runtime: a deferred start function is the caller's to call, its trap with frames") {
+  Engine engine;
+  Store store(engine);
+  auto module = load_wat("link_start");
+  REQUIRE(module_start(*module) == std::optional<uint32_t>(0));
+  auto r = store.instantiate(module, Linker(), Store::StartFunction::kDefer);
+  REQUIRE(r.ok());
+  CallResult c = store.call(instance_func(**r, *module_start(*module)), {});
+  REQUIRE(!c.ok());
+  CHECK(c.trap->kind == TrapKind::kUnreachable);
+  REQUIRE(c.trap->backtrace.size() == 1);
+  CHECK(c.trap->backtrace[0].func_index == 0);
+  CHECK(c.trap->backtrace[0].instance == *r);
+  CHECK(!module_start(*load_wat("link_segments")));
 }
 
 TEST_CASE("runtime: Store::call checks arguments") {

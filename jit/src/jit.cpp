@@ -120,18 +120,25 @@ const ModuleCode* find_module(uintptr_t pc) {
 // Called on the trap path while the JIT frames are still on the stack:
 // records them from the trap point up to the entry trampoline (whose code
 // belongs to no module), innermost first, following the rbp chain every JIT
-// frame keeps.
+// frame keeps. The frames get the instance running at the trap (ctx->vm)
+// up to the first frame of another module's code; which instance called into
+// that one is not on the stack, so those frames and the ones past them get
+// none. (A call between two instances of one module is not seen: the
+// caller's frames get the callee's instance.)
 void capture_backtrace(ExecContext* ctx, uint64_t trap_pc, uint64_t trap_rbp) {
   std::vector<Frame>& out = ctx->trap_frames;
   out.clear();
   std::lock_guard lock(g_modules_mutex);
   uintptr_t pc = trap_pc;
   uintptr_t rbp = trap_rbp;
+  const InstanceImpl* running = ctx->vm ? reinterpret_cast<const VmHeader*>(ctx->vm)->instance : nullptr;
   while (const ModuleCode* code = find_module(pc)) {
     const FuncStart* fs = code->find(pc);
+    if (running && running->mod.get() != &code->module()) running = nullptr;
     if (fs->native) {
       Frame fr;
       fr.func_index = fs->func_index;
+      fr.instance = running;
       fr.name = std::string(code->module().func_name(fs->func_index));
       out.push_back(std::move(fr));
     }
@@ -546,6 +553,7 @@ std::optional<Trap> invoke_native(Store::Impl& store, FuncImpl& f, Slot* slots) 
   if (status != kPendingTrap && t.backtrace.empty()) {
     Frame fr;
     fr.func_index = f.func_index;
+    fr.instance = f.instance;
     fr.name = std::string(f.name());
     t.backtrace.push_back(std::move(fr));
   }

@@ -2,6 +2,7 @@
 // report the same frames (innermost first, index and name), whether the trap
 // comes from a trap stub, a helper, a guard-page fault, a host function or a
 // callee run by the interpreter; each trap is followed by a working call.
+// Every frame names its instance.
 #include <doctest/doctest.h>
 
 #include <cstdlib>
@@ -81,6 +82,9 @@ TEST_CASE("backtrace: same frames on both tiers, and the engine keeps working") 
     CHECK(rj.trap->kind == c.kind);
     CHECK(frames(ri) == c.expected);
     CHECK(frames(rj) == c.expected);
+    // Every frame is of the one instance called.
+    for (const Frame& f : ri.trap->backtrace) CHECK(f.instance == interp.inst);
+    for (const Frame& f : rj.trap->backtrace) CHECK(f.instance == jit.inst);
     // A second call in the same store still works after the trap.
     CallResult ok = jit.call("top", {Value::from_i32(8)});
     REQUIRE(ok.ok());

@@ -53,6 +53,9 @@ std::vector<ExportType> module_exports(const Module& module);
 // the module, valid while the module lives).
 std::optional<Span<const uint8_t>> module_custom_section(const Module& module, std::string_view name);
 
+// The index of its start function in its function space, if it has one.
+std::optional<uint32_t> module_start(const Module& module);
+
 // The module's binary (valid while the module lives).
 Span<const uint8_t> module_bytes(const Module& module);
 

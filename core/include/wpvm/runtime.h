@@ -214,10 +214,16 @@ class Store {
   Result<Table*> create_table(const TableType& type, const Value& init);
   Result<Global*> create_global(const GlobalType& type, const Value& init);
 
+  // What instantiate does with the module's start function: kRun calls it;
+  // kDefer leaves it to the caller (module_start, instance_func in
+  // wpvm/share.h), who then gets a trap in it as a Trap with its backtrace.
+  enum class StartFunction : uint8_t { kRun, kDefer };
+
   // Links, allocates, initialises (segments, start function). Link failures are
   // kUnlinkable; a trap during initialisation is kUninstantiable with the trap
   // text as message (writes done before the trap stay, as Wasm 2.0 says).
-  Result<Instance*> instantiate(std::shared_ptr<const Module> module, const Linker& linker);
+  Result<Instance*> instantiate(std::shared_ptr<const Module> module, const Linker& linker,
+                                StartFunction start = StartFunction::kRun);
 
   // Calls a function. Argument count and types, and that the function and
   // reference arguments are of this store, are checked (a kHost trap with a

@@ -9,6 +9,8 @@
 
 namespace wpvm {
 
+class Instance;
+
 enum class TrapKind : uint8_t {
 #define WPVM_TRAP(name, text) k##name,
 #include "wpvm/trap.def"
@@ -20,6 +22,9 @@ const char* trap_text(TrapKind kind);
 
 struct Frame {
   uint32_t func_index = 0;  // index in its module's function space
+  // The instance the function belongs to; nullptr when the tier cannot tell
+  // (the JIT past a call from another module's code).
+  const Instance* instance = nullptr;
   std::string name;         // from the name section, or empty
   // Where the frame was: the byte offset of the instruction that trapped or
   // of the call to the next frame in, from the start of the function's body

@@ -51,6 +51,7 @@ Trap make_trap(TrapKind kind, FuncImpl* fn, const ThreadState& ts, uint32_t base
     if (!f) return;
     Frame fr;
     fr.func_index = f->func_index;
+    fr.instance = f->instance;
     fr.name = std::string(f->name());
     t.backtrace.push_back(std::move(fr));
   };

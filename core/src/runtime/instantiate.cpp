@@ -167,7 +167,8 @@ Result<void> init_segments(const Module& m, InstanceImpl& inst) {
 
 }  // namespace
 
-Result<Instance*> Store::instantiate(std::shared_ptr<const Module> module, const Linker& linker) {
+Result<Instance*> Store::instantiate(std::shared_ptr<const Module> module, const Linker& linker,
+                                     StartFunction start) {
   if (!module) return make_error(ErrorKind::kUsage, kNoOffset, "null module");
   const Module& m = *module;
   // The host running out of memory for what the module declares is an
@@ -186,7 +187,7 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const Module> module, const
   } catch (const std::bad_alloc&) {
     return make_error(ErrorKind::kResource, kNoOffset, "out of memory instantiating the module");
   }
-  if (m.start) {
+  if (m.start && start == StartFunction::kRun) {
     CallResult r = call(inst->func(*m.start), {});
     if (r.trap) return make_error(ErrorKind::kUninstantiable, kNoOffset, r.trap->to_string());
   }
