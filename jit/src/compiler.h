@@ -29,6 +29,7 @@
 #include <span>
 #include <vector>
 
+#include "assembler.h"
 #include "context.h"
 #include "emitter.h"
 #include "exec/tier.h"
@@ -47,7 +48,7 @@ struct CallSite {
 // assembler, the module and what its code may assume, the context layout,
 // and the call sites to patch.
 struct ModuleCtx {
-  asmjit::x86::Assembler& a;
+  FastAssembler& a;
   asmjit::CodeHolder& code;
   const Module& m;
   const tier::CodeOptions& options;
@@ -234,7 +235,7 @@ class FuncCompiler {
   void select(ValType t);
 
   ModuleCtx& mc_;
-  asmjit::x86::Assembler& a_;
+  FastAssembler& a_;
   const Module& m_;
   uint32_t defined_;
   asmjit::Label entry_;

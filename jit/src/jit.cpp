@@ -19,6 +19,7 @@
 #include <map>
 #include <mutex>
 
+#include "assembler.h"
 #include "body_decoder.h"
 #include "compiler.h"
 #include "fingerprint.h"
@@ -297,7 +298,7 @@ bool compile_chunk(const Module& m, const tier::CodeOptions& options, const VmLa
     code.init(jit_runtime().environment());
     StringLogger logger;
     if (listing) code.setLogger(&logger);
-    Assembler a(&code);
+    FastAssembler a(&code);
     ModuleCtx mc{a, code, m, options, layout, a.newLabel(), {}};
     c.offsets.clear();
     std::vector<Label> entries;
