@@ -496,4 +496,16 @@ Result<void> decode_function(const Module& module, uint32_t defined_func_index, 
   return decoder.decode(defined_func_index);
 }
 
+// decode_function for many functions of one module into the same emitter:
+// the decoder's stacks keep their storage from one function to the next.
+template <Emitter E>
+class FunctionDecoder {
+ public:
+  FunctionDecoder(const Module& module, E& emitter) : decoder_(module, emitter) {}
+  Result<void> decode(uint32_t defined_func_index) { return decoder_.decode(defined_func_index); }
+
+ private:
+  body_detail::BodyDecoder<E> decoder_;
+};
+
 }  // namespace wpvm

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <map>
 
 #include "body_decoder_imm.h"
 #include "helpers.h"
@@ -36,8 +37,47 @@ int64_t field_offset(const void* obj, const void* field) {
 
 }  // namespace
 
-FuncCompiler::FuncCompiler(ModuleCtx& mc, uint32_t defined_index)
-    : mc_(mc), a_(mc.a), m_(mc.m), defined_(defined_index), entry_(mc.a.newLabel()) {}
+FuncCompiler::FuncCompiler(ModuleCtx& mc) : mc_(mc), a_(mc.a), m_(mc.m), defined_(0) {}
+
+void FuncCompiler::reset(uint32_t defined_index, LocalUses& uses) {
+  defined_ = defined_index;
+  entry_ = a_.newLabel();
+  ok_ = true;
+  nparams_ = ndecl_ = 0;
+  local_types_.clear();
+  weights_.swap(uses.weight);
+  call_weight_ = uses.call_weight;
+  pin_.clear();
+  saved_gp_.clear();
+  caller_saved_pins_.clear();
+  save_bytes_ = 0;
+  results_.clear();
+  stack_.clear();
+  ctrls_.clear();
+  ctrl_types_.clear();
+  gp_used_ = xmm_used_ = 0;
+  max_stack_ = max_out_ = 0;
+  patch_lea_ = patch_sub_ = 0;
+  traps_.fill(Label());
+  status_trap_ = call_trap_ = Label();
+  status_used_ = call_trap_used_ = false;
+  jump_tables_.clear();
+  float_consts_.clear();
+  pending_rmw_ = PendingRmw{};
+}
+
+void FuncCompiler::push_ctrl(CtrlKind kind, uint32_t height, BlockSig sig, Label label, Label else_label) {
+  auto at = static_cast<uint32_t>(ctrl_types_.size());
+  ctrl_types_.insert(ctrl_types_.end(), sig.params.begin(), sig.params.end());
+  ctrl_types_.insert(ctrl_types_.end(), sig.results.begin(), sig.results.end());
+  ctrls_.push_back(Ctrl{kind, height, at, static_cast<uint32_t>(sig.params.size()),
+                        static_cast<uint32_t>(sig.results.size()), label, else_label, false, false});
+}
+
+void FuncCompiler::pop_ctrl() {
+  ctrl_types_.resize(ctrls_.back().types_at);
+  ctrls_.pop_back();
+}
 
 // ---- frame ----
 
@@ -77,44 +117,125 @@ bool emits_call(Opcode op) {
   }
 }
 
-LocalUses count_local_uses(const Module& m, uint32_t defined_index) {
+namespace {
+
+// How count_local_uses steps over a single-byte opcode: its immediates'
+// kind, and what it means for the weights.
+struct ScanStep {
+  ImmKind imm = ImmKind::kNone;
+  bool known = false;  // a single-byte opcode (else: a prefix, read the long way)
+  bool local = false;  // local.get / set / tee
+  bool call = false;   // emits_call
+};
+
+const std::array<ScanStep, 256>& scan_steps() {
+  static const std::array<ScanStep, 256> steps = [] {
+    std::array<ScanStep, 256> a{};
+    for (size_t b = 0; b < 256; ++b) {
+      Opcode op = kOpcodesSingle[b];
+      if (op == Opcode::kCount || is_prefix_byte(static_cast<uint8_t>(b))) continue;
+      a[b] = {opcode_info(op).imm, true,
+              op == Opcode::LocalGet || op == Opcode::LocalSet || op == Opcode::LocalTee, emits_call(op)};
+    }
+    return a;
+  }();
+  return steps;
+}
+
+// Past one LEB128 (within the body: it was validated).
+void skip_leb(const uint8_t*& p, const uint8_t* end) {
+  while (p < end && (*p++ & 0x80)) {}
+}
+
+uint32_t read_leb_u32(const uint8_t*& p, const uint8_t* end) {
+  uint32_t v = 0;
+  for (unsigned shift = 0; p < end && shift < 35; shift += 7) {
+    uint8_t b = *p++;
+    v |= static_cast<uint32_t>(b & 0x7f) << shift;
+    if (!(b & 0x80)) break;
+  }
+  return v;
+}
+
+}  // namespace
+
+// One pass over the bytes: single-byte opcodes step over their immediates
+// here (one LEB128 for most), prefixed ones through the body decoder's reader.
+void count_local_uses(const Module& m, uint32_t defined_index, LocalUses& u) {
   static const auto kCalls = [] {
     std::array<bool, static_cast<size_t>(Opcode::kCount)> a{};
     for (size_t i = 0; i < a.size(); ++i) a[i] = emits_call(static_cast<Opcode>(i));
     return a;
   }();
+  const std::array<ScanStep, 256>& steps = scan_steps();
   const FunctionBody& body = m.bodies[defined_index];
-  LocalUses u;
   u.weight.assign(m.types[body.type_index].params.size() + body.num_locals, 0);
-  Reader r(m.bytes.data(), body.code_offset, body.code_end);
+  u.call_weight = 0;
+  const uint8_t* base = m.bytes.data();
+  const uint8_t* p = base + body.code_offset;
+  const uint8_t* end = base + body.code_end;
   std::vector<bool> is_loop;
   std::vector<uint32_t> targets;
   uint32_t depth = 0;
-  while (!r.at_end() && r.ok()) {
-    Opcode op = body_detail::read_opcode(r);
-    if (!r.ok()) break;
-    Imm imm;
-    if (ImmKind kind = opcode_info(op).imm; kind != ImmKind::kNone)
-      body_detail::read_immediates(r, kind, imm, targets);
-    uint64_t w = uint64_t{1} << std::min<uint32_t>(4 * depth, 40);
-    switch (op) {
-      case Opcode::Block: case Opcode::If: is_loop.push_back(false); break;
-      case Opcode::Loop: is_loop.push_back(true); ++depth; break;
-      case Opcode::End:
-        if (!is_loop.empty()) {
-          if (is_loop.back()) --depth;
+  uint64_t w = 1;  // 16^depth, at most 2^40
+  auto nest = [&](bool loop) {
+    is_loop.push_back(loop);
+    if (loop) w = uint64_t{1} << std::min<uint32_t>(4 * ++depth, 40);
+  };
+  while (p < end) {
+    uint8_t b = *p;
+    const ScanStep& s = steps[b];
+    if (!s.known) {  // a prefixed opcode
+      Reader r(base, static_cast<size_t>(p - base), body.code_end);
+      Opcode op = body_detail::read_opcode(r);
+      if (!r.ok()) break;
+      Imm imm;
+      if (ImmKind kind = opcode_info(op).imm; kind != ImmKind::kNone)
+        body_detail::read_immediates(r, kind, imm, targets);
+      if (!r.ok()) break;
+      if (kCalls[static_cast<size_t>(op)]) u.call_weight += w;
+      p = r.ptr();
+      continue;
+    }
+    ++p;
+    switch (s.imm) {
+      case ImmKind::kNone:
+        if (b == 0x0b && !is_loop.empty()) {  // end
+          if (is_loop.back()) w = uint64_t{1} << std::min<uint32_t>(4 * --depth, 40);
           is_loop.pop_back();
         }
         break;
-      case Opcode::LocalGet: case Opcode::LocalSet: case Opcode::LocalTee:
-        if (imm.index < u.weight.size()) u.weight[imm.index] += w;
+      case ImmKind::kLocal: {
+        uint32_t index = read_leb_u32(p, end);
+        if (index < u.weight.size()) u.weight[index] += w;
         break;
-      default:
-        if (kCalls[static_cast<size_t>(op)]) u.call_weight += w;
+      }
+      case ImmKind::kLabel: case ImmKind::kFunc: case ImmKind::kGlobal: case ImmKind::kTable:
+      case ImmKind::kI32: case ImmKind::kI64: case ImmKind::kMemory: case ImmKind::kRefType:
+        skip_leb(p, end);
         break;
+      case ImmKind::kMemArg: case ImmKind::kCallIndirect:
+        skip_leb(p, end);
+        skip_leb(p, end);
+        break;
+      case ImmKind::kF32: p += 4; break;
+      case ImmKind::kF64: p += 8; break;
+      case ImmKind::kBlockType:
+        if (p < end && (*p == 0x40 || (*p & 0xc0) == 0x40)) ++p;
+        else skip_leb(p, end);
+        nest(b == 0x03);  // loop
+        break;
+      default: {  // br_table, select t
+        Reader r(base, static_cast<size_t>(p - base), body.code_end);
+        Imm imm;
+        body_detail::read_immediates(r, s.imm, imm, targets);
+        if (!r.ok()) return;
+        p = r.ptr();
+        break;
+      }
     }
+    if (s.call) u.call_weight += w;
   }
-  return u;
 }
 
 // The heaviest integer and float locals (count_local_uses) live in registers.
@@ -122,10 +243,14 @@ LocalUses count_local_uses(const Module& m, uint32_t defined_index) {
 // only to a local used more often than twice the calls (by the same weights).
 void FuncCompiler::choose_pins() {
   pin_.assign(local_types_.size(), -1);
-  std::vector<uint32_t> order(local_types_.size());
+  std::vector<uint32_t>& order = pin_order_;
+  order.resize(local_types_.size());
   for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
   auto weight = [&](uint32_t i) { return i < weights_.size() ? weights_[i] : 0; };
-  std::stable_sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) { return weight(x) > weight(y); });
+  // Heaviest first, ties by index.
+  std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
+    return weight(x) != weight(y) ? weight(x) > weight(y) : x < y;
+  });
   size_t gp = 0, fp = 0;
   for (uint32_t i : order) {
     if (weights_.size() == local_types_.size() && weight(i) == 0) break;
@@ -653,10 +778,8 @@ void FuncCompiler::transfer(const Ctrl& target) {
 }
 
 Label FuncCompiler::trap_label(TrapKind k) {
-  auto it = traps_.find(k);
-  if (it != traps_.end()) return it->second;
-  Label l = a_.newLabel();
-  traps_.emplace(k, l);
+  Label& l = traps_[static_cast<size_t>(k)];
+  if (!l.isValid()) l = a_.newLabel();
   return l;
 }
 
@@ -727,8 +850,7 @@ void FuncCompiler::begin_function(const FuncContext& fc) {
     }
   }
   reload_memory_base();
-  Ctrl body{CtrlKind::kBlock, 0, {}, results_, a_.newLabel(), {}, false};
-  ctrls_.push_back(std::move(body));
+  push_ctrl(CtrlKind::kBlock, 0, BlockSig{{}, results_}, a_.newLabel());
 }
 
 void FuncCompiler::emit_return() {
@@ -766,13 +888,14 @@ void FuncCompiler::end_function(bool reachable) {
     reset_stack(0, results_);
     emit_return();
   }
-  ctrls_.pop_back();
+  pop_ctrl();
 
   // Trap paths *call* the module's exit so the return address (inside this
   // function) tells the unwinder which function trapped (backtraces).
-  for (auto& [kind, label] : traps_) {
-    a_.bind(label);
-    a_.mov(eax, exec::trap_code(kind));
+  for (size_t k = 0; k < traps_.size(); ++k) {
+    if (!traps_[k].isValid()) continue;
+    a_.bind(traps_[k]);
+    a_.mov(eax, exec::trap_code(static_cast<TrapKind>(k)));
     a_.call(mc_.trap_exit);
   }
   a_.bind(status_trap_);
@@ -813,8 +936,7 @@ void FuncCompiler::block(BlockSig sig) {
   flush();
   uint32_t h = static_cast<uint32_t>(stack_.size() - sig.params.size());
   materialize(h);
-  ctrls_.push_back(Ctrl{CtrlKind::kBlock, h, {sig.params.begin(), sig.params.end()},
-                        {sig.results.begin(), sig.results.end()}, a_.newLabel(), {}, false});
+  push_ctrl(CtrlKind::kBlock, h, sig, a_.newLabel());
 }
 
 void FuncCompiler::loop(BlockSig sig) {
@@ -823,10 +945,9 @@ void FuncCompiler::loop(BlockSig sig) {
   flush();
   uint32_t h = static_cast<uint32_t>(stack_.size() - sig.params.size());
   materialize(h);
-  Ctrl c{CtrlKind::kLoop, h, {sig.params.begin(), sig.params.end()},
-         {sig.results.begin(), sig.results.end()}, a_.newLabel(), {}, false};
-  a_.bind(c.label);
-  ctrls_.push_back(std::move(c));
+  Label start = a_.newLabel();
+  a_.bind(start);
+  push_ctrl(CtrlKind::kLoop, h, sig, start);
 }
 
 void FuncCompiler::if_(BlockSig sig) {
@@ -838,10 +959,9 @@ void FuncCompiler::if_(BlockSig sig) {
   flush();  // stores only: a condition in the flags survives
   uint32_t h = static_cast<uint32_t>(stack_.size() - sig.params.size());
   materialize(h);
-  Ctrl c{CtrlKind::kIf, h, {sig.params.begin(), sig.params.end()},
-         {sig.results.begin(), sig.results.end()}, a_.newLabel(), a_.newLabel(), false};
-  branch_on(cond, false, c.else_label);
-  ctrls_.push_back(std::move(c));
+  Label end = a_.newLabel(), else_label = a_.newLabel();
+  branch_on(cond, false, else_label);
+  push_ctrl(CtrlKind::kIf, h, sig, end, else_label);
 }
 
 // The end of a block's (or an if arm's) code: its values go to their home
@@ -862,7 +982,7 @@ void FuncCompiler::else_(bool reachable) {
   if (reachable) a_.jmp(c.label);
   a_.bind(c.else_label);
   c.else_bound = true;
-  reset_stack(c.height, c.params);
+  reset_stack(c.height, params_of(c));
 }
 
 void FuncCompiler::end(bool reachable) {
@@ -870,10 +990,8 @@ void FuncCompiler::end(bool reachable) {
   Ctrl& c = close_arm(reachable);
   if (c.kind == CtrlKind::kIf && !c.else_bound) a_.bind(c.else_label);
   if (c.kind != CtrlKind::kLoop) a_.bind(c.label);
-  uint32_t h = c.height;
-  std::vector<ValType> results = std::move(c.results);
-  ctrls_.pop_back();
-  reset_stack(h, results);
+  reset_stack(c.height, results_of(c));  // (pushes no block, so the span stays valid)
+  pop_ctrl();
 }
 
 void FuncCompiler::br(uint32_t depth) {

@@ -25,10 +25,11 @@
 
 #include <cstdint>
 #include <algorithm>
-#include <map>
+#include <array>
 #include <span>
 #include <vector>
 
+#include "assembler.h"
 #include "context.h"
 #include "emitter.h"
 #include "exec/tier.h"
@@ -47,7 +48,7 @@ struct CallSite {
 // assembler, the module and what its code may assume, the context layout,
 // and the call sites to patch.
 struct ModuleCtx {
-  asmjit::x86::Assembler& a;
+  FastAssembler& a;
   asmjit::CodeHolder& code;
   const Module& m;
   const tier::CodeOptions& options;
@@ -65,9 +66,24 @@ struct HelperArg {
   static HelperArg vm(int32_t offset) { return {true, static_cast<uint64_t>(static_cast<uint32_t>(offset))}; }
 };
 
+struct LocalUses;
+
+// How many trap kinds there are (wpvm/trap.def).
+inline constexpr size_t kNumTrapKinds = 0
+#define WPVM_TRAP(name, text) +1
+#include "wpvm/trap.def"
+#undef WPVM_TRAP
+    ;
+
+// One per chunk: reset() starts each function, reusing the storage of the
+// last one.
 class FuncCompiler {
  public:
-  FuncCompiler(ModuleCtx& mc, uint32_t defined_index);
+  explicit FuncCompiler(ModuleCtx& mc);
+  // Starts compiling defined function `defined_index` (then the body decoder
+  // drives it); its locals' weights are taken from `uses`, which gets back
+  // storage to reuse.
+  void reset(uint32_t defined_index, LocalUses& uses);
   asmjit::Label entry() const { return entry_; }
 
   void begin_function(const FuncContext& fc);
@@ -83,14 +99,6 @@ class FuncCompiler {
   void return_();
   void unreachable();
   void op(Opcode op, const Imm& imm, std::span<const ValType> pops, std::span<const ValType> pushes);
-
-  // Static use counts of the locals and of the calls, weighted by loop
-  // nesting (count_local_uses); the heaviest locals get the pinned
-  // registers, caller-saved ones only where they pay for their saves.
-  void set_local_weights(std::vector<uint64_t> w, uint64_t call_weight) {
-    weights_ = std::move(w);
-    call_weight_ = call_weight;
-  }
 
   // False if the function used something this compiler does not handle
   // (its code must then be discarded).
@@ -129,13 +137,20 @@ class FuncCompiler {
   struct Ctrl {
     CtrlKind kind;
     uint32_t height;  // stack entries below the params
-    std::vector<ValType> params, results;
+    uint32_t types_at;  // its params, then its results, in ctrl_types_
+    uint32_t nparams, nresults;
     asmjit::Label label;       // branch target: end (block/if) or start (loop)
     asmjit::Label else_label;  // if: the false arm
     bool else_bound = false;
     bool targeted = false;     // some branch jumps to label
-    uint32_t arity() const { return static_cast<uint32_t>(kind == CtrlKind::kLoop ? params.size() : results.size()); }
+    uint32_t arity() const { return kind == CtrlKind::kLoop ? nparams : nresults; }
   };
+  void push_ctrl(CtrlKind kind, uint32_t height, BlockSig sig, asmjit::Label label, asmjit::Label else_label = {});
+  void pop_ctrl();
+  std::span<const ValType> params_of(const Ctrl& c) const { return {ctrl_types_.data() + c.types_at, c.nparams}; }
+  std::span<const ValType> results_of(const Ctrl& c) const {
+    return {ctrl_types_.data() + c.types_at + c.nparams, c.nresults};
+  }
 
   // Frame addressing.
   asmjit::x86::Mem home(uint32_t pos) const;
@@ -234,20 +249,24 @@ class FuncCompiler {
   void select(ValType t);
 
   ModuleCtx& mc_;
-  asmjit::x86::Assembler& a_;
+  FastAssembler& a_;
   const Module& m_;
   uint32_t defined_;
   asmjit::Label entry_;
   bool ok_ = true;
   uint32_t nparams_ = 0, ndecl_ = 0;
   std::vector<ValType> local_types_;
+  // Static use counts of the locals and of the calls, weighted by loop
+  // nesting (count_local_uses); the heaviest locals get the pinned
+  // registers, caller-saved ones only where they pay for their saves.
+  std::vector<uint64_t> weights_;
+  uint64_t call_weight_ = 0;
   // Locals living in a register for the whole function (-1: in their slot).
   // GP pins on rbx/r12/r13 are preserved by native code across calls; the
   // caller-saved pins (r10/r11 and the XMM pins) are saved to their local's
   // slot around calls.
   std::vector<int8_t> pin_;
-  std::vector<uint64_t> weights_;
-  uint64_t call_weight_ = 0;
+  std::vector<uint32_t> pin_order_;  // choose_pins' scratch
   std::vector<uint8_t> saved_gp_;  // pushed by the prologue, in order
   std::vector<uint32_t> caller_saved_pins_;  // local indices
   int32_t save_bytes_ = 0;
@@ -258,10 +277,13 @@ class FuncCompiler {
   std::vector<ValType> results_;
   std::vector<Val> stack_;
   std::vector<Ctrl> ctrls_;
+  std::vector<ValType> ctrl_types_;  // the open blocks' params and results
   uint32_t gp_used_ = 0, xmm_used_ = 0;
   uint32_t max_stack_ = 0, max_out_ = 0;
   size_t patch_lea_ = 0, patch_sub_ = 0;
-  std::map<TrapKind, asmjit::Label> traps_;
+  // Per trap kind, the label of its exit path (invalid: not used yet);
+  // emitted in kind order at the end.
+  std::array<asmjit::Label, kNumTrapKinds> traps_;
   asmjit::Label status_trap_;  // status in edx (helpers returning HelperResult)
   bool status_used_ = false;
   asmjit::Label call_trap_;  // status in eax (a call through call_slow trapped)
@@ -298,6 +320,6 @@ struct LocalUses {
   std::vector<uint64_t> weight;  // per local, parameters first
   uint64_t call_weight = 0;
 };
-LocalUses count_local_uses(const Module& m, uint32_t defined_index);
+void count_local_uses(const Module& m, uint32_t defined_index, LocalUses& out);
 
 }  // namespace wpvm::jit

@@ -19,6 +19,7 @@
 #include <map>
 #include <mutex>
 
+#include "assembler.h"
 #include "body_decoder.h"
 #include "compiler.h"
 #include "fingerprint.h"
@@ -302,10 +303,17 @@ bool compile_chunk(const Module& m, const tier::CodeOptions& options, const VmLa
   for (;;) {
     CodeHolder code;
     code.init(jit_runtime().environment());
+    // Room for about twice the bodies' size up front: growing the buffer
+    // copies it.
+    size_t body_bytes = m.bodies[c.end - 1].code_end - m.bodies[c.first].code_offset;
+    code.reserveBuffer(&code.textSection()->buffer(), 2 * body_bytes + 4096);
     StringLogger logger;
     if (listing) code.setLogger(&logger);
-    Assembler a(&code);
+    FastAssembler a(&code);
     ModuleCtx mc{a, code, m, options, layout, a.newLabel(), {}};
+    FuncCompiler fc(mc);
+    FunctionDecoder decoder(m, fc);
+    LocalUses uses;
     c.offsets.clear();
     std::vector<Label> entries;
     bool restart = false;
@@ -321,11 +329,10 @@ bool compile_chunk(const Module& m, const tier::CodeOptions& options, const VmLa
         emit_interpreter_stub(a, layout, func_index, mc.trap_exit);
         continue;
       }
-      LocalUses uses = count_local_uses(m, i);
-      FuncCompiler fc(mc, i);
-      fc.set_local_weights(std::move(uses.weight), uses.call_weight);
+      count_local_uses(m, i, uses);
+      fc.reset(i, uses);
       entries.push_back(fc.entry());
-      auto r = decode_function(m, i, fc);
+      auto r = decoder.decode(i);
       if (!r || !fc.ok()) {
         ok[i] = false;
         restart = true;

@@ -1,0 +1,49 @@
+// The assembler the compiler emits through: asmjit's x86 Assembler, with the
+// instruction forms the baseline compiler emits most encoded directly.
+// asmjit's encoder is table-driven and general (every instruction, every
+// operand combination, options and validation): about 220 instructions of
+// work per instruction the compiler emits. The forms here (mov, the integer
+// ALU, lea, shifts by a constant, push/pop, scalar SSE; between registers,
+// 32-bit immediates and [base + index*scale + disp32] memory) cost a
+// fraction of that, mov/push/pop least, called by their operand types. Their
+// bytes are exactly asmjit's (test_assembler.cpp checks every form against
+// it); anything else, and everything while a logger or an instruction option
+// is set, goes to asmjit.
+#pragma once
+#include <asmjit/x86.h>
+
+namespace wpvm::jit {
+
+class FastAssembler final : public asmjit::x86::Assembler {
+ public:
+  explicit FastAssembler(asmjit::CodeHolder* code) : asmjit::x86::Assembler(code) {}
+
+  asmjit::Error _emit(asmjit::InstId id, const asmjit::Operand_& o0, const asmjit::Operand_& o1,
+                      const asmjit::Operand_& o2, const asmjit::Operand_* ext) override;
+
+  // Encodes one instruction of the fast forms at the current offset; false
+  // (nothing written) for any other. The caller checks there is room and no
+  // option is pending (_emit does).
+  bool emit_fast(asmjit::InstId id, const asmjit::Operand_& o0, const asmjit::Operand_& o1,
+                 const asmjit::Operand_& o2);
+
+  // The most frequent instructions by their operand types, without building
+  // a generic instruction first (asmjit's own overloads stay for the rest).
+  using asmjit::x86::Assembler::mov;
+  using asmjit::x86::Assembler::pop;
+  using asmjit::x86::Assembler::push;
+  asmjit::Error mov(const asmjit::x86::Gp& dst, const asmjit::x86::Gp& src);
+  asmjit::Error mov(const asmjit::x86::Gp& dst, const asmjit::x86::Mem& src);
+  asmjit::Error mov(const asmjit::x86::Mem& dst, const asmjit::x86::Gp& src);
+  asmjit::Error push(const asmjit::x86::Gp& r);
+  asmjit::Error pop(const asmjit::x86::Gp& r);
+
+ private:
+  // No option, logger or extra register pending, and room for an instruction.
+  bool fast_ok() const {
+    return _instOptions == asmjit::InstOptions::kNone && _forcedInstOptions == asmjit::InstOptions::kNone &&
+           !_logger && !_extraReg.isReg() && remainingSpace() >= 16;
+  }
+};
+
+}  // namespace wpvm::jit

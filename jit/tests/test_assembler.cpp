@@ -1,0 +1,188 @@
+// FastAssembler (jit/src/assembler.h) writes exactly asmjit's bytes: every
+// fast form, over every register, addressing mode, displacement and
+// immediate size class, against asmjit's own encoder.
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "assembler.h"
+
+namespace {
+
+using namespace asmjit;
+using namespace asmjit::x86;
+
+std::string hex(const uint8_t* p, size_t n) {
+  std::string s;
+  char buf[4];
+  for (size_t i = 0; i < n; ++i) {
+    std::snprintf(buf, sizeof buf, "%02x ", p[i]);
+    s += buf;
+  }
+  return s;
+}
+
+struct Pair {
+  CodeHolder ref_code, fast_code;
+  Assembler* ref = nullptr;
+  wpvm::jit::FastAssembler* fast = nullptr;
+  size_t fast_forms = 0;
+  Pair() {
+    for (CodeHolder* c : {&ref_code, &fast_code}) {
+      c->init(Environment::host());
+      c->reserveBuffer(&c->textSection()->buffer(), 1 << 16);
+    }
+    ref = new Assembler(&ref_code);
+    fast = new wpvm::jit::FastAssembler(&fast_code);
+  }
+  ~Pair() {
+    delete ref;
+    delete fast;
+  }
+  // The bytes so far both ways, then both emptied.
+  void compare(const char* what) {
+    size_t n = ref->offset(), m = fast->offset();
+    if (n != m || std::memcmp(ref->bufferData(), fast->bufferData(), n) != 0)
+      FAIL_CHECK(what << ": asmjit " << hex(ref->bufferData(), n) << "fast " << hex(fast->bufferData(), m));
+    ref->setOffset(0);
+    fast->setOffset(0);
+  }
+  // One instruction both ways: where the fast path takes it, the same bytes.
+  void check(InstId id, const Operand_& o0, const Operand_& o1 = Operand(), const Operand_& o2 = Operand()) {
+    ref->setOffset(0);
+    fast->setOffset(0);
+    if (ref->emit(id, o0, o1, o2) != kErrorOk) return;  // not an instruction asmjit encodes
+    if (!fast->emit_fast(id, o0, o1, o2)) return;
+    ++fast_forms;
+    size_t n = ref->offset(), m = fast->offset();
+    bool same = n == m && std::memcmp(ref->bufferData(), fast->bufferData(), n) == 0;
+    if (!same) {
+      String name;
+      InstAPI::instIdToString(Arch::kX64, id, name);
+      FAIL_CHECK(std::string(name.data()) << ": asmjit " << hex(ref->bufferData(), n) << "fast " << hex(fast->bufferData(), m));
+    }
+  }
+};
+
+std::vector<Operand> gp_regs() {
+  std::vector<Operand> v;
+  for (uint32_t i = 0; i < 16; ++i) v.push_back(gpd(i));
+  for (uint32_t i = 0; i < 16; ++i) v.push_back(gpq(i));
+  return v;
+}
+
+std::vector<Operand> some_regs() {  // the register ids whose encodings differ (low/high, rsp/rbp/r12/r13)
+  std::vector<Operand> v;
+  for (uint32_t i : {0u, 4u, 5u, 12u, 13u, 15u}) {
+    v.push_back(gpd(i));
+    v.push_back(gpq(i));
+    v.push_back(xmm(i));
+  }
+  return v;
+}
+
+std::vector<Operand> mems(uint32_t size) {
+  std::vector<Operand> v;
+  const int32_t disps[] = {0, 1, -128, 127, 128, -129, 0x12345678, INT32_MIN};
+  for (uint32_t base = 0; base < 16; ++base)
+    for (int32_t d : disps) {
+      v.push_back(ptr(gpq(base), d, size));
+      for (uint32_t index : {0u, 5u, 12u, 13u})
+        for (uint32_t shift = 0; shift < 4; ++shift) v.push_back(ptr(gpq(base), gpq(index), shift, d, size));
+    }
+  return v;
+}
+
+std::vector<Operand> imms() {
+  std::vector<Operand> v;
+  for (int64_t x : {int64_t{0}, int64_t{1}, int64_t{2}, int64_t{-1}, int64_t{5}, int64_t{31}, int64_t{63},
+                    int64_t{127}, int64_t{128}, int64_t{-128}, int64_t{-129}, int64_t{0x7fffffff},
+                    int64_t{0x80000000}, int64_t{0xffffffff}, int64_t{INT32_MIN}, int64_t{0x100000000},
+                    int64_t{-0x80000001}, INT64_MIN, INT64_MAX})
+    v.push_back(Imm(x));
+  return v;
+}
+
+TEST_CASE("fast assembler: the same bytes as asmjit") {
+  Pair p;
+  std::vector<Operand> regs = gp_regs();
+  for (uint32_t i = 0; i < 16; ++i) regs.push_back(xmm(i));
+  std::vector<Operand> few = some_regs();
+  std::vector<Operand> mem0 = mems(0), mem4 = mems(4), mem8 = mems(8);
+  std::vector<Operand> imm = imms();
+  const InstId two_operand[] = {
+      Inst::kIdMov, Inst::kIdAdd, Inst::kIdOr, Inst::kIdAnd, Inst::kIdSub, Inst::kIdXor, Inst::kIdCmp,
+      Inst::kIdTest, Inst::kIdLea, Inst::kIdShl, Inst::kIdShr, Inst::kIdSar, Inst::kIdImul, Inst::kIdMovsd,
+      Inst::kIdMovss, Inst::kIdMovaps, Inst::kIdXorps, Inst::kIdAndps, Inst::kIdAddsd, Inst::kIdAddss,
+      Inst::kIdMulsd, Inst::kIdMulss, Inst::kIdSubsd, Inst::kIdSubss, Inst::kIdDivsd, Inst::kIdDivss,
+      Inst::kIdSqrtsd, Inst::kIdSqrtss, Inst::kIdUcomisd, Inst::kIdUcomiss, Inst::kIdCvtss2sd,
+      Inst::kIdCvtsd2ss, Inst::kIdCvtsi2sd, Inst::kIdCvtsi2ss, Inst::kIdMovq, Inst::kIdMovd};
+  for (InstId id : two_operand) {
+    size_t before = p.fast_forms;
+    for (const Operand& a : regs)
+      for (const Operand& b : regs) p.check(id, a, b);
+    for (const Operand& a : regs)
+      for (const Operand& b : imm) p.check(id, a, b);
+    for (const Operand& r : few)
+      for (const Operand& m : mem0) {
+        p.check(id, r, m);
+        p.check(id, m, r);
+      }
+    for (const auto* ms : {&mem4, &mem8})
+      for (size_t k = 0; k < ms->size(); k += 7) {
+        for (const Operand& b : imm) p.check(id, (*ms)[k], b);
+        for (const Operand& r : few) {
+          p.check(id, r, (*ms)[k]);
+          p.check(id, (*ms)[k], r);
+        }
+      }
+    CHECK_MESSAGE(p.fast_forms > before, "no fast form of instruction ", id);
+  }
+  for (const Operand& a : gp_regs()) {
+    for (const Operand& b : gp_regs())
+      for (const Operand& c : imm) p.check(Inst::kIdImul, a, b, c);
+  }
+  for (const Operand& r : few)
+    for (const Operand& m : mem0) p.check(Inst::kIdImul, r, m, Imm(1000));
+  for (const Operand& a : gp_regs()) {
+    p.check(Inst::kIdPush, a);
+    p.check(Inst::kIdPop, a);
+  }
+  for (const Operand& m : mem0) p.check(Inst::kIdCall, m);
+  p.check(Inst::kIdRet, Operand());
+}
+
+TEST_CASE("fast assembler: its typed mov, push and pop write asmjit's bytes") {
+  Pair p;
+  std::vector<Operand> regs = gp_regs(), mem = mems(0), mem8 = mems(8);
+  mem.insert(mem.end(), mem8.begin(), mem8.end());
+  for (const Operand& a : regs) {
+    for (const Operand& b : regs) {
+      if (a.size() != b.size()) continue;
+      p.ref->mov(a.as<Gp>(), b.as<Gp>());
+      p.fast->mov(a.as<Gp>(), b.as<Gp>());
+      p.compare("mov r, r");
+    }
+    for (const Operand& m : mem) {
+      p.ref->mov(a.as<Gp>(), m.as<Mem>());
+      p.fast->mov(a.as<Gp>(), m.as<Mem>());
+      p.compare("mov r, m");
+      p.ref->mov(m.as<Mem>(), a.as<Gp>());
+      p.fast->mov(m.as<Mem>(), a.as<Gp>());
+      p.compare("mov m, r");
+    }
+    if (a.size() == 8) {
+      p.ref->push(a.as<Gp>());
+      p.fast->push(a.as<Gp>());
+      p.ref->pop(a.as<Gp>());
+      p.fast->pop(a.as<Gp>());
+      p.compare("push/pop");
+    }
+  }
+}
+
+}  // namespace
