@@ -11,7 +11,8 @@ wasm_global_t* wasm_global_new(wasm_store_t* store, const wasm_globaltype_t* typ
   try {
     auto v = capi::value_in(s, *val, t->type);
     if (!v) return nullptr;
-    return s.ref_of<wasm_global_t>(s.store().create_global(*t, *v));
+    auto g = s.store().create_global(*t, *v);
+    return g ? s.ref_of<wasm_global_t>(*g) : nullptr;
   } catch (const std::bad_alloc&) {
     return nullptr;
   }
@@ -30,10 +31,11 @@ void wasm_global_get(const wasm_global_t* global, wasm_val_t* out) {
   *out = v ? *v : capi::no_value();
 }
 
-// Ignored for an immutable global and for a value that does not fit.
+// Ignored for an immutable global and for a value that does not fit (the
+// header gives no way to report it).
 void wasm_global_set(wasm_global_t* global, const wasm_val_t* val) {
   wpvm::Global* g = capi::global_of(global);
-  if (!g || !val || !g->type().mut) return;
+  if (!g || !val) return;
   auto v = capi::value_in(*global->store(), *val, g->type().type);
-  if (v) g->set(*v);
+  if (v) (void)g->set(*v);
 }

@@ -52,5 +52,5 @@ wasm_memory_pages_t wasm_memory_size(const wasm_memory_t* memory) {
 
 bool wasm_memory_grow(wasm_memory_t* memory, wasm_memory_pages_t delta) {
   wpvm::Memory* m = capi::memory_of(memory);
-  return m && m->grow(delta).has_value();
+  return m && m->grow(delta).ok();
 }

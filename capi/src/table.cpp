@@ -32,7 +32,8 @@ wasm_tabletype_t* wasm_table_type(const wasm_table_t* table) {
 // NULL for a null element, and past the end.
 wasm_ref_t* wasm_table_get(const wasm_table_t* table, wasm_table_size_t index) {
   wpvm::Table* t = capi::table_of(table);
-  auto v = t ? t->get(index) : std::nullopt;
+  if (!t) return nullptr;
+  auto v = t->get(index);
   return v ? capi::ref_out(*table->store(), v->type, v->ref) : nullptr;
 }
 
@@ -52,5 +53,5 @@ bool wasm_table_grow(wasm_table_t* table, wasm_table_size_t delta, wasm_ref_t* i
   wpvm::Table* t = capi::table_of(table);
   if (!t) return false;
   auto r = capi::ref_in(*table->store(), init, t->type().elem);
-  return r && t->grow(delta, wpvm::Value::from_ref(t->type().elem, *r)).has_value();
+  return r && t->grow(delta, wpvm::Value::from_ref(t->type().elem, *r)).ok();
 }
