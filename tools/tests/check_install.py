@@ -7,6 +7,7 @@ is not installed.
 usage: check_install.py --build BUILD_DIR --game-wasm GAME.wasm
                         --example examples/game_host.cpp
                         [--parallel-guest GUEST.wasm]
+                        [--wasi-host-example examples/wasi_host.c --wasi-guest GUEST.wasm]
 """
 import argparse
 import glob
@@ -24,12 +25,27 @@ def run(cmd, **kw):
     return p.stdout
 
 
+def check_wasi_host(dest, cflags, libs, example, guest):
+    """The C example host (wasm.h and wpvm.h), built as C11 against the
+    installed tree with `pkg-config --cflags --libs wpvm` alone, runs a WASI
+    guest and prints its captured output back."""
+    exe = os.path.join(dest, "wasi_host")
+    run(["cc", "-std=c11", "-Wall", "-Wextra", "-Werror", example, "-o", exe] + cflags + libs)
+    p = subprocess.run([exe, guest], capture_output=True, text=True)
+    if "guest| " not in p.stdout or ("guest exited with %d" % p.returncode) not in p.stdout:
+        sys.exit("FAIL: wasi_host's output (status %d) lacks the guest's lines or its exit code:\n%s%s"
+                 % (p.returncode, p.stdout, p.stderr))
+    print("examples/wasi_host.c built as C11 with pkg-config --cflags --libs wpvm alone and ran")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", required=True)
     ap.add_argument("--game-wasm", required=True)
     ap.add_argument("--example", required=True)
     ap.add_argument("--parallel-guest")
+    ap.add_argument("--wasi-host-example")
+    ap.add_argument("--wasi-guest")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="wpvm-install-") as dest:
         run(["meson", "install", "-C", a.build, "--no-rebuild", "--quiet", "--destdir", dest])
@@ -61,6 +77,9 @@ def main():
             if want not in out:
                 sys.exit("FAIL: game_host's output lacks %r:\n%s" % (want, out))
         print("examples/game_host.cpp built with pkg-config --cflags --libs wpvm alone and ran")
+
+        if a.wasi_host_example and a.wasi_guest:
+            check_wasi_host(dest, cflags, libs, a.wasi_host_example, a.wasi_guest)
     print("install check passed")
 
 
