@@ -49,6 +49,7 @@ def main():
     ap.add_argument("--build", required=True)
     ap.add_argument("--game-wasm", required=True)
     ap.add_argument("--example", required=True)
+    ap.add_argument("--c-example", help="examples/game_host.c: the same game on wasm.h")
     ap.add_argument("--parallel-guest")
     ap.add_argument("--capi-examples")
     ap.add_argument("--capi-wasm")
@@ -89,6 +90,14 @@ def main():
             if want not in out:
                 sys.exit("FAIL: game_host's output lacks %r:\n%s" % (want, out))
         print("examples/game_host.cpp built with pkg-config --cflags --libs wpvm alone and ran")
+        if a.c_example:
+            exe_c = os.path.join(dest, "game_host_c")
+            run(["cc", "-std=c11", "-Wall", "-Wextra", "-Werror", a.c_example, "-o", exe_c] + cflags + libs)
+            out = run([exe_c, a.game_wasm])
+            for want in ["player at (5, 2), score 25", "update trapped: out of bounds memory access"]:
+                if want not in out:
+                    sys.exit("FAIL: game_host_c's output lacks %r:\n%s" % (want, out))
+            print("examples/game_host.c built as C with pkg-config --cflags --libs wpvm alone and ran")
         if a.capi_examples:
             check_capi_examples(a, dest, cflags, libs)
     print("install check passed")
