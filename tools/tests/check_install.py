@@ -31,9 +31,13 @@ def run(cmd, **kw):
 
 
 def check_wasi_host(dest, cflags, libs, example, guest):
-    """The C example host (wasm.h and wpvm.h), built as C11 against the
-    installed tree with `pkg-config --cflags --libs wpvm` alone, runs a WASI
-    guest and prints its captured output back."""
+    """wpvm.h compiles alone as C11 and as C++17; the C example host on it,
+    built as C11 against the installed tree with `pkg-config --cflags --libs
+    wpvm` alone, runs a WASI guest and prints its captured output back."""
+    for std, lang in [("c11", "c"), ("c++17", "c++")]:
+        run(["c++" if lang == "c++" else "cc", "-std=" + std, "-Wall", "-Wextra", "-pedantic", "-Werror",
+             "-fsyntax-only", "-x", lang, "-"] + cflags, input='#include "wpvm.h"\n')
+    print("wpvm.h compiles alone as C11 and as C++17")
     exe = os.path.join(dest, "wasi_host")
     run(["cc", "-std=c11", "-Wall", "-Wextra", "-Werror", example, "-o", exe] + cflags + libs)
     p = subprocess.run([exe, guest], capture_output=True, text=True)
