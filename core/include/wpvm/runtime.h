@@ -138,7 +138,9 @@ class Func {
 // Objects of a Store (functions, memories, tables, globals, instances) may
 // be used only with that store: a call, an import, or a reference value
 // (funcref) naming an object of another store is an error (a kUsage error, a
-// kUnlinkable one at instantiation, or a kHost trap for calls).
+// kUnlinkable one at instantiation, or a kHost trap for calls). A shared
+// memory is the exception: instances of any store may import it (one store
+// per thread), as long as it outlives them.
 class Memory {
  public:
   virtual ~Memory() = default;

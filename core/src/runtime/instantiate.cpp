@@ -60,7 +60,11 @@ void intern_types(Store::Impl& store, InstanceImpl& inst) {
 
 namespace {
 
+// Whether an instance of `store` may import e: an object of that store, or a
+// shared memory of any store (shared memories exist to be used by several
+// threads, each with its own store).
 bool extern_of_store(const Extern& e, const Store::Impl& store) {
+  if (auto* m = std::get_if<Memory*>(&e); m && *m && (*m)->type().limits.shared) return true;
   struct Owner {
     const Store::Impl* operator()(Func* f) const { return f ? static_cast<FuncImpl*>(f)->store : nullptr; }
     const Store::Impl* operator()(Table* t) const { return t ? static_cast<TableImpl*>(t)->store : nullptr; }
