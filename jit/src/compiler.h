@@ -99,6 +99,7 @@ class FuncCompiler {
   void return_();
   void unreachable();
   void op(Opcode op, const Imm& imm, std::span<const ValType> pops, std::span<const ValType> pushes);
+  void at(uint32_t) {}  // instruction offsets are not kept yet
 
   // False if the function used something this compiler does not handle
   // (its code must then be discarded).

@@ -50,6 +50,13 @@ std::optional<Trap> interpret(Store::Impl& store, FuncImpl& f, Slot* slots);
 // Frees one function's interpreter code (its module's compiled code goes).
 void free_code(const interp::Code* code);
 
+// ---- Both tiers ----
+
+// Sets fr's module_offset and func_offset (trap.h) from the module offset of
+// its instruction in m, the module of function fr.func_index (a defined
+// function); kNoOffset leaves them unknown.
+void set_frame_offset(Frame& fr, const Module& m, size_t module_offset);
+
 // ---- Native code (a CodeGenerator) ----
 
 // What a module's native code was compiled for.
