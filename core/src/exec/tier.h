@@ -77,8 +77,16 @@ struct CodeImage {
     uint32_t offset;
     bool native;
   };
+  // Where native code that traps or calls came from, for backtraces: a byte
+  // of the code (`native`, from the image's start) and the module offset of
+  // the Wasm instruction it belongs to. In `native` order.
+  struct Site {
+    uint32_t native;
+    uint32_t wasm;
+  };
   std::vector<uint8_t> bytes;
   std::vector<Entry> entries;
+  std::vector<Site> sites;
 };
 
 // Code to load: bytes anywhere, copied into executable memory, or bytes
@@ -87,6 +95,7 @@ struct CodeImage {
 struct CodeSource {
   std::span<const uint8_t> bytes;
   std::span<const CodeImage::Entry> entries;
+  std::span<const CodeImage::Site> sites;
   bool executable = false;
   std::function<void()> release;
 };
