@@ -10,15 +10,6 @@
 
 namespace {
 
-// The engine extern behind an extern reference, or nullopt.
-std::optional<wpvm::Extern> engine_extern(const wasm_extern_t* e) {
-  if (auto* f = capi::func_of(e)) return wpvm::Extern(f);
-  if (auto* g = capi::global_of(e)) return wpvm::Extern(g);
-  if (auto* t = capi::table_of(e)) return wpvm::Extern(t);
-  if (auto* m = capi::memory_of(e)) return wpvm::Extern(m);
-  return std::nullopt;
-}
-
 wasm_extern_t* extern_ref(capi::StoreState& store, const wpvm::Extern& e) {
   return std::visit([&store](auto* target) { return store.ref_of<wasm_extern_t>(target); }, e);
 }
@@ -39,7 +30,7 @@ wpvm::Result<wpvm::Linker> link(capi::StoreState& store, const std::vector<wpvm:
     const wasm_extern_t* e = imports->data[i];
     if (!e) return error(import_name(types[i]) + ": NULL given");
     if (e->store() != &store) return error(import_name(types[i]) + ": an object of another store given");
-    auto ext = engine_extern(e);
+    auto ext = capi::engine_extern(e);
     if (!ext) return error(import_name(types[i]) + ": not an extern given");
     // Imports are matched by name: two of one name must be given one object.
     if (auto known = linker.resolve(types[i].module, types[i].name); known && *known != *ext)

@@ -9,9 +9,10 @@
 
 namespace {
 
-// The engine every wasm_engine_new makes: the tier from WPVM_TIER ("jit",
-// the default, or "interp"); any other value is reported on stderr (once per
-// process) and the default used.
+// The engine wasm_engine_new makes, and wasm_engine_new_with_config for a
+// config without a tier: the tier from WPVM_TIER ("jit", the default, or
+// "interp"); any other value is reported on stderr (once per process) and
+// the default used.
 wpvm::EngineConfig engine_config() {
   wpvm::EngineConfig config;
   const char* tier = std::getenv("WPVM_TIER");
@@ -38,9 +39,12 @@ void wasm_config_delete(wasm_config_t* config) { delete config; }
 wasm_engine_t* wasm_engine_new(void) { return wasm_engine_new_with_config(nullptr); }
 
 wasm_engine_t* wasm_engine_new_with_config(wasm_config_t* config) {
-  delete config;  // nothing in it yet
+  std::unique_ptr<wasm_config_t> owned(config);
   try {
-    return new wasm_engine_t{std::make_shared<const wpvm::Engine>(engine_config())};
+    wpvm::EngineConfig chosen;
+    if (config && config->tier) chosen.tier = *config->tier;  // an explicit tier beats WPVM_TIER
+    else chosen = engine_config();
+    return new wasm_engine_t{std::make_shared<const wpvm::Engine>(chosen)};
   } catch (const std::bad_alloc&) {
     return nullptr;
   }

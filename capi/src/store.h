@@ -2,6 +2,7 @@
 // of a store's runtime objects.
 #pragma once
 #include <memory>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -24,7 +25,7 @@ class StoreState : public std::enable_shared_from_this<StoreState> {
       : engine_(std::move(engine)), store_(*engine_) {}
   // The kept Objects go first, in the order they came (their host info
   // finalizers run), then the store (its host functions' environments'
-  // finalizers), then the engine reference.
+  // finalizers), then the kept hosts, then the engine reference.
   ~StoreState() {
     for (ObjectRef& r : kept_) r = ObjectRef();
   }
@@ -50,6 +51,11 @@ class StoreState : public std::enable_shared_from_this<StoreState> {
   template <class R, class T>
   R* ref_of(T* target);
 
+  // Keeps a host (WASI, wasi-parallel, wasi-threads) whose functions are
+  // this store's: it goes after the store's objects, before the engine.
+  void keep_host(std::shared_ptr<void> host) { hosts_.push_back(std::move(host)); }
+  std::shared_ptr<const wpvm::Engine> engine_ref() const { return engine_; }
+
   // Keeps an object of this store as long as the store: what Wasm code may
   // hold as an externref must not go before the store does.
   void keep(Object* object) {
@@ -60,6 +66,7 @@ class StoreState : public std::enable_shared_from_this<StoreState> {
 
  private:
   std::shared_ptr<const wpvm::Engine> engine_;
+  std::vector<std::shared_ptr<void>> hosts_;  // after store_: its host functions use them
   wpvm::Store store_;
   std::vector<ObjectRef> kept_;
   std::unordered_map<const void*, Object*> index_;  // kept_ by runtime object, or by itself
@@ -87,9 +94,22 @@ inline wpvm::Table* table_of(const wasm_ref_t* r) { return target_of<TableObject
 inline wpvm::Memory* memory_of(const wasm_ref_t* r) { return target_of<MemoryObject>(r); }
 inline wpvm::Instance* instance_of(const wasm_ref_t* r) { return target_of<InstanceObject>(r); }
 
+// The engine extern behind an extern reference, or nullopt.
+inline std::optional<wpvm::Extern> engine_extern(const wasm_extern_t* e) {
+  if (auto* f = func_of(e)) return wpvm::Extern(f);
+  if (auto* g = global_of(e)) return wpvm::Extern(g);
+  if (auto* t = table_of(e)) return wpvm::Extern(t);
+  if (auto* m = memory_of(e)) return wpvm::Extern(m);
+  return std::nullopt;
+}
+
 }  // namespace capi
 
-struct wasm_config_t {};
+// What wasm_engine_new_with_config takes: the tier (wpvm_config_tier_set),
+// when set; otherwise WPVM_TIER decides.
+struct wasm_config_t {
+  std::optional<wpvm::Tier> tier;
+};
 
 struct wasm_engine_t {
   std::shared_ptr<const wpvm::Engine> engine;

@@ -47,6 +47,11 @@ wasm_trap_t* new_trap(StoreState* store, std::string message) {
   return make_trap(store, wpvm::Trap{wpvm::TrapKind::kHost, std::move(message), 0, {}}, true);
 }
 
+const wpvm::Trap* engine_trap_of(const wasm_trap_t* trap) {
+  const TrapObject* t = trap_object(trap);
+  return t ? &t->trap() : nullptr;
+}
+
 wpvm::Trap engine_trap(const wasm_trap_t& trap, const StoreState& store) {
   const TrapObject* t = trap_object(&trap);
   if (!t) return wpvm::Trap{wpvm::TrapKind::kHost, "a host function returned an object that is not a trap", 0, {}};

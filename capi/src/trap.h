@@ -14,6 +14,9 @@ wasm_trap_t* new_trap(StoreState* store, wpvm::Trap trap);
 // The same for a host error with this message (its text as given).
 wasm_trap_t* new_trap(StoreState* store, std::string message);
 
+// The engine trap behind a trap reference, or nullptr (NULL, another kind).
+const wpvm::Trap* engine_trap_of(const wasm_trap_t* trap);
+
 // The engine trap a host function returns for a trap its callback returned
 // in `store`: kind, message and (for a trap of this store) frames.
 wpvm::Trap engine_trap(const wasm_trap_t& trap, const StoreState& store);
