@@ -7,6 +7,7 @@
 // initialisers, which are designated).
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
@@ -236,6 +237,12 @@ TEST_CASE("calls: a trap's trace is innermost first, every frame with its instan
   CHECK(wasm_frame_func_index(trace.data[0]) == 7);
   CHECK(wasm_frame_func_index(trace.data[1]) == 6);
   for (size_t i = 0; i < trace.size; ++i) CHECK(wasm_instance_same(wasm_frame_instance(trace.data[i]), fx.instance));
+  // Each frame is at its instruction: a module offset past its body's start.
+  for (size_t i = 0; i < trace.size; ++i) {
+    CHECK(wasm_frame_module_offset(trace.data[i]) != SIZE_MAX);  // wpvm::kNoOffset
+    CHECK(wasm_frame_func_offset(trace.data[i]) != SIZE_MAX);
+    CHECK(wasm_frame_func_offset(trace.data[i]) < wasm_frame_module_offset(trace.data[i]));
+  }
   wasm_frame_vec_delete(&trace);
   wasm_trap_delete(trap);
   args[0] = WASM_I32_VAL(0);

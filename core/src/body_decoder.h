@@ -117,7 +117,10 @@ class BodyDecoder {
   }
   void emit_op(bool emit, Opcode op, const Imm& imm, std::span<const ValType> pops,
                std::span<const ValType> pushes) {
-    if (emit && r_.ok()) e_.op(op, imm, pops, pushes);
+    if (emit && r_.ok()) {
+      e_.at(static_cast<uint32_t>(op_at_));
+      e_.op(op, imm, pops, pushes);
+    }
   }
   void missing_end();
 
@@ -190,7 +193,10 @@ void BodyDecoder<E>::control(Opcode op, const Imm& imm, bool emit) {
       return;
     }
     case Opcode::Unreachable:
-      if (emit) e_.unreachable();
+      if (emit) {
+        e_.at(static_cast<uint32_t>(op_at_));
+        e_.unreachable();
+      }
       set_unreachable();
       return;
     case Opcode::Nop: return;
@@ -337,6 +343,7 @@ void BodyDecoder<E>::call(Opcode op, const Imm& imm, bool emit) {
   if (emit && r_.ok()) {
     scratch_.assign(ft->params.begin(), ft->params.end());
     scratch_.push_back(ValType::kI32);
+    e_.at(static_cast<uint32_t>(op_at_));
     e_.op(op, imm, scratch_, ft->results);
   }
 }

@@ -54,6 +54,10 @@ struct FuncContext {
 // operand types it pops (in push order) and the result types it pushes:
 // numeric, memory, local/global/table/ref, call/call_indirect (pops = params,
 // pushes = results), drop and select (pops carry the actual operand types).
+//
+// `at` gives the byte offset in the module of the instruction whose `op` or
+// `unreachable` comes next (called just before either, so an emitter can
+// note where code that traps or calls came from).
 template <class E>
 concept Emitter = requires(E e, const FuncContext& fc, BlockSig sig, uint32_t depth,
                            std::span<const uint32_t> depths, bool reachable, Opcode op,
@@ -71,6 +75,7 @@ concept Emitter = requires(E e, const FuncContext& fc, BlockSig sig, uint32_t de
   { e.return_() };
   { e.unreachable() };
   { e.op(op, imm, types, types) };  // (op, imm, pops, pushes)
+  { e.at(depth) };                  // the next op/unreachable's module offset
 };
 
 // Validation only.
@@ -88,6 +93,7 @@ struct NullEmitter {
   void return_() {}
   void unreachable() {}
   void op(Opcode, const Imm&, std::span<const ValType>, std::span<const ValType>) {}
+  void at(uint32_t) {}
 };
 static_assert(Emitter<NullEmitter>);
 

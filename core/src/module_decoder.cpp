@@ -312,9 +312,9 @@ void ModuleDecoder::code_section(Reader& r) {
   m_.bodies.reserve(n);
   for (uint32_t i = 0; i < n && r.ok(); ++i) {
     FunctionBody body;
-    body.body_offset = static_cast<uint32_t>(r.offset());
     uint32_t size = r.count();
     if (!r.ok()) return;
+    body.body_offset = static_cast<uint32_t>(r.offset());
     size_t end = r.offset() + size;
     if (end > m_.bytes.size()) return r.fail_malformed(m_.bytes.size(), kUnexpectedEndSection);
     Reader br = section_reader(r.offset(), end);

@@ -16,6 +16,7 @@
 #include "runtime/runtime_impl.h"
 #include "wpvm/runtime.h"
 #include "wpvm/share.h"
+#include "frame_offsets.h"
 #include "test_wasm_file.h"
 
 namespace {
@@ -387,4 +388,8 @@ TEST_CASE("interp: an instance makes FuncImpls for referenced functions, the res
   CHECK(made_funcs(*inst) == std::vector<uint32_t>{0, 1, 2, 4});  // $unused never
   CHECK(instance_func(**inst, 3) != nullptr);  // the API makes one on request
   CHECK(made_funcs(*inst) == std::vector<uint32_t>{0, 1, 2, 3, 4});
+}
+
+TEST_CASE("interp: frames give the offsets of their instructions") {
+  test::check_frame_offsets(EngineConfig{.tier = Tier::kInterp});
 }

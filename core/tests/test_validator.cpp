@@ -44,6 +44,7 @@ struct RecordingEmitter {
   void op(Opcode op, const Imm&, std::span<const ValType> pops, std::span<const ValType> pushes) {
     log.push_back(std::string(opcode_text(op)) + " [" + types(pops) + "]->[" + types(pushes) + "]");
   }
+  void at(uint32_t) {}
 };
 static_assert(Emitter<RecordingEmitter>);
 

@@ -58,9 +58,9 @@ void FuncCompiler::reset(uint32_t defined_index, LocalUses& uses) {
   gp_used_ = xmm_used_ = 0;
   max_stack_ = max_out_ = 0;
   patch_lea_ = patch_sub_ = 0;
-  traps_.fill(Label());
-  status_trap_ = call_trap_ = Label();
-  status_used_ = call_trap_used_ = false;
+  at_ = 0;
+  trap_sites_.clear();
+  tails_.fill(Label());
   jump_tables_.clear();
   float_consts_.clear();
   pending_rmw_ = PendingRmw{};
@@ -439,7 +439,8 @@ Mem FuncCompiler::const_mem(const Val& v) {
   return ptr(it->second, 0, v.type == ValType::kF64 ? 8 : 4);
 }
 
-Mem FuncCompiler::lin_mem(const Val& v) const {
+Mem FuncCompiler::lin_mem(const Val& v) {
+  fault_site(v.at);
   return ptr(r14, gpq(v.reg), 0, static_cast<int32_t>(v.bits), v.type == ValType::kI64 || v.type == ValType::kF64 ? 8 : 4);
 }
 
@@ -777,11 +778,41 @@ void FuncCompiler::transfer(const Ctrl& target) {
   for (uint32_t k = 0; k < n; ++k) store_val(home(target.height + k), stack_[first + k]);
 }
 
-Label FuncCompiler::trap_label(TrapKind k) {
-  Label& l = traps_[static_cast<size_t>(k)];
-  if (!l.isValid()) l = a_.newLabel();
-  return l;
+Label FuncCompiler::trap_site(uint8_t tail) {
+  // The current instruction's sites are the last ones.
+  for (size_t i = trap_sites_.size(); i-- > 0 && trap_sites_[i].at == at_;)
+    if (trap_sites_[i].tail == tail) return trap_sites_[i].label;
+  trap_sites_.push_back({a_.newLabel(), at_, tail});
+  return trap_sites_.back().label;
 }
+
+// Trap paths *call* onwards so the return address (inside this function)
+// tells the unwinder which function and instruction trapped (backtraces).
+void FuncCompiler::emit_trap_paths() {
+  for (const TrapSite& t : trap_sites_) {
+    a_.bind(t.label);
+    if (t.tail == kTailStatusEax) {
+      a_.call(mc_.trap_exit);
+    } else {
+      Label& tail = tails_[t.tail];
+      if (!tail.isValid()) tail = a_.newLabel();
+      a_.call(tail);
+    }
+    mc_.sites.push_back({static_cast<uint32_t>(a_.offset() - 1), t.at});
+  }
+  for (size_t k = 0; k < tails_.size(); ++k) {
+    if (!tails_[k].isValid()) continue;
+    a_.bind(tails_[k]);
+    if (k == kTailStatusEdx) a_.mov(eax, edx); else a_.mov(eax, exec::trap_code(static_cast<TrapKind>(k)));
+    a_.jmp(mc_.trap_exit);
+  }
+}
+
+void FuncCompiler::fault_site(uint32_t wasm) {
+  if (mc_.options.guarded_memory) mc_.sites.push_back({static_cast<uint32_t>(a_.offset()), wasm});
+}
+
+void FuncCompiler::call_site() { mc_.sites.push_back({static_cast<uint32_t>(a_.offset() - 1), at_}); }
 
 void FuncCompiler::reload_memory_base() {
   if (!m_.memories.empty()) load_vm_word(r14, kVmMem0Base);
@@ -805,8 +836,8 @@ void FuncCompiler::begin_function(const FuncContext& fc) {
     if (t == ValType::kV128) fail();
   for (ValType t : results_)
     if (t == ValType::kV128) fail();
-  status_trap_ = a_.newLabel();
-  call_trap_ = a_.newLabel();
+  // The prologue's stack check traps at the first instruction.
+  at_ = m_.bodies[defined_].code_offset;
 
   choose_pins();
   a_.bind(entry_);
@@ -890,23 +921,7 @@ void FuncCompiler::end_function(bool reachable) {
   }
   pop_ctrl();
 
-  // Trap paths *call* the module's exit so the return address (inside this
-  // function) tells the unwinder which function trapped (backtraces).
-  for (size_t k = 0; k < traps_.size(); ++k) {
-    if (!traps_[k].isValid()) continue;
-    a_.bind(traps_[k]);
-    a_.mov(eax, exec::trap_code(static_cast<TrapKind>(k)));
-    a_.call(mc_.trap_exit);
-  }
-  a_.bind(status_trap_);
-  if (status_used_) {
-    a_.mov(eax, edx);
-    a_.call(mc_.trap_exit);
-  }
-  if (call_trap_used_) {
-    a_.bind(call_trap_);
-    a_.call(mc_.trap_exit);
-  }
+  emit_trap_paths();
   for (JumpTable& jt : jump_tables_) {
     a_.align(AlignMode::kData, 4);
     a_.bind(jt.table);
@@ -1118,11 +1133,13 @@ void FuncCompiler::call_through_funcimpl(const FuncType& t) {
   a_.mov(out_mem(keep), rax);
   a_.mov(qword_ptr(r15, kCtxVm), rdx);
   a_.call(rcx);
+  call_site();
   a_.mov(rcx, out_mem(keep));
   a_.mov(qword_ptr(r15, kCtxVm), rcx);
   a_.jmp(done);
   a_.bind(same);
   a_.call(rcx);
+  call_site();
   a_.jmp(done);
   a_.bind(slow);
   a_.mov(rdi, r15);
@@ -1132,8 +1149,7 @@ void FuncCompiler::call_through_funcimpl(const FuncType& t) {
   a_.mov(rax, qword_ptr(r15, kCtxHelpers));
   a_.call(qword_ptr(rax, 8 * static_cast<int32_t>(helper_id(reinterpret_cast<const void*>(&helper::call_slow)))));
   a_.test(eax, eax);
-  call_trap_used_ = true;
-  a_.jnz(call_trap_);
+  a_.jnz(trap_label_call());
   a_.bind(done);
 }
 
@@ -1145,6 +1161,7 @@ void FuncCompiler::call_direct(uint32_t func_index) {
     static const uint8_t kCallRel32[] = {0xe8, 0, 0, 0, 0};
     mc_.calls.push_back({static_cast<uint32_t>(a_.offset() + 1), func_index - imported});
     a_.embed(kCallRel32, sizeof kCallRel32);
+    call_site();
   } else {
     load_vm_word(rax, mc_.layout.func(func_index));
     call_through_funcimpl(t);
@@ -1197,13 +1214,11 @@ void FuncCompiler::call_helper(const void* fn, std::span<const HelperArg> before
   restore_pins();
   if (status && result) {
     a_.test(edx, edx);
-    status_used_ = true;
-    a_.jnz(status_trap_);
+    a_.jnz(trap_label_status());
   } else if (status) {
     a_.test(eax, eax);
     a_.mov(edx, eax);
-    status_used_ = true;
-    a_.jnz(status_trap_);
+    a_.jnz(trap_label_status());
   }
   if (result) {
     if (is_float(*result)) {

@@ -46,7 +46,7 @@ struct CallSite {
 
 // What the compilers of one chunk of a module's functions share: the
 // assembler, the module and what its code may assume, the context layout,
-// and the call sites to patch.
+// the call sites to patch, and where code that traps or calls came from.
 struct ModuleCtx {
   FastAssembler& a;
   asmjit::CodeHolder& code;
@@ -55,6 +55,12 @@ struct ModuleCtx {
   const VmLayout& layout;
   asmjit::Label trap_exit;  // *call* here with the status in eax
   std::vector<CallSite> calls;
+  // Per byte of code a backtrace can stop at, from the chunk's start, the
+  // module offset of its Wasm instruction (tier::CodeImage::Site), in code
+  // order: the last byte of each call to another function and of each trap
+  // path's call to the exit (return address - 1), and the first byte of each
+  // access that may fault on a guard page.
+  std::vector<tier::CodeImage::Site> sites;
 };
 
 // An argument of a helper call that is not a Wasm operand: a constant, or a
@@ -99,6 +105,7 @@ class FuncCompiler {
   void return_();
   void unreachable();
   void op(Opcode op, const Imm& imm, std::span<const ValType> pops, std::span<const ValType> pushes);
+  void at(uint32_t offset) { at_ = offset; }
 
   // False if the function used something this compiler does not handle
   // (its code must then be discarded).
@@ -130,6 +137,7 @@ class FuncCompiler {
     Opcode op = Opcode::Nop;  // kOp
     uint8_t rhs = kNoReg;     // kOp: the right operand's (index) register, or kNoReg for bits
     uint8_t scale = 0;        // kOp address form: index shift
+    uint32_t at = 0;          // kMem: the load's module offset
   };
   static bool is_address(const Val& v) { return v.op == Opcode::I32Add || v.op == Opcode::I64Add; }
   static bool reads_reg(const Val& v, uint8_t reg);  // a kOp reading this pinned register
@@ -186,7 +194,7 @@ class FuncCompiler {
     materialize_op();
     materialize_mem();
   }
-  asmjit::x86::Mem lin_mem(const Val& v) const;  // a kMem's operand
+  asmjit::x86::Mem lin_mem(const Val& v);  // a kMem's operand, for the access emitted next (a fault site)
   bool defer_op(Opcode op, Val& a, Val& b);  // a kOp for a op b, if it qualifies
   void emit_op_into(asmjit::x86::Gp dst, const Val& v);  // a kOp's value -> dst
   void push_pinned(uint32_t index);
@@ -202,7 +210,20 @@ class FuncCompiler {
     c.targeted = true;
     return c;
   }
-  asmjit::Label trap_label(TrapKind k);
+  // Where the current instruction jumps when it traps with kind k: a path of
+  // its own (one per instruction and kind), so the backtrace knows the
+  // instruction. trap_label_status: the status of a helper in edx;
+  // trap_label_call: the status of a call through call_slow in eax.
+  asmjit::Label trap_label(TrapKind k) { return trap_site(static_cast<uint8_t>(k)); }
+  asmjit::Label trap_label_status() { return trap_site(kTailStatusEdx); }
+  asmjit::Label trap_label_call() { return trap_site(kTailStatusEax); }
+  asmjit::Label trap_site(uint8_t tail);
+  void emit_trap_paths();
+  // Records the next instruction as a memory access of the Wasm instruction
+  // at `wasm` that may fault (guard pages), and the one just emitted as a
+  // call of the current instruction.
+  void fault_site(uint32_t wasm);
+  void call_site();
   void emit_return();
   void reload_memory_base();
   void fail() { ok_ = false; }
@@ -234,6 +255,7 @@ class FuncCompiler {
     asmjit::x86::Mem m;
     Val addr{};
     uint8_t value_reg = 0;
+    uint32_t at = 0;  // its module offset
   };
   PendingRmw pending_rmw_;
   void settle_rmw(bool dropped);  // emit_atomic.cpp; every instruction settles it first
@@ -252,6 +274,7 @@ class FuncCompiler {
   FastAssembler& a_;
   const Module& m_;
   uint32_t defined_;
+  uint32_t at_ = 0;  // module offset of the Wasm instruction being compiled
   asmjit::Label entry_;
   bool ok_ = true;
   uint32_t nparams_ = 0, ndecl_ = 0;
@@ -281,13 +304,17 @@ class FuncCompiler {
   uint32_t gp_used_ = 0, xmm_used_ = 0;
   uint32_t max_stack_ = 0, max_out_ = 0;
   size_t patch_lea_ = 0, patch_sub_ = 0;
-  // Per trap kind, the label of its exit path (invalid: not used yet);
-  // emitted in kind order at the end.
-  std::array<asmjit::Label, kNumTrapKinds> traps_;
-  asmjit::Label status_trap_;  // status in edx (helpers returning HelperResult)
-  bool status_used_ = false;
-  asmjit::Label call_trap_;  // status in eax (a call through call_slow trapped)
-  bool call_trap_used_ = false;
+  // Trap paths, emitted after the code: each site calls its tail, which sets
+  // the status (a trap kind's code, or a helper's status from edx) and goes
+  // to the exit; a call's status already in eax goes to the exit directly.
+  static constexpr uint8_t kTailStatusEdx = kNumTrapKinds, kTailStatusEax = kNumTrapKinds + 1;
+  struct TrapSite {
+    asmjit::Label label;
+    uint32_t at;  // module offset
+    uint8_t tail;
+  };
+  std::vector<TrapSite> trap_sites_;
+  std::array<asmjit::Label, kNumTrapKinds + 1> tails_;  // invalid: not used yet
   struct JumpTable {
     asmjit::Label table;
     std::vector<asmjit::Label> entries;

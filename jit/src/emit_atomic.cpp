@@ -116,11 +116,13 @@ bool FuncCompiler::atomic_op(Opcode op, const Imm& imm, std::span<const ValType>
   switch (row->kind) {
     case Kind::kLoad: {
       Gp d = ar;  // the result reuses the address register
+      fault_site(at_);
       if (size >= 4) a_.mov(sized(d, size), m); else a_.movzx(d.r32(), m);
       push_reg(pushes[0], addr.reg);
       return true;
     }
     case Kind::kStore: {
+      fault_site(at_);
       a_.xchg(m, sized(gpq(vals[0].reg), size));  // xchg with memory is locked
       free_reg(vals[0]);
       free_reg(addr);
@@ -133,13 +135,15 @@ bool FuncCompiler::atomic_op(Opcode op, const Imm& imm, std::span<const ValType>
           a_.neg(v);
           [[fallthrough]];
         case Rmw::kAdd:
+          fault_site(at_);
           a_.lock().xadd(m, sized(v, size));
           break;
         case Rmw::kXchg:
+          fault_site(at_);
           a_.xchg(m, sized(v, size));
           break;
         default:  // and/or/xor: the next instruction decides (settle_rmw)
-          pending_rmw_ = PendingRmw{true, op, m, addr, vals[0].reg};
+          pending_rmw_ = PendingRmw{true, op, m, addr, vals[0].reg, at_};
           push_reg(pushes[0], vals[0].reg);
           return true;
       }
@@ -154,6 +158,7 @@ bool FuncCompiler::atomic_op(Opcode op, const Imm& imm, std::span<const ValType>
       // Only the low `size` bytes of expected take part (wasm wraps it to the width).
       Gp e = gpq(vals[0].reg);
       a_.mov(rax, e);
+      fault_site(at_);
       a_.lock().cmpxchg(m, sized(gpq(vals[1].reg), size), sized(rax, size));
       // The loaded value, zero-extended: on success rax still holds all of expected.
       if (size == 1) a_.movzx(e.r32(), al);
@@ -176,6 +181,7 @@ void FuncCompiler::settle_rmw(bool dropped) {
   const AtomicRow row = *row_of(p.op);
   const uint32_t size = row.size;
   Gp v = gpq(p.value_reg);
+  fault_site(p.at);  // the first access to p.m comes next
   if (dropped) {
     if (row.rmw == Rmw::kAnd) a_.lock().and_(p.m, sized(v, size));
     else if (row.rmw == Rmw::kOr) a_.lock().or_(p.m, sized(v, size));

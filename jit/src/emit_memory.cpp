@@ -89,6 +89,7 @@ bool FuncCompiler::memory_access(Opcode op, const Imm& imm) {
     Gp ar;
     Mem m = address(addr, imm.mem.offset, acc->size, ar, true);
     m.setSize(acc->size);
+    fault_site(at_);
     if (acc->type == ValType::kF32) a_.movss(m, xmm(v.reg));
     else if (acc->type == ValType::kF64) a_.movsd(m, xmm(v.reg));
     else if (v.loc == Loc::kConst) {
@@ -116,7 +117,7 @@ bool FuncCompiler::memory_access(Opcode op, const Imm& imm) {
     Gp ar = gp_read(addr);
     uint8_t owner = addr.loc == Loc::kReg ? ar.id() : kNoReg;
     uint32_t pos = static_cast<uint32_t>(stack_.size());
-    stack_.push_back(Val{acc->type, Loc::kMem, static_cast<uint8_t>(ar.id()), pos, imm.mem.offset, Opcode::Nop, owner, 0});
+    stack_.push_back(Val{acc->type, Loc::kMem, static_cast<uint8_t>(ar.id()), pos, imm.mem.offset, Opcode::Nop, owner, 0, at_});
     max_stack_ = std::max(max_stack_, pos + 1);
     return true;
   }
@@ -126,6 +127,7 @@ bool FuncCompiler::memory_access(Opcode op, const Imm& imm) {
   Gp ar;
   Mem m = address(addr, imm.mem.offset, acc->size, ar, true);
   m.setSize(acc->size);
+  fault_site(at_);
   if (is_float) {
     if (acc->type == ValType::kF32) a_.movss(xmm(dest), m); else a_.movsd(xmm(dest), m);
     free_reg(addr);

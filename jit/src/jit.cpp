@@ -60,8 +60,8 @@ class ModuleCode final : public tier::NativeCode {
   // Takes over `base`, `size` bytes of executable memory already registered
   // with the signal handler, which `release` frees.
   ModuleCode(const Module& m, const void* base, size_t size, std::span<const tier::CodeImage::Entry> entries,
-             std::function<void()> release)
-      : module_(m), base_(base), size_(size), release_(std::move(release)) {
+             std::span<const tier::CodeImage::Site> sites, std::function<void()> release)
+      : module_(m), base_(base), size_(size), release_(std::move(release)), sites_(sites.begin(), sites.end()) {
     for (size_t i = 0; i < entries.size(); ++i) {
       auto begin = reinterpret_cast<uintptr_t>(base) + entries[i].offset;
       starts_.push_back({begin, m.num_imported_funcs + static_cast<uint32_t>(i), entries[i].native});
@@ -91,12 +91,21 @@ class ModuleCode final : public tier::NativeCode {
     return it == starts_.begin() ? nullptr : &*std::prev(it);
   }
   const Module& module() const { return module_; }
+  // The module offset of the Wasm instruction that code byte pc (a return
+  // address - 1, or a faulting access) belongs to, or kNoOffset.
+  size_t wasm_offset(uintptr_t pc) const {
+    auto native = static_cast<uint32_t>(pc - reinterpret_cast<uintptr_t>(base_));
+    auto it = std::lower_bound(sites_.begin(), sites_.end(), native,
+                               [](const tier::CodeImage::Site& s, uint32_t n) { return s.native < n; });
+    return it != sites_.end() && it->native == native ? it->wasm : kNoOffset;
+  }
   tier::CodeImage image() const {
     tier::CodeImage out;
     const auto* p = static_cast<const uint8_t*>(base_);
     out.bytes.assign(p, p + size_);
     for (const FuncStart& s : starts_)
       out.entries.push_back({static_cast<uint32_t>(s.begin - reinterpret_cast<uintptr_t>(base_)), s.native});
+    out.sites = sites_;
     return out;
   }
 
@@ -107,6 +116,7 @@ class ModuleCode final : public tier::NativeCode {
   std::function<void()> release_;
   std::vector<FuncStart> starts_;
   std::vector<uint32_t> interpreted_;
+  std::vector<tier::CodeImage::Site> sites_;  // ascending native offsets
 };
 
 const ModuleCode* find_module(uintptr_t pc) {
@@ -141,10 +151,11 @@ void capture_backtrace(ExecContext* ctx, uint64_t trap_pc, uint64_t trap_rbp) {
       fr.func_index = fs->func_index;
       fr.instance = running;
       fr.name = std::string(code->module().func_name(fs->func_index));
+      tier::set_frame_offset(fr, code->module(), code->wasm_offset(pc));
       out.push_back(std::move(fr));
     }
     const auto* frame = reinterpret_cast<const uintptr_t*>(rbp);
-    pc = frame[1] - 1;  // inside the call instruction
+    pc = frame[1] - 1;  // the call instruction's last byte
     rbp = frame[0];
   }
 }
@@ -246,6 +257,7 @@ struct Chunk {
   std::vector<uint8_t> bytes;
   std::vector<uint32_t> offsets;     // per function of the chunk, from the chunk's start
   std::vector<CallSite> calls;       // rel32 fields from the chunk's start
+  std::vector<tier::CodeImage::Site> sites;  // from the chunk's start (ModuleCtx::sites)
   std::string listing;
 };
 
@@ -310,7 +322,7 @@ bool compile_chunk(const Module& m, const tier::CodeOptions& options, const VmLa
     StringLogger logger;
     if (listing) code.setLogger(&logger);
     FastAssembler a(&code);
-    ModuleCtx mc{a, code, m, options, layout, a.newLabel(), {}};
+    ModuleCtx mc{a, code, m, options, layout, a.newLabel(), {}, {}};
     FuncCompiler fc(mc);
     FunctionDecoder decoder(m, fc);
     LocalUses uses;
@@ -360,6 +372,7 @@ bool compile_chunk(const Module& m, const tier::CodeOptions& options, const VmLa
     c.bytes.assign(buf.data(), buf.data() + buf.size());
     for (Label l : entries) c.offsets.push_back(static_cast<uint32_t>(code.labelOffset(l)));
     c.calls = std::move(mc.calls);
+    c.sites = std::move(mc.sites);
     if (listing) c.listing = logger.data();
     return true;
   }
@@ -406,6 +419,9 @@ std::unique_ptr<ModuleCode> load_code(const Module& m, const tier::CodeSource& s
   for (size_t i = 0; i < src.entries.size(); ++i)
     if (src.entries[i].offset >= src.bytes.size() || (i && src.entries[i].offset <= src.entries[i - 1].offset))
       return refuse("function " + std::to_string(i) + "'s code lies outside the image");
+  for (size_t i = 0; i < src.sites.size(); ++i)
+    if (src.sites[i].native >= src.bytes.size() || (i && src.sites[i].native <= src.sites[i - 1].native))
+      return refuse("the code's instruction sites lie outside the image or out of order");
   if (src.bytes.empty()) return refuse("no code");
   const void* base = src.bytes.data();
   std::function<void()> release = src.release;
@@ -423,7 +439,7 @@ std::unique_ptr<ModuleCode> load_code(const Module& m, const tier::CodeSource& s
     error = "too many modules' code in this process";
     return nullptr;
   }
-  return std::make_unique<ModuleCode>(m, base, src.bytes.size(), src.entries, std::move(release));
+  return std::make_unique<ModuleCode>(m, base, src.bytes.size(), src.entries, src.sites, std::move(release));
 }
 
 // A module's code: its chunks compiled (on the pool when `options.parallel`),
@@ -475,10 +491,12 @@ std::unique_ptr<ModuleCode> compile_module(const Module& m, const tier::CodeOpti
       int32_t rel = static_cast<int32_t>(static_cast<int64_t>(offsets[cs.callee]) - static_cast<int64_t>(site + 4));
       std::memcpy(image.bytes.data() + site, &rel, 4);
     }
+    for (const tier::CodeImage::Site& st : c.sites)
+      image.sites.push_back({static_cast<uint32_t>(chunk_at[k] + st.native), st.wasm});
   }
   for (size_t i = 0; i < offsets.size(); ++i) image.entries.push_back({offsets[i], ok[i] != 0});
   std::string error;
-  std::unique_ptr<ModuleCode> code = load_code(m, {image.bytes, image.entries, false, {}}, error);
+  std::unique_ptr<ModuleCode> code = load_code(m, {image.bytes, image.entries, image.sites, false, {}}, error);
   if (!code) return nullptr;
   g_modules_compiled.fetch_add(1, std::memory_order_relaxed);
   if (want_listing) {

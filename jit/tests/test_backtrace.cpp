@@ -11,6 +11,7 @@
 #include "wpvm/jit.h"
 #include "wpvm/runtime.h"
 #include "wpvm/serialize.h"
+#include "frame_offsets.h"
 #include "test_wasm_file.h"
 
 namespace {
@@ -49,6 +50,15 @@ std::vector<std::string> frames(const CallResult& r) {
   return out;
 }
 
+// "module_offset/func_offset" of each frame, innermost first.
+std::vector<std::string> offsets(const CallResult& r) {
+  std::vector<std::string> out;
+  if (r.trap)
+    for (const Frame& f : r.trap->backtrace)
+      out.push_back(std::to_string(f.module_offset) + "/" + std::to_string(f.func_offset));
+  return out;
+}
+
 struct Case {
   const char* export_name;
   uint32_t arg;
@@ -82,6 +92,9 @@ TEST_CASE("backtrace: same frames on both tiers, and the engine keeps working") 
     CHECK(rj.trap->kind == c.kind);
     CHECK(frames(ri) == c.expected);
     CHECK(frames(rj) == c.expected);
+    // Both tiers place every frame at the same instruction.
+    CHECK(offsets(ri) == offsets(rj));
+    for (const Frame& f : rj.trap->backtrace) CHECK(f.module_offset != kNoOffset);
     // Every frame is of the one instance called.
     for (const Frame& f : ri.trap->backtrace) CHECK(f.instance == interp.inst);
     for (const Frame& f : rj.trap->backtrace) CHECK(f.instance == jit.inst);
@@ -101,7 +114,7 @@ TEST_CASE("backtrace: the same frames from code loaded from a compiled module") 
   auto m = deserialize_module(engine, *file);
   REQUIRE(m.ok());
   uint64_t compiled = jit::modules_compiled();
-  BtFixture loaded(Tier::kJit, *m);
+  BtFixture loaded(Tier::kJit, *m), interp(Tier::kInterp);
   for (const Case& c : kCases) {
     CAPTURE(c.export_name);
     std::vector<Value> args;
@@ -110,6 +123,14 @@ TEST_CASE("backtrace: the same frames from code loaded from a compiled module") 
     REQUIRE(r.trap.has_value());
     CHECK(r.trap->kind == c.kind);
     CHECK(frames(r) == c.expected);
+    CHECK(offsets(r) == offsets(interp.call(c.export_name, args)));
   }
   CHECK(jit::modules_compiled() == compiled);  // the file's code ran
+}
+
+TEST_CASE("backtrace: frames give the offsets of their instructions") {
+  SUBCASE("guard pages: accesses fault") { test::check_frame_offsets(EngineConfig{.tier = Tier::kJit}); }
+  SUBCASE("explicit bounds checks") {
+    test::check_frame_offsets(EngineConfig{.tier = Tier::kJit, .explicit_bounds_checks = true});
+  }
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "exec/tier.h"
+#include "frame_offsets.h"
 #include "test_wasm_file.h"
 #include "wpvm/jit.h"
 #include "wpvm/runtime.h"
@@ -75,6 +76,16 @@ TEST_CASE("serialize: a compiled module round trip runs without compiling") {
   auto inst = store.instantiate(*m, Linker{});
   REQUIRE(inst.ok());
   CHECK(call_i32(store, **inst, "fib", {Value::from_i32(10)}) == 55);
+}
+
+TEST_CASE("serialize: code read back gives frames the offsets of their instructions") {
+  Engine engine = jit_engine();
+  std::vector<uint8_t> file = serialized(engine, "frame_offsets");
+  uint64_t before = jit::modules_compiled();
+  auto m = deserialize_module(engine, file);
+  REQUIRE_MESSAGE(m.ok(), (m.ok() ? "" : m.error().message));
+  test::check_frame_offsets(engine, *m);
+  CHECK(jit::modules_compiled() == before);  // the file's code ran
 }
 
 TEST_CASE("serialize: the module read back is the module written") {

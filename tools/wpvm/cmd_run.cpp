@@ -140,6 +140,9 @@ int report_trap(const Trap& trap, const Module& module) {
     std::string_view name = f.name.empty() ? module.func_name(f.func_index) : f.name;
     std::cerr << "  " << i << ": func[" << f.func_index << "]";
     if (!name.empty()) std::cerr << " " << name;
+    // The instruction's byte offset in the module, then from the function's body.
+    if (f.module_offset != kNoOffset)
+      std::cerr << " at 0x" << std::hex << f.module_offset << " (func+0x" << f.func_offset << ")" << std::dec;
     std::cerr << "\n";
   }
   return kExitTrap;

@@ -80,7 +80,9 @@ struct FunctionBody {
   uint32_t type_index = 0;
   std::vector<LocalRun> locals;  // as declared, run-length encoded
   uint64_t num_locals = 0;       // sum of locals[].count (params excluded)
-  uint32_t body_offset = 0;      // start of the body entry (its size LEB) in bytes
+  // Start of the body just past its size LEB (its local declarations): what
+  // Frame::func_offset counts from (trap.h).
+  uint32_t body_offset = 0;
   uint32_t code_offset = 0;      // first instruction
   uint32_t code_end = 0;         // one past the final `end`
 };

@@ -23,7 +23,7 @@
 namespace wpvm {
 
 // The format version this build writes and reads.
-inline constexpr uint32_t kCompiledModuleVersion = 1;
+inline constexpr uint32_t kCompiledModuleVersion = 2;
 
 // True if the bytes start like a compiled module (not a .wasm binary).
 bool is_compiled_module(Span<const uint8_t> bytes);

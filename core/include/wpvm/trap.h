@@ -26,9 +26,15 @@ struct Frame {
   // (the JIT past a call from another module's code).
   const Instance* instance = nullptr;
   std::string name;         // from the name section, or empty
-  // Where the frame was: the byte offset of the instruction that trapped or
-  // of the call to the next frame in, from the start of the function's body
-  // entry and from the start of the module. kNoOffset when not known.
+  // Where the frame was, as byte offsets of one instruction: in the innermost
+  // frame the one that trapped (or the call to a host function that returned
+  // the trap), in the others the call or call_indirect that called the next
+  // frame in. module_offset counts from the start of the module binary;
+  // func_offset from the start of the function's body just past its size
+  // LEB, at its local declarations (FunctionBody::body_offset), as V8 and
+  // Wasmtime count wasm_frame_func_offset. Both tiers give the same values.
+  // kNoOffset when not known (a frame the JIT reports for a function whose
+  // prologue found the stack exhausted has its first instruction's offset).
   size_t func_offset = kNoOffset;
   size_t module_offset = kNoOffset;
 };

@@ -1,10 +1,18 @@
 // The engine's native code generator, the per-module native code and the
-// binding of an instance's functions to it (tier.h).
+// binding of an instance's functions to it; frame offsets (tier.h).
 #include "exec/tier.h"
 
 #include "runtime/compiled_code.h"
 
 namespace wpvm::tier {
+
+void set_frame_offset(Frame& fr, const Module& m, size_t module_offset) {
+  if (module_offset == kNoOffset || fr.func_index < m.num_imported_funcs) return;
+  const FunctionBody& body = m.bodies[fr.func_index - m.num_imported_funcs];
+  if (module_offset < body.body_offset || module_offset >= body.code_end) return;
+  fr.module_offset = module_offset;
+  fr.func_offset = module_offset - body.body_offset;
+}
 
 CodeGenerator* code_generator(const Store::Impl& store) { return EngineAccess::code_generator(store.engine); }
 

@@ -50,6 +50,13 @@ std::optional<Trap> interpret(Store::Impl& store, FuncImpl& f, Slot* slots);
 // Frees one function's interpreter code (its module's compiled code goes).
 void free_code(const interp::Code* code);
 
+// ---- Both tiers ----
+
+// Sets fr's module_offset and func_offset (trap.h) from the module offset of
+// its instruction in m, the module of function fr.func_index (a defined
+// function); kNoOffset leaves them unknown.
+void set_frame_offset(Frame& fr, const Module& m, size_t module_offset);
+
 // ---- Native code (a CodeGenerator) ----
 
 // What a module's native code was compiled for.
@@ -70,8 +77,16 @@ struct CodeImage {
     uint32_t offset;
     bool native;
   };
+  // Where native code that traps or calls came from, for backtraces: a byte
+  // of the code (`native`, from the image's start) and the module offset of
+  // the Wasm instruction it belongs to. In `native` order.
+  struct Site {
+    uint32_t native;
+    uint32_t wasm;
+  };
   std::vector<uint8_t> bytes;
   std::vector<Entry> entries;
+  std::vector<Site> sites;
 };
 
 // Code to load: bytes anywhere, copied into executable memory, or bytes
@@ -80,6 +95,7 @@ struct CodeImage {
 struct CodeSource {
   std::span<const uint8_t> bytes;
   std::span<const CodeImage::Entry> entries;
+  std::span<const CodeImage::Site> sites;
   bool executable = false;
   std::function<void()> release;
 };

@@ -4,6 +4,7 @@
 #include "interp/builder.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstring>
 
@@ -60,6 +61,37 @@ constexpr size_t kMaxFrameConsts = 64;
 
 }  // namespace
 
+bool may_trap(IOp op) {
+  static constexpr auto kTraps = [] {
+    std::array<bool, static_cast<size_t>(IOp::kCount)> t{};
+    auto set = [&t](IOp o) { t[static_cast<size_t>(o)] = true; };
+#define WPVM_UN_TRAP(name, in, out, fn) set(IOp::name);
+#define WPVM_BIN_TRAP(name, in, out, fn) set(IOp::name);
+#define WPVM_LOAD(name, mem_t, out) set(IOp::name), set(IOp::name##Add);
+#define WPVM_STORE(name, in, mem_t) set(IOp::name), set(IOp::name##Add);
+#include "interp/interp_ops.def"
+#define WPVM_ALOAD(name, mem_t, out) set(IOp::name);
+#define WPVM_ASTORE(name, in, mem_t) set(IOp::name);
+#define WPVM_ARMW(name, in, mem_t, op) set(IOp::name);
+#define WPVM_ACMPXCHG(name, in, mem_t) set(IOp::name);
+#define WPVM_AOP(name) set(IOp::name);
+#include "exec/atomic_ops.def"
+    for (IOp o : {IOp::Unreachable, IOp::Call, IOp::CallIndirect, IOp::MemoryFill, IOp::MemoryCopy, IOp::MemoryInit,
+                  IOp::TableGet, IOp::TableSet, IOp::TableFill, IOp::TableCopy, IOp::TableInit, IOp::Simd})
+      set(o);
+    return t;
+  }();
+  return kTraps[static_cast<size_t>(op)];
+}
+
+size_t Code::wasm_offset(const Word* pc) const {
+  if (pc < words.data() || pc >= words.data() + words.size()) return kNoOffset;
+  auto w = static_cast<uint32_t>(pc - words.data());
+  // The last site starting at or before pc.
+  auto it = std::upper_bound(sites.begin(), sites.end(), w, [](uint32_t x, const Site& s) { return x < s.word; });
+  return it == sites.begin() ? kNoOffset : std::prev(it)->offset;
+}
+
 Builder::Builder(Code& code) : code_(code), handlers_(handler_table()) {}
 
 // ---- emission ----
@@ -67,8 +99,15 @@ Builder::Builder(Code& code) : code_(code), handlers_(handler_table()) {}
 size_t Builder::emit_op(IOp op) {
   Word w;
   w.h = handlers_[static_cast<size_t>(op)];
+  if (may_trap(op)) sites_.push_back({static_cast<uint32_t>(words_.size()), at_});
   words_.push_back(w);
   return words_.size() - 1;
+}
+
+void Builder::drop_last(const Last& l) {
+  words_.resize(l.word_begin);
+  slot_fields_.resize(l.fix_begin);
+  while (!sites_.empty() && sites_.back().word >= l.word_begin) sites_.pop_back();
 }
 
 void Builder::emit_pair(Opnd a, Opnd b) {
@@ -294,8 +333,7 @@ bool Builder::try_fused_branch(const Entry& cond, bool invert, Ctrl& target) {
   const CmpFusion* f = cmp_fusion(last_.op);
   if (!f) return false;
   Last l = last_;
-  words_.resize(l.word_begin);
-  slot_fields_.resize(l.fix_begin);
+  drop_last(l);
   emit_op(invert ? f->negated : f->taken);
   emit_pair(S(l.a), l.op == IOp::I32Eqz ? N(0) : S(l.b));
   emit_target(target);
@@ -461,8 +499,7 @@ bool Builder::numeric(Opcode op, const Imm& imm) {
           last_.op == IOp::I32Add) {
         // The address is an i32.add nobody else reads: fold it into the load.
         Last l = last_;
-        words_.resize(l.word_begin);
-        slot_fields_.resize(l.fix_begin);
+        drop_last(l);
         fix_begin = l.fix_begin;
         at = emit_op(static_cast<IOp>(static_cast<size_t>(row.iop) + 1));
         emit_pair(S(kStackTag | a.pos), S(l.a));
@@ -483,8 +520,7 @@ bool Builder::numeric(Opcode op, const Imm& imm) {
           last_.op == IOp::I32Add) {
         // As for loads; the value was not computed after the add (it is deferred).
         Last l = last_;
-        words_.resize(l.word_begin);
-        slot_fields_.resize(l.fix_begin);
+        drop_last(l);
         emit_op(static_cast<IOp>(static_cast<size_t>(row.iop) + 1));
         emit_pair(S(l.a), S(l.b));
         emit_pair(S(enc(v)), N(offset));
@@ -682,6 +718,7 @@ Result<void> Builder::finish() {
   }
   code_.frame_slots = stack_base + std::max(max_pos_, result_slots_) + 2;
   code_.words = std::move(words_);
+  code_.sites = std::move(sites_);
   for (size_t f : target_fields_) code_.words[f].target = code_.words.data() + code_.words[f].imm;
   return {};
 }

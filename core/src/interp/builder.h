@@ -37,6 +37,7 @@ class Builder {
   void return_();
   void unreachable();
   void op(Opcode op, const Imm& imm, std::span<const ValType> pops, std::span<const ValType> pushes);
+  void at(uint32_t offset) { at_ = offset; }
 
   // Call after the decoder succeeded: resolves slots and branch targets.
   Result<void> finish();
@@ -103,6 +104,8 @@ class Builder {
   std::vector<Word> words_;
   std::vector<uint32_t> slot_fields_;  // word * 2 + half, for every slot operand
   std::vector<size_t> target_fields_;  // words holding a word index to turn into a pointer
+  std::vector<Site> sites_;            // Code::sites
+  uint32_t at_ = 0;                    // module offset of the Wasm instruction being built
   std::vector<uint32_t> local_slot_;   // local index -> slot
   std::vector<Entry> stack_;
   std::vector<Ctrl> ctrls_;
@@ -121,6 +124,8 @@ class Builder {
     uint32_t a = 0, b = 0;      // encoded compare operands
     uint32_t pos = 0;           // stack pos of the result
   } last_;
+  // Takes back the last instruction (a peephole replaces it).
+  void drop_last(const Last& l);
 };
 
 }  // namespace wpvm::interp

@@ -30,12 +30,26 @@ union Word {
 };
 static_assert(sizeof(Word) == 8);
 
+// Where an instruction that can trap or call came from: its first word and
+// the byte offset in the module of the Wasm instruction it implements.
+struct Site {
+  uint32_t word;
+  uint32_t offset;
+};
+
 struct Code {
   std::vector<Word> words;
   std::vector<Slot> consts;    // copied into the frame on entry
+  // Every instruction that can trap or call (may_trap), in word order; read
+  // only when a trap's backtrace is built.
+  std::vector<Site> sites;
   uint32_t param_slots = 0;
   uint32_t local_slots = 0;    // params + declared locals
   uint32_t frame_slots = 0;    // locals + constants + max operand stack
+
+  // The module offset of the instruction holding word `pc` (one of `words`),
+  // or kNoOffset if it is none of `sites`.
+  size_t wasm_offset(const Word* pc) const;
 };
 
 // Every internal instruction. Numeric ones are named after their Wasm opcode;
@@ -60,6 +74,9 @@ enum class IOp : uint16_t {
 
 // Handler addresses, indexed by IOp (the executor owns the labels).
 const void* const* handler_table();
+
+// Whether an instruction can trap or call (its Code::sites entry is kept).
+bool may_trap(IOp op);
 
 struct FrameRec {
   const Word* ret_pc;

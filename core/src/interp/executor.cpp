@@ -44,20 +44,24 @@ ThreadState& thread_state(Store::Impl& store) {
   return *store.interp_state;
 }
 
-Trap make_trap(TrapKind kind, FuncImpl* fn, const ThreadState& ts, uint32_t base_depth) {
+// The trap's backtrace: fn at pc (the instruction that trapped, or the call
+// whose callee trapped), then each caller at the call it is in.
+Trap make_trap(TrapKind kind, FuncImpl* fn, const Word* pc, const ThreadState& ts, uint32_t base_depth) {
   Trap t;
   t.kind = kind;
-  auto add = [&](FuncImpl* f) {
+  auto add = [&](FuncImpl* f, const Word* at) {
     if (!f) return;
     Frame fr;
     fr.func_index = f->func_index;
     fr.instance = f->instance;
     fr.name = std::string(f->name());
+    if (f->code && f->instance) tier::set_frame_offset(fr, *f->instance->mod, f->code->wasm_offset(at));
     t.backtrace.push_back(std::move(fr));
   };
-  add(fn);
-  // frames[base_depth] holds the entry's sentinel, not a Wasm caller.
-  for (uint32_t d = ts.depth; d > base_depth + 1; --d) add(ts.frames[d - 1].fn);
+  add(fn, pc);
+  // frames[base_depth] holds the entry's sentinel, not a Wasm caller. A
+  // caller's return pc follows its call: the word before it is in the call.
+  for (uint32_t d = ts.depth; d > base_depth + 1; --d) add(ts.frames[d - 1].fn, ts.frames[d - 1].ret_pc - 1);
   return t;
 }
 
@@ -509,7 +513,7 @@ L_Simd:
 
 L_host_trap: {
   Trap t = std::move(*host_trap);
-  Trap bt = make_trap(t.kind, fn, ts, base_depth);
+  Trap bt = make_trap(t.kind, fn, pc, ts, base_depth);
   // A native callee (JIT tier) reports its own frames; ours follow them.
   for (Frame& fr : bt.backtrace) t.backtrace.push_back(std::move(fr));
   ts.depth = base_depth;
@@ -524,7 +528,7 @@ L_trap: {
     LOAD_MEM();
     DISPATCH();
   }
-  Trap t = make_trap(trap_kind, fn, ts, base_depth);
+  Trap t = make_trap(trap_kind, fn, pc, ts, base_depth);
   ts.depth = base_depth;
   ts.top = saved_top;
   return t;

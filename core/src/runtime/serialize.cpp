@@ -6,6 +6,8 @@
 //   fingerprint u32 length + bytes (the code generator's)
 //   module      u64 length + the module's binary
 //   entries     u32 count + per defined function u32 offset, u32 native (0/1)
+//   sites       u32 count + per site u32 code offset, u32 module offset
+//               (tier::CodeImage::Site: where trapping code came from)
 //   code        u64 length, zeros up to the next multiple of 4096 bytes, the
 //               code (tier::CodeImage::bytes): page-aligned, so a file can be
 //               mapped and its code run in place
@@ -138,6 +140,11 @@ Result<std::vector<uint8_t>> serialize_module(const Engine& engine, const Module
     w.u32(e.offset);
     w.u32(e.native ? 1 : 0);
   }
+  w.u32(static_cast<uint32_t>(image.sites.size()));
+  for (const tier::CodeImage::Site& site : image.sites) {
+    w.u32(site.native);
+    w.u32(site.wasm);
+  }
   w.u64(image.bytes.size());
   w.out.resize((w.out.size() + kCodeAlign - 1) / kCodeAlign * kCodeAlign, 0);
   w.bytes(image.bytes.data(), image.bytes.size());
@@ -153,6 +160,7 @@ struct Parts {
   std::string_view fingerprint;
   std::span<const uint8_t> wasm;
   std::vector<tier::CodeImage::Entry> entries;
+  std::vector<tier::CodeImage::Site> sites;
   std::span<const uint8_t> code;
   size_t code_offset = 0;  // in the file
 };
@@ -175,7 +183,9 @@ Result<Parts> parse(std::span<const uint8_t> bytes) {
   auto wasm = wasm_len ? r.take(*wasm_len, "the module") : std::nullopt;
   auto count = wasm ? r.num<uint32_t>("the function count") : std::nullopt;
   auto entries = count ? r.take(uint64_t{8} * *count, "the function entries") : std::nullopt;
-  auto code_len = entries ? r.num<uint64_t>("the code's length") : std::nullopt;
+  auto site_count = entries ? r.num<uint32_t>("the site count") : std::nullopt;
+  auto sites = site_count ? r.take(uint64_t{8} * *site_count, "the sites") : std::nullopt;
+  auto code_len = sites ? r.num<uint64_t>("the code's length") : std::nullopt;
   auto pad = code_len ? r.take((kCodeAlign - r.pos() % kCodeAlign) % kCodeAlign, "the code's alignment") : std::nullopt;
   size_t code_offset = r.pos();
   auto code = pad ? r.take(*code_len, "the code") : std::nullopt;
@@ -194,6 +204,11 @@ Result<Parts> parse(std::span<const uint8_t> bytes) {
     uint32_t e[2];
     std::memcpy(e, entries->data() + 8 * i, 8);
     p.entries.push_back({e[0], e[1] != 0});
+  }
+  for (uint32_t i = 0; i < *site_count; ++i) {
+    uint32_t e[2];
+    std::memcpy(e, sites->data() + 8 * i, 8);
+    p.sites.push_back({e[0], e[1]});
   }
   p.code = *code;
   p.code_offset = code_offset;
@@ -253,7 +268,7 @@ Result<std::shared_ptr<const Module>> deserialize_module(const Engine& engine, S
   if (!p) return p.error();
   auto gen = generator_for(engine, p->fingerprint);
   if (!gen) return gen.error();
-  return assemble(**gen, *p, {p->code, p->entries, false, {}});
+  return assemble(**gen, *p, {p->code, p->entries, p->sites, false, {}});
 }
 
 Result<std::shared_ptr<const Module>> deserialize_module_file(const Engine& engine, const std::string& path) {
@@ -284,9 +299,9 @@ Result<std::shared_ptr<const Module>> deserialize_module_file(const Engine& engi
   // (A file system mounted noexec refuses that: the code is copied instead.)
   void* code = mmap(nullptr, p->code.size(), PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, static_cast<off_t>(p->code_offset));
   ::close(fd);
-  if (code == MAP_FAILED) return assemble(**gen, *p, {p->code, p->entries, false, {}});
+  if (code == MAP_FAILED) return assemble(**gen, *p, {p->code, p->entries, p->sites, false, {}});
   size_t n = p->code.size();
-  return assemble(**gen, *p, {{static_cast<const uint8_t*>(code), n}, p->entries, true, [code, n] { munmap(code, n); }});
+  return assemble(**gen, *p, {{static_cast<const uint8_t*>(code), n}, p->entries, p->sites, true, [code, n] { munmap(code, n); }});
 }
 
 }  // namespace wpvm
