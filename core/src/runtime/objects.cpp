@@ -98,14 +98,13 @@ namespace {
 
 Error usage(std::string message) { return make_error(ErrorKind::kUsage, kNoOffset, std::move(message)); }
 
-// Whether v may go into an object of `store` typed `type`.
-Result<void> check_value(const Value& v, ValType type, const Store::Impl* store, const char* what) {
+}  // namespace
+
+Result<void> check_value(const Value& v, ValType type, const Store::Impl& store, const char* what) {
   if (v.type != type) return usage(std::string(what) + " is a " + val_type_name(v.type) + ", not a " + val_type_name(type));
-  if (store && !value_of_store(v, *store)) return usage(std::string(what) + " is a function of another store");
+  if (!value_of_store(v, store)) return usage(std::string(what) + " is a function of another store");
   return {};
 }
-
-}  // namespace
 
 Result<Value> TableImpl::get(uint32_t index) const {
   if (index >= elems.size()) return usage("table index " + std::to_string(index) + " out of bounds");
@@ -114,20 +113,20 @@ Result<Value> TableImpl::get(uint32_t index) const {
 
 Result<void> TableImpl::set(uint32_t index, const Value& v) {
   if (index >= elems.size()) return usage("table index " + std::to_string(index) + " out of bounds");
-  WPVM_TRY(check_value(v, type_.elem, store, "the value"));
+  WPVM_TRY(check_value(v, type_.elem, *store, "the value"));
   elems[index] = v.ref;
   return {};
 }
 
 Result<uint32_t> TableImpl::grow(uint32_t delta, const Value& init) {
-  WPVM_TRY(check_value(init, type_.elem, store, "the initial value"));
+  WPVM_TRY(check_value(init, type_.elem, *store, "the initial value"));
   if (auto old = grow_raw(delta, init.ref)) return *old;
   return make_error(ErrorKind::kResource, kNoOffset, "table cannot grow by " + std::to_string(delta) + " elements");
 }
 
 Result<void> GlobalImpl::set(const Value& v) {
   if (!type_.mut) return usage("the global is immutable");
-  WPVM_TRY(check_value(v, type_.type, store, "the value"));
+  WPVM_TRY(check_value(v, type_.type, *store, "the value"));
   value_to_slots(v, cell);
   return {};
 }

@@ -43,6 +43,10 @@ class FuncImpl;
 // False for a funcref naming a function of another store than `store` (the
 // only values that carry a store's object); true for every other value.
 bool value_of_store(const Value& v, const Store::Impl& store);
+// Whether v may go into an object of `store` typed `type` (a table element,
+// a global): kUsage naming `what` ("the value") if it is of another type or
+// a function of another store.
+Result<void> check_value(const Value& v, ValType type, const Store::Impl& store, const char* what);
 
 // What a host function is: shared by the copies of an instance that import it.
 struct HostFunc {

@@ -100,10 +100,7 @@ Result<Memory*> Store::create_memory(const MemoryType& type) {
 Result<Table*> Store::create_table(const TableType& type, const Value& init) {
   if (type.limits.max && *type.limits.max < type.limits.min)
     return make_error(ErrorKind::kUsage, kNoOffset, "size minimum must not be greater than maximum");
-  if (init.type != type.elem)
-    return make_error(ErrorKind::kUsage, kNoOffset, "initial value is not of the table's element type");
-  if (!value_of_store(init, *impl_))
-    return make_error(ErrorKind::kUsage, kNoOffset, "initial value is a function of another store");
+  WPVM_TRY(check_value(init, type.elem, *impl_, "the initial value"));
   try {
     auto t = impl_->new_table(type, init.ref, "table");
     if (!t) return t.error();
@@ -114,10 +111,7 @@ Result<Table*> Store::create_table(const TableType& type, const Value& init) {
 }
 
 Result<Global*> Store::create_global(const GlobalType& type, const Value& init) {
-  if (init.type != type.type)
-    return make_error(ErrorKind::kUsage, kNoOffset, "initial value is not of the global's type");
-  if (!value_of_store(init, *impl_))
-    return make_error(ErrorKind::kUsage, kNoOffset, "initial value is a function of another store");
+  WPVM_TRY(check_value(init, type.type, *impl_, "the initial value"));
   GlobalImpl* g = impl_->new_global(type);
   value_to_slots(init, g->cell);
   return static_cast<Global*>(g);
@@ -129,6 +123,14 @@ CallResult host_trap(std::string message) {
   CallResult r;
   r.trap = Trap{TrapKind::kHost, std::move(message), 0, {}};
   return r;
+}
+
+// A host function's results must be of its result types and of its store.
+std::optional<Trap> check_host_results(const FuncType& t, Span<const Value> results, const Store::Impl& store) {
+  for (size_t i = 0; i < results.size(); ++i)
+    if (results[i].type != t.results[i] || !value_of_store(results[i], store))
+      return Trap{TrapKind::kHost, "host function returned a result of another type or store", 0, {}};
+  return std::nullopt;
 }
 
 }  // namespace
@@ -150,9 +152,7 @@ CallResult Store::call(Func* func, Span<const Value> args) {
     for (size_t i = 0; i < t.results.size(); ++i) r.values[i] = Value::zero(t.results[i]);
     CallerImpl caller(*impl_, nullptr);
     r.trap = f->host->fn(caller, args, r.values);
-    for (size_t i = 0; !r.trap && i < r.values.size(); ++i)
-      if (r.values[i].type != t.results[i] || !value_of_store(r.values[i], *impl_))
-        r.trap = Trap{TrapKind::kHost, "host function returned a result of another type or store", 0, {}};
+    if (!r.trap) r.trap = check_host_results(t, r.values, *impl_);
     if (r.trap) r.values.clear();
     return r;
   }
@@ -199,9 +199,7 @@ std::optional<Trap> call_host(Store::Impl& store, FuncImpl& f, InstanceImpl* cal
   for (size_t i = 0; i < res.size(); ++i) res[i] = Value::zero(t.results[i]);
   CallerImpl c(store, caller);
   if (auto trap = f.host->fn(c, args, res)) return trap;
-  for (size_t i = 0; i < res.size(); ++i)
-    if (res[i].type != t.results[i] || !value_of_store(res[i], store))
-      return Trap{TrapKind::kHost, "host function returned a result of another type or store", 0, {}};
+  if (auto trap = check_host_results(t, res, store)) return trap;
   Slot* q = io;
   for (size_t i = 0; i < res.size(); ++i) {
     value_to_slots(res[i], q);
