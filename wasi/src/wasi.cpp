@@ -38,8 +38,10 @@ std::unique_ptr<FdEntry> stdio_entry(int host_fd, int fallback_flags) {
   struct stat st;
   e->type = fd >= 0 && ::fstat(fd, &st) == 0 ? wasi::file_type_of_mode(st.st_mode)
                                              : FileType::kUnknown;
-  e->base = e->type == FileType::kRegularFile ? right::kFileBase
-          : e->is_socket() ? right::kSocketBase : right::kStreamBase;
+  // Stdio is a stream to the guest whatever the host attached: a regular
+  // file (a redirected stdout) gets no seek, tell, allocate, set_size or
+  // set_times, so the host's file changes only by the guest's writes.
+  e->base = e->is_socket() ? right::kSocketBase : right::kStreamBase;
   e->inheriting = 0;
   return e;
 }

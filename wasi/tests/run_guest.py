@@ -3,12 +3,15 @@
 
 usage: run_guest.py WPVM GUEST.wasm SCRATCH [--status N | --nonzero]
                     [--stdout TEXT]... [--stderr TEXT]... [--env NAME=VALUE]...
-                    [--no-dir] [-- GUEST_ARGS...]
+                    [--no-dir] [--stdio-files] [--exact-stdout TEXT]
+                    [-- GUEST_ARGS...]
 
 The sandbox is SCRATCH/root (preopened as "/"), next to SCRATCH/outside/secret,
 with the links root/out_link -> ../outside, root/abs_link -> /, and
 root/chain -> out_link planted for the escape tests. Each --stdout/--stderr TEXT
-must occur in that stream.
+must occur in that stream. With --stdio-files, stdin, stdout and stderr are
+regular files (SCRATCH/stdin.txt, stdout.txt, stderr.txt): stdin must be left
+as it was, and with --exact-stdout the stdout file must hold exactly TEXT.
 """
 import argparse
 import os
@@ -60,6 +63,8 @@ def main():
     ap.add_argument("--stderr", action="append", default=[])
     ap.add_argument("--env", action="append", default=[])
     ap.add_argument("--no-dir", action="store_true")
+    ap.add_argument("--stdio-files", action="store_true")
+    ap.add_argument("--exact-stdout")
     ap.add_argument("--tcp-echo", action="store_true",
                     help="give the guest a listening socket and talk to it as an echo client")
     argv = sys.argv[1:]
@@ -89,11 +94,31 @@ def main():
     if a.tcp_echo:
         cmd += ["--tcplisten", f"127.0.0.1:{port}"]
     cmd += [a.guest] + a.guest_args
-    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE)
-    if a.tcp_echo:
-        echo_client(port, problems)
-    out, err = p.communicate(timeout=300)
+    stdin_text = b"hello from the host\n"
+    if a.stdio_files:
+        files = {n: os.path.join(a.scratch, n + ".txt") for n in ("stdin", "stdout", "stderr")}
+        with open(files["stdin"], "wb") as f:
+            f.write(stdin_text)
+        with open(files["stdin"], "rb") as i, open(files["stdout"], "wb") as o, \
+                open(files["stderr"], "wb") as e:
+            p = subprocess.Popen(cmd, stdin=i, stdout=o, stderr=e)
+            p.communicate(timeout=300)
+        with open(files["stdin"], "rb") as f:
+            if f.read() != stdin_text:
+                problems.append("the guest changed the host's stdin file")
+        with open(files["stdout"], "rb") as f:
+            out = f.read()
+        with open(files["stderr"], "rb") as f:
+            err = f.read()
+    else:
+        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+        if a.tcp_echo:
+            echo_client(port, problems)
+        out, err = p.communicate(timeout=300)
+    if a.exact_stdout is not None and out != a.exact_stdout.encode():
+        problems.append(f"stdout holds {out[:200]!r} ({len(out)} bytes), "
+                        f"expected exactly {a.exact_stdout!r}")
     out, err = out.decode(errors="replace"), err.decode(errors="replace")
     if a.nonzero:
         if p.returncode == 0:
