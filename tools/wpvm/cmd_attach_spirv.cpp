@@ -48,12 +48,12 @@ bool parse(std::span<const std::string> a, AttachOptions& o) {
 }
 
 std::optional<std::vector<uint8_t>> slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::cerr << "Error: cannot read " << path << ": " << std::strerror(errno) << "\n";
+  auto bytes = read_file(path);
+  if (!bytes) {
+    std::cerr << "Error: " << bytes.error().message << "\n";
     return std::nullopt;
   }
-  return std::vector<uint8_t>((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return std::move(*bytes);
 }
 
 bool write_all(const std::string& path, std::span<const uint8_t> bytes) {

@@ -36,7 +36,12 @@ extern const Command kCompileCommand;
 int run_main(std::span<const std::string> args);
 
 // Shared helpers.
+// The whole file (a pipe or device: until its end); kIo with the reason if
+// it cannot be read or is a directory (file_io.cpp).
 Result<std::vector<uint8_t>> read_file(const std::string& path);
+// The first n bytes of a regular file (fewer if it is shorter; none if it is
+// not a readable regular file).
+std::vector<uint8_t> file_head(const std::string& path, size_t n);
 // "byte offset 26 (0x1a): message" (offset part left out when unknown).
 std::string describe_error(const Error& e);
 // Reads, decodes and validates a module, or with an engine also reads a

@@ -1,7 +1,6 @@
 // The one table of `wpvm` subcommands, and the helpers they share.
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <iostream>
 
 #include "command.h"
@@ -24,32 +23,11 @@ const Command* find_command(std::string_view name) {
   return nullptr;
 }
 
-Result<std::vector<uint8_t>> read_file(const std::string& path) {
-  auto fail = [&path] { return make_error(ErrorKind::kIo, kNoOffset, "cannot read " + path + ": " + std::strerror(errno)); };
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) return fail();
-  std::streamoff size = in.tellg();
-  if (size < 0) return fail();
-  std::vector<uint8_t> bytes(static_cast<size_t>(size));
-  in.seekg(0);
-  if (!in.read(reinterpret_cast<char*>(bytes.data()), size)) return fail();
-  return bytes;
-}
-
 std::string describe_error(const Error& e) {
   if (e.offset == kNoOffset) return e.message;
   char buf[96];
   std::snprintf(buf, sizeof(buf), "byte offset %zu (0x%zx): ", e.offset, e.offset);
   return buf + e.message;
-}
-
-// The first bytes of a file (fewer if it is shorter).
-std::vector<uint8_t> file_head(const std::string& path, size_t n) {
-  std::ifstream in(path, std::ios::binary);
-  std::vector<uint8_t> head(n);
-  in.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(n));
-  head.resize(in ? n : static_cast<size_t>(in.gcount()));
-  return head;
 }
 
 std::shared_ptr<const Module> load_module_file(const std::string& path, const Engine* engine) {

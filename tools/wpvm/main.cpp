@@ -1,5 +1,7 @@
 // `wpvm` entry point: global flags and dispatch to the subcommand table.
+#include <exception>
 #include <iostream>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -71,5 +73,15 @@ int main_impl(std::vector<std::string> argv) {
 }  // namespace wpvm::cli
 
 int main(int argc, char** argv) {
-  return wpvm::cli::main_impl(std::vector<std::string>(argv + 1, argv + argc));
+  // Errors are reported where they happen; this is the last line of defence,
+  // so that no input ends the process by a signal (an uncaught exception
+  // would abort).
+  try {
+    return wpvm::cli::main_impl(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const std::bad_alloc&) {
+    std::cerr << "Error: out of memory\n";
+  } catch (const std::exception& e) {
+    std::cerr << "Error: " << e.what() << "\n";
+  }
+  return 1;
 }
