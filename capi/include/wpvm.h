@@ -58,6 +58,32 @@ WASM_API_EXTERN wpvm_error_t* wpvm_config_tier_set(wasm_config_t* config, wpvm_t
 /* The engine's tier; 0xff for NULL. */
 WASM_API_EXTERN wpvm_tier_t wpvm_engine_tier(const wasm_engine_t* engine);
 
+/* ---- fuel and epoch interruption (wpvm::EngineConfig documents both) ---- */
+
+/* Engines made from the config consume fuel: a store's calls trap "all fuel
+ * consumed" once its fuel (0 in a new store) runs out; one unit per Wasm
+ * instruction executed, nop, drop, block, loop, else and end free, the same
+ * on both tiers. Errors: no config. */
+WASM_API_EXTERN wpvm_error_t* wpvm_config_consume_fuel_set(wasm_config_t* config, bool enable);
+/* Engines made from the config check their epoch against each store's
+ * deadline on every function entry and loop header, trapping "interrupted"
+ * once it is reached. Errors: no config. */
+WASM_API_EXTERN wpvm_error_t* wpvm_config_epoch_interruption_set(wasm_config_t* config, bool enable);
+/* A store's fuel: set, read (into *fuel), add (saturating). Errors: no store
+ * (or no out-pointer), an engine that does not consume fuel. */
+WASM_API_EXTERN wpvm_error_t* wpvm_store_fuel_set(wasm_store_t* store, uint64_t fuel);
+WASM_API_EXTERN wpvm_error_t* wpvm_store_fuel_get(const wasm_store_t* store, uint64_t* fuel);
+WASM_API_EXTERN wpvm_error_t* wpvm_store_fuel_add(wasm_store_t* store, uint64_t fuel);
+/* The store's code traps "interrupted" once its engine's epoch reaches the
+ * current epoch plus ticks (until then a store has no deadline). NULL: no-op. */
+WASM_API_EXTERN void wpvm_store_epoch_deadline_set(wasm_store_t* store, uint64_t ticks_beyond_current);
+/* Advances the engine's epoch by one: callable from any thread and from a
+ * signal handler (one lock-free atomic add). NULL: no-op. */
+WASM_API_EXTERN void wpvm_engine_epoch_increment(const wasm_engine_t* engine);
+/* True if the trap is "all fuel consumed" / "interrupted". False for NULL. */
+WASM_API_EXTERN bool wpvm_trap_is_out_of_fuel(const wasm_trap_t* trap);
+WASM_API_EXTERN bool wpvm_trap_is_interrupted(const wasm_trap_t* trap);
+
 /* ---- traps ---- */
 
 /* True if the trap is a WASI proc_exit (the guest called exit()), with its

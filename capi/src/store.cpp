@@ -44,6 +44,10 @@ wasm_engine_t* wasm_engine_new_with_config(wasm_config_t* config) {
     wpvm::EngineConfig chosen;
     if (config && config->tier) chosen.tier = *config->tier;  // an explicit tier beats WPVM_TIER
     else chosen = engine_config();
+    if (config) {
+      chosen.consume_fuel = config->consume_fuel;
+      chosen.epoch_interruption = config->epoch_interruption;
+    }
     return new wasm_engine_t{std::make_shared<const wpvm::Engine>(chosen)};
   } catch (const std::bad_alloc&) {
     return nullptr;

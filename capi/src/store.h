@@ -109,6 +109,8 @@ inline std::optional<wpvm::Extern> engine_extern(const wasm_extern_t* e) {
 // when set; otherwise WPVM_TIER decides.
 struct wasm_config_t {
   std::optional<wpvm::Tier> tier;
+  bool consume_fuel = false;        // wpvm_config_consume_fuel_set
+  bool epoch_interruption = false;  // wpvm_config_epoch_interruption_set
 };
 
 struct wasm_engine_t {

@@ -1,7 +1,8 @@
 // wpvm.h's extensions, every function, as a C11 program: the tier (chosen
 // by config over WPVM_TIER, the same results on both), WASI (arguments,
 // environment, a preopened directory, stdin bytes and files, stdout and
-// stderr captured or to files, exit codes), wasi-parallel (a PRK guest,
+// stderr captured or to files, exit codes), fuel and epoch interruption
+// (both tiers), wasi-parallel (a PRK guest,
 // the device list), wasi-threads, the linker, and misuse: NULL everywhere and
 // objects of another store give errors, never a crash.
 //
@@ -623,6 +624,92 @@ static void test_misuse(wasm_engine_t* engine, const char* host_wasm, const char
   wpvm_wasi_config_delete(config);
 }
 
+// A module of two functions: three() = 1 + 2 (3 units of fuel), spin()
+// loops for ever.
+static const uint8_t kFuelModule[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,                    // magic, version
+    0x01, 0x08, 0x02, 0x60, 0x00, 0x01, 0x7f, 0x60, 0x00, 0x00,        // types () -> i32, () -> ()
+    0x03, 0x03, 0x02, 0x00, 0x01,                                      // functions
+    0x07, 0x10, 0x02, 0x05, 't', 'h', 'r', 'e', 'e', 0x00, 0x00,       // exports
+    0x04, 's', 'p', 'i', 'n', 0x00, 0x01,
+    0x0a, 0x11, 0x02, 0x07, 0x00, 0x41, 0x01, 0x41, 0x02, 0x6a, 0x0b,  // code: i32.add of two constants
+    0x07, 0x00, 0x03, 0x40, 0x0c, 0x00, 0x0b, 0x0b,                    // loop br 0 end
+};
+
+// Calls export `index` of the module in a new instance of `store`.
+static wasm_trap_t* call_fuel_export(wasm_store_t* store, size_t index) {
+  wasm_byte_vec_t bytes;
+  wasm_byte_vec_new(&bytes, sizeof kFuelModule, (const char*)kFuelModule);
+  wasm_module_t* module = wasm_module_new(store, &bytes);
+  wasm_byte_vec_delete(&bytes);
+  CHECK(module != NULL);
+  if (!module) return NULL;
+  wasm_extern_vec_t none = WASM_EMPTY_VEC;
+  wasm_instance_t* instance = wasm_instance_new(store, module, &none, NULL);
+  CHECK(instance != NULL);
+  wasm_extern_vec_t exports;
+  wasm_instance_exports(instance, &exports);
+  wasm_val_t results[1] = {WASM_INIT_VAL};
+  wasm_val_vec_t args = WASM_EMPTY_VEC, r = {index == 0 ? 1 : 0, results};
+  wasm_trap_t* trap = wasm_func_call(wasm_extern_as_func(exports.data[index]), &args, &r);
+  if (!trap && index == 0) CHECK(results[0].of.i32 == 3);
+  wasm_extern_vec_delete(&exports);
+  wasm_instance_delete(instance);
+  wasm_module_delete(module);
+  return trap;
+}
+
+static void test_fuel_and_epoch(wpvm_tier_t tier) {
+  wasm_config_t* config = wasm_config_new();
+  OK(wpvm_config_tier_set(config, tier));
+  OK(wpvm_config_consume_fuel_set(config, true));
+  OK(wpvm_config_epoch_interruption_set(config, true));
+  FAILS(wpvm_config_consume_fuel_set(NULL, true));
+  FAILS(wpvm_config_epoch_interruption_set(NULL, true));
+  wasm_engine_t* engine = wasm_engine_new_with_config(config);
+  wasm_store_t* store = wasm_store_new(engine);
+  // A new store has no fuel: the call traps, then 10 units pay for it.
+  wasm_trap_t* trap = call_fuel_export(store, 0);
+  CHECK(wpvm_trap_is_out_of_fuel(trap));
+  CHECK(!wpvm_trap_is_interrupted(trap));
+  wasm_trap_delete(trap);
+  OK(wpvm_store_fuel_set(store, 10));
+  trap = call_fuel_export(store, 0);
+  CHECK(!trap);
+  uint64_t fuel = 0;
+  OK(wpvm_store_fuel_get(store, &fuel));
+  CHECK(fuel == 7);
+  OK(wpvm_store_fuel_add(store, 5));
+  OK(wpvm_store_fuel_get(store, &fuel));
+  CHECK(fuel == 12);
+  FAILS(wpvm_store_fuel_get(store, NULL));
+  FAILS(wpvm_store_fuel_set(NULL, 1));
+  // Epochs: a deadline one tick away, reached by one increment, stops spin.
+  OK(wpvm_store_fuel_set(store, UINT64_MAX));
+  wpvm_store_epoch_deadline_set(store, 1);
+  CHECK(!(trap = call_fuel_export(store, 0)));
+  wasm_trap_delete(trap);
+  wpvm_engine_epoch_increment(engine);
+  trap = call_fuel_export(store, 1);
+  CHECK(wpvm_trap_is_interrupted(trap));
+  wasm_trap_delete(trap);
+  wpvm_store_epoch_deadline_set(NULL, 1);
+  wpvm_engine_epoch_increment(NULL);
+  CHECK(!wpvm_trap_is_interrupted(NULL) && !wpvm_trap_is_out_of_fuel(NULL));
+  wasm_store_delete(store);
+  wasm_engine_delete(engine);
+  // Without consume_fuel the fuel calls are errors.
+  config = wasm_config_new();
+  OK(wpvm_config_tier_set(config, tier));
+  engine = wasm_engine_new_with_config(config);
+  store = wasm_store_new(engine);
+  FAILS(wpvm_store_fuel_set(store, 1));
+  FAILS(wpvm_store_fuel_add(store, 1));
+  FAILS(wpvm_store_fuel_get(store, &fuel));
+  wasm_store_delete(store);
+  wasm_engine_delete(engine);
+}
+
 int main(int argc, char** argv) {
   if (argc < 4) {
     fprintf(stderr, "usage: wpvm_ext PROBE.wasm HOST.wasm START_TRAP.wasm [NAME=GUEST.wasm ...]\n");
@@ -641,6 +728,7 @@ int main(int argc, char** argv) {
   for (int t = 0; t < 2; ++t) {
     wasm_engine_t* engine = engine_of_tier(tiers[t]);
     test_probe(engine, argv[1]);
+    test_fuel_and_epoch(tiers[t]);
     test_exit_via_call(engine, argv[1]);
     test_guests(engine);
     test_parallel(engine);

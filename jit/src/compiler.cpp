@@ -64,6 +64,11 @@ void FuncCompiler::reset(uint32_t defined_index, LocalUses& uses) {
   jump_tables_.clear();
   float_consts_.clear();
   pending_rmw_ = PendingRmw{};
+  fuel_.reset();
+  if (mc_.options.consume_fuel) {
+    auto plan = exec::FuelPlan::of(m_, defined_index);
+    if (plan) fuel_ = std::move(*plan); else fail();
+  }
 }
 
 void FuncCompiler::push_ctrl(CtrlKind kind, uint32_t height, BlockSig sig, Label label, Label else_label) {
@@ -818,6 +823,30 @@ void FuncCompiler::reload_memory_base() {
   if (!m_.memories.empty()) load_vm_word(r14, kVmMem0Base);
 }
 
+void FuncCompiler::emit_entry_checks() {
+  emit_epoch_check();
+  emit_fuel_charge();
+}
+
+void FuncCompiler::emit_epoch_check() {
+  if (!mc_.options.epoch_interruption) return;
+  a_.mov(rax, qword_ptr(r15, kCtxEpoch));
+  a_.mov(rax, qword_ptr(rax));
+  a_.cmp(rax, qword_ptr(r15, kCtxEpochDeadline));
+  a_.jae(trap_label(TrapKind::kInterrupted));
+}
+
+// The fuel left is unsigned: a segment it cannot pay borrows, and the trap
+// path's exit (invoke_native) leaves the store 0.
+void FuncCompiler::emit_fuel_charge() {
+  if (!fuel_) return;
+  uint32_t cost = fuel_->next();
+  if (cost == 0) return;
+  if (cost > static_cast<uint32_t>(INT32_MAX)) return fail();
+  a_.sub(qword_ptr(r15, kCtxFuel), static_cast<int32_t>(cost));
+  a_.jb(trap_label(TrapKind::kOutOfFuel));
+}
+
 void FuncCompiler::load_vm(Gp dst) { a_.mov(dst, qword_ptr(r15, kCtxVm)); }
 
 void FuncCompiler::load_vm_word(Gp dst, int32_t offset) {
@@ -881,6 +910,7 @@ void FuncCompiler::begin_function(const FuncContext& fc) {
     }
   }
   reload_memory_base();
+  emit_entry_checks();
   push_ctrl(CtrlKind::kBlock, 0, BlockSig{{}, results_}, a_.newLabel());
 }
 
@@ -908,6 +938,7 @@ void FuncCompiler::emit_return() {
 
 void FuncCompiler::end_function(bool reachable) {
   if (!ok_) return;  // after a failure the code is discarded
+  if (fuel_ && !fuel_->complete()) return fail();  // a bug: the interpreter runs the function
   materialize_top();
   Ctrl& body = ctrls_.back();
   if (reachable) {
@@ -963,6 +994,8 @@ void FuncCompiler::loop(BlockSig sig) {
   Label start = a_.newLabel();
   a_.bind(start);
   push_ctrl(CtrlKind::kLoop, h, sig, start);
+  emit_epoch_check();
+  emit_fuel_charge();
 }
 
 void FuncCompiler::if_(BlockSig sig) {
@@ -977,6 +1010,7 @@ void FuncCompiler::if_(BlockSig sig) {
   Label end = a_.newLabel(), else_label = a_.newLabel();
   branch_on(cond, false, else_label);
   push_ctrl(CtrlKind::kIf, h, sig, end, else_label);
+  emit_fuel_charge();
 }
 
 // The end of a block's (or an if arm's) code: its values go to their home
@@ -998,6 +1032,7 @@ void FuncCompiler::else_(bool reachable) {
   a_.bind(c.else_label);
   c.else_bound = true;
   reset_stack(c.height, params_of(c));
+  emit_fuel_charge();
 }
 
 void FuncCompiler::end(bool reachable) {
@@ -1007,6 +1042,7 @@ void FuncCompiler::end(bool reachable) {
   if (c.kind != CtrlKind::kLoop) a_.bind(c.label);
   reset_stack(c.height, results_of(c));  // (pushes no block, so the span stays valid)
   pop_ctrl();
+  emit_fuel_charge();
 }
 
 void FuncCompiler::br(uint32_t depth) {
@@ -1025,13 +1061,14 @@ void FuncCompiler::br_if(uint32_t depth) {
   Ctrl& t = ctrl_at(depth);
   if (transfer_is_noop(t)) {
     branch_on(cond, true, t.label);
-    return;
+  } else {
+    Label skip = a_.newLabel();
+    branch_on(cond, false, skip);
+    transfer(t);
+    a_.jmp(t.label);
+    a_.bind(skip);
   }
-  Label skip = a_.newLabel();
-  branch_on(cond, false, skip);
-  transfer(t);
-  a_.jmp(t.label);
-  a_.bind(skip);
+  emit_fuel_charge();
 }
 
 void FuncCompiler::br_table(std::span<const uint32_t> depths, uint32_t default_depth) {
@@ -1387,8 +1424,12 @@ void FuncCompiler::op(Opcode op, const Imm& imm, std::span<const ValType> pops, 
       free_reg(v);
       return;
     }
-    case Opcode::Call: return call_direct(imm.index);
-    case Opcode::CallIndirect: return call_indirect(imm);
+    case Opcode::Call:  // fuel_ends_segment
+      call_direct(imm.index);
+      return emit_fuel_charge();
+    case Opcode::CallIndirect:
+      call_indirect(imm);
+      return emit_fuel_charge();
     case Opcode::I32Const: return push_const(ValType::kI32, static_cast<uint32_t>(imm.bits[0]));
     case Opcode::I64Const: return push_const(ValType::kI64, imm.bits[0]);
     case Opcode::F32Const: return push_const(ValType::kF32, static_cast<uint32_t>(imm.bits[0]));

@@ -32,6 +32,7 @@
 #include "assembler.h"
 #include "context.h"
 #include "emitter.h"
+#include "exec/fuel.h"
 #include "exec/tier.h"
 #include "runtime/vm_context.h"
 
@@ -226,6 +227,13 @@ class FuncCompiler {
   void call_site();
   void emit_return();
   void reload_memory_base();
+  // EngineConfig::epoch_interruption and consume_fuel (CodeOptions): the
+  // checks on entry, once the frame is set up (the epoch, then the first
+  // segment's fuel), the epoch check of a loop header, and the charge of a
+  // segment starting here (exec/fuel.h lists where). Nothing without them.
+  void emit_entry_checks();
+  void emit_epoch_check();
+  void emit_fuel_charge();
   void fail() { ok_ = false; }
 
   // Instruction families (emit_*.cpp / compiler.cpp).
@@ -272,6 +280,7 @@ class FuncCompiler {
 
   ModuleCtx& mc_;
   FastAssembler& a_;
+  std::optional<exec::FuelPlan> fuel_;  // CodeOptions::consume_fuel
   const Module& m_;
   uint32_t defined_;
   uint32_t at_ = 0;  // module offset of the Wasm instruction being compiled

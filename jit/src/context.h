@@ -4,6 +4,7 @@
 // object waits in `pending` (host traps, traps from interpreted callees).
 #pragma once
 #include <cstddef>
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <type_traits>
@@ -28,6 +29,13 @@ struct ExecContext {
   // holds no absolute address.
   const void* const* helpers = nullptr;
   Store::Impl* store = nullptr;
+  // The running store's fuel left (EngineConfig::consume_fuel), copied in
+  // by each entry and written back to the store by its exit and around
+  // every call out of native code (call_slow); the epoch and the store's
+  // deadline (EngineConfig::epoch_interruption), likewise.
+  uint64_t fuel = 0;
+  const std::atomic<uint64_t>* epoch = nullptr;
+  uint64_t epoch_deadline = UINT64_MAX;
   std::optional<Trap> pending;
   std::vector<Frame> trap_frames;  // the JIT frames of the last trap, innermost first
 };
@@ -38,8 +46,21 @@ inline constexpr int32_t kCtxTrapPc = offsetof(ExecContext, trap_pc);
 inline constexpr int32_t kCtxTrapRbp = offsetof(ExecContext, trap_rbp);
 inline constexpr int32_t kCtxVm = offsetof(ExecContext, vm);
 inline constexpr int32_t kCtxHelpers = offsetof(ExecContext, helpers);
+inline constexpr int32_t kCtxFuel = offsetof(ExecContext, fuel);
+inline constexpr int32_t kCtxEpoch = offsetof(ExecContext, epoch);
+inline constexpr int32_t kCtxEpochDeadline = offsetof(ExecContext, epoch_deadline);
 
 inline constexpr uint32_t kPendingTrap = 0xffff;
+
+// Fuel and epoch state between the running store and the context: native
+// code works on the context's copy; the store holds it whenever anything
+// else may read or change it.
+inline void load_store_state(ExecContext& ctx) {
+  ctx.fuel = ctx.store->fuel;
+  ctx.epoch = ctx.store->epoch;
+  ctx.epoch_deadline = ctx.store->epoch_deadline;
+}
+inline void save_store_state(const ExecContext& ctx) { ctx.store->fuel = ctx.fuel; }
 
 // The calling thread's context (stack limit initialised on first use).
 ExecContext& thread_context();

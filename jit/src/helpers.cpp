@@ -122,9 +122,8 @@ uint64_t status_of(ExecContext* ctx, std::optional<Trap> t) {
   ctx->pending = std::move(t);
   return kPendingTrap;
 }
-}  // namespace
 
-uint64_t call_slow(ExecContext* ctx, FuncImpl* f, Slot* slots, InstanceImpl* caller) {
+uint64_t call_out(ExecContext* ctx, FuncImpl* f, Slot* slots, InstanceImpl* caller) {
   Store::Impl& store = *ctx->store;
   if (!f->instance) return status_of(ctx, call_host(store, *f, caller, slots));
   if (tier::ensure_native(store, *f)) return status_of(ctx, invoke_native(store, *f, slots));
@@ -137,6 +136,17 @@ uint64_t call_slow(ExecContext* ctx, FuncImpl* f, Slot* slots, InstanceImpl* cal
   if (t) return status_of(ctx, std::move(t));
   std::copy_n(base, n, slots);
   return 0;
+}
+
+}  // namespace
+
+// Fuel and the deadline pass through the store while the callee runs
+// (context.h): it, or a host function, may read or change them.
+uint64_t call_slow(ExecContext* ctx, FuncImpl* f, Slot* slots, InstanceImpl* caller) {
+  save_store_state(*ctx);
+  uint64_t status = call_out(ctx, f, slots, caller);
+  load_store_state(*ctx);
+  return status;
 }
 
 }  // namespace helper

@@ -558,12 +558,20 @@ std::optional<Trap> invoke_native(Store::Impl& store, FuncImpl& f, Slot* slots) 
   ExecContext& ctx = thread_context();
   Store::Impl* saved = ctx.store;
   uint64_t* saved_vm = ctx.vm;
+  const uint64_t saved_fuel = ctx.fuel, saved_deadline = ctx.epoch_deadline;
+  const std::atomic<uint64_t>* saved_epoch = ctx.epoch;
   ctx.store = &store;
   ctx.vm = f.vm;
+  load_store_state(ctx);
   uint64_t n = call_slots(*f.sig);
   uint32_t status = entry_trampoline()(&ctx, f.native.load(std::memory_order_acquire), slots, n);
+  // Native code's own out-of-fuel trap borrowed past 0: none is left.
+  store.fuel = status == exec::trap_code(TrapKind::kOutOfFuel) ? 0 : ctx.fuel;
   ctx.store = saved;
   ctx.vm = saved_vm;
+  ctx.fuel = saved_fuel;
+  ctx.epoch = saved_epoch;
+  ctx.epoch_deadline = saved_deadline;
   if (status == 0) return std::nullopt;
   Trap t;
   if (status == kPendingTrap) {

@@ -194,3 +194,48 @@ TEST_CASE("serialize: a compiled module file runs its code in place; damaged fil
   std::remove(path.c_str());
   CHECK(deserialize_module_file(engine, path).error().kind == ErrorKind::kIo);
 }
+
+TEST_CASE("serialize: code with fuel or epoch checks runs only on an engine with the same switches") {
+  struct Config {
+    bool fuel, epoch;
+  };
+  const Config configs[] = {{false, false}, {true, false}, {false, true}, {true, true}};
+  for (Config made : configs) {
+    Engine maker(EngineConfig{.tier = Tier::kJit, .consume_fuel = made.fuel, .epoch_interruption = made.epoch});
+    std::vector<uint8_t> file = serialized(maker, "shared_code");
+    for (Config runs : configs) {
+      CAPTURE(made.fuel);
+      CAPTURE(made.epoch);
+      CAPTURE(runs.fuel);
+      CAPTURE(runs.epoch);
+      Engine engine(EngineConfig{.tier = Tier::kJit, .consume_fuel = runs.fuel, .epoch_interruption = runs.epoch});
+      auto m = deserialize_module(engine, file);
+      if (made.fuel != runs.fuel || made.epoch != runs.epoch) {
+        REQUIRE_FALSE(m.ok());
+        CHECK(m.error().kind == ErrorKind::kIncompatible);
+        CHECK(m.error().message.find(made.fuel != runs.fuel ? "fuel" : "epoch") != std::string::npos);
+        continue;
+      }
+      REQUIRE_MESSAGE(m.ok(), (m.ok() ? "" : m.error().message));
+      uint64_t before = jit::modules_compiled();
+      Store store(engine);
+      if (runs.fuel) REQUIRE(store.set_fuel(1'000'000).ok());
+      auto inst = store.instantiate(*m, Linker{});
+      REQUIRE(inst.ok());
+      CHECK(call_i32(store, **inst, "fib", {Value::from_i32(15)}) == 610);
+      CHECK(jit::modules_compiled() == before);  // the file's code ran
+      if (runs.fuel) {
+        uint64_t left = *store.get_fuel();
+        CHECK(left < 1'000'000);
+        // The interpreter charges the same for the same call.
+        Engine interp(EngineConfig{.tier = Tier::kInterp, .consume_fuel = true, .epoch_interruption = runs.epoch});
+        Store s2(interp);
+        REQUIRE(s2.set_fuel(1'000'000).ok());
+        auto i2 = s2.instantiate(*m, Linker{});
+        REQUIRE(i2.ok());
+        CHECK(call_i32(s2, **i2, "fib", {Value::from_i32(15)}) == 610);
+        CHECK(*s2.get_fuel() == left);
+      }
+    }
+  }
+}

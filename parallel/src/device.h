@@ -50,6 +50,17 @@ struct ExecJob {
   // the caller's module and the table index for parallel_for).
   const Module* spirv_module = nullptr;
   uint32_t spirv_id = 0;
+  // The calling store (not touched while the job runs). Its epoch deadline
+  // and fuel left reach the workers' stores when they bind; what they
+  // consume together is charged to it when the job ends (Host::run).
+  Store* caller = nullptr;
+  // Whether the caller's engine epoch has reached the caller's deadline
+  // (EngineConfig::epoch_interruption): devices that run no Wasm code (the
+  // GPU) check it between the parts of a launch.
+  bool interrupted() const {
+    return caller && caller->engine().config().epoch_interruption &&
+           caller->engine().current_epoch() >= caller->epoch_deadline();
+  }
 };
 
 class Device {

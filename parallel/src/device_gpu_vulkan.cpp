@@ -136,8 +136,16 @@ class GpuDevice final : public Device {
     for (Buffer* b : job.buffers) bound_.push_back(&gpu_buffer(*b).buffer);
     Timer t(stats_.dispatch_ns);
     ++stats_.dispatches;
-    if (auto r = ctx_->dispatch(**kernel, bound_, job.num_iterations, job.block_size); !r)
-      return sink.fail(r.error().message, errno_of(r.error()));
+    // Piece by piece, so that an interruption of the caller (its engine's
+    // epoch past its deadline) stops the launch between pieces, as a trap in
+    // the first iteration not launched.
+    auto launched = ctx_->dispatch_until(**kernel, bound_, job.num_iterations, job.block_size,
+                                         [&job] { return job.interrupted(); });
+    if (!launched) return sink.fail(launched.error().message, errno_of(launched.error()));
+    uint64_t total = uint64_t{job.num_iterations} * job.block_size;
+    if (*launched < total)
+      sink.trap(static_cast<uint32_t>(*launched / std::max<uint32_t>(job.block_size, 1)),
+                Trap{TrapKind::kInterrupted, "the GPU launch was stopped between its parts", 0, {}});
   }
 
  private:

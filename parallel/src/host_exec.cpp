@@ -124,6 +124,10 @@ Errno Host::check_memory_fits(const Kernel& k, const Memory& mem) {
 Outcome Host::run(Device& device, ExecJob& job, const char* what) {
   JobSink sink;
   device.exec(job, sink);
+  // The kernel instances drew from the caller's fuel.
+  if (job.caller)
+    if (auto left = job.caller->get_fuel())
+      (void)job.caller->set_fuel(*left - std::min(*left, sink.fuel_used.load(std::memory_order_relaxed)));
   if (sink.first_trap) {
     auto& [iteration, t] = *sink.first_trap;
     std::string detail = std::string("in the ") + what + " kernel, iteration " + std::to_string(iteration) +
@@ -137,6 +141,13 @@ Outcome Host::run(Device& device, ExecJob& job, const char* what) {
 }
 
 namespace {
+
+// A worker's store takes the caller's epoch deadline and fuel left, so that
+// an interruption stops every worker and kernels draw from the caller's fuel.
+Result<BoundKernel> with_caller_limits(Result<BoundKernel> bound, const Store& caller) {
+  if (bound) inherit_interruption(*bound->store, caller);
+  return bound;
+}
 
 // Starts a worker's stack pointer at the top of its own region.
 Result<BoundKernel> with_stack(Result<BoundKernel> bound, const std::optional<ShadowStack>& stack,
@@ -184,10 +195,11 @@ Outcome Host::parallel_exec(Caller& c, std::span<const Value> a) {
   if (job.num_iterations == 0) return Errno::kSuccess;
   job.buffer_args = list.args;
   std::shared_ptr<const Kernel> shared = *kernel;
+  job.caller = &c.store();
   job.bind = [&](Worker& w, uint32_t slot) -> Result<BoundKernel> {
     auto bound = w.kernel_instance(engine, shared, *mem);
     if (bound) reset_globals(*bound->instance);  // nothing carries over from an earlier call
-    return with_stack(std::move(bound), shared->stack, stacks, slot);
+    return with_caller_limits(with_stack(std::move(bound), shared->stack, stacks, slot), *job.caller);
   };
   job.buffers = list.buffers;
   job.spirv_module = k.module.get();
@@ -234,8 +246,9 @@ Outcome Host::parallel_for(Caller& c, std::span<const Value> a) {
   if (Errno e = lease_stacks(*device, *mem, stack, kMaxPages, stacks); e != Errno::kSuccess) return e;
   job.buffer_args = list.args;
   const Engine& engine = c.store().engine();
+  job.caller = &c.store();
   job.bind = [&](Worker& w, uint32_t slot) {
-    return with_stack(w.caller_copy(engine, *caller, *func), stack, stacks, slot);
+    return with_caller_limits(with_stack(w.caller_copy(engine, *caller, *func), stack, stacks, slot), *job.caller);
   };
   job.buffers = list.buffers;
   job.spirv_module = &caller->module();

@@ -89,6 +89,14 @@ void Worker::run(const BoundKernel& kernel, std::span<const uint32_t> buffer_arg
   args_[2] = Value::from_i32(block_size);
   for (size_t i = 0; i < buffer_args.size(); ++i) args_[3 + i] = Value::from_i32(buffer_args[i]);
   InKernel marked;
+  struct FuelUsed {
+    Store& store;
+    JobSink& sink;
+    Result<uint64_t> before = store.get_fuel();
+    ~FuelUsed() {
+      if (before) sink.fuel_used.fetch_add(*before - *store.get_fuel(), std::memory_order_relaxed);
+    }
+  } fuel{*kernel.store, sink};
   for (uint32_t id = begin; id < end; ++id) {
     if (id >= sink.stop_at()) return;
     args_[0] = Value::from_i32(id);

@@ -48,6 +48,8 @@ class JobSink {
   std::optional<std::pair<uint32_t, Trap>> first_trap;
   std::optional<std::string> failure;
   Errno failure_errno = Errno::kDeviceError;
+  // The fuel the workers' stores consumed (EngineConfig::consume_fuel).
+  std::atomic<uint64_t> fuel_used{0};
 
  private:
   void lower_stop(uint32_t to);
@@ -66,7 +68,7 @@ class Worker {
   Result<BoundKernel> caller_copy(const Engine& engine, const Instance& caller, uint32_t func_index);
 
   // Runs iterations [begin, end) of a job bound to `kernel`, stopping at a
-  // trap or at the sink's stop_at().
+  // trap or at the sink's stop_at(); adds the fuel they consumed to the sink's.
   void run(const BoundKernel& kernel, std::span<const uint32_t> buffer_args, uint32_t num_iterations,
            uint32_t block_size, uint32_t begin, uint32_t end, JobSink& sink);
 

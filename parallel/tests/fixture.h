@@ -71,7 +71,13 @@ struct Fixture {
       : Fixture(caller, config_of(cpu_threads, verbose, gpu)) {}
 
   // Any configuration; its log is replaced by the fixture's.
-  Fixture(const std::string& caller, ParallelConfig config) {
+  Fixture(const std::string& caller, ParallelConfig config) { init(caller, std::move(config)); }
+  // And any engine configuration.
+  Fixture(const std::string& caller, ParallelConfig config, EngineConfig engine_config) : engine(engine_config) {
+    init(caller, std::move(config));
+  }
+
+  void init(const std::string& caller, ParallelConfig config) {
     config.log = [this](std::string_view line) { log.emplace_back(line); };
     parallel = Parallel::create(config).value();
     Linker linker;

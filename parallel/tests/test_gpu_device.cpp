@@ -12,9 +12,12 @@
 #define DOCTEST_CONFIG_IMPLEMENT
 #include <unistd.h>
 
+#include <atomic>
 #include <cctype>
+#include <chrono>
 #include <cstring>
 #include <iostream>
+#include <thread>
 
 #include "fixture.h"
 #include "test_util.h"
@@ -341,6 +344,42 @@ TEST_CASE("launch limits and buffer sizes give their errnos") {
 // The 2021 generation: the SPIR-V sits in the caller's own module under the
 // kernel's table index; its GPU twin writes i * 10 + 7 where the Wasm kernel
 // would write i * 10 + (its global's value, 101 and up).
+// Epoch interruption: the launch goes in parts (dispatch_until), and an
+// increment of the engine's epoch past the caller's deadline stops it
+// between two parts, within a second, as the trap "interrupted". The launch
+// is the largest a GPU takes: 2^32 - 256 invocations, whole workgroups of
+// 256 (2^32 - 1 would round up past 32 bits: invalid_argument).
+TEST_CASE("an interruption stops a 2^32 - 256 invocation GPU launch between its parts") {
+  EngineConfig config = test_engine_config();
+  config.epoch_interruption = true;
+  Fixture f("caller", GpuFixture::with_test_gpu(Fixture::config_of(0, false, "auto")), config);
+  uint32_t dev = f.device(kGpu);
+  REQUIRE(is_gpu(f.host().device_kind(dev)));
+  fill(f);
+  uint32_t b = f.buffer(dev, kB, 8 * kLen, WASI_PARALLEL_ACCESS_READ);
+  uint32_t c = f.buffer(dev, kC, 8 * kLen, WASI_PARALLEL_ACCESS_READ);
+  uint32_t out = f.buffer(dev, kA, 8 * kLen);
+  std::vector<uint8_t> kernel = wasm_bytes("nstream_kernel");  // declares base_invocation
+  f.put(kKernelAt, kernel.data(), kernel.size());
+  f.store.set_epoch_deadline(1);
+  std::atomic<int64_t> ticked_ns{0};
+  std::thread ticker([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    ticked_ns = std::chrono::steady_clock::now().time_since_epoch().count();
+    f.engine.increment_epoch();
+  });
+  CallResult r = f.exec_raw(dev, static_cast<uint32_t>(kernel.size()), UINT32_MAX - 255, 1, {b, c}, {out});
+  auto ended = std::chrono::steady_clock::now().time_since_epoch().count();
+  ticker.join();
+  REQUIRE_MESSAGE(!r.ok(), "errno " << r.values.at(0).i32 << ": " << f.parallel->last_error());
+  CHECK(r.trap->kind == TrapKind::kInterrupted);
+  CHECK(std::chrono::nanoseconds(ended - ticked_ns.load()) < std::chrono::seconds(1));
+  // Without a deadline passed the device runs a whole launch again.
+  f.store.set_epoch_deadline(1);
+  CHECK(f.exec(dev, static_cast<uint32_t>(kernel.size()), kLen / kBlock, kBlock, {b, c}, {out}) ==
+        WASI_PARALLEL_SUCCESS);
+}
+
 TEST_CASE("2021 parallel_for runs the caller's SPIR-V for its table index") {
   GpuFixture f("prog2021_gpu", true);
   uint32_t dev = f.device(1);  // the 2021 enum's DISCRETE_GPU

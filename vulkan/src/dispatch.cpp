@@ -1,9 +1,11 @@
 // Dispatch: binds the buffers (set 0, binding i), pushes num_iterations and
 // block_size, launches the workgroups and waits for completion. Launches
 // beyond the device's workgroup-count limit are split into pieces for kernels
-// that take a base_invocation push constant (see Context::dispatch).
+// that take a base_invocation push constant (see Context::dispatch), and
+// dispatch_until runs such a launch piece by piece.
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <string>
 
 #include "context_impl.h"
@@ -56,7 +58,10 @@ struct Launch {
   uint32_t max_group_count;  // per piece
 };
 
-void record_dispatch(VkCommandBuffer cmd, const Kernel::Impl& k, VkDescriptorSet set, const Launch& launch) {
+// Records workgroups [first_group, end_group) of the launch, in pieces of at
+// most max_group_count.
+void record_dispatch(VkCommandBuffer cmd, const Kernel::Impl& k, VkDescriptorSet set, const Launch& launch,
+                     uint64_t first_group, uint64_t end_group) {
   // Host writes, staging copies and earlier dispatches come before us.
   memory_barrier(cmd,
                  VK_PIPELINE_STAGE_HOST_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
@@ -66,8 +71,8 @@ void record_dispatch(VkCommandBuffer cmd, const Kernel::Impl& k, VkDescriptorSet
   vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, k.pipeline_layout.get(), 0, 1, &set, 0, nullptr);
   // One piece unless the kernel takes base_invocation (checked by the caller).
   // Pieces touch disjoint elements, so they need no barrier between them.
-  for (uint64_t first = 0; first < launch.groups; first += launch.max_group_count) {
-    auto count = static_cast<uint32_t>(std::min<uint64_t>(launch.max_group_count, launch.groups - first));
+  for (uint64_t first = first_group; first < end_group; first += launch.max_group_count) {
+    auto count = static_cast<uint32_t>(std::min<uint64_t>(launch.max_group_count, end_group - first));
     const uint32_t push[3] = {launch.num_iterations, launch.block_size,
                               static_cast<uint32_t>(first * k.info.local_size_x)};
     if (push_constant_bytes(k.info) > 0)  // the kernel declares a prefix of these, or none
@@ -118,9 +123,47 @@ Result<void> Context::dispatch(const Kernel& kernel, std::span<const Buffer* con
   return impl_->submit_locked([&](VkCommandBuffer cmd) -> Result<void> {
     auto set = write_descriptor_set(*impl_, k, infos);
     if (!set.ok()) return set.error();
-    record_dispatch(cmd, k, *set, *launch);
+    record_dispatch(cmd, k, *set, *launch, 0, launch->groups);
     return {};
   });
+}
+
+Result<uint64_t> Context::dispatch_until(const Kernel& kernel, std::span<const Buffer* const> buffers,
+                                         uint32_t num_iterations, uint32_t block_size,
+                                         const std::function<bool()>& stop) {
+  const Kernel::Impl& k = kernel.impl();
+  if (!k.info.has_base_invocation()) {  // one piece: its invocations start at 0
+    WPVM_TRY(dispatch(kernel, buffers, num_iterations, block_size));
+    return uint64_t{num_iterations} * block_size;
+  }
+  std::array<VkDescriptorBufferInfo, kMaxKernelBuffers> infos;
+  WPVM_TRY(check_buffers(*impl_, k.info, buffers, infos));
+  auto launch = plan(*impl_, k.info, num_iterations, block_size);
+  if (!launch.ok()) return launch.error();
+  // Pieces sized from the time the last one took, aiming at kMinPiece..kMaxPiece.
+  using Clock = std::chrono::steady_clock;
+  constexpr auto kMinPiece = std::chrono::milliseconds(20), kMaxPiece = std::chrono::milliseconds(100);
+  uint64_t piece = std::min<uint64_t>(1024, launch->max_group_count);
+  uint64_t first = 0;
+  while (first < launch->groups) {
+    if (first > 0 && stop()) return std::min<uint64_t>(first * k.info.local_size_x, uint64_t{num_iterations} * block_size);
+    uint64_t end = std::min(launch->groups, first + piece);
+    auto start = Clock::now();
+    {
+      std::lock_guard lock(impl_->submit_mutex);
+      WPVM_TRY(impl_->submit_locked([&](VkCommandBuffer cmd) -> Result<void> {
+        auto set = write_descriptor_set(*impl_, k, infos);
+        if (!set.ok()) return set.error();
+        record_dispatch(cmd, k, *set, *launch, first, end);
+        return {};
+      }));
+    }
+    auto took = Clock::now() - start;
+    if (took < kMinPiece) piece = std::min<uint64_t>(piece * 2, launch->max_group_count);
+    else if (took > kMaxPiece && piece > 1) piece /= 2;
+    first = end;
+  }
+  return uint64_t{num_iterations} * block_size;
 }
 
 }  // namespace wpvm::vulkan

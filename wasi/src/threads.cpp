@@ -41,8 +41,11 @@ Result<void> define_spawn(const std::shared_ptr<WasiThreads::State>& s, Linker& 
 // Everything thread-spawn does before the thread runs: a failure here is a
 // negative result for the caller, not a trap.
 Result<std::pair<std::unique_ptr<Store>, Func*>> prepare(const std::shared_ptr<WasiThreads::State>& s,
-                                                        Memory* caller_memory) {
+                                                        Caller& caller) {
+  Memory* caller_memory = caller.memory();
   auto store = std::make_unique<Store>(s->engine);
+  // The spawner's deadline and fuel left: an interruption stops every thread.
+  inherit_interruption(*store, caller.store());
   Linker linker;
   if (s->define_imports) s->define_imports(linker, *store);
   WPVM_TRY(define_spawn(s, linker, *store));
@@ -62,7 +65,7 @@ Result<std::pair<std::unique_ptr<Store>, Func*>> prepare(const std::shared_ptr<W
 std::optional<Trap> spawn(const std::shared_ptr<WasiThreads::State>& s, Caller& caller,
                           std::span<const Value> args, std::span<Value> results) {
   uint32_t tid = s->next_tid.fetch_add(1);
-  auto ready = tid <= kMaxTid ? prepare(s, caller.memory())
+  auto ready = tid <= kMaxTid ? prepare(s, caller)
                               : Result<std::pair<std::unique_ptr<Store>, Func*>>(
                                     make_error(ErrorKind::kResource, kNoOffset, "out of thread ids"));
   if (!ready) {

@@ -5,6 +5,7 @@
 // store's lifetime. A Store and its objects are used by one thread at a time.
 // Modules (wpvm/module.h) are immutable and may be shared freely.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -116,6 +117,25 @@ struct EngineConfig {
   // memory is committed a page (512 elements) at a time as elements are
   // written, so a table created with a non-null initial value costs it all.
   uint32_t max_table_elements = 10'000'000;
+  // Fuel: a store's calls into Wasm consume fuel (Store::set_fuel, add_fuel,
+  // get_fuel), and a call that needs more than is left traps "all fuel
+  // consumed". The rate, the same on the interpreter and the JIT: one unit
+  // per Wasm instruction executed, but nop, drop, block, loop, else and end
+  // are free. Fuel is charged ahead, per straight-line run of code: on
+  // entering a function, a loop's header, an if's arm, the code after an
+  // end, a br_if not taken or a call returning, every instruction up to the
+  // next of those points (that one included, if it is a branch or a call)
+  // is paid at once. A run that costs more than the fuel left traps before
+  // it starts, leaving 0. So a trap or a host function sees the whole run it
+  // is in already paid, and the same program leaves the same fuel on both
+  // tiers. Off (the default), code carries no fuel accounting at all.
+  bool consume_fuel = false;
+  // Epoch interruption: code checks the engine's epoch
+  // (Engine::increment_epoch) against its store's deadline
+  // (Store::set_epoch_deadline) on entering every function and at every
+  // loop header, and traps "interrupted" once the epoch has reached it.
+  // Off (the default), code carries no check.
+  bool epoch_interruption = false;
 };
 
 class Engine {
@@ -123,10 +143,19 @@ class Engine {
   explicit Engine(EngineConfig config = {});
   const EngineConfig& config() const { return config_; }
 
+  // Advances the epoch by one. Callable from any thread and from a signal
+  // handler: one lock-free atomic add, nothing else. Copies of an engine
+  // share one epoch. With EngineConfig::epoch_interruption, code running in
+  // a store whose deadline the epoch reaches traps "interrupted"; a timer
+  // thread calling this every tick gives a timeout (ticks * period).
+  void increment_epoch() const;
+  uint64_t current_epoch() const;
+
  private:
   friend struct tier::EngineAccess;
   EngineConfig config_;
   tier::CodeGenerator* code_generator_;  // the JIT's; nullptr in a build without it
+  std::shared_ptr<std::atomic<uint64_t>> epoch_;
 };
 
 class Func {
@@ -231,6 +260,26 @@ class Store {
   // reference arguments are of this store, are checked (a kHost trap with a
   // message).
   CallResult call(Func* func, Span<const Value> args);
+
+  // Fuel (EngineConfig::consume_fuel, which documents the rate): what the
+  // store's calls may still consume. A new store has 0 (every call traps
+  // "all fuel consumed" at once); add_fuel saturates at UINT64_MAX. Host
+  // functions may read and add fuel through Caller::store() while Wasm runs;
+  // the code in progress continues with the new amount. kUsage errors if the
+  // engine does not consume fuel.
+  Result<void> set_fuel(uint64_t fuel);
+  Result<uint64_t> get_fuel() const;
+  Result<void> add_fuel(uint64_t fuel);
+
+  // Epoch interruption (EngineConfig::epoch_interruption): code of this
+  // store traps "interrupted" once the engine's epoch reaches its current
+  // value plus `ticks_beyond_current` (saturating). Until this is called a
+  // store has no deadline. Without epoch_interruption it has no effect. May
+  // be called by a host function while Wasm runs; the deadline then holds
+  // from the next check.
+  void set_epoch_deadline(uint64_t ticks_beyond_current);
+  // The epoch at which the store's code traps (UINT64_MAX: no deadline).
+  uint64_t epoch_deadline() const;
 
   class Impl;
   Impl& impl() { return *impl_; }

@@ -3,7 +3,7 @@
 // memory, worker copies of an instance, and access to an instance's own
 // functions and globals by index. Both rely on linear memories never moving:
 // an alias is another typed view of the same pages. Implemented in
-// core/src/runtime/ (memory_share.cpp, instantiate.cpp).
+// core/src/runtime/ (memory_share.cpp, instantiate.cpp, store.cpp).
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -27,6 +27,14 @@ Result<Memory*> create_memory_alias(Store& store, Memory& source, const MemoryTy
 // functions are re-created in `store` with the same callbacks. Fails (kUsage)
 // for an instance that imports Wasm functions of other instances.
 Result<Instance*> clone_instance(Store& store, const Instance& source);
+
+// What a store running code on behalf of another (a wasi-threads thread, a
+// wasi-parallel worker) takes from it, so that interruption and fuel reach
+// that code too: the epoch deadline (the stores' engines must be one engine
+// or copies of it, which share the epoch), and, when both engines consume
+// fuel, the fuel left. The fuel is copied: from then on each store consumes
+// its own.
+void inherit_interruption(Store& to, const Store& from);
 
 // An id shared by a memory and every alias of it, unique in the process and
 // never reused: hosts key what they keep per memory (wasi-parallel's stack

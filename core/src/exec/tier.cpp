@@ -19,6 +19,8 @@ CodeGenerator* code_generator(const Store::Impl& store) { return EngineAccess::c
 CodeOptions code_options(const Store::Impl& store, const InstanceImpl& inst) {
   CodeOptions o;
   o.guarded_memory = inst.memories.empty() || inst.memories[0]->lin->guarded;
+  o.consume_fuel = store.engine.config().consume_fuel;
+  o.epoch_interruption = store.engine.config().epoch_interruption;
   o.parallel = store.engine.config().parallel_compile;
   return o;
 }

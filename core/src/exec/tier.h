@@ -65,6 +65,11 @@ struct CodeOptions {
   // need no explicit bounds check. Instances whose memory 0 lacks it use
   // code compiled with checks. (Always true for a module without memory.)
   bool guarded_memory = true;
+  // EngineConfig::consume_fuel: the code charges fuel per segment
+  // (exec/fuel.h). EngineConfig::epoch_interruption: it checks the epoch on
+  // entry and at loop headers. Code without them has no such instruction.
+  bool consume_fuel = false;
+  bool epoch_interruption = false;
   bool parallel = true;  // compile the functions on the TBB pool
   bool operator==(const CodeOptions&) const = default;
 };
@@ -145,6 +150,7 @@ CodeGenerator* builtin_code_generator();
 // (wpvm/serialize.h). Tests make engines with another generator.
 struct EngineAccess {
   static CodeGenerator* code_generator(const Engine& e) { return e.code_generator_; }
+  static const std::atomic<uint64_t>* epoch(const Engine& e) { return e.epoch_.get(); }
   static Engine with_code_generator(EngineConfig config, CodeGenerator* gen) {
     Engine e(std::move(config));
     e.code_generator_ = gen;

@@ -77,7 +77,8 @@ bool may_trap(IOp op) {
 #define WPVM_AOP(name) set(IOp::name);
 #include "exec/atomic_ops.def"
     for (IOp o : {IOp::Unreachable, IOp::Call, IOp::CallIndirect, IOp::MemoryFill, IOp::MemoryCopy, IOp::MemoryInit,
-                  IOp::TableGet, IOp::TableSet, IOp::TableFill, IOp::TableCopy, IOp::TableInit, IOp::Simd})
+                  IOp::TableGet, IOp::TableSet, IOp::TableFill, IOp::TableCopy, IOp::TableInit, IOp::Simd,
+                  IOp::Fuel, IOp::Epoch})
       set(o);
     return t;
   }();
@@ -92,7 +93,8 @@ size_t Code::wasm_offset(const Word* pc) const {
   return it == sites.begin() ? kNoOffset : std::prev(it)->offset;
 }
 
-Builder::Builder(Code& code) : code_(code), handlers_(handler_table()) {}
+Builder::Builder(Code& code, exec::FuelPlan* fuel, bool epoch)
+    : code_(code), handlers_(handler_table()), fuel_(fuel), epoch_(epoch) {}
 
 // ---- emission ----
 
@@ -144,6 +146,21 @@ void Builder::note_result(size_t dst_word) {
   last_ = Last{};
   last_.word_end = words_.size();
   last_.dst_word = dst_word;
+}
+
+void Builder::segment_start() {
+  if (!fuel_) return;
+  uint32_t cost = fuel_->next();
+  if (cost == 0) return;
+  emit_op(IOp::Fuel);
+  emit_pair(N(cost), N(0));
+  last_.word_end = SIZE_MAX;
+}
+
+void Builder::epoch_check() {
+  if (!epoch_) return;
+  emit_op(IOp::Epoch);
+  last_.word_end = SIZE_MAX;
 }
 
 // ---- virtual stack ----
@@ -235,6 +252,10 @@ void Builder::begin_function(const FuncContext& fc) {
   Ctrl c;
   c.results = fc.type->results;
   ctrls_.push_back(std::move(c));
+  // Checks at entry belong to the first instruction (as the JIT's prologue).
+  at_ = fc.module->bodies[fc.func_index - fc.module->num_imported_funcs].code_offset;
+  epoch_check();
+  segment_start();
 }
 
 void Builder::end_function(bool reachable) {
@@ -268,6 +289,8 @@ void Builder::loop(BlockSig sig) {
   block(sig);
   ctrls_.back().is_loop = true;
   ctrls_.back().start = words_.size();
+  epoch_check();
+  segment_start();
 }
 
 void Builder::if_(BlockSig sig) {
@@ -285,6 +308,7 @@ void Builder::if_(BlockSig sig) {
   }
   c.else_fix = tmp.fixes.front();
   last_.word_end = SIZE_MAX;
+  segment_start();
 }
 
 void Builder::else_(bool reachable) {
@@ -298,6 +322,7 @@ void Builder::else_(bool reachable) {
   c.else_fix.reset();
   reset_stack(c, c.params);
   last_.word_end = SIZE_MAX;
+  segment_start();
 }
 
 void Builder::end(bool reachable) {
@@ -309,6 +334,7 @@ void Builder::end(bool reachable) {
   ctrls_.pop_back();
   reset_stack(done, done.results);
   last_.word_end = SIZE_MAX;
+  segment_start();
 }
 
 // Moves the branch's values to the target's home slots, then jumps.
@@ -368,6 +394,7 @@ void Builder::br_if(uint32_t depth) {
     emit_pair(N(n), N(0));
   }
   last_.word_end = SIZE_MAX;
+  segment_start();
 }
 
 void Builder::br_table(std::span<const uint32_t> depths, uint32_t default_depth) {
@@ -685,10 +712,12 @@ void Builder::op(Opcode op, const Imm& imm, std::span<const ValType> pops, std::
       return;
     }
     case Opcode::Call:
-      return emit_call(imm.index, pops, pushes, std::nullopt, imm);
+      emit_call(imm.index, pops, pushes, std::nullopt, imm);
+      return segment_start();  // fuel_ends_segment
     case Opcode::CallIndirect: {
       Entry index = pop();
-      return emit_call(std::nullopt, pops.first(pops.size() - 1), pushes, index, imm);
+      emit_call(std::nullopt, pops.first(pops.size() - 1), pushes, index, imm);
+      return segment_start();
     }
     default: break;
   }
@@ -708,6 +737,8 @@ void Builder::op(Opcode op, const Imm& imm, std::span<const ValType> pops, std::
 
 Result<void> Builder::finish() {
   if (!error_.empty()) return make_error(ErrorKind::kUsage, kNoOffset, error_);
+  if (fuel_ && !fuel_->complete())
+    return make_error(ErrorKind::kUsage, kNoOffset, "the fuel plan does not match the code built");
   uint32_t nconsts = static_cast<uint32_t>(code_.consts.size());
   uint32_t stack_base = code_.local_slots + nconsts;
   for (uint32_t f : slot_fields_) {
@@ -726,13 +757,20 @@ Result<void> Builder::finish() {
 Result<void> compile(FuncImpl& f) {
   const Module& m = *f.instance->mod;
   uint32_t defined = f.func_index - m.num_imported_funcs;
-  std::atomic<const Code*>& slot = compiled_code(m).interp[defined];
+  const EngineConfig& config = f.store->engine.config();
+  std::atomic<const Code*>& slot = compiled_code(m).interp[detail::interp_variant(config)][defined];
   if (const Code* c = slot.load(std::memory_order_acquire)) {
     f.code = c;
     return {};
   }
   auto code = std::make_unique<Code>();
-  Builder b(*code);
+  std::optional<exec::FuelPlan> plan;
+  if (config.consume_fuel) {
+    auto p = exec::FuelPlan::of(m, defined);
+    if (!p) return p.error();
+    plan = std::move(*p);
+  }
+  Builder b(*code, plan ? &*plan : nullptr, config.epoch_interruption);
   WPVM_TRY(decode_function(m, defined, b));
   WPVM_TRY(b.finish());
   // Publish; a thread that built the same function first wins, and our copy goes.

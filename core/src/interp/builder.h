@@ -16,13 +16,18 @@
 #include <vector>
 
 #include "emitter.h"
+#include "exec/fuel.h"
 #include "interp/code.h"
 
 namespace wpvm::interp {
 
 class Builder {
  public:
-  explicit Builder(Code& code);
+  // With `fuel`, the code charges each segment of the plan where it starts
+  // (exec/fuel.h); with `epoch`, it checks the epoch on entry and at loop
+  // headers (EngineConfig::epoch_interruption). Without either it has
+  // neither instruction.
+  Builder(Code& code, exec::FuelPlan* fuel = nullptr, bool epoch = false);
 
   void begin_function(const FuncContext& fc);
   void end_function(bool reachable);
@@ -98,6 +103,10 @@ class Builder {
   bool simd(Opcode op, const Imm& imm, std::span<const ValType> pops,
             std::span<const ValType> pushes);  // simd_builder.cpp
   void note_result(size_t dst_word);
+  // A segment of the fuel plan starts here: its charge, unless free. And
+  // the epoch check of a function entry or loop header.
+  void segment_start();
+  void epoch_check();
 
   Code& code_;
   const void* const* handlers_;
@@ -113,6 +122,8 @@ class Builder {
   uint32_t max_pos_ = 0;
   uint32_t result_slots_ = 0;
   std::string error_;
+  exec::FuelPlan* fuel_ = nullptr;
+  bool epoch_ = false;
 
   // Peephole state: the last instruction, if its result may be retargeted to
   // a local (local.set folding) or fused with a following branch.

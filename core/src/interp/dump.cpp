@@ -42,9 +42,9 @@ Shape shape_of(IOp op) {
 // Words per instruction (handler included).
 size_t length(IOp op, const Word* w) {
   switch (op) {
-    case IOp::Halt: case IOp::Unreachable: return 1;
+    case IOp::Halt: case IOp::Unreachable: case IOp::Epoch: return 1;
     case IOp::Br: case IOp::Copy: case IOp::Copy2: case IOp::Return: case IOp::MemorySize:
-    case IOp::MemoryGrow: case IOp::DataDrop: case IOp::ElemDrop:
+    case IOp::MemoryGrow: case IOp::DataDrop: case IOp::ElemDrop: case IOp::Fuel:
       return 2;
     case IOp::BrCopy: return 4;
     case IOp::BrIfCopy: return 5;

@@ -428,6 +428,23 @@ L_RefFunc:
   fp[pc[1].u.a] = reinterpret_cast<uintptr_t>(inst->func(pc[2].u.a));
   pc += 3;
   DISPATCH();
+// [h][cost, -]: pays a segment's fuel where it starts (exec/fuel.h); a
+// segment the fuel left cannot pay traps before it runs, leaving none.
+L_Fuel: {
+  uint64_t cost = pc[1].u.a;
+  if (store->fuel < cost) {
+    store->fuel = 0;
+    TRAP(OutOfFuel);
+  }
+  store->fuel -= cost;
+  pc += 2;
+  DISPATCH();
+}
+// [h]: on entry and at loop headers, the engine's epoch against the store's deadline
+L_Epoch:
+  if (store->epoch->load(std::memory_order_relaxed) >= store->epoch_deadline) TRAP(Interrupted);
+  pc += 1;
+  DISPATCH();
 // [h][op, dst][a, b][c, aux]: a SIMD instruction, one function per row (simd_exec.h)
 L_Simd:
   TRAP_IF(simd::kFns[pc[1].u.a](fp, pc, mem_base, mem_size));

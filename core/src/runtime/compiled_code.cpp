@@ -3,12 +3,13 @@
 
 namespace wpvm::detail {
 
-CompiledCode::CompiledCode(const Module& m)
-    : interp(std::make_unique<std::atomic<const interp::Code*>[]>(m.bodies.size())),
-      num_funcs(static_cast<uint32_t>(m.bodies.size())) {}
+CompiledCode::CompiledCode(const Module& m) : num_funcs(static_cast<uint32_t>(m.bodies.size())) {
+  for (auto& v : interp) v = std::make_unique<std::atomic<const interp::Code*>[]>(m.bodies.size());
+}
 
 CompiledCode::~CompiledCode() {
-  for (uint32_t i = 0; i < num_funcs; ++i) tier::free_code(interp[i].load(std::memory_order_relaxed));
+  for (auto& v : interp)
+    for (uint32_t i = 0; i < num_funcs; ++i) tier::free_code(v[i].load(std::memory_order_relaxed));
 }
 
 CompiledCode& CompiledCodeAccess::of(const Module& m) {

@@ -6,14 +6,16 @@
 // first call by any thread and published with one atomic compare-exchange: no
 // lock. Two threads that race on a function's first call may both build it;
 // one publishes, the other frees its copy and uses the published one. What
-// the builder emits depends on the module alone (no EngineConfig field, no
-// instance), so one copy serves every engine configuration.
+// the builder emits depends on the module and on two EngineConfig switches,
+// the fuel and epoch checks (interp_variant): one copy per variant serves
+// every engine configuration and instance.
 //
 // Native code (exec/tier.h) is compiled for the whole module at once, per code
 // generator and CodeOptions, under the module's own mutex: the first thread
 // compiles, threads that need the same code meanwhile wait, other modules are
 // not held up.
 #pragma once
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -33,14 +35,22 @@ struct NativeVariant {
   std::unique_ptr<tier::NativeCode> code;  // nullptr: the generator compiled nothing
 };
 
+// The interpreter's code variants: with or without fuel charges, with or
+// without epoch checks (EngineConfig::consume_fuel, epoch_interruption).
+inline constexpr size_t kInterpVariants = 4;
+inline size_t interp_variant(const EngineConfig& c) {
+  return (c.consume_fuel ? 1u : 0u) | (c.epoch_interruption ? 2u : 0u);
+}
+
 struct CompiledCode {
   explicit CompiledCode(const Module& m);
   ~CompiledCode();
   CompiledCode(const CompiledCode&) = delete;
   CompiledCode& operator=(const CompiledCode&) = delete;
 
-  // Per defined function: null until published, then never replaced.
-  std::unique_ptr<std::atomic<const interp::Code*>[]> interp;
+  // Per variant (interp_variant) and defined function: null until
+  // published, then never replaced.
+  std::array<std::unique_ptr<std::atomic<const interp::Code*>[]>, kInterpVariants> interp;
   uint32_t num_funcs = 0;
   std::atomic<uint32_t> interp_built{0};  // functions published (for tests and statistics)
 

@@ -221,6 +221,15 @@ class Store::Impl {
 
   const Engine& engine;
   Store* self = nullptr;
+  // Fuel left (EngineConfig::consume_fuel). The interpreter charges it here;
+  // native code keeps a copy in its thread's context while it runs and
+  // writes it back before anything else can read it (host calls, calls
+  // into the interpreter, its exit).
+  uint64_t fuel = 0;
+  // The engine's epoch and this store's deadline (EngineConfig::
+  // epoch_interruption): code traps "interrupted" once *epoch >= deadline.
+  const std::atomic<uint64_t>* epoch = nullptr;
+  uint64_t epoch_deadline = UINT64_MAX;
   // The interpreter's value and frame stacks for this store, made by the
   // interpreter on first use with the deleter it chose (exec/tier.h).
   std::unique_ptr<interp::ThreadState, void (*)(interp::ThreadState*)> interp_state{nullptr, nullptr};

@@ -2,7 +2,10 @@
 //
 //   magic       8 bytes  "\0wpvm-cm"
 //   version     u32      kCompiledModuleVersion
-//   options     u32      bit 0: code for a guarded memory 0
+//   options     u32      bit 0: code for a guarded memory 0; bit 1: with
+//                        fuel charges, bit 2: with epoch checks (the
+//                        engine's EngineConfig::consume_fuel and
+//                        epoch_interruption, which a reading engine must have)
 //   fingerprint u32 length + bytes (the code generator's)
 //   module      u64 length + the module's binary
 //   entries     u32 count + per defined function u32 offset, u32 native (0/1)
@@ -15,7 +18,8 @@
 //
 // Reading checks, in order: magic, version, that every length fits the file
 // (truncation), the checksum (corruption), the fingerprint (another build or
-// CPU), and only then decodes the module and loads the code.
+// CPU), the fuel and epoch options (another engine configuration), and only
+// then decodes the module and loads the code.
 #include "wpvm/serialize.h"
 
 #include <fcntl.h>
@@ -37,6 +41,8 @@ namespace {
 
 constexpr uint8_t kMagic[8] = {0, 'w', 'p', 'v', 'm', '-', 'c', 'm'};
 constexpr uint32_t kGuardedMemory = 1;
+constexpr uint32_t kConsumeFuel = 2;
+constexpr uint32_t kEpochInterruption = 4;
 constexpr size_t kCodeAlign = 4096;
 
 // A fast hash, four independent lanes of 8-byte words (so the multiplies
@@ -123,6 +129,8 @@ Result<std::vector<uint8_t>> serialize_module(const Engine& engine, const Module
   std::string fingerprint = gen->fingerprint();
   if (fingerprint.empty()) return make_error(ErrorKind::kUsage, kNoOffset, "this CPU cannot run the JIT's code");
   tier::CodeOptions options;  // a guarded memory 0, as the engine gives a module by default
+  options.consume_fuel = engine.config().consume_fuel;
+  options.epoch_interruption = engine.config().epoch_interruption;
   options.parallel = engine.config().parallel_compile;
   const tier::NativeCode* code = tier::native_code(m, *gen, options);
   if (!code) return make_error(ErrorKind::kUsage, kNoOffset, "the code generator compiled none of the module's functions");
@@ -130,7 +138,8 @@ Result<std::vector<uint8_t>> serialize_module(const Engine& engine, const Module
   Writer w;
   w.bytes(kMagic, sizeof kMagic);
   w.u32(kCompiledModuleVersion);
-  w.u32(options.guarded_memory ? kGuardedMemory : 0);
+  w.u32((options.guarded_memory ? kGuardedMemory : 0) | (options.consume_fuel ? kConsumeFuel : 0) |
+        (options.epoch_interruption ? kEpochInterruption : 0));
   w.u32(static_cast<uint32_t>(fingerprint.size()));
   w.bytes(fingerprint.data(), fingerprint.size());
   w.u64(m.bytes.size());
@@ -215,8 +224,18 @@ Result<Parts> parse(std::span<const uint8_t> bytes) {
   return p;
 }
 
-// The engine's generator, if its fingerprint is the file's.
-Result<tier::CodeGenerator*> generator_for(const Engine& engine, std::string_view theirs) {
+// The engine's generator, if its fingerprint is the file's and its fuel and
+// epoch options those the code was compiled with.
+Result<tier::CodeGenerator*> generator_for(const Engine& engine, const Parts& p) {
+  std::string_view theirs = p.fingerprint;
+  auto option = [&](const char* name, bool file, bool engine_has) -> std::optional<Error> {
+    if (file == engine_has) return std::nullopt;
+    return incompatible(std::string("compiled module's code was made ") + (file ? "with" : "without") + " " + name +
+                        ", this engine runs " + (engine_has ? "with" : "without") + " it: compile it again");
+  };
+  if (auto e = option("fuel (consume_fuel)", (p.flags & kConsumeFuel) != 0, engine.config().consume_fuel)) return *e;
+  if (auto e = option("epoch interruption", (p.flags & kEpochInterruption) != 0, engine.config().epoch_interruption))
+    return *e;
   tier::CodeGenerator* gen = tier::EngineAccess::code_generator(engine);
   if (!gen) return incompatible("this build has no JIT to run a compiled module");
   std::string mine = gen->fingerprint();
@@ -241,6 +260,8 @@ Result<std::shared_ptr<const Module>> assemble(tier::CodeGenerator& gen, const P
   if (!native) return make_error(ErrorKind::kMalformed, kNoOffset, "compiled module's code does not fit it: " + error);
   tier::CodeOptions options;
   options.guarded_memory = (p.flags & kGuardedMemory) != 0;
+  options.consume_fuel = (p.flags & kConsumeFuel) != 0;
+  options.epoch_interruption = (p.flags & kEpochInterruption) != 0;
   tier::adopt_native_code(*m, gen, options, std::move(native));
   return std::shared_ptr<const Module>(std::move(m));
 }
@@ -266,7 +287,7 @@ class Mapping {
 Result<std::shared_ptr<const Module>> deserialize_module(const Engine& engine, Span<const uint8_t> bytes) {
   auto p = parse(bytes);
   if (!p) return p.error();
-  auto gen = generator_for(engine, p->fingerprint);
+  auto gen = generator_for(engine, *p);
   if (!gen) return gen.error();
   return assemble(**gen, *p, {p->code, p->entries, p->sites, false, {}});
 }
@@ -290,7 +311,7 @@ Result<std::shared_ptr<const Module>> deserialize_module_file(const Engine& engi
   }
   Mapping file(whole, size);
   auto p = parse(size ? file.bytes() : std::span<const uint8_t>());
-  auto gen = p ? generator_for(engine, p->fingerprint) : Result<tier::CodeGenerator*>(p.error());
+  auto gen = p ? generator_for(engine, *p) : Result<tier::CodeGenerator*>(p.error());
   if (!gen) {
     ::close(fd);
     return gen.error();

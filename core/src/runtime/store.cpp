@@ -7,10 +7,11 @@
 
 #include "exec/tier.h"
 #include "runtime/runtime_impl.h"
+#include "wpvm/share.h"
 
 namespace wpvm {
 
-Store::Impl::Impl(const Engine& e) : engine(e) {}
+Store::Impl::Impl(const Engine& e) : engine(e), epoch(tier::EngineAccess::epoch(e)) {}
 Store::Impl::~Impl() = default;
 
 uint32_t Store::Impl::intern(const FuncType& t) {
@@ -77,11 +78,54 @@ GlobalImpl* Store::Impl::new_global(const GlobalType& type) {
 // ---- Store ----
 
 Engine::Engine(EngineConfig config)
-    : config_(std::move(config)), code_generator_(tier::builtin_code_generator()) {}
+    : config_(std::move(config)),
+      code_generator_(tier::builtin_code_generator()),
+      epoch_(std::make_shared<std::atomic<uint64_t>>(0)) {}
+
+// A signal handler may call it: a lock-free add on the shared counter.
+static_assert(std::atomic<uint64_t>::is_always_lock_free);
+void Engine::increment_epoch() const { epoch_->fetch_add(1, std::memory_order_relaxed); }
+uint64_t Engine::current_epoch() const { return epoch_->load(std::memory_order_relaxed); }
 
 Store::Store(const Engine& engine) : impl_(std::make_unique<Impl>(engine)) { impl_->self = this; }
 Store::~Store() = default;
 const Engine& Store::engine() const { return impl_->engine; }
+
+namespace {
+Result<void> no_fuel() {
+  return make_error(ErrorKind::kUsage, kNoOffset, "fuel is not enabled for this engine (EngineConfig::consume_fuel)");
+}
+}  // namespace
+
+Result<void> Store::set_fuel(uint64_t fuel) {
+  if (!impl_->engine.config().consume_fuel) return no_fuel();
+  impl_->fuel = fuel;
+  return {};
+}
+
+Result<uint64_t> Store::get_fuel() const {
+  if (!impl_->engine.config().consume_fuel) return no_fuel().error();
+  return impl_->fuel;
+}
+
+Result<void> Store::add_fuel(uint64_t fuel) {
+  if (!impl_->engine.config().consume_fuel) return no_fuel();
+  impl_->fuel = fuel > UINT64_MAX - impl_->fuel ? UINT64_MAX : impl_->fuel + fuel;
+  return {};
+}
+
+void Store::set_epoch_deadline(uint64_t ticks_beyond_current) {
+  uint64_t now = impl_->epoch->load(std::memory_order_relaxed);
+  impl_->epoch_deadline = ticks_beyond_current > UINT64_MAX - now ? UINT64_MAX : now + ticks_beyond_current;
+}
+
+uint64_t Store::epoch_deadline() const { return impl_->epoch_deadline; }
+
+void inherit_interruption(Store& to, const Store& from) {
+  to.impl().epoch_deadline = from.epoch_deadline();
+  auto fuel = from.get_fuel();
+  if (fuel && to.engine().config().consume_fuel) to.impl().fuel = *fuel;
+}
 
 Func* Store::create_host_func(FuncType type, HostFn fn, std::string debug_name) {
   FuncImpl* f = impl_->new_func();

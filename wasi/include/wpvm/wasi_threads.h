@@ -8,6 +8,11 @@
 // A trap or proc_exit in a spawned thread ends the whole program: the
 // library reports it through OnExit (the embedder ends the process there; a
 // library must not). The main thread's end waits for no spawned thread.
+// Interruption and fuel reach the threads (inherit_interruption, wpvm/share.h):
+// a thread's store takes its spawner's epoch deadline, so one increment of
+// the engine's epoch past it stops every thread, and, with
+// EngineConfig::consume_fuel, the fuel its spawner had left when it called
+// thread-spawn (a copy: each thread then consumes its own).
 #pragma once
 #include <functional>
 #include <memory>

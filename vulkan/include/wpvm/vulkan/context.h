@@ -10,6 +10,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -187,6 +188,14 @@ class Context {
   // ErrorKind::kUsage error that says so.
   Result<void> dispatch(const Kernel& kernel, std::span<const Buffer* const> buffers,
                         uint32_t num_iterations, uint32_t block_size);
+  // The same launch, submitted piece by piece for a kernel that declares
+  // base_invocation (one piece for another kernel), asking `stop` before
+  // every piece but the first: once it says true no further piece runs. The
+  // pieces are sized from the time the last one took, to last 20 to 100 ms,
+  // so a stop takes effect within about that long. Returns how many of the
+  // num_iterations * block_size invocations were launched (all, unless stopped).
+  Result<uint64_t> dispatch_until(const Kernel& kernel, std::span<const Buffer* const> buffers,
+                                  uint32_t num_iterations, uint32_t block_size, const std::function<bool()>& stop);
 
  private:
   explicit Context(std::unique_ptr<Impl> impl);
