@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Benchmark: per program, native clang-14 -O2 against wpvm's JIT and
-interpreter and node's V8 (Liftoff only, and the optimising tier), all
-built from the same C source. Prints seconds, ratios to native and the
-geometric means, then the JIT's compile speed on the largest module.
+interpreter (each also with fuel on, and the JIT with epoch checks on) and
+node's V8 (Liftoff only, and the optimising tier), all built from the same
+C source. Prints seconds, ratios to native and the geometric means, what
+fuel and epoch checks cost (time on / off), then the JIT's compile speed on
+the largest module; --json FILE writes the same figures.
 
   bench/run_bench.py --wpvm BUILD/tools/wpvm [--quick] [--only NAME,...]
-                     [--repeat N] [--clock wall|cpu]
+                     [--skip CONFIG,...] [--repeat N] [--clock wall|cpu] [--json FILE]
 
 Programs: the PRK kernels run sequentially (the native twins of
 bench/native compiled as plain WASI programs) and small integer/branchy
@@ -14,6 +16,7 @@ so they include start-up and compilation: wall-clock, or with --clock cpu
 the process's user + system CPU time (steadier when other work shares the
 machine)."""
 import argparse
+import json
 import math
 import os
 import re
@@ -23,6 +26,8 @@ import sys
 import tempfile
 import time
 
+# More fuel than any run uses: the fuel configurations pay the accounting, never trap.
+BOTTOMLESS_FUEL = str(10**18)
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GUESTS = os.path.join(ROOT, 'parallel', 'guests')
 
@@ -93,6 +98,7 @@ def main():
     ap.add_argument('--quick', action='store_true', help='small problem sizes')
     ap.add_argument('--repeat', type=int, default=1)
     ap.add_argument('--only', default='')
+    ap.add_argument('--json', help='also write the times and ratios to this file')
     ap.add_argument('--skip', default='', help='configurations to skip, e.g. interp')
     ap.add_argument('--clock', choices=['wall', 'cpu'], default='wall',
                     help='wall-clock time, or user + system CPU time of the process (steadier on a loaded machine)')
@@ -105,6 +111,10 @@ def main():
         ('native', lambda nat, w, a: [nat] + a),
         ('jit', lambda nat, w, a: [o.wpvm, 'run', '--tier', 'jit', w] + a),
         ('interp', lambda nat, w, a: [o.wpvm, 'run', '--tier', 'interp', w] + a),
+        # Fuel and epoch checks on, never running out: what bounding a guest costs.
+        ('jit-fuel', lambda nat, w, a: [o.wpvm, 'run', '--tier', 'jit', '--fuel', BOTTOMLESS_FUEL, w] + a),
+        ('interp-fuel', lambda nat, w, a: [o.wpvm, 'run', '--tier', 'interp', '--fuel', BOTTOMLESS_FUEL, w] + a),
+        ('jit-epoch', lambda nat, w, a: [o.wpvm, 'run', '--tier', 'jit', '--timeout', '1h', w] + a),
     ]
     if o.node:
         # --single-threaded: node 20 crashes at exit (SIGSEGV, after the
@@ -157,6 +167,16 @@ def main():
             g = math.exp(sum(math.log(table[n]['jit'] / table[n]['v8-liftoff']) for n in both) / len(both))
             print(f'JIT / V8 Liftoff time (geomean over the {len(both)} programs both ran): {g:.2f} (target < 1)')
     print(f'JIT / native time (geomean): {geo.get("jit", float("nan")):.2f} (target <= 2.0)')
+    overheads = {}
+    for on, off, what in [('jit-fuel', 'jit', 'fuel, JIT'), ('interp-fuel', 'interp', 'fuel, interpreter'),
+                          ('jit-epoch', 'jit', 'epoch checks, JIT')]:
+        both = [n for n in names if table[n].get(on) and table[n].get(off)]
+        if both:
+            per = {n: table[n][on] / table[n][off] for n in both}
+            g = math.exp(sum(math.log(r) for r in per.values()) / len(per))
+            overheads[on] = {'geomean': g, 'per_program': per}
+            print(f'{what}: time on / off {g:.3f} (geomean), worst {max(per.values()):.3f} '
+                  f'({max(per, key=per.get)}) (target <= 1.15)')
 
     largest = max(wasm_of.values(), key=os.path.getsize)
     env = dict(os.environ, WPVM_JIT_STATS='1')
@@ -172,6 +192,10 @@ def main():
     speed = lambda l: float((re.findall(r'\(([0-9.]+) MB/s\)', l) + ['0', '0'])[which])
     best = max(stats, key=speed) if stats else 'n/a'
     print(f'\ncompile speed on the largest module ({os.path.basename(largest)}, best of {max(3, o.repeat)}): {best}')
+    if o.json:
+        with open(o.json, 'w') as f:
+            json.dump({'clock': o.clock, 'repeat': o.repeat, 'quick': o.quick, 'seconds': table,
+                       'geomean_ratio_to_native': geo, 'overheads': overheads, 'compile_stats': best}, f, indent=1)
     shutil.rmtree(out, ignore_errors=True)
 
 

@@ -2,8 +2,9 @@
 """Runs a command and checks its exit status and output.
 
 usage: check_run.py [--status N | --nonzero] [--stdout TEXT]... [--stderr TEXT]...
-                    [--stdin TEXT] -- COMMAND...
-Each --stdout/--stderr TEXT must occur in that stream. Prints what differed.
+                    [--stdin TEXT] [--max-stderr-lines N] [--timeout SECONDS] -- COMMAND...
+Each --stdout/--stderr TEXT must occur in that stream; the command must end
+(by exiting, never by a signal) within the timeout. Prints what differed.
 """
 import argparse
 import subprocess
@@ -18,12 +19,17 @@ def main():
     ap.add_argument("--stderr", action="append", default=[])
     ap.add_argument("--stdin", default="")
     ap.add_argument("--timeout", type=float, default=120)
+    ap.add_argument("--max-stderr-lines", type=int)
     ap.add_argument("command", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     cmd = a.command[1:] if a.command and a.command[0] == "--" else a.command
     p = subprocess.run(cmd, input=a.stdin.encode(), capture_output=True, timeout=a.timeout)
     out, err = p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
     problems = []
+    if p.returncode < 0:
+        problems.append(f"killed by signal {-p.returncode}")
+    if a.max_stderr_lines is not None and len(err.splitlines()) > a.max_stderr_lines:
+        problems.append(f"stderr has {len(err.splitlines())} lines, more than {a.max_stderr_lines}")
     if a.nonzero:
         if p.returncode == 0:
             problems.append("expected a non-zero exit status, got 0")

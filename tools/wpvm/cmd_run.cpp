@@ -6,13 +6,22 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
+#include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <functional>
 #include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
 
+#include "backtrace.h"
 #include "command.h"
 #include "invoke_values.h"
+#include "quantities.h"
 #include "wpvm/module_def.h"
 #include "wpvm/parallel.h"
 #include "wpvm/runtime.h"
@@ -30,6 +39,8 @@ struct RunOptions {
   ParallelConfig parallel;
   std::string module_path;
   std::vector<std::string> args;  // after the module path
+  std::optional<uint64_t> fuel;
+  std::optional<std::chrono::nanoseconds> timeout;
 };
 
 // Options come before the module path; everything after it belongs to the guest.
@@ -90,6 +101,20 @@ bool parse_options(std::span<const std::string> a, RunOptions& o) {
     } else if (value("--tcplisten", v)) {
       if (v.empty()) return false;
       o.tcplisten.push_back(v);
+    } else if (value("--fuel", v)) {
+      uint64_t n = 0;
+      if (v.empty() || std::from_chars(v.data(), v.data() + v.size(), n).ec != std::errc() ||
+          std::to_string(n) != v) {
+        std::cerr << "Error: --fuel wants a whole number of fuel units\n";
+        return false;
+      }
+      o.fuel = n;
+    } else if (value("--timeout", v)) {
+      o.timeout = parse_duration(v);
+      if (!o.timeout) {
+        std::cerr << "Error: --timeout wants a duration such as 500ms, 2s or 1.5m, got '" << v << "'\n";
+        return false;
+      }
     } else if (value("--invoke", v)) {
       if (v.empty()) return false;
       o.invoke = v;
@@ -130,21 +155,38 @@ int listen_on(const std::string& spec) {
   return fd;
 }
 
+// Calls `fire` on a thread of its own once `after` has passed, unless it is
+// destroyed first.
+class Timer {
+ public:
+  Timer(std::chrono::nanoseconds after, std::function<void()> fire)
+      : thread_([this, after, fire = std::move(fire)] {
+          std::unique_lock lock(mu_);
+          if (!cv_.wait_for(lock, after, [this] { return cancelled_; })) fire();
+        }) {}
+  ~Timer() {
+    {
+      std::lock_guard lock(mu_);
+      cancelled_ = true;
+    }
+    cv_.notify_one();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool cancelled_ = false;
+  std::thread thread_;  // last: starts once the members it uses exist
+};
+
 int report_trap(const Trap& trap, const Module& module) {
   if (trap.kind == TrapKind::kExit) return trap.exit_code;
   std::cout.flush();
   std::cerr << "Error: trap: " << trap.to_string() << "\n";
   if (!trap.backtrace.empty()) std::cerr << "wasm backtrace:\n";
-  for (size_t i = 0; i < trap.backtrace.size(); ++i) {
-    const Frame& f = trap.backtrace[i];
-    std::string_view name = f.name.empty() ? module.func_name(f.func_index) : f.name;
-    std::cerr << "  " << i << ": func[" << f.func_index << "]";
-    if (!name.empty()) std::cerr << " " << name;
-    // The instruction's byte offset in the module, then from the function's body.
-    if (f.module_offset != kNoOffset)
-      std::cerr << " at 0x" << std::hex << f.module_offset << " (func+0x" << f.func_offset << ")" << std::dec;
-    std::cerr << "\n";
-  }
+  auto name_of = [&](const Frame& f) { return std::string(module.func_name(f.func_index)); };
+  for (const std::string& line : format_backtrace(trap.backtrace, name_of)) std::cerr << line << "\n";
   return kExitTrap;
 }
 
@@ -203,6 +245,8 @@ int run_main(std::span<const std::string> a) {
   }
   EngineConfig config;
   config.tier = o.tier;
+  config.consume_fuel = o.fuel.has_value();
+  config.epoch_interruption = o.timeout.has_value();
   Engine engine(config);
   auto module = load_module_file(o.module_path, &engine);
   if (!module) return 1;
@@ -226,6 +270,15 @@ int run_main(std::span<const std::string> a) {
     return 1;
   }
   Store store(engine);
+  if (o.fuel) (void)store.set_fuel(*o.fuel);
+  // --timeout: the store's deadline is the next epoch, which a timer thread
+  // starts when the duration has passed; spawned threads and wasi-parallel
+  // workers inherit the deadline, so every one of them traps "interrupted".
+  std::optional<Timer> timer;
+  if (o.timeout) {
+    store.set_epoch_deadline(1);
+    timer.emplace(*o.timeout, [&engine] { engine.increment_epoch(); });
+  }
   Linker linker;
   (*wasi)->define(linker, store);
   (*parallel)->define(linker, store);
@@ -295,6 +348,14 @@ extern const Command kRunCommand = {"run", "Run a WebAssembly module (a WASI com
     "  --invoke NAME         call export NAME; ARGS are its parameters, parsed\n"
     "                        by the export's parameter types; results are\n"
     "                        printed one per line\n"
+    "  --fuel N              give the guest N units of fuel (one per Wasm\n"
+    "                        instruction executed; nop, drop, block, loop,\n"
+    "                        else and end are free); running out traps \"all\n"
+    "                        fuel consumed\"; threads start with what their\n"
+    "                        spawner had left, wasi-parallel kernels draw from it\n"
+    "  --timeout DURATION    trap \"interrupted\" once DURATION (500ms, 2s, 1m)\n"
+    "                        has passed: every thread and wasi-parallel worker,\n"
+    "                        GPU launches between parts\n"
     "  -h, --help            show this text\n"
     "\n"
     "exit status: the guest's proc_exit code (0 when _start returns); 134\n"

@@ -1,0 +1,24 @@
+;; Guests that run too long or too deep, for --fuel, --timeout and the
+;; stack budget.
+(module
+  ;; Never returns.
+  (func (export "spin")
+    (loop $l (br $l)))
+  ;; Counts down from n; returns n.
+  (func (export "count") (param $n i32) (result i32)
+    (local $i i32)
+    (local.set $i (local.get $n))
+    (block $done
+      (loop $l
+        (br_if $done (i32.eqz (local.get $i)))
+        (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+        (br $l)))
+    (local.get $n))
+  ;; Recurses until the stack budget runs out.
+  (func $down (export "down") (param $n i32) (result i32)
+    (i32.add (call $down (i32.add (local.get $n) (i32.const 1))) (i32.const 1)))
+  ;; Recurses n deep, then returns n.
+  (func $deep (export "deep") (param $n i32) (result i32)
+    (if (result i32) (i32.eqz (local.get $n))
+      (then (i32.const 0))
+      (else (i32.add (call $deep (i32.sub (local.get $n) (i32.const 1))) (i32.const 1))))))
