@@ -84,6 +84,19 @@ WASM_API_EXTERN void wpvm_engine_epoch_increment(const wasm_engine_t* engine);
 WASM_API_EXTERN bool wpvm_trap_is_out_of_fuel(const wasm_trap_t* trap);
 WASM_API_EXTERN bool wpvm_trap_is_interrupted(const wasm_trap_t* trap);
 
+/* ---- resource limits (wpvm::ResourceLimiter and StoreLimits document them) ---- */
+
+/* Installs the stock limiter on a store, as wasmtime_store_limiter does: the
+ * most bytes any one memory and elements any one table may have, and the most
+ * instances, tables and memories the store may hold; a negative value leaves
+ * that one at its default (sizes: unlimited; counts: 10,000). Exceeding a
+ * limit makes instantiation fail with the limit in its message, and
+ * memory.grow / table.grow return -1 (wasm_memory_grow / wasm_table_grow:
+ * false). The threads and parallel kernels the store starts count against
+ * it too. NULL store: no-op. */
+WASM_API_EXTERN void wpvm_store_limits(wasm_store_t* store, int64_t memory_size, int64_t table_elements,
+                                       int64_t instances, int64_t tables, int64_t memories);
+
 /* ---- traps ---- */
 
 /* True if the trap is a WASI proc_exit (the guest called exit()), with its

@@ -1,5 +1,9 @@
-// Fuel and epoch interruption in the C API (wpvm.h): the config switches,
-// a store's fuel and deadline, the engine's epoch, the two trap kinds.
+// Fuel, epoch interruption and resource limits in the C API (wpvm.h): the
+// config switches, a store's fuel, deadline and limits, the engine's epoch,
+// the two trap kinds.
+#include <algorithm>
+#include <cstdint>
+
 #include "store.h"
 #include "trap.h"
 #include "wpvm.h"
@@ -57,4 +61,19 @@ bool wpvm_trap_is_out_of_fuel(const wasm_trap_t* trap) {
 bool wpvm_trap_is_interrupted(const wasm_trap_t* trap) {
   const wpvm::Trap* t = capi::engine_trap_of(trap);
   return t && t->kind == wpvm::TrapKind::kInterrupted;
+}
+
+void wpvm_store_limits(wasm_store_t* store, int64_t memory_size, int64_t table_elements, int64_t instances,
+                       int64_t tables, int64_t memories) {
+  if (!store) return;
+  wpvm::StoreLimits l;
+  if (memory_size >= 0) l.memory_size = static_cast<uint64_t>(memory_size);
+  if (table_elements >= 0) l.table_elements = static_cast<uint64_t>(table_elements);
+  auto count = [](int64_t v, uint32_t dflt) {
+    return v < 0 ? dflt : static_cast<uint32_t>(std::min<int64_t>(v, UINT32_MAX));
+  };
+  l.instances = count(instances, l.instances);
+  l.tables = count(tables, l.tables);
+  l.memories = count(memories, l.memories);
+  store->state->store().set_limits(l);
 }

@@ -710,6 +710,76 @@ static void test_fuel_and_epoch(wpvm_tier_t tier) {
   wasm_engine_delete(engine);
 }
 
+// A module exporting grow(delta) = memory.grow and its memory "mem" (1
+// page, at most 10).
+static const uint8_t kGrowModule[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,        // magic, version
+    0x01, 0x06, 0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f,        // types (i32) -> i32
+    0x03, 0x02, 0x01, 0x00,                                // functions
+    0x05, 0x04, 0x01, 0x01, 0x01, 0x0a,                    // memory 1 10
+    0x07, 0x0e, 0x02, 0x04, 'g', 'r', 'o', 'w', 0x00, 0x00,  // exports
+    0x03, 'm', 'e', 'm', 0x02, 0x00,
+    0x0a, 0x08, 0x01, 0x06, 0x00, 0x20, 0x00, 0x40, 0x00, 0x0b,  // code: local.get 0, memory.grow
+};
+
+static int32_t call_grow(wasm_func_t* grow, int32_t delta) {
+  wasm_val_t arg[1] = {WASM_I32_VAL(delta)}, result[1] = {WASM_INIT_VAL};
+  wasm_val_vec_t args = {1, arg}, results = {1, result};
+  wasm_trap_t* trap = wasm_func_call(grow, &args, &results);
+  CHECK(!trap);
+  wasm_trap_delete(trap);
+  return result[0].of.i32;
+}
+
+// wpvm_store_limits: a memory limit makes memory.grow (and wasm_memory_grow)
+// fail at it and succeed once raised; an instance limit refuses the next
+// instance with the limit in the trap's message.
+static void test_limits(wasm_engine_t* engine) {
+  wasm_store_t* store = wasm_store_new(engine);
+  wasm_byte_vec_t bytes;
+  wasm_byte_vec_new(&bytes, sizeof kGrowModule, (const char*)kGrowModule);
+  wasm_module_t* module = wasm_module_new(store, &bytes);
+  wasm_byte_vec_delete(&bytes);
+  CHECK(module != NULL);
+  wpvm_store_limits(store, 2 * 65536, -1, -1, -1, -1);
+  wasm_extern_vec_t none = WASM_EMPTY_VEC;
+  wasm_instance_t* instance = wasm_instance_new(store, module, &none, NULL);
+  CHECK(instance != NULL);
+  wasm_extern_vec_t exports;
+  wasm_instance_exports(instance, &exports);
+  wasm_func_t* grow = wasm_extern_as_func(exports.data[0]);
+  wasm_memory_t* mem = wasm_extern_as_memory(exports.data[1]);
+  CHECK(call_grow(grow, 1) == 1);
+  CHECK(call_grow(grow, 1) == -1);
+  CHECK(!wasm_memory_grow(mem, 1));
+  wpvm_store_limits(store, 3 * 65536, -1, -1, -1, -1);
+  CHECK(call_grow(grow, 1) == 2);
+  CHECK(wasm_memory_size(mem) == 3);
+  // Room for no other instance.
+  wpvm_store_limits(store, -1, -1, 1, -1, -1);
+  wasm_trap_t* trap = NULL;
+  CHECK(wasm_instance_new(store, module, &none, &trap) == NULL);
+  CHECK(trap != NULL);
+  if (trap) {
+    wasm_message_t message;
+    wasm_trap_message(trap, &message);
+    CHECK(strstr(message.data, "would make 2 instances in the store, more than its limit of 1") != NULL);
+    wasm_byte_vec_delete(&message);
+    wasm_trap_delete(trap);
+  }
+  // Negative values are the defaults: no size limit, 10,000 of each object.
+  wpvm_store_limits(store, -1, -1, -1, -1, -1);
+  CHECK(call_grow(grow, 7) == 3);
+  wasm_instance_t* second = wasm_instance_new(store, module, &none, NULL);
+  CHECK(second != NULL);
+  wasm_instance_delete(second);
+  wpvm_store_limits(NULL, 0, 0, 0, 0, 0);
+  wasm_extern_vec_delete(&exports);
+  wasm_instance_delete(instance);
+  wasm_module_delete(module);
+  wasm_store_delete(store);
+}
+
 int main(int argc, char** argv) {
   if (argc < 4) {
     fprintf(stderr, "usage: wpvm_ext PROBE.wasm HOST.wasm START_TRAP.wasm [NAME=GUEST.wasm ...]\n");
@@ -729,6 +799,7 @@ int main(int argc, char** argv) {
     wasm_engine_t* engine = engine_of_tier(tiers[t]);
     test_probe(engine, argv[1]);
     test_fuel_and_epoch(tiers[t]);
+    test_limits(engine);
     test_exit_via_call(engine, argv[1]);
     test_guests(engine);
     test_parallel(engine);

@@ -100,7 +100,7 @@ class CpuDevice final : public Device {
     Slot& slot = p.slots[index];
     if (slot.job != &job || slot.generation != generation) {
       auto bound = job.bind(slot.worker, index);
-      if (!bound) return sink.fail(bound.error().message);
+      if (!bound) return sink.fail(bound.error());
       slot.bound = *bound;
       slot.job = &job;
       slot.generation = generation;

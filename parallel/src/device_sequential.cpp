@@ -29,7 +29,7 @@ class SequentialDevice final : public Device {
   void exec(const ExecJob& job, JobSink& sink) override {
     std::lock_guard lock(mutex_);  // one worker: callers on several threads take turns
     auto bound = job.bind(worker_, 0);
-    if (!bound) return sink.fail(bound.error().message);
+    if (!bound) return sink.fail(bound.error());
     worker_.run(*bound, job.buffer_args, job.num_iterations, job.block_size, 0, job.num_iterations, sink);
   }
 

@@ -197,7 +197,7 @@ Outcome Host::parallel_exec(Caller& c, std::span<const Value> a) {
   std::shared_ptr<const Kernel> shared = *kernel;
   job.caller = &c.store();
   job.bind = [&](Worker& w, uint32_t slot) -> Result<BoundKernel> {
-    auto bound = w.kernel_instance(engine, shared, *mem);
+    auto bound = w.kernel_instance(engine, *job.caller, shared, *mem);
     if (bound) reset_globals(*bound->instance);  // nothing carries over from an earlier call
     return with_caller_limits(with_stack(std::move(bound), shared->stack, stacks, slot), *job.caller);
   };
@@ -248,7 +248,8 @@ Outcome Host::parallel_for(Caller& c, std::span<const Value> a) {
   const Engine& engine = c.store().engine();
   job.caller = &c.store();
   job.bind = [&](Worker& w, uint32_t slot) {
-    return with_caller_limits(with_stack(w.caller_copy(engine, *caller, *func), stack, stacks, slot), *job.caller);
+    return with_caller_limits(with_stack(w.caller_copy(engine, *job.caller, *caller, *func), stack, stacks, slot),
+                              *job.caller);
   };
   job.buffers = list.buffers;
   job.spirv_module = &caller->module();

@@ -41,20 +41,26 @@ void JobSink::fail(std::string reason, Errno errno_value) {
   failure_errno = errno_value;
 }
 
-Store& Worker::store(const Engine& engine) {
-  if (!store_ || engine_ != &engine || cache_.size() >= kMaxCachedInstances || cached_bytes_ >= kMaxCachedBytes) {
+void JobSink::fail(const Error& bind_error) {
+  fail(bind_error.message, bind_error.kind == ErrorKind::kResource ? Errno::kOutOfMemory : Errno::kDeviceError);
+}
+
+Store& Worker::store(const Engine& engine, const Store& limits) {
+  if (!store_ || engine_ != &engine || !shares_limits(*store_, limits) || cache_.size() >= kMaxCachedInstances ||
+      cached_bytes_ >= kMaxCachedBytes) {
     cache_.clear();
     cached_bytes_ = 0;
     store_.reset();  // before the new one: its instances hold aliases only
     store_ = std::make_unique<Store>(engine);
+    share_limits(*store_, limits);
     engine_ = &engine;
   }
   return *store_;
 }
 
-Result<BoundKernel> Worker::kernel_instance(const Engine& engine, const std::shared_ptr<const Kernel>& kernel,
-                                            Memory& memory) {
-  Store& s = store(engine);
+Result<BoundKernel> Worker::kernel_instance(const Engine& engine, const Store& limits,
+                                            const std::shared_ptr<const Kernel>& kernel, Memory& memory) {
+  Store& s = store(engine, limits);
   Key key{kernel.get(), &memory, memory.data()};
   if (auto it = cache_.find(key); it != cache_.end()) return BoundKernel{&s, it->second.instance, it->second.func};
   // The kernel sees the caller's pages typed as it declares them (usually
@@ -72,9 +78,11 @@ Result<BoundKernel> Worker::kernel_instance(const Engine& engine, const std::sha
   return BoundKernel{&s, *inst, f};
 }
 
-Result<BoundKernel> Worker::caller_copy(const Engine& engine, const Instance& caller, uint32_t func_index) {
+Result<BoundKernel> Worker::caller_copy(const Engine& engine, const Store& limits, const Instance& caller,
+                                        uint32_t func_index) {
   copy_store_.reset();
   copy_store_ = std::make_unique<Store>(engine);
+  share_limits(*copy_store_, limits);
   auto copy = clone_instance(*copy_store_, caller);
   if (!copy) return copy.error();
   Func* f = instance_func(**copy, func_index);

@@ -43,6 +43,10 @@ class JobSink {
   void fail(std::string reason);
   // A failure the device classified itself (default: device_error).
   void fail(std::string reason, Errno errno_value);
+  // A worker that could not bind the kernel: out_of_memory when the error is
+  // kResource (the caller's resource limits or the host's memory), else
+  // device_error.
+  void fail(const Error& bind_error);
 
   // After the job: the trap with the lowest iteration, or a binding failure.
   std::optional<std::pair<uint32_t, Trap>> first_trap;
@@ -61,11 +65,15 @@ class JobSink {
 class Worker {
  public:
   // The worker's instance of `kernel` whose memory import aliases `memory`.
-  Result<BoundKernel> kernel_instance(const Engine& engine, const std::shared_ptr<const Kernel>& kernel,
-                                      Memory& memory);
+  // The worker's stores count against `limits`' resource limits (the
+  // calling store's: share_limits in wpvm/share.h), cached instances
+  // included; a store of other limits starts a new cache.
+  Result<BoundKernel> kernel_instance(const Engine& engine, const Store& limits,
+                                      const std::shared_ptr<const Kernel>& kernel, Memory& memory);
   // A fresh worker copy of `caller` (2021 funcref kernels: globals copied at
-  // each call), and its function `func_index`.
-  Result<BoundKernel> caller_copy(const Engine& engine, const Instance& caller, uint32_t func_index);
+  // each call), and its function `func_index`, counted against `limits`.
+  Result<BoundKernel> caller_copy(const Engine& engine, const Store& limits, const Instance& caller,
+                                  uint32_t func_index);
 
   // Runs iterations [begin, end) of a job bound to `kernel`, stopping at a
   // trap or at the sink's stop_at(); adds the fuel they consumed to the sink's.
@@ -79,7 +87,7 @@ class Worker {
   static constexpr size_t kMaxCachedInstances = 64;
   static constexpr size_t kMaxCachedBytes = size_t{32} << 20;
 
-  Store& store(const Engine& engine);
+  Store& store(const Engine& engine, const Store& limits);
 
   const Engine* engine_ = nullptr;
   std::unique_ptr<Store> store_;

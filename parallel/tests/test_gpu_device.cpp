@@ -349,6 +349,20 @@ TEST_CASE("launch limits and buffer sizes give their errnos") {
 // between two parts, within a second, as the trap "interrupted". The launch
 // is the largest a GPU takes: 2^32 - 256 invocations, whole workgroups of
 // 256 (2^32 - 1 would round up past 32 bits: invalid_argument).
+TEST_CASE("a kernel without SPIR-V counts against the caller's instance limit; a SPIR-V launch makes none") {
+  GpuFixture f;
+  uint32_t dev = f.device(kGpu);
+  REQUIRE(is_gpu(f.host().device_kind(dev)));
+  std::vector<uint8_t> plain = nstream_with(std::nullopt);
+  f.store.set_limits(StoreLimits{.instances = 1});  // the caller's own
+  uint32_t out = 0;
+  CHECK(run_nstream(f, dev, plain, out) == WASI_PARALLEL_ENOMEM);
+  CHECK(f.last_error_has("would make 2 instances in the store, more than its limit of 1"));
+  CHECK(run_nstream(f, dev, wasm_bytes("nstream_kernel"), out) == WASI_PARALLEL_SUCCESS);
+  f.store.set_limits(StoreLimits{});
+  CHECK(run_nstream(f, dev, plain, out) == WASI_PARALLEL_SUCCESS);
+}
+
 TEST_CASE("an interruption stops a 2^32 - 256 invocation GPU launch between its parts") {
   EngineConfig config = test_engine_config();
   config.epoch_interruption = true;

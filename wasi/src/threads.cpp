@@ -46,6 +46,10 @@ Result<std::pair<std::unique_ptr<Store>, Func*>> prepare(const std::shared_ptr<W
   auto store = std::make_unique<Store>(s->engine);
   // The spawner's deadline and fuel left: an interruption stops every thread.
   inherit_interruption(*store, caller.store());
+  // The spawner's resource limits: the thread's instance counts with the
+  // spawner's until the thread ends, and the shared memory's growth is
+  // asked of the same limiter whichever thread grows it.
+  share_limits(*store, caller.store());
   Linker linker;
   if (s->define_imports) s->define_imports(linker, *store);
   WPVM_TRY(define_spawn(s, linker, *store));

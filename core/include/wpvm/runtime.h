@@ -178,7 +178,8 @@ class Memory {
   virtual uint64_t size_bytes() const = 0;
   uint64_t pages() const { return size_bytes() / kPageSize; }
   // Grows by delta pages; returns the old size in pages (kResource past the
-  // maximum or what the host can give).
+  // maximum, when the store's ResourceLimiter refuses, or past what the host
+  // can give).
   virtual Result<uint64_t> grow(uint64_t delta) = 0;
   // True if [addr, addr+len) lies inside the memory.
   bool in_bounds(uint64_t addr, uint64_t len) const { return addr <= size_bytes() && len <= size_bytes() - addr; }
@@ -191,7 +192,8 @@ class Table {
   virtual uint32_t size() const = 0;
   // Errors (kUsage): an index out of bounds, a value not of the element
   // type, a function of another store. grow returns the old size (kResource
-  // past the maximum or EngineConfig::max_table_elements).
+  // past the maximum or EngineConfig::max_table_elements, or when the store's
+  // ResourceLimiter refuses).
   virtual Result<Value> get(uint32_t index) const = 0;
   virtual Result<void> set(uint32_t index, const Value& v) = 0;
   virtual Result<uint32_t> grow(uint32_t delta, const Value& init) = 0;
@@ -229,6 +231,68 @@ class Linker {
 
  private:
   std::map<std::pair<std::string, std::string>, Extern, std::less<>> entries_;
+};
+
+// What a store may hold and grow to: consulted by the engine whenever a
+// memory or table of the store is created or grows, and for the number of
+// instances, memories and tables the store holds (Store::set_limiter). The
+// same interface as Wasmtime's ResourceLimiter.
+//
+// Called on the thread that creates or grows: the threads of a store's
+// wasi-threads threads and wasi-parallel workers (which count against the
+// store that started them) included, so an implementation must be
+// thread-safe. A callback must not itself create or grow memories or tables.
+class ResourceLimiter {
+ public:
+  virtual ~ResourceLimiter() = default;
+  // A memory of `current_bytes` wants to become `desired_bytes` (a new memory:
+  // current 0, desired its initial size). `maximum_bytes` is the memory's
+  // declared maximum, if any; desired never exceeds it (nor 4 GiB): a grow
+  // past it fails without asking. False refuses: memory.grow returns -1,
+  // Memory::grow a kResource error, creation (instantiation) a kResource error.
+  virtual bool memory_growing(uint64_t current_bytes, uint64_t desired_bytes,
+                              std::optional<uint64_t> maximum_bytes) = 0;
+  // The same for a table's elements (a new table: current 0). Desired never
+  // exceeds the table's maximum nor EngineConfig::max_table_elements.
+  virtual bool table_growing(uint64_t current_elements, uint64_t desired_elements,
+                             std::optional<uint64_t> maximum_elements) = 0;
+  // The most instances, memories and tables the store may hold at once.
+  // Memories and tables a module imports are not counted again; those a
+  // module defines and those made by Store::create_memory / create_table are.
+  virtual uint32_t instances() const { return 10000; }
+  virtual uint32_t tables() const { return 10000; }
+  virtual uint32_t memories() const { return 10000; }
+};
+
+// The stock limits (Store::set_limits). Unset sizes are not limited (beyond
+// the memory's and table's own maximum and EngineConfig::max_table_elements).
+struct StoreLimits {
+  std::optional<uint64_t> memory_size = std::nullopt;     // bytes, any one memory
+  std::optional<uint64_t> table_elements = std::nullopt;  // elements, any one table
+  uint32_t instances = 10000;
+  uint32_t tables = 10000;
+  uint32_t memories = 10000;
+};
+
+// The ResourceLimiter that enforces a StoreLimits: what Store::set_limits
+// installs, and what a store without a limiter of its own uses (the default
+// StoreLimits: no size limits, 10,000 of each object).
+class StoreLimiter final : public ResourceLimiter {
+ public:
+  explicit StoreLimiter(const StoreLimits& limits) : limits_(limits) {}
+  const StoreLimits& limits() const { return limits_; }
+  bool memory_growing(uint64_t, uint64_t desired_bytes, std::optional<uint64_t>) override {
+    return !limits_.memory_size || desired_bytes <= *limits_.memory_size;
+  }
+  bool table_growing(uint64_t, uint64_t desired_elements, std::optional<uint64_t>) override {
+    return !limits_.table_elements || desired_elements <= *limits_.table_elements;
+  }
+  uint32_t instances() const override { return limits_.instances; }
+  uint32_t tables() const override { return limits_.tables; }
+  uint32_t memories() const override { return limits_.memories; }
+
+ private:
+  StoreLimits limits_;
 };
 
 class Store {
@@ -280,6 +344,21 @@ class Store {
   void set_epoch_deadline(uint64_t ticks_beyond_current);
   // The epoch at which the store's code traps (UINT64_MAX: no deadline).
   uint64_t epoch_deadline() const;
+
+  // Resource limits (ResourceLimiter). set_limits installs a StoreLimiter
+  // over a copy of `limits`; set_limiter installs the host's own limiter,
+  // which the store (and the stores running code on its behalf: wasi-threads
+  // threads, wasi-parallel workers) keep alive by their shared_ptr; nullptr
+  // restores the default (StoreLimits{}). It replaces the store's limiter
+  // for what comes next; counts of what the store already holds stay. Exceeding
+  // a limit when instantiating (or creating a memory or table) is a kResource
+  // error naming the object and the limit; counts are checked for the whole
+  // module before anything is allocated and, as in Wasmtime, stay charged if
+  // the instantiation fails later. At run time memory.grow and table.grow
+  // return -1 (Memory::grow and Table::grow a kResource error).
+  void set_limits(const StoreLimits& limits);
+  void set_limiter(std::shared_ptr<ResourceLimiter> limiter);
+  std::shared_ptr<ResourceLimiter> limiter() const;
 
   class Impl;
   Impl& impl() { return *impl_; }

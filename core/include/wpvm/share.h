@@ -36,6 +36,15 @@ Result<Instance*> clone_instance(Store& store, const Instance& source);
 // its own.
 void inherit_interruption(Store& to, const Store& from);
 
+// Makes `to` (a store running code on behalf of `from`: a wasi-threads
+// thread, a wasi-parallel worker) count against `from`'s resource limits:
+// it uses from's ResourceLimiter (also when from's is replaced later), and
+// the instances, memories and tables it holds count with from's, until it
+// dies. What `to` held already moves over. Call it before instantiating in `to`.
+void share_limits(Store& to, const Store& from);
+// Whether two stores count against the same limits (share_limits).
+bool shares_limits(const Store& a, const Store& b);
+
 // An id shared by a memory and every alias of it, unique in the process and
 // never reused: hosts key what they keep per memory (wasi-parallel's stack
 // regions) by it. 0 for a memory object of a foreign implementation.

@@ -29,9 +29,10 @@ inline void* ref_of(Slot v) { return reinterpret_cast<void*>(static_cast<uintptr
 
 // ---- memory ----
 
-// The old size in pages, or 0xffffffff (-1) if m cannot grow by delta pages.
+// The old size in pages, or 0xffffffff (-1) if m cannot grow by delta pages
+// (its maximum, the reservation, or its store's ResourceLimiter says no).
 inline uint32_t memory_grow(MemoryImpl* m, uint32_t delta) {
-  auto old = m->lin->grow(delta);
+  auto old = m->lin->grow(delta, m->store->limiter().get());
   return old ? static_cast<uint32_t>(*old) : 0xffffffffu;
 }
 
@@ -75,7 +76,8 @@ inline TrapCode table_set(TableImpl* t, uint32_t i, Slot v) {
 
 inline uint32_t table_size(const TableImpl* t) { return static_cast<uint32_t>(t->elems.size()); }
 
-// The old size, or 0xffffffff (-1) past the table's capacity (TableImpl::grow_raw).
+// The old size, or 0xffffffff (-1) past the table's capacity or when its
+// store's ResourceLimiter says no (TableImpl::grow_raw).
 inline uint32_t table_grow(TableImpl* t, Slot init, uint32_t delta) {
   auto old = t->grow_raw(delta, ref_of(init));
   return old ? *old : 0xffffffffu;

@@ -128,7 +128,10 @@ Result<void> allocate(Store::Impl& store, const Module& m, InstanceImpl& inst) {
     inst.tables.push_back(*t);
   }
   for (size_t i = m.num_imported_memories; i < m.memories.size(); ++i) {
-    auto mem = store.new_memory(m.memories[i]);
+    std::string what = "memory " + std::to_string(i);
+    for (const Export& e : m.exports)
+      if (e.kind == ExternKind::kMemory && e.index == i) what += " (export \"" + e.name + "\")";
+    auto mem = store.new_memory(m.memories[i], what);
     if (!mem) return mem.error();
     inst.memories.push_back(*mem);
   }
@@ -175,6 +178,9 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const Module> module, const
                                      StartFunction start) {
   if (!module) return make_error(ErrorKind::kUsage, kNoOffset, "null module");
   const Module& m = *module;
+  // The store's limits on counts, for the whole module before anything is made.
+  WPVM_TRY(impl_->charge(1, static_cast<uint32_t>(m.memories.size() - m.num_imported_memories),
+                         static_cast<uint32_t>(m.tables.size() - m.num_imported_tables), "instantiating the module"));
   // The host running out of memory for what the module declares is an
   // error, not an exception out of the engine. (The start function runs
   // outside: a trap there is reported below.)

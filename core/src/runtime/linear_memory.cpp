@@ -39,6 +39,7 @@ Result<std::shared_ptr<LinearMemory>> LinearMemory::create(const MemoryType& typ
   m->reserved_ = guarded ? kReservation : bytes;
   m->guarded = guarded;
   m->max_pages = max;
+  m->declared_max_pages = type.limits.max;
   static std::atomic<uint64_t> next_id{1};
   m->id = next_id.fetch_add(1, std::memory_order_relaxed);
   if (type.limits.min > 0 && !m->grow(type.limits.min))
@@ -50,25 +51,38 @@ LinearMemory::~LinearMemory() {
   if (base) munmap(base, reserved_);
 }
 
-std::optional<uint64_t> LinearMemory::grow(uint64_t delta_pages) {
+std::optional<uint64_t> LinearMemory::grow(uint64_t delta_pages, ResourceLimiter* limiter) {
   // A shared memory may be grown by several threads at once: grows are rare,
   // so one process-wide lock makes each grow atomic; `size` is published
-  // with release order after the pages are committed (never moved).
+  // with release order after the pages are committed (never moved). The
+  // limiter, the host's code, is asked outside the lock, about the size the
+  // grow starts from; if another grow got in first, it is asked again.
   static std::mutex grow_mutex;
-  std::lock_guard lock(grow_mutex);
-  uint64_t old_pages = size / kPageSize;
-  if (delta_pages > max_pages - old_pages) return std::nullopt;
-  if (delta_pages == 0) return old_pages;
-  uint64_t new_size = (old_pages + delta_pages) * kPageSize;
-  if (new_size > reserved_) return std::nullopt;
-  if (mprotect(base + size, new_size - size, PROT_READ | PROT_WRITE) != 0) return std::nullopt;
-  std::atomic_ref<uint64_t>(size).store(new_size, std::memory_order_release);
-  return old_pages;
+  for (;;) {
+    uint64_t old_size = std::atomic_ref<uint64_t>(size).load(std::memory_order_acquire);
+    uint64_t old_pages = old_size / kPageSize;
+    if (delta_pages > max_pages - old_pages) return std::nullopt;
+    if (delta_pages == 0) return old_pages;
+    uint64_t new_size = (old_pages + delta_pages) * kPageSize;
+    if (new_size > reserved_) return std::nullopt;
+    if (limiter) {
+      std::optional<uint64_t> max;
+      if (declared_max_pages) max = *declared_max_pages * kPageSize;
+      if (!limiter->memory_growing(old_size, new_size, max)) return std::nullopt;
+    }
+    std::lock_guard lock(grow_mutex);
+    if (size != old_size) continue;
+    if (mprotect(base + size, new_size - size, PROT_READ | PROT_WRITE) != 0) return std::nullopt;
+    std::atomic_ref<uint64_t>(size).store(new_size, std::memory_order_release);
+    return old_pages;
+  }
 }
 
 Result<uint64_t> MemoryImpl::grow(uint64_t delta) {
-  if (auto old = lin->grow(delta)) return *old;
-  return make_error(ErrorKind::kResource, kNoOffset, "memory cannot grow by " + std::to_string(delta) + " pages");
+  if (auto old = lin->grow(delta, store->limiter().get())) return *old;
+  return make_error(ErrorKind::kResource, kNoOffset,
+                    "memory cannot grow by " + std::to_string(delta) +
+                        " pages (past its maximum, the store's limits, or what the host can give)");
 }
 
 }  // namespace wpvm

@@ -94,6 +94,8 @@ Result<void> clone_state(Store& store, const InstanceImpl& src, InstanceImpl& ds
 Result<Instance*> clone_instance(Store& store, const Instance& source) {
   const auto* src = dynamic_cast<const InstanceImpl*>(&source);
   if (!src) return make_error(ErrorKind::kUsage, kNoOffset, "copy of a foreign instance object");
+  // A copy counts as an instance with tables of its own (its memories are aliases).
+  WPVM_TRY(store.impl().charge(1, 0, static_cast<uint32_t>(src->tables.size()), "copying the instance"));
   InstanceImpl* dst = store.impl().new_instance();
   dst->mod = src->mod;
   make_vm_context(*dst);

@@ -133,8 +133,15 @@ Result<void> GlobalImpl::set(const Value& v) {
 
 std::optional<uint32_t> TableImpl::grow_raw(uint32_t delta, void* init) {
   // The storage's capacity is the table's maximum or the engine's
-  // max_table_elements, whichever is smaller: past it the grow fails (-1).
+  // max_table_elements, whichever is smaller: past it the grow fails (-1),
+  // as it does when the store's limiter refuses a grow within it.
   uint64_t old = elems.size();
+  if (delta > elems.capacity() - old) return std::nullopt;
+  if (delta > 0) {
+    std::optional<uint64_t> max;
+    if (type_.limits.max) max = *type_.limits.max;
+    if (!store->limiter()->table_growing(old, old + delta, max)) return std::nullopt;
+  }
   if (!elems.grow(delta, init)) return std::nullopt;
   return static_cast<uint32_t>(old);
 }

@@ -90,12 +90,16 @@ class LinearMemory {
   LinearMemory(const LinearMemory&) = delete;
   LinearMemory& operator=(const LinearMemory&) = delete;
 
-  // Old size in pages, or nullopt past the maximum or the reservation.
-  std::optional<uint64_t> grow(uint64_t delta_pages);
+  // Old size in pages, or nullopt past the maximum or the reservation, or
+  // when `limiter` (if given) refuses the new size. The limiter is asked
+  // outside the grow lock: if another thread grew the memory meanwhile, it
+  // is asked again about the new size.
+  std::optional<uint64_t> grow(uint64_t delta_pages, ResourceLimiter* limiter = nullptr);
 
   uint8_t* base = nullptr;
   uint64_t size = 0;  // bytes, a multiple of kPageSize
   uint64_t max_pages = kMaxPages;
+  std::optional<uint64_t> declared_max_pages;  // the creating type's maximum
   bool guarded = false;  // the 8 GiB guarded reservation is in place
   uint64_t id = 0;       // unique in the process, never reused (memory_identity)
 
@@ -199,6 +203,21 @@ class InstanceImpl final : public Instance {
   mutable std::vector<std::unique_ptr<FuncImpl>> made_;
 };
 
+// A store's resource limiter and the counts it limits, shared with the
+// stores that run code on its behalf (share_limits in wpvm/share.h): each
+// store adds what it holds to the counts and takes it back when it dies.
+class StoreLimitState {
+ public:
+  StoreLimitState();
+  std::shared_ptr<ResourceLimiter> limiter() const;
+  void set_limiter(std::shared_ptr<ResourceLimiter> l);
+  std::atomic<uint64_t> instances{0}, memories{0}, tables{0};
+
+ private:
+  mutable std::mutex mutex_;
+  std::shared_ptr<ResourceLimiter> limiter_;
+};
+
 class Store::Impl {
  public:
   explicit Impl(const Engine& e);
@@ -210,12 +229,23 @@ class Store::Impl {
 
   FuncImpl* new_func();
   InstanceImpl* new_instance();
-  Result<MemoryImpl*> new_memory(const MemoryType& type);
+  // Counts (in the store's limit state) `instances`, `memories` and
+  // `tables` more objects, or, if that exceeds one of the limiter's counts,
+  // nothing and a kResource error naming the count, its limit, and `what`.
+  Result<void> charge(uint32_t instances, uint32_t memories, uint32_t tables, const std::string& what);
+  // Moves this store's counts to `state` and makes it the store's.
+  void use_limits(std::shared_ptr<StoreLimitState> state);
+  std::shared_ptr<ResourceLimiter> limiter() const { return limits->limiter(); }
+
+  // A memory of type.limits.min pages, if the limiter allows that size (else
+  // a kResource error naming `what`, "memory 0"). Not counted: see charge.
+  Result<MemoryImpl*> new_memory(const MemoryType& type, const std::string& what);
   // A memory of this store over existing pages (memory_share.cpp).
   Result<MemoryImpl*> adopt_memory(const MemoryType& type, std::shared_ptr<LinearMemory> lin);
   // A table of type.limits.min elements set to init, with room to grow to its
   // maximum or EngineConfig::max_table_elements, whichever is smaller. A
-  // minimum above that limit is an error naming `what` ("table 0").
+  // minimum above that limit, or one the limiter refuses, is an error naming
+  // `what` ("table 0"). Not counted: see charge.
   Result<TableImpl*> new_table(const TableType& type, void* init, const std::string& what);
   GlobalImpl* new_global(const GlobalType& type);
 
@@ -230,6 +260,9 @@ class Store::Impl {
   // epoch_interruption): code traps "interrupted" once *epoch >= deadline.
   const std::atomic<uint64_t>* epoch = nullptr;
   uint64_t epoch_deadline = UINT64_MAX;
+  // The limiter and counts (never null); what of the counts this store holds.
+  std::shared_ptr<StoreLimitState> limits;
+  uint64_t charged_instances = 0, charged_memories = 0, charged_tables = 0;
   // The interpreter's value and frame stacks for this store, made by the
   // interpreter on first use with the deleter it chose (exec/tier.h).
   std::unique_ptr<interp::ThreadState, void (*)(interp::ThreadState*)> interp_state{nullptr, nullptr};

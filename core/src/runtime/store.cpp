@@ -11,8 +11,103 @@
 
 namespace wpvm {
 
-Store::Impl::Impl(const Engine& e) : engine(e), epoch(tier::EngineAccess::epoch(e)) {}
-Store::Impl::~Impl() = default;
+// ---- resource limits ----
+
+namespace {
+// The limiter of a store that has none of its own: the default StoreLimits.
+std::shared_ptr<ResourceLimiter> default_limiter() {
+  static const auto limiter = std::make_shared<StoreLimiter>(StoreLimits{});
+  return limiter;
+}
+
+// " (StoreLimits::field)" when the limiter is the stock one, which names its
+// fields; a host's own limiter has no names to give.
+std::string limit_field(const ResourceLimiter& l, const char* field) {
+  return dynamic_cast<const StoreLimiter*>(&l) ? std::string(" (StoreLimits::") + field + ")" : std::string();
+}
+
+Error resource(std::string message) { return make_error(ErrorKind::kResource, kNoOffset, std::move(message)); }
+
+// The refusal of an initial size: the limit when the stock limiter says it.
+Error size_refused(const ResourceLimiter& l, const std::string& what, uint64_t size, const char* unit) {
+  const auto* stock = dynamic_cast<const StoreLimiter*>(&l);
+  bool bytes = std::string_view(unit) == "bytes";
+  std::optional<uint64_t> limit = stock ? (bytes ? stock->limits().memory_size : stock->limits().table_elements)
+                                        : std::nullopt;
+  if (limit)
+    return resource(what + " of " + std::to_string(size) + " " + unit + " exceeds the store's limit of " +
+                    std::to_string(*limit) + " " + unit + limit_field(l, bytes ? "memory_size" : "table_elements"));
+  return resource(what + " of " + std::to_string(size) + " " + unit + " is refused by the store's resource limiter");
+}
+}  // namespace
+
+StoreLimitState::StoreLimitState() : limiter_(default_limiter()) {}
+
+std::shared_ptr<ResourceLimiter> StoreLimitState::limiter() const {
+  std::lock_guard lock(mutex_);
+  return limiter_;
+}
+
+void StoreLimitState::set_limiter(std::shared_ptr<ResourceLimiter> l) {
+  std::lock_guard lock(mutex_);
+  limiter_ = l ? std::move(l) : default_limiter();
+}
+
+Result<void> Store::Impl::charge(uint32_t n_instances, uint32_t n_memories, uint32_t n_tables,
+                                 const std::string& what) {
+  std::shared_ptr<ResourceLimiter> l = limiter();
+  struct Count {
+    std::atomic<uint64_t>& total;
+    uint64_t& mine;
+    uint32_t n;
+    uint32_t limit;
+    const char* name;
+  } counts[] = {{limits->instances, charged_instances, n_instances, l->instances(), "instances"},
+                {limits->memories, charged_memories, n_memories, l->memories(), "memories"},
+                {limits->tables, charged_tables, n_tables, l->tables(), "tables"}};
+  // Added first, then checked, so that stores charging at once on several
+  // threads never pass a limit together; a refusal takes all of it back.
+  size_t added = 0;
+  std::optional<Error> refused;
+  for (Count& c : counts) {
+    uint64_t now = c.total.fetch_add(c.n, std::memory_order_relaxed) + c.n;
+    ++added;
+    if (c.n && now > c.limit) {
+      refused = resource(what + " would make " + std::to_string(now) + " " + c.name +
+                         " in the store, more than its limit of " + std::to_string(c.limit) +
+                         limit_field(*l, c.name));
+      break;
+    }
+  }
+  for (size_t i = 0; i < added; ++i) {
+    if (refused)
+      counts[i].total.fetch_sub(counts[i].n, std::memory_order_relaxed);
+    else
+      counts[i].mine += counts[i].n;
+  }
+  if (refused) return *refused;
+  return {};
+}
+
+void Store::Impl::use_limits(std::shared_ptr<StoreLimitState> state) {
+  if (state == limits) return;
+  limits->instances.fetch_sub(charged_instances, std::memory_order_relaxed);
+  limits->memories.fetch_sub(charged_memories, std::memory_order_relaxed);
+  limits->tables.fetch_sub(charged_tables, std::memory_order_relaxed);
+  limits = std::move(state);
+  limits->instances.fetch_add(charged_instances, std::memory_order_relaxed);
+  limits->memories.fetch_add(charged_memories, std::memory_order_relaxed);
+  limits->tables.fetch_add(charged_tables, std::memory_order_relaxed);
+}
+
+Store::Impl::Impl(const Engine& e)
+    : engine(e), epoch(tier::EngineAccess::epoch(e)), limits(std::make_shared<StoreLimitState>()) {}
+
+Store::Impl::~Impl() {
+  limits->instances.fetch_sub(charged_instances, std::memory_order_relaxed);
+  limits->memories.fetch_sub(charged_memories, std::memory_order_relaxed);
+  limits->tables.fetch_sub(charged_tables, std::memory_order_relaxed);
+}
 
 uint32_t Store::Impl::intern(const FuncType& t) {
   for (size_t i = 0; i < sigs_.size(); ++i)
@@ -42,7 +137,14 @@ InstanceImpl* Store::Impl::new_instance() {
   return i;
 }
 
-Result<MemoryImpl*> Store::Impl::new_memory(const MemoryType& type) {
+Result<MemoryImpl*> Store::Impl::new_memory(const MemoryType& type, const std::string& what) {
+  if (type.limits.min <= kMaxPages) {  // larger is refused below, whatever the limiter says
+    std::shared_ptr<ResourceLimiter> l = limiter();
+    std::optional<uint64_t> max;
+    if (type.limits.max) max = *type.limits.max * kPageSize;
+    if (!l->memory_growing(0, type.limits.min * kPageSize, max))
+      return size_refused(*l, what, type.limits.min * kPageSize, "bytes");
+  }
   auto lin = LinearMemory::create(type, !engine.config().explicit_bounds_checks);
   if (!lin) return lin.error();
   auto m = std::make_unique<MemoryImpl>();
@@ -58,6 +160,10 @@ Result<TableImpl*> Store::Impl::new_table(const TableType& type, void* init, con
     return make_error(ErrorKind::kResource, kNoOffset,
                       what + " of " + std::to_string(type.limits.min) + " elements exceeds the limit of " +
                           std::to_string(cap) + " table elements (EngineConfig::max_table_elements)");
+  std::shared_ptr<ResourceLimiter> l = limiter();
+  std::optional<uint64_t> max;
+  if (type.limits.max) max = *type.limits.max;
+  if (!l->table_growing(0, type.limits.min, max)) return size_refused(*l, what, type.limits.min, "elements");
   uint64_t capacity = std::min<uint64_t>(type.limits.max.value_or(0xffffffffu), cap);
   auto storage = TableStorage::create(type.limits.min, std::max<uint64_t>(capacity, type.limits.min), init);
   if (!storage) return make_error(ErrorKind::kResource, kNoOffset, what + ": " + storage.error().message);
@@ -135,8 +241,22 @@ Func* Store::create_host_func(FuncType type, HostFn fn, std::string debug_name) 
   return f;
 }
 
+void Store::set_limits(const StoreLimits& limits) { set_limiter(std::make_shared<StoreLimiter>(limits)); }
+
+void Store::set_limiter(std::shared_ptr<ResourceLimiter> limiter) { impl_->limits->set_limiter(std::move(limiter)); }
+
+std::shared_ptr<ResourceLimiter> Store::limiter() const { return impl_->limiter(); }
+
+// Declared in wpvm/share.h.
+void share_limits(Store& to, const Store& from) { to.impl().use_limits(const_cast<Store&>(from).impl().limits); }
+
+bool shares_limits(const Store& a, const Store& b) {
+  return const_cast<Store&>(a).impl().limits == const_cast<Store&>(b).impl().limits;
+}
+
 Result<Memory*> Store::create_memory(const MemoryType& type) {
-  auto m = impl_->new_memory(type);
+  WPVM_TRY(impl_->charge(0, 1, 0, "a new memory"));
+  auto m = impl_->new_memory(type, "memory");
   if (!m) return m.error();
   return static_cast<Memory*>(*m);
 }
@@ -145,6 +265,7 @@ Result<Table*> Store::create_table(const TableType& type, const Value& init) {
   if (type.limits.max && *type.limits.max < type.limits.min)
     return make_error(ErrorKind::kUsage, kNoOffset, "size minimum must not be greater than maximum");
   WPVM_TRY(check_value(init, type.elem, *impl_, "the initial value"));
+  WPVM_TRY(impl_->charge(0, 0, 1, "a new table"));
   try {
     auto t = impl_->new_table(type, init.ref, "table");
     if (!t) return t.error();

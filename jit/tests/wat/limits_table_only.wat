@@ -1,0 +1,3 @@
+;; Only a table (no memory): counts tables apart from memories.
+(module
+  (table 1 funcref))
