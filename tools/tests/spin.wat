@@ -1,6 +1,13 @@
-;; Guests that run too long or too deep, for --fuel, --timeout and the
-;; stack budget.
+;; Guests that run too long, too deep or too big, for --fuel, --timeout,
+;; the stack budget and the resource limits.
 (module
+  (memory 1)
+  (table 10 funcref)
+  ;; memory.grow / table.grow by n: the old size, or -1.
+  (func (export "grow") (param $n i32) (result i32)
+    (memory.grow (local.get $n)))
+  (func (export "table_grow") (param $n i32) (result i32)
+    (table.grow 0 (ref.null func) (local.get $n)))
   ;; Never returns.
   (func (export "spin")
     (loop $l (br $l)))

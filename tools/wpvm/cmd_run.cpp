@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
@@ -41,6 +40,7 @@ struct RunOptions {
   std::vector<std::string> args;  // after the module path
   std::optional<uint64_t> fuel;
   std::optional<std::chrono::nanoseconds> timeout;
+  StoreLimits limits;
 };
 
 // Options come before the module path; everything after it belongs to the guest.
@@ -102,19 +102,30 @@ bool parse_options(std::span<const std::string> a, RunOptions& o) {
       if (v.empty()) return false;
       o.tcplisten.push_back(v);
     } else if (value("--fuel", v)) {
-      uint64_t n = 0;
-      if (v.empty() || std::from_chars(v.data(), v.data() + v.size(), n).ec != std::errc() ||
-          std::to_string(n) != v) {
-        std::cerr << "Error: --fuel wants a whole number of fuel units\n";
+      o.fuel = parse_count(v);
+      if (!o.fuel) {
+        std::cerr << "Error: --fuel wants a whole number of fuel units, got '" << v << "'\n";
         return false;
       }
-      o.fuel = n;
     } else if (value("--timeout", v)) {
       o.timeout = parse_duration(v);
       if (!o.timeout) {
         std::cerr << "Error: --timeout wants a duration such as 500ms, 2s or 1.5m, got '" << v << "'\n";
         return false;
       }
+    } else if (value("--max-memory", v)) {
+      o.limits.memory_size = parse_size(v);
+      if (!o.limits.memory_size) {
+        std::cerr << "Error: --max-memory wants a size such as 64MiB, 1GiB or 65536, got '" << v << "'\n";
+        return false;
+      }
+    } else if (value("--max-table-elements", v)) {
+      auto n = parse_count(v);
+      if (!n) {
+        std::cerr << "Error: --max-table-elements wants a whole number, got '" << v << "'\n";
+        return false;
+      }
+      o.limits.table_elements = *n;
     } else if (value("--invoke", v)) {
       if (v.empty()) return false;
       o.invoke = v;
@@ -271,6 +282,9 @@ int run_main(std::span<const std::string> a) {
   }
   Store store(engine);
   if (o.fuel) (void)store.set_fuel(*o.fuel);
+  // --max-memory, --max-table-elements: the store's limits, which its
+  // wasi-threads threads and wasi-parallel kernels count against too.
+  store.set_limits(o.limits);
   // --timeout: the store's deadline is the next epoch, which a timer thread
   // starts when the duration has passed; spawned threads and wasi-parallel
   // workers inherit the deadline, so every one of them traps "interrupted".
@@ -356,10 +370,18 @@ extern const Command kRunCommand = {"run", "Run a WebAssembly module (a WASI com
     "  --timeout DURATION    trap \"interrupted\" once DURATION (500ms, 2s, 1m)\n"
     "                        has passed: every thread and wasi-parallel worker,\n"
     "                        GPU launches between parts\n"
+    "  --max-memory SIZE     the most bytes any one memory may have (64MiB,\n"
+    "                        1GiB, 65536): a larger declared minimum fails\n"
+    "                        instantiation (exit 1), memory.grow past it\n"
+    "                        returns -1 (default: the memory's own maximum)\n"
+    "  --max-table-elements N  the most elements any one table may have\n"
+    "                        (same rules; default 10,000,000)\n"
     "  -h, --help            show this text\n"
     "\n"
     "exit status: the guest's proc_exit code (0 when _start returns); 134\n"
-    "after a trap; 1 for an invalid module or a failed instantiation.\n",
+    "after a trap (one line with the reason, then the backtrace); 1 for any\n"
+    "other error (an unreadable, invalid or unlinkable module, a limit\n"
+    "refused at instantiation); 2 for a usage error.\n",
     run_main};
 
 }  // namespace wpvm::cli

@@ -29,6 +29,14 @@ bool split(std::string_view s, bool decimals, std::string_view& number, std::str
 
 }  // namespace
 
+std::optional<uint64_t> parse_count(std::string_view s) {
+  std::string_view number, unit;
+  if (!split(s, false, number, unit) || !unit.empty()) return std::nullopt;
+  uint64_t n = 0;
+  if (std::from_chars(number.data(), number.data() + number.size(), n).ec != std::errc()) return std::nullopt;
+  return n;
+}
+
 std::optional<uint64_t> parse_size(std::string_view s) {
   static constexpr Unit kUnits[] = {{"", 1},          {"B", 1},           {"KiB", 1024.0},
                                     {"MiB", 1048576.0}, {"GiB", 1073741824.0}, {"TiB", 1099511627776.0},

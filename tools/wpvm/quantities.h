@@ -7,6 +7,10 @@
 
 namespace wpvm::cli {
 
+// A count: a whole decimal number, no sign, no unit. nullopt if malformed or
+// past 2^64-1.
+std::optional<uint64_t> parse_count(std::string_view s);
+
 // Bytes: a whole number with an optional unit: B, KiB, MiB, GiB, TiB (powers
 // of 1024), KB, MB, GB, TB (powers of 1000). nullopt if malformed or past
 // 2^64-1.

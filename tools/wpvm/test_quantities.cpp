@@ -4,8 +4,18 @@
 #include "quantities.h"
 
 using namespace std::chrono_literals;
+using wpvm::cli::parse_count;
 using wpvm::cli::parse_duration;
 using wpvm::cli::parse_size;
+
+TEST_CASE("counts: whole decimal numbers only") {
+  CHECK(parse_count("0") == 0u);
+  CHECK(parse_count("100000") == 100000u);
+  CHECK(parse_count("18446744073709551615") == UINT64_MAX);
+  CHECK_FALSE(parse_count("18446744073709551616"));
+  for (const char* bad : {"", "-1", "+1", "12x", "1.5", "1e3", "0x10", " 1", "1 ", "10KiB"})
+    CHECK_MESSAGE(!parse_count(bad), bad);
+}
 
 TEST_CASE("sizes: bytes, binary and decimal units, overflow refused") {
   CHECK(parse_size("0") == 0u);
