@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "command.h"
+#include "guest_thread.h"
 #include "invoke_values.h"
 #include "wpvm/module_def.h"
 #include "wpvm/parallel.h"
@@ -258,7 +259,8 @@ int run_main(std::span<const std::string> a) {
     std::cerr << "Error: " << describe_error(inst.error()) << "\n";
     return 1;
   }
-  int status = run_entries(store, **inst, o);
+  // On a thread with a stack for the Wasm stack budget (guest_thread.h).
+  int status = run_with_stack(wasm_thread_stack_size(engine.config()), [&] { return run_entries(store, **inst, o); });
   std::cout.flush();
   // The main thread's end ends the program; spawned threads may still run
   // and use this frame's objects, so leave without destructors.
