@@ -58,6 +58,15 @@ WASM_API_EXTERN wpvm_error_t* wpvm_config_tier_set(wasm_config_t* config, wpvm_t
 /* The engine's tier; 0xff for NULL. */
 WASM_API_EXTERN wpvm_tier_t wpvm_engine_tier(const wasm_engine_t* engine);
 
+/* ---- the stack budget (wpvm::EngineConfig::max_wasm_stack documents it) ---- */
+
+/* Bytes of Wasm frames a thread of engines made from the config may have at
+ * once, on both tiers and across nested calls (host -> Wasm -> host -> Wasm);
+ * a call past it traps "call stack exhausted". The default is 8 MiB. A
+ * thread calling into Wasm should have that much native stack plus 1 MiB.
+ * Errors: no config. */
+WASM_API_EXTERN wpvm_error_t* wpvm_config_max_wasm_stack_set(wasm_config_t* config, size_t bytes);
+
 /* ---- fuel and epoch interruption (wpvm::EngineConfig documents both) ---- */
 
 /* Engines made from the config consume fuel: a store's calls trap "all fuel

@@ -47,6 +47,7 @@ wasm_engine_t* wasm_engine_new_with_config(wasm_config_t* config) {
     if (config) {
       chosen.consume_fuel = config->consume_fuel;
       chosen.epoch_interruption = config->epoch_interruption;
+      if (config->max_wasm_stack) chosen.max_wasm_stack = *config->max_wasm_stack;
     }
     return new wasm_engine_t{std::make_shared<const wpvm::Engine>(chosen)};
   } catch (const std::bad_alloc&) {

@@ -111,6 +111,7 @@ struct wasm_config_t {
   std::optional<wpvm::Tier> tier;
   bool consume_fuel = false;        // wpvm_config_consume_fuel_set
   bool epoch_interruption = false;  // wpvm_config_epoch_interruption_set
+  std::optional<size_t> max_wasm_stack;  // wpvm_config_max_wasm_stack_set
 };
 
 struct wasm_engine_t {

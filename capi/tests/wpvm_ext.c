@@ -780,6 +780,71 @@ static void test_limits(wasm_engine_t* engine) {
   wasm_store_delete(store);
 }
 
+// rec(n): n frames of recursion, returns n.
+static const uint8_t kRecModule[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,  // magic, version
+    0x01, 0x06, 0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f,  // types (i32) -> i32
+    0x03, 0x02, 0x01, 0x00,                          // functions
+    0x07, 0x07, 0x01, 0x03, 'r', 'e', 'c', 0x00, 0x00,  // exports
+    0x0a, 0x17, 0x01, 0x15, 0x00,                    // code: one body, no locals
+    0x20, 0x00, 0x45, 0x04, 0x7f, 0x41, 0x00,        // if (i32.eqz n) 0
+    0x05, 0x20, 0x00, 0x41, 0x01, 0x6b, 0x10, 0x00,  // else rec(n - 1)
+    0x41, 0x01, 0x6a, 0x0b, 0x0b,                    // + 1
+};
+
+// rec(n) in a new instance of the module in a new store of `engine`: true if
+// it returned n, false if it trapped "call stack exhausted".
+static bool rec_runs(wasm_engine_t* engine, int32_t n) {
+  wasm_store_t* store = wasm_store_new(engine);
+  wasm_byte_vec_t bytes;
+  wasm_byte_vec_new(&bytes, sizeof kRecModule, (const char*)kRecModule);
+  wasm_module_t* module = wasm_module_new(store, &bytes);
+  wasm_byte_vec_delete(&bytes);
+  CHECK(module != NULL);
+  wasm_extern_vec_t none = WASM_EMPTY_VEC;
+  wasm_instance_t* instance = module ? wasm_instance_new(store, module, &none, NULL) : NULL;
+  CHECK(instance != NULL);
+  bool ran = false;
+  if (instance) {
+    wasm_extern_vec_t exports;
+    wasm_instance_exports(instance, &exports);
+    wasm_val_t arg[1] = {WASM_I32_VAL(n)}, results[1] = {WASM_INIT_VAL};
+    wasm_val_vec_t args = {1, arg}, r = {1, results};
+    wasm_trap_t* trap = wasm_func_call(wasm_extern_as_func(exports.data[0]), &args, &r);
+    if (trap) {
+      wasm_message_t message;
+      wasm_trap_message(trap, &message);
+      CHECK(strstr(message.data, "call stack exhausted") != NULL);
+      wasm_byte_vec_delete(&message);
+      wasm_trap_delete(trap);
+    } else {
+      CHECK(results[0].of.i32 == n);
+      ran = true;
+    }
+    wasm_extern_vec_delete(&exports);
+    wasm_instance_delete(instance);
+  }
+  if (module) wasm_module_delete(module);
+  wasm_store_delete(store);
+  return ran;
+}
+
+static void test_stack_budget(wpvm_tier_t tier) {
+  wasm_config_t* config = wasm_config_new();
+  OK(wpvm_config_tier_set(config, tier));
+  FAILS(wpvm_config_max_wasm_stack_set(NULL, 1 << 16));
+  wasm_engine_t* engine = wasm_engine_new_with_config(config);  // the default budget
+  CHECK(rec_runs(engine, 50000));
+  wasm_engine_delete(engine);
+  config = wasm_config_new();
+  OK(wpvm_config_tier_set(config, tier));
+  OK(wpvm_config_max_wasm_stack_set(config, 1 << 16));
+  engine = wasm_engine_new_with_config(config);
+  CHECK(rec_runs(engine, 100));
+  CHECK(!rec_runs(engine, 50000));
+  wasm_engine_delete(engine);
+}
+
 int main(int argc, char** argv) {
   if (argc < 4) {
     fprintf(stderr, "usage: wpvm_ext PROBE.wasm HOST.wasm START_TRAP.wasm [NAME=GUEST.wasm ...]\n");
@@ -800,6 +865,7 @@ int main(int argc, char** argv) {
     test_probe(engine, argv[1]);
     test_fuel_and_epoch(tiers[t]);
     test_limits(engine);
+    test_stack_budget(tiers[t]);
     test_exit_via_call(engine, argv[1]);
     test_guests(engine);
     test_parallel(engine);

@@ -1,6 +1,6 @@
 // Tests of the interpreter: numeric semantics and traps, control flow with
 // multi-value labels, the local.set folding and compare-branch fusion of the
-// code builder, calls (direct, indirect, host, re-entrant), call depth limits
+// code builder, calls (direct, indirect, host, re-entrant), the stack budget
 // and trap backtraces. Modules come from wat/*.wat, built by wat2wasm.
 #include <doctest/doctest.h>
 
@@ -133,22 +133,35 @@ TEST_CASE("interp: call_indirect checks") {
   CHECK(fx.trap("call_ind", {I32(2), I64(5)}) == TrapKind::kUndefinedElement);
 }
 
-TEST_CASE("interp: deep recursion traps at the configured depth, then the store still works") {
+TEST_CASE("interp: deep recursion traps at the configured stack budget, then the store still works") {
   EngineConfig config;
-  config.max_call_depth = 500;
+  config.tier = Tier::kInterp;
+  config.max_wasm_stack = 16 * 1024;
   Fixture fx("interp_basic", config);
-  CHECK(fx.trap("deep", {I32(0)}) == TrapKind::kCallStackExhausted);
+  CallResult r = fx.call("deep", {I32(0)});
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.trap->kind == TrapKind::kCallStackExhausted);
+  // Frames of `deep` cost a few slots and a frame record each.
+  CHECK(r.trap->backtrace.size() > 100);
+  CHECK(r.trap->backtrace.size() < 16 * 1024 / 24);
   CHECK(fx.trap("big_frames", {I32(0)}) == TrapKind::kCallStackExhausted);
   CHECK(fx.i32("sum_to", {I32(4)}) == 6);
 }
 
-TEST_CASE("interp: a small value stack bounds recursion of large frames") {
+TEST_CASE("interp: a frame's slots count against the budget") {
   EngineConfig config;
-  config.max_call_depth = 1000000;
-  config.value_stack_bytes = 64 * 1024;
+  config.tier = Tier::kInterp;
+  config.max_wasm_stack = 64 * 1024;
   Fixture fx("interp_basic", config);
-  CHECK(fx.trap("big_frames", {I32(0)}) == TrapKind::kCallStackExhausted);
-  CHECK(fx.trap("deep", {I32(0)}) == TrapKind::kCallStackExhausted);
+  CallResult deep = fx.call("deep", {I32(0)});
+  CallResult big = fx.call("big_frames", {I32(0)});
+  REQUIRE_FALSE(deep.ok());
+  REQUIRE_FALSE(big.ok());
+  CHECK(deep.trap->kind == TrapKind::kCallStackExhausted);
+  CHECK(big.trap->kind == TrapKind::kCallStackExhausted);
+  // 32 i64 locals: at least 256 bytes a frame.
+  CHECK(big.trap->backtrace.size() <= 64 * 1024 / 256);
+  CHECK(deep.trap->backtrace.size() > 4 * big.trap->backtrace.size());
 }
 
 TEST_CASE("interp: traps carry a backtrace, innermost first") {

@@ -17,7 +17,9 @@ namespace wpvm::jit {
 
 struct ExecContext {
   uint64_t entry_rsp = 0;    // stack pointer of the innermost entry (trap unwinding)
-  uint64_t stack_limit = 0;  // prologues trap "call stack exhausted" below this
+  // Prologues trap "call stack exhausted" below this: the thread's stack
+  // limit (exec/stack.h) as the innermost entry found it.
+  uint64_t stack_limit = 0;
   // Where a guard-page fault left JIT code (set by the signal handler): the
   // faulting instruction and that function's frame pointer.
   uint64_t trap_pc = 0;

@@ -5,8 +5,6 @@
 // engine (wpvm/jit.h).
 #include "wpvm/jit.h"
 
-#include <pthread.h>
-
 #include <asmjit/x86.h>
 
 #include <algorithm>
@@ -24,6 +22,7 @@
 #include "compiler.h"
 #include "fingerprint.h"
 #include "helpers.h"
+#include "exec/stack.h"
 #include "exec/tier.h"
 #include "pool.h"
 
@@ -537,25 +536,17 @@ void* oob_landing() { return trampoline().oob; }
 
 ExecContext& thread_context() {
   thread_local ExecContext ctx;
-  if (!ctx.stack_limit) {
-    ctx.helpers = helper_table().data();
-    pthread_attr_t attr;
-    void* addr = nullptr;
-    size_t size = 0;
-    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
-      pthread_attr_getstack(&attr, &addr, &size);
-      pthread_attr_destroy(&attr);
-    }
-    // Leave room below JIT frames for helpers, host functions and the interpreter.
-    constexpr size_t kReserve = 256 * 1024;
-    uintptr_t lo = reinterpret_cast<uintptr_t>(addr);
-    ctx.stack_limit = size > 2 * kReserve ? lo + kReserve : lo + size / 2;
-  }
+  if (!ctx.helpers) ctx.helpers = helper_table().data();
   return ctx;
 }
 
 std::optional<Trap> invoke_native(Store::Impl& store, FuncImpl& f, Slot* slots) {
   ExecContext& ctx = thread_context();
+  // The thread's stack budget (exec/stack.h): this entry keeps the limit an
+  // outer one set, as raised by the interpreter's frames below it.
+  exec::StackEntry stack_entry(WPVM_STACK_POINTER(), store.engine.config().max_wasm_stack);
+  const uint64_t saved_limit = ctx.stack_limit;
+  ctx.stack_limit = exec::stack_limit();
   Store::Impl* saved = ctx.store;
   uint64_t* saved_vm = ctx.vm;
   const uint64_t saved_fuel = ctx.fuel, saved_deadline = ctx.epoch_deadline;
@@ -572,6 +563,7 @@ std::optional<Trap> invoke_native(Store::Impl& store, FuncImpl& f, Slot* slots) 
   ctx.fuel = saved_fuel;
   ctx.epoch = saved_epoch;
   ctx.epoch_deadline = saved_deadline;
+  ctx.stack_limit = saved_limit;
   if (status == 0) return std::nullopt;
   Trap t;
   if (status == kPendingTrap) {

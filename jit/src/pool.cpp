@@ -2,14 +2,34 @@
 #include "pool.h"
 
 #include <tbb/blocked_range.h>
+#include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
 #include <atomic>
 
+#include "wpvm/runtime.h"
+
 namespace wpvm::jit {
 
+namespace {
+
+// oneTBB's workers serve every arena: those the compile starts also run
+// wasi-parallel kernels on the CPU device later, so they get the stack the
+// default Wasm stack budget needs (wasm_thread_stack_size) rather than
+// oneTBB's default of 4 MiB. oneTBB sizes a worker when it starts it, to the
+// largest size any live control asks for; this control lives as long as the
+// process.
+void size_workers() {
+  static const tbb::global_control* control =
+      new tbb::global_control(tbb::global_control::thread_stack_size, wasm_thread_stack_size(EngineConfig{}));
+  (void)control;
+}
+
+}  // namespace
+
 void parallel_for_each(size_t n, const std::function<void(size_t)>& body) {
+  size_workers();
   std::atomic<bool> published{false};
   std::atomic<size_t> finished{0};
   published.store(true, std::memory_order_release);

@@ -18,6 +18,22 @@ namespace wpvm::parallel {
 
 namespace {
 
+// Asks oneTBB for workers with at least `bytes` of stack. oneTBB sizes a
+// worker when it starts it, to the largest size any live control asks for,
+// so workers started before (for an engine with a smaller Wasm stack budget,
+// or by the JIT's parallel compile, which asks for the default budget's)
+// keep theirs: a kernel there traps "call stack exhausted" sooner, never
+// overruns the stack (EngineConfig::max_wasm_stack).
+void request_worker_stack(size_t bytes) {
+  static std::mutex mutex;
+  static size_t asked = 0;
+  static auto* controls = new std::vector<std::unique_ptr<tbb::global_control>>;
+  std::lock_guard lock(mutex);
+  if (bytes <= asked) return;
+  asked = bytes;
+  controls->push_back(std::make_unique<tbb::global_control>(tbb::global_control::thread_stack_size, bytes));
+}
+
 class CpuDevice final : public Device {
  public:
   explicit CpuDevice(uint32_t threads) : requested_threads_(threads) {}
@@ -27,6 +43,8 @@ class CpuDevice final : public Device {
   uint32_t threads() const override { return pool().threads; }
 
   void exec(const ExecJob& job, JobSink& sink) override {
+    // Workers run the kernel with the caller's engine: stacks for its budget.
+    request_worker_stack(wasm_thread_stack_size(job.caller ? job.caller->engine().config() : EngineConfig{}));
     Pool& p = pool();
     // Workers belong to arena slots, not to jobs: two callers must not share
     // one worker's store, so jobs on this device take turns. (A kernel that

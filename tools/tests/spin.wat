@@ -23,9 +23,4 @@
     (local.get $n))
   ;; Recurses until the stack budget runs out.
   (func $down (export "down") (param $n i32) (result i32)
-    (i32.add (call $down (i32.add (local.get $n) (i32.const 1))) (i32.const 1)))
-  ;; Recurses n deep, then returns n.
-  (func $deep (export "deep") (param $n i32) (result i32)
-    (if (result i32) (i32.eqz (local.get $n))
-      (then (i32.const 0))
-      (else (i32.add (call $deep (i32.sub (local.get $n) (i32.const 1))) (i32.const 1))))))
+    (i32.add (call $down (i32.add (local.get $n) (i32.const 1))) (i32.const 1))))

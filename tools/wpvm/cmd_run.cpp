@@ -19,6 +19,7 @@
 
 #include "backtrace.h"
 #include "command.h"
+#include "guest_thread.h"
 #include "invoke_values.h"
 #include "quantities.h"
 #include "wpvm/module_def.h"
@@ -41,7 +42,12 @@ struct RunOptions {
   std::optional<uint64_t> fuel;
   std::optional<std::chrono::nanoseconds> timeout;
   StoreLimits limits;
+  std::optional<size_t> max_wasm_stack;
 };
+
+// --max-wasm-stack: below 64 KiB hardly a call fits; past 1 GiB the threads
+// that run Wasm could not be given the stack for it.
+constexpr size_t kMinWasmStack = 64u << 10, kMaxWasmStack = 1u << 30;
 
 // Options come before the module path; everything after it belongs to the guest.
 bool parse_options(std::span<const std::string> a, RunOptions& o) {
@@ -117,6 +123,13 @@ bool parse_options(std::span<const std::string> a, RunOptions& o) {
       o.limits.memory_size = parse_size(v);
       if (!o.limits.memory_size) {
         std::cerr << "Error: --max-memory wants a size such as 64MiB, 1GiB or 65536, got '" << v << "'\n";
+        return false;
+      }
+    } else if (value("--max-wasm-stack", v)) {
+      o.max_wasm_stack = parse_size(v);
+      if (!o.max_wasm_stack || *o.max_wasm_stack < kMinWasmStack || *o.max_wasm_stack > kMaxWasmStack) {
+        std::cerr << "Error: --max-wasm-stack wants a size from 64KiB to 1GiB such as 512KiB or 16MiB, got '" << v
+                  << "'\n";
         return false;
       }
     } else if (value("--max-table-elements", v)) {
@@ -258,6 +271,7 @@ int run_main(std::span<const std::string> a) {
   config.tier = o.tier;
   config.consume_fuel = o.fuel.has_value();
   config.epoch_interruption = o.timeout.has_value();
+  if (o.max_wasm_stack) config.max_wasm_stack = *o.max_wasm_stack;
   Engine engine(config);
   auto module = load_module_file(o.module_path, &engine);
   if (!module) return 1;
@@ -325,7 +339,8 @@ int run_main(std::span<const std::string> a) {
     std::cerr << "Error: " << describe_error(inst.error()) << "\n";
     return 1;
   }
-  int status = run_entries(store, **inst, o);
+  // On a thread with a stack for the Wasm stack budget (guest_thread.h).
+  int status = run_with_stack(wasm_thread_stack_size(engine.config()), [&] { return run_entries(store, **inst, o); });
   std::cout.flush();
   // The main thread's end ends the program; spawned threads may still run
   // and use this frame's objects, so leave without destructors.
@@ -376,6 +391,10 @@ extern const Command kRunCommand = {"run", "Run a WebAssembly module (a WASI com
     "                        returns -1 (default: the memory's own maximum)\n"
     "  --max-table-elements N  the most elements any one table may have\n"
     "                        (same rules; default 10,000,000)\n"
+    "  --max-wasm-stack SIZE the stack budget for Wasm frames of each thread\n"
+    "                        (64KiB to 1GiB, default 8MiB: ~170,000 frames of\n"
+    "                        a small function); deeper traps \"call stack\n"
+    "                        exhausted\"\n"
     "  -h, --help            show this text\n"
     "\n"
     "exit status: the guest's proc_exit code (0 when _start returns); 134\n"

@@ -1,13 +1,16 @@
 // wasi-threads (wasi_threads.h): thread-spawn creates a Store per thread,
 // instantiates the module there against an alias of the caller's memory, and
-// runs wasi_thread_start on a detached OS thread that owns that Store. Stores
+// runs wasi_thread_start on a detached OS thread that owns that Store, with a
+// native stack sized for the engine's Wasm stack budget. Stores
 // are never shared between threads; only the linear memory (never moving,
 // held by shared_ptr) and the immutable Module are.
 #include "wpvm/module_def.h"
 #include "wpvm/wasi_threads.h"
 
+#include <pthread.h>
+
 #include <atomic>
-#include <thread>
+#include <memory>
 
 #include "wpvm/share.h"
 
@@ -37,6 +40,22 @@ const Import* memory_import(const Module& m) {
 }
 
 Result<void> define_spawn(const std::shared_ptr<WasiThreads::State>& s, Linker& linker, Store& store);
+
+// What a spawned thread runs, and owns.
+struct ThreadStart {
+  std::shared_ptr<WasiThreads::State> s;
+  std::unique_ptr<Store> store;
+  Func* start;
+  uint32_t tid, start_arg;
+};
+
+void* run_thread(void* arg) {
+  std::unique_ptr<ThreadStart> t(static_cast<ThreadStart*>(arg));
+  Value a[2] = {Value::from_i32(t->tid), Value::from_i32(t->start_arg)};
+  CallResult r = t->store->call(t->start, a);
+  if (!r.ok() && t->s->on_exit) t->s->on_exit(*r.trap);
+  return nullptr;
+}
 
 // Everything thread-spawn does before the thread runs: a failure here is a
 // negative result for the caller, not a trap.
@@ -78,13 +97,26 @@ std::optional<Trap> spawn(const std::shared_ptr<WasiThreads::State>& s, Caller& 
   }
   uint32_t start_arg = args[0].i32;
   auto [store, start] = std::move(*ready);
-  s->spawned.fetch_add(1);
   // The thread owns its store; the shared state outlives it through `s`.
-  std::thread([s, store = std::move(store), start, tid, start_arg]() mutable {
-    Value a[2] = {Value::from_i32(tid), Value::from_i32(start_arg)};
-    CallResult r = store->call(start, a);
-    if (!r.ok() && s->on_exit) s->on_exit(*r.trap);
-  }).detach();
+  auto run = std::make_unique<ThreadStart>(ThreadStart{s, std::move(store), start, tid, start_arg});
+  // A stack that holds the engine's whole Wasm stack budget
+  // (EngineConfig::max_wasm_stack) and the host's headroom.
+  s->spawned.fetch_add(1);
+  pthread_attr_t attr;
+  pthread_t thread;
+  bool started = pthread_attr_init(&attr) == 0;
+  if (started) {
+    started = pthread_attr_setstacksize(&attr, wasm_thread_stack_size(s->engine.config())) == 0 &&
+              pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED) == 0 &&
+              pthread_create(&thread, &attr, run_thread, run.get()) == 0;
+    pthread_attr_destroy(&attr);
+  }
+  if (!started) {
+    s->spawned.fetch_sub(1);
+    results[0] = Value::from_i32(static_cast<uint32_t>(kSpawnFailed));
+    return std::nullopt;
+  }
+  run.release();  // the thread's now
   results[0] = Value::from_i32(tid);
   return std::nullopt;
 }

@@ -107,8 +107,29 @@ struct EngineConfig {
   // Compile a module's functions on the oneTBB pool (false: on the calling
   // thread only). The code is the same either way.
   bool parallel_compile = true;
-  uint32_t max_call_depth = 10000;   // deeper recursion traps "call stack exhausted"
-  size_t value_stack_bytes = 8u << 20;  // interpreter value stack per thread of execution
+  // The stack budget, in bytes, for all the Wasm frames a thread has at once:
+  // a call that would go past it traps "call stack exhausted". It is one
+  // budget per thread, not per call into Wasm: the outermost entry into Wasm
+  // on a thread sets a limit on the native stack (its stack pointer minus
+  // the budget) and nested entries, host -> Wasm -> host -> Wasm included,
+  // keep it, so host frames between them count too (as in Wasmtime). Native
+  // code (the JIT's) checks its stack pointer against the limit on entering
+  // every function. The interpreter keeps its frames off the native stack
+  // and charges what they use against the same budget: 8 bytes per slot of
+  // a frame (each parameter, local and operand temporary, two for a v128,
+  // plus the function's constants) and 24 bytes per frame; so recursion
+  // mixing both tiers is bounded by the same bytes. The default lets a small
+  // recursive function reach about 170,000 frames on either tier (48 bytes
+  // a frame), 130,000 if it uses v128 (README.md, "Resource limits"). The
+  // interpreter's stacks (virtual memory, committed as used) are sized for
+  // the budget, up to 1 GiB: its frames get no more than that.
+  //
+  // The limit never goes below the thread's stack bottom plus 256 KiB left
+  // for host functions and the runtime, so a thread with less stack than the
+  // budget gets less (a trap, never a crash). A thread that runs Wasm should
+  // have a stack of wasm_thread_stack_size(config) bytes, as the threads
+  // wpvm starts for Wasm have (wasi-threads, CPU-device workers, `wpvm run`).
+  size_t max_wasm_stack = 8u << 20;
   bool explicit_bounds_checks = false;  // for hosts that cannot reserve address space
   // Most elements any table may have. A module defining a table (or
   // Store::create_table) with a larger minimum fails with ErrorKind::kResource;
@@ -137,6 +158,11 @@ struct EngineConfig {
   // Off (the default), code carries no check.
   bool epoch_interruption = false;
 };
+
+// The native stack a thread needs to run Wasm of an engine with this config:
+// max_wasm_stack plus 1 MiB for the host (its frames above the outermost
+// entry into Wasm, host functions and the runtime below the limit).
+size_t wasm_thread_stack_size(const EngineConfig& config);
 
 class Engine {
  public:

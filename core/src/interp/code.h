@@ -94,7 +94,6 @@ struct ThreadState {
   std::unique_ptr<FrameRec[]> frames;
   uint32_t depth = 0;
   uint32_t max_depth = 0;
-  uint32_t nesting = 0;  // host->Wasm entries active on the native stack
 };
 
 // Points f.code at its module's code for f, building and publishing that

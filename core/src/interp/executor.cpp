@@ -1,8 +1,10 @@
 // The interpreter's executor: one function running pre-decoded code with
 // direct threading (GCC computed goto). Wasm calls do not recurse on the
 // native stack: a call pushes a FrameRec on the thread's frame stack and
-// continues in the same loop, so recursion depth is bounded by
-// EngineConfig::max_call_depth and the value stack, never by native stack.
+// continues in the same loop. What the frames use of those stacks is charged
+// against the thread's stack budget (EngineConfig::max_wasm_stack,
+// exec/stack.h), which also bounds the native stack that entries nested
+// through host functions and native code take.
 // The code is the module's (shared by its instances): functions, tables,
 // globals and types are module indices resolved through `inst`, the running
 // function's instance, which a call or return reloads from FuncImpl::instance.
@@ -16,6 +18,7 @@
 #include "exec/bulk.h"
 #include "exec/numeric.h"
 #include "exec/slot_tags.h"
+#include "exec/stack.h"
 #include "exec/tier.h"
 #include "interp/code.h"
 #include "interp/simd_exec.h"
@@ -24,19 +27,22 @@
 namespace wpvm::interp {
 
 ThreadState::ThreadState(const EngineConfig& config) {
-  size_t n = std::max<size_t>(config.value_stack_bytes / sizeof(Slot), 1024);
+  // Room for the frames the budget allows (exec/stack.h charges each slot
+  // and each frame record its size), for budgets up to kMaxStackBytes, plus
+  // the arguments of an entry.
+  constexpr size_t kMaxStackBytes = size_t{1} << 30;
+  size_t budget = std::min(config.max_wasm_stack, kMaxStackBytes);
+  size_t n = budget / sizeof(Slot) + 1024;
   // Not zeroed: frames are initialised on entry, and untouched pages of a
   // large stack then cost no memory.
   stack = std::make_unique_for_overwrite<Slot[]>(n);
   stack_end = stack.get() + n;
   top = stack.get();
-  max_depth = config.max_call_depth;
-  frames = std::make_unique_for_overwrite<FrameRec[]>(max_depth + 2);
+  max_depth = static_cast<uint32_t>(budget / sizeof(FrameRec) + 2);
+  frames = std::make_unique_for_overwrite<FrameRec[]>(max_depth);
 }
 
 namespace {
-
-constexpr uint32_t kMaxNesting = 256;
 
 ThreadState& thread_state(Store::Impl& store) {
   if (!store.interp_state)
@@ -94,16 +100,22 @@ std::optional<Trap> run(Store::Impl* store, FuncImpl* entry, Slot* entry_fp, con
   }
 
   ThreadState& ts = thread_state(*store);
-  // Each host->Wasm re-entry nests this function on the native stack; bound
-  // that nesting so host recursion cannot overflow the native stack.
-  if (ts.nesting >= kMaxNesting) return Trap{TrapKind::kCallStackExhausted, {}, 0, {}};
-  struct Nest {
-    uint32_t& n;
-    explicit Nest(uint32_t& c) : n(c) { ++n; }
-    ~Nest() { --n; }
-  } nest(ts.nesting);
+  // The stack budget (exec/stack.h): this entry's frames may use the room
+  // between this function's native frame and the thread's limit, as far as
+  // the store's stacks hold them. An entry nested through host functions or
+  // native code finds the limit raised by the frames below it, and its own
+  // native frames lower, so a re-entry already past the budget traps at once.
+  const uintptr_t sp = WPVM_STACK_POINTER();
+  exec::StackEntry stack_entry(sp, store->engine.config().max_wasm_stack);
+  const uintptr_t limit = exec::stack_limit();
   const uint32_t base_depth = ts.depth;
   Slot* const saved_top = ts.top;
+  const size_t room = std::min({sp > limit ? sp - limit : size_t{0},
+                                static_cast<size_t>(ts.stack_end - entry_fp) * sizeof(Slot),
+                                static_cast<size_t>(ts.max_depth - base_depth) * sizeof(FrameRec)});
+  // What this entry's frames use up to `end`: their slots and frame records.
+#define FRAME_BYTES(end, depth) \
+  (static_cast<size_t>((end) - entry_fp) * sizeof(Slot) + static_cast<size_t>((depth) - base_depth) * sizeof(FrameRec))
   Word halt[1];
   halt[0].h = &&L_Halt;
 
@@ -154,7 +166,9 @@ L_do_call: {
   if (!callee->instance) {
     // Host function: arguments and results in place at nfp.
     ts.top = nfp + std::max(callee->sig->params.size(), callee->sig->results.size()) * 2;
+    exec::stack_limit() = limit + FRAME_BYTES(ts.top, ts.depth);
     host_trap = call_host(*store, *callee, inst, nfp);
+    exec::stack_limit() = limit;
     ts.top = saved_top;
     if (host_trap) goto L_host_trap;
     pc = rpc;
@@ -164,7 +178,9 @@ L_do_call: {
   // Native code of the JIT tier (exec/tier.h), called like a host function.
   if (callee->native.load(std::memory_order_acquire) || (store->engine.config().tier == Tier::kJit && tier::ensure_native(*store, *callee))) {
     ts.top = nfp + std::max(callee->sig->params.size(), callee->sig->results.size()) * 2;
+    exec::stack_limit() = limit + FRAME_BYTES(ts.top, ts.depth);
     host_trap = tier::code_generator(*store)->invoke(*store, *callee, nfp);
+    exec::stack_limit() = limit;
     ts.top = saved_top;
     if (host_trap) goto L_host_trap;
     pc = rpc;
@@ -179,7 +195,7 @@ L_do_call: {
     }
   }
   const Code* c = callee->code;
-  if (ts.depth >= ts.max_depth || nfp + c->frame_slots > ts.stack_end) TRAP(CallStackExhausted);
+  if (FRAME_BYTES(nfp + c->frame_slots, ts.depth + 1) > room) TRAP(CallStackExhausted);
   ts.frames[ts.depth++] = FrameRec{rpc, fp, fn};
   fp = nfp;
   fn = callee;

@@ -5,6 +5,7 @@
 #include <new>
 #include <string>
 
+#include "exec/stack.h"
 #include "exec/tier.h"
 #include "runtime/runtime_impl.h"
 #include "wpvm/share.h"
@@ -182,6 +183,12 @@ GlobalImpl* Store::Impl::new_global(const GlobalType& type) {
 }
 
 // ---- Store ----
+
+size_t wasm_thread_stack_size(const EngineConfig& config) {
+  constexpr size_t kHostHeadroom = size_t{1} << 20;
+  static_assert(kHostHeadroom >= 2 * exec::kHostStackReserve);
+  return config.max_wasm_stack + kHostHeadroom;
+}
 
 Engine::Engine(EngineConfig config)
     : config_(std::move(config)),
