@@ -74,12 +74,36 @@ TEST_CASE("limits: the defaults") {
   CHECK(l.memories == 10000);
   Engine engine{EngineConfig{.tier = Tier::kInterp}};
   Store store(engine);
+  CHECK(store.limiter() == nullptr);
+  store.set_limits(StoreLimits{});
   auto* stock = dynamic_cast<StoreLimiter*>(store.limiter().get());
   REQUIRE(stock != nullptr);
   CHECK(stock->instances() == 10000);
   CHECK(stock->tables() == 10000);
   CHECK(stock->memories() == 10000);
   CHECK_FALSE(stock->limits().memory_size.has_value());
+  // The interface's own defaults.
+  struct Sizes final : ResourceLimiter {
+    bool memory_growing(uint64_t, uint64_t, std::optional<uint64_t>) override { return true; }
+    bool table_growing(uint64_t, uint64_t, std::optional<uint64_t>) override { return true; }
+  } sizes;
+  CHECK(sizes.instances() == 10000);
+  CHECK(sizes.tables() == 10000);
+  CHECK(sizes.memories() == 10000);
+}
+
+TEST_CASE("limits: a store without a limiter holds any number of objects") {
+  Engine engine{EngineConfig{.tier = Tier::kInterp}};
+  Store store(engine);
+  auto m = wat("limits_table_only");
+  for (int i = 0; i < 10001; ++i) REQUIRE(store.instantiate(m, Linker()).ok());
+  store.set_limits(StoreLimits{});
+  CHECK(error_of(store.instantiate(m, Linker())) ==
+        "instantiating the module would make 10002 instances in the store, more than its limit of 10000 "
+        "(StoreLimits::instances)");
+  store.set_limiter(nullptr);
+  CHECK(store.limiter() == nullptr);
+  CHECK(store.instantiate(m, Linker()).ok());
 }
 
 TEST_CASE("limits: instantiation is refused past a size limit, with the limit in the message") {
@@ -175,7 +199,7 @@ TEST_CASE("limits: memory.grow and table.grow return -1 at the limit, and grow o
     CHECK(call(store, inst, "grow_table", {I32(1)}, t) == 4);
     CHECK(*inst->table("table")->grow(1, Value::zero(ValType::kFuncRef)) == 5);
     CHECK(call(store, inst, "grow_table", {I32(1)}, t) == 0xffffffffu);
-    // Back to the default limiter: only the types' maximums are left.
+    // No limiter: only the types' maximums are left.
     store.set_limiter(nullptr);
     CHECK(call(store, inst, "grow_memory", {I32(5)}, t) == 5);
     CHECK(call(store, inst, "grow_table", {I32(94)}, t) == 6);

@@ -264,10 +264,11 @@ class Linker {
 // instances, memories and tables the store holds (Store::set_limiter). The
 // same interface as Wasmtime's ResourceLimiter.
 //
-// Called on the thread that creates or grows: the threads of a store's
-// wasi-threads threads and wasi-parallel workers (which count against the
-// store that started them) included, so an implementation must be
-// thread-safe. A callback must not itself create or grow memories or tables.
+// Called on the thread that creates or grows, which may be one of the
+// store's wasi-threads threads or wasi-parallel workers (they count against
+// the store that started them, share_limits in wpvm/share.h), so an
+// implementation must be thread-safe. A callback must not itself create or
+// grow memories or tables.
 class ResourceLimiter {
  public:
   virtual ~ResourceLimiter() = default;
@@ -301,8 +302,7 @@ struct StoreLimits {
 };
 
 // The ResourceLimiter that enforces a StoreLimits: what Store::set_limits
-// installs, and what a store without a limiter of its own uses (the default
-// StoreLimits: no size limits, 10,000 of each object).
+// installs.
 class StoreLimiter final : public ResourceLimiter {
  public:
   explicit StoreLimiter(const StoreLimits& limits) : limits_(limits) {}
@@ -371,12 +371,17 @@ class Store {
   // The epoch at which the store's code traps (UINT64_MAX: no deadline).
   uint64_t epoch_deadline() const;
 
-  // Resource limits (ResourceLimiter). set_limits installs a StoreLimiter
-  // over a copy of `limits`; set_limiter installs the host's own limiter,
-  // which the store (and the stores running code on its behalf: wasi-threads
-  // threads, wasi-parallel workers) keep alive by their shared_ptr; nullptr
-  // restores the default (StoreLimits{}). It replaces the store's limiter
-  // for what comes next; counts of what the store already holds stay. Exceeding
+  // Resource limits (ResourceLimiter). A new store has no limiter and is
+  // held to nothing beyond the engine's limits (EngineConfig::
+  // max_table_elements, the spec's 4 GiB per memory) and any number of
+  // objects (Wasmtime caps a store without a limiter at 10,000 instances;
+  // the C API's standard examples make more). set_limits installs a
+  // StoreLimiter over a copy of `limits` (StoreLimits{}: the 10,000 caps);
+  // set_limiter installs the host's own limiter, which the store (and the
+  // stores running code on its behalf: wasi-threads threads, wasi-parallel
+  // workers) keep alive by their shared_ptr; nullptr removes it. limiter()
+  // is the one installed, nullptr if none. A new limiter holds for what
+  // comes next; counts of what the store already holds stay. Exceeding
   // a limit when instantiating (or creating a memory or table) is a kResource
   // error naming the object and the limit; counts are checked for the whole
   // module before anything is allocated and, as in Wasmtime, stay charged if

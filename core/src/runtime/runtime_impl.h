@@ -209,13 +209,16 @@ class InstanceImpl final : public Instance {
 class StoreLimitState {
  public:
   StoreLimitState();
+  // The limiter in force: the host's, or one that limits nothing.
   std::shared_ptr<ResourceLimiter> limiter() const;
+  // The host's (Store::set_limiter, set_limits), nullptr if none.
+  std::shared_ptr<ResourceLimiter> host_limiter() const;
   void set_limiter(std::shared_ptr<ResourceLimiter> l);
   std::atomic<uint64_t> instances{0}, memories{0}, tables{0};
 
  private:
   mutable std::mutex mutex_;
-  std::shared_ptr<ResourceLimiter> limiter_;
+  std::shared_ptr<ResourceLimiter> limiter_, host_limiter_;
 };
 
 class Store::Impl {
@@ -268,6 +271,8 @@ class Store::Impl {
   std::unique_ptr<interp::ThreadState, void (*)(interp::ThreadState*)> interp_state{nullptr, nullptr};
 
  private:
+  void release_counts();  // takes this store's counts out of its limit state
+
   std::vector<std::unique_ptr<FuncType>> sigs_;
   std::vector<std::unique_ptr<FuncImpl>> funcs_;
   std::vector<std::unique_ptr<InstanceImpl>> instances_;

@@ -15,9 +15,11 @@ namespace wpvm {
 // ---- resource limits ----
 
 namespace {
-// The limiter of a store that has none of its own: the default StoreLimits.
-std::shared_ptr<ResourceLimiter> default_limiter() {
-  static const auto limiter = std::make_shared<StoreLimiter>(StoreLimits{});
+// What a store without a limiter of its own is held to: nothing beyond the
+// engine's limits (no size limit, any number of objects).
+std::shared_ptr<ResourceLimiter> unlimited() {
+  static const auto limiter =
+      std::make_shared<StoreLimiter>(StoreLimits{.instances = UINT32_MAX, .tables = UINT32_MAX, .memories = UINT32_MAX});
   return limiter;
 }
 
@@ -42,16 +44,22 @@ Error size_refused(const ResourceLimiter& l, const std::string& what, uint64_t s
 }
 }  // namespace
 
-StoreLimitState::StoreLimitState() : limiter_(default_limiter()) {}
+StoreLimitState::StoreLimitState() : limiter_(unlimited()) {}
 
 std::shared_ptr<ResourceLimiter> StoreLimitState::limiter() const {
   std::lock_guard lock(mutex_);
   return limiter_;
 }
 
+std::shared_ptr<ResourceLimiter> StoreLimitState::host_limiter() const {
+  std::lock_guard lock(mutex_);
+  return host_limiter_;
+}
+
 void StoreLimitState::set_limiter(std::shared_ptr<ResourceLimiter> l) {
   std::lock_guard lock(mutex_);
-  limiter_ = l ? std::move(l) : default_limiter();
+  host_limiter_ = l;
+  limiter_ = l ? std::move(l) : unlimited();
 }
 
 Result<void> Store::Impl::charge(uint32_t n_instances, uint32_t n_memories, uint32_t n_tables,
@@ -90,11 +98,15 @@ Result<void> Store::Impl::charge(uint32_t n_instances, uint32_t n_memories, uint
   return {};
 }
 
-void Store::Impl::use_limits(std::shared_ptr<StoreLimitState> state) {
-  if (state == limits) return;
+void Store::Impl::release_counts() {
   limits->instances.fetch_sub(charged_instances, std::memory_order_relaxed);
   limits->memories.fetch_sub(charged_memories, std::memory_order_relaxed);
   limits->tables.fetch_sub(charged_tables, std::memory_order_relaxed);
+}
+
+void Store::Impl::use_limits(std::shared_ptr<StoreLimitState> state) {
+  if (state == limits) return;
+  release_counts();
   limits = std::move(state);
   limits->instances.fetch_add(charged_instances, std::memory_order_relaxed);
   limits->memories.fetch_add(charged_memories, std::memory_order_relaxed);
@@ -104,11 +116,7 @@ void Store::Impl::use_limits(std::shared_ptr<StoreLimitState> state) {
 Store::Impl::Impl(const Engine& e)
     : engine(e), epoch(tier::EngineAccess::epoch(e)), limits(std::make_shared<StoreLimitState>()) {}
 
-Store::Impl::~Impl() {
-  limits->instances.fetch_sub(charged_instances, std::memory_order_relaxed);
-  limits->memories.fetch_sub(charged_memories, std::memory_order_relaxed);
-  limits->tables.fetch_sub(charged_tables, std::memory_order_relaxed);
-}
+Store::Impl::~Impl() { release_counts(); }
 
 uint32_t Store::Impl::intern(const FuncType& t) {
   for (size_t i = 0; i < sigs_.size(); ++i)
@@ -252,7 +260,7 @@ void Store::set_limits(const StoreLimits& limits) { set_limiter(std::make_shared
 
 void Store::set_limiter(std::shared_ptr<ResourceLimiter> limiter) { impl_->limits->set_limiter(std::move(limiter)); }
 
-std::shared_ptr<ResourceLimiter> Store::limiter() const { return impl_->limiter(); }
+std::shared_ptr<ResourceLimiter> Store::limiter() const { return impl_->limits->host_limiter(); }
 
 // Declared in wpvm/share.h.
 void share_limits(Store& to, const Store& from) { to.impl().use_limits(const_cast<Store&>(from).impl().limits); }
