@@ -90,8 +90,9 @@ TEST_CASE("stack: recursion mixing the tiers is bounded by the budget, not by ho
     CAPTURE(static_cast<int>(t));
     Fixture f(t);
     // Each frame of mix crosses between native code and the interpreter on
-    // the JIT tier.
-    CHECK(f.i32("mix", {I32(5000)}) == 5000);
+    // the JIT tier (about 12,500 frames fit by default; a fixed count of
+    // nested interpreter entries allowed about 600).
+    CHECK(f.i32("mix", {I32(2000)}) == 2000);
     CHECK(f.exhausted("forever_mixed", {I32(0)}));
     CHECK(f.i32("mix", {I32(100)}) == 100);
   }
@@ -118,7 +119,9 @@ TEST_CASE("stack: host -> Wasm -> host re-entries without end trap and share the
     Fixture f(t);
     f.reenter_forever = true;
     CHECK(f.exhausted("nest", {I32(0), I32(1)}));
-    CHECK(f.reentries > 1000);  // not a fixed count of nested entries
+    // Bounded by bytes (about 3,500 by default), not by a count of nested
+    // entries (the interpreter allowed 256).
+    CHECK(f.reentries > 500);
     f.reenter_forever = false;
     CHECK(f.i32("nest", {I32(20000), I32(20000)}) == 40000);
   }

@@ -112,7 +112,8 @@ struct EngineConfig {
   // budget per thread, not per call into Wasm: the outermost entry into Wasm
   // on a thread sets a limit on the native stack (its stack pointer minus
   // the budget) and nested entries, host -> Wasm -> host -> Wasm included,
-  // keep it, so host frames between them count too (as in Wasmtime). Native
+  // keep it (whatever their engine's budget), so host frames between them
+  // count too (as in Wasmtime). Native
   // code (the JIT's) checks its stack pointer against the limit on entering
   // every function. The interpreter keeps its frames off the native stack
   // and charges what they use against the same budget: 8 bytes per slot of
