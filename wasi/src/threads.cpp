@@ -76,7 +76,7 @@ std::optional<Trap> spawn(const std::shared_ptr<WasiThreads::State>& s, Caller& 
   auto [store, start] = std::move(*ready);
   s->spawned.fetch_add(1);
   // The thread owns its store; the shared state outlives it through `s`.
-  std::thread([s, store = std::move(store), start, tid, start_arg]() mutable {
+  std::thread([s, store = std::move(store), start = start, tid, start_arg]() mutable {
     Value a[2] = {Value::from_i32(tid), Value::from_i32(start_arg)};
     CallResult r = store->call(start, a);
     if (!r.ok() && s->on_exit) s->on_exit(*r.trap);
