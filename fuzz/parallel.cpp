@@ -1,6 +1,8 @@
 // Fuzz harness `parallel`: the wasi-parallel host calls driven by the input.
-// A caller instance (wat/caller.wat) re-exports the five current functions;
-// the input is a sequence of operations, each a call with arguments taken
+// A caller instance re-exports the five functions of one generation: the
+// current one (wat/caller.wat, parallel_exec) or the 2021 one
+// (wat/caller2021.wat, parallel_for of a kernel in its own table); the
+// input is a sequence of operations, each a call with arguments taken
 // from the input: device hints (SEQUENTIAL and CPU; GPU hints get the CPU
 // device, `gpu = "none"`), handles (ones returned earlier or any number),
 // addresses and lengths (mostly inside the caller's memory, sometimes any
@@ -8,7 +10,8 @@
 // lists. Whatever the calls, the host must answer each with an errno or a
 // trap, never crash and never hang: every call runs with fuel and an epoch
 // deadline (a watchdog thread advances the epoch), which also stop kernels
-// that loop. Interpreter or JIT: the first byte of the input chooses.
+// that loop. The first byte of the input chooses the tier (interpreter or
+// JIT) and the generation.
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -77,7 +80,7 @@ struct Input {
 };
 
 struct Harness {
-  Harness(bool jit, Input& in) : store(engine(jit)), in(in) {
+  Harness(bool jit, bool gen2021, Input& in) : store(engine(jit)), gen2021(gen2021), in(in) {
     ParallelConfig config;
     config.cpu_threads = 2;
     config.gpu = "none";
@@ -90,7 +93,8 @@ struct Harness {
     parallel = std::move(*p);
     Linker linker;
     parallel->define(linker, store);
-    auto module = load_module(Span<const uint8_t>(fuzz_caller, sizeof fuzz_caller));
+    auto module = gen2021 ? load_module(Span<const uint8_t>(fuzz_caller2021, sizeof fuzz_caller2021))
+                          : load_module(Span<const uint8_t>(fuzz_caller, sizeof fuzz_caller));
     if (!module.ok()) std::abort();
     if (!store.set_fuel(kFuelPerCall).ok()) std::abort();
     auto inst = store.instantiate(*module, linker);
@@ -170,6 +174,20 @@ struct Harness {
     }
   }
 
+  // The in and out buffer lists: address, count, address, count; the
+  // handles are written at the addresses.
+  void lists(uint32_t (&out)[4]) {
+    for (int l = 0; l < 2; ++l) {
+      uint32_t at = addr(), n = count();
+      for (uint32_t i = 0; i < n && i < 8; ++i) {
+        uint32_t h = handle();
+        put(at + 4 * i, &h, 4);
+      }
+      out[2 * l] = at;
+      out[2 * l + 1] = n;
+    }
+  }
+
   void step() {
     switch (in.u8() % 6) {
       case 0: {  // get_device
@@ -194,23 +212,27 @@ struct Harness {
         call("read_buffer", {buf, at, len});
         break;
       }
-      case 4: {  // parallel_exec
+      case 4: {  // parallel_exec, or parallel_for (2021)
+        if (gen2021) {
+          uint8_t k = in.u8();
+          uint32_t index = k < 250 ? k % 7 : in.u32();
+          uint8_t shape = in.u8();
+          uint32_t n = shape < 250 ? shape % 64 : in.u32();
+          uint32_t bs = in.u8() < 250 ? 1 + in.u8() % 16 : in.u32();
+          uint32_t list_args[4];
+          lists(list_args);
+          call("parallel_for", {index, n, bs, list_args[0], list_args[1], list_args[2], list_args[3]});
+          break;
+        }
         uint32_t dev = handle(), kernel_at = addr(), kernel_len = 0;
         kernel(kernel_at, kernel_len);
         if (in.u8() >= 250) kernel_len = in.u32();
         uint8_t shape = in.u8();
         uint32_t n = shape < 250 ? shape % 64 : in.u32();
         uint32_t bs = in.u8() < 250 ? 1 + in.u8() % 16 : in.u32();
-        uint32_t lists[2], counts[2];
-        for (int l = 0; l < 2; ++l) {
-          lists[l] = addr();
-          counts[l] = count();
-          for (uint32_t i = 0; i < counts[l] && i < 8; ++i) {
-            uint32_t h = handle();
-            put(lists[l] + 4 * i, &h, 4);
-          }
-        }
-        call("parallel_exec", {dev, kernel_at, kernel_len, n, bs, lists[0], counts[0], lists[1], counts[1]});
+        uint32_t list_args[4];
+        lists(list_args);
+        call("parallel_exec", {dev, kernel_at, kernel_len, n, bs, list_args[0], list_args[1], list_args[2], list_args[3]});
         break;
       }
       case 5: {  // bytes from the input into memory
@@ -224,6 +246,7 @@ struct Harness {
   }
 
   Store store;
+  bool gen2021;
   Input& in;
   std::unique_ptr<Parallel> parallel;
   Instance* instance = nullptr;
@@ -235,8 +258,8 @@ struct Harness {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Input in{data, size};
-  bool jit = in.u8() & 1;
-  Harness h(jit, in);
+  uint8_t first = in.u8();
+  Harness h(first & 1, first & 2, in);
   for (size_t i = 0; i < kMaxOps && !in.empty(); ++i) h.step();
   return 0;
 }
