@@ -31,9 +31,9 @@ namespace {
 
 using namespace wpvm;
 
-constexpr uint64_t kFuelPerCall = 200'000;
-constexpr uint64_t kDeadlineTicks = 5;                   // epoch ticks a call may run
-constexpr auto kTick = std::chrono::milliseconds(20);    // so at most about 100 ms
+constexpr uint64_t kFuelPerCall = 20'000;
+constexpr uint64_t kDeadlineTicks = 3;                   // epoch ticks a call may run
+constexpr auto kTick = std::chrono::milliseconds(10);    // so at most about 30 ms
 constexpr size_t kMaxOps = 48;
 
 // Kept for the life of the process (the watchdog thread uses them until it ends).
@@ -126,7 +126,7 @@ struct Harness {
     return k < 250 ? k % 5 : in.u32();
   }
   void put(uint32_t at, const void* p, size_t n) {
-    if (memory->in_bounds(at, n)) std::memcpy(memory->data() + at, p, n);
+    if (n != 0 && memory->in_bounds(at, n)) std::memcpy(memory->data() + at, p, n);
   }
 
   uint32_t call(const char* name, std::vector<uint32_t> args) {

@@ -53,9 +53,8 @@ for h in "${harnesses[@]}"; do
   rc=$?
   after=$(ls "$crashes" | wc -l)
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-  secs=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
-  rate="?"
-  [ -n "$runs" ] && [ -n "$secs" ] && [ "$secs" -gt 0 ] && rate=$((runs / secs))
+  rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+  rate=${rate:-?}
   if [ $rc -ne 0 ] || [ "$after" -ne "$before" ]; then
     status=1
     echo "---- fuzz-$h found something (exit $rc); the end of its log ($log):"
