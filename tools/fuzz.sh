@@ -58,12 +58,16 @@ for h in "${harnesses[@]}"; do
       seeds+=("$out/corpus")
     fi
   fi
+  # The parallel harness runs few inputs a second: libFuzzer's slow growth
+  # of the input length would keep it to a handful of operations.
+  extra=()
+  [ "$h" = parallel ] && extra=(-len_control=0 -max_len=4096)
   log=$out/$h.log
   before=$(ls "$crashes" | wc -l)
   ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1} \
   UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1} \
     "$out/fuzz-$h" -seed="$seed" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=3072 -max_len=65536 \
-      -print_final_stats=1 -artifact_prefix="$crashes/" "$work" "${seeds[@]}" > "$log" 2>&1
+      -print_final_stats=1 "${extra[@]}" -artifact_prefix="$crashes/" "$work" "${seeds[@]}" > "$log" 2>&1
   rc=$?
   after=$(ls "$crashes" | wc -l)
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
