@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
-"""Sums a meson test log: the spec and WASI runners report their own command
+"""Sums meson test logs: the spec and WASI runners report their own command
 counts on a last line "N passed, N failed, N skipped"; every other test counts
 as one. A runner that exited 0 had only expected (listed) failures, which count
-as passed. Prints the totals as the final line."""
+as passed. `--results FILE` adds one check per line of FILE, "NAME: ok ..."
+passed and anything else failed (tools/fuzz.sh's summary). Prints the totals
+of every log and results file given as the final line.
+
+Usage: test_summary.py TESTLOG.json... [--results FILE]..."""
 import json
 import re
 import sys
@@ -10,7 +14,7 @@ import sys
 LINE = re.compile(r"^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?\s*$")
 
 
-def main(path):
+def count_log(path):
     passed = failed = skipped = 0
     with open(path) as f:
         for raw in f:
@@ -43,8 +47,35 @@ def main(path):
                 passed += 1
             else:
                 failed += 1
-    print(f"{passed} passed, {failed} failed, {skipped} skipped")
+    return passed, failed, skipped
+
+
+def count_results(path):
+    passed = failed = 0
+    with open(path) as f:
+        for line in f:
+            if not line.strip():
+                continue
+            if re.match(r"^[^:]+: ok\b", line):
+                passed += 1
+            else:
+                failed += 1
+    return passed, failed, 0
+
+
+def main(args):
+    totals = [0, 0, 0]
+    i = 0
+    while i < len(args):
+        if args[i] == "--results":
+            counts = count_results(args[i + 1])
+            i += 2
+        else:
+            counts = count_log(args[i])
+            i += 1
+        totals = [a + b for a, b in zip(totals, counts)]
+    print(f"{totals[0]} passed, {totals[1]} failed, {totals[2]} skipped")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1:])

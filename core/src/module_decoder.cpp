@@ -468,9 +468,8 @@ Result<void> ModuleDecoder::decode() {
   if (!has_data_ && m_.data_count && *m_.data_count != 0) {
     return make_error(ErrorKind::kMalformed, size, "data count and data section have inconsistent lengths");
   }
-  std::ranges::sort(m_.declared_funcs);
-  auto dup = std::ranges::unique(m_.declared_funcs);
-  m_.declared_funcs.erase(dup.begin(), dup.end());
+  std::sort(m_.declared_funcs.begin(), m_.declared_funcs.end());
+  m_.declared_funcs.erase(std::unique(m_.declared_funcs.begin(), m_.declared_funcs.end()), m_.declared_funcs.end());
   if (deferred_) return *deferred_;
   return {};
 }
