@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Set up, build, and run every test suite, then a short fixed-seed fuzz pass
-# (tools/fuzz.sh, FUZZ_CI_SECONDS per harness, default 20; 0 skips it).
-# Ends with "N passed, N failed".
+# Set up, build, and run every test suite (the fuzz suite includes a short
+# fixed-seed pass of every harness: fuzz/README.md). Ends with "N passed,
+# N failed".
 #
 #   tools/test.sh [MESON TEST ARGS...]
 #   tools/test.sh --sanitize [MESON TEST ARGS...]
 #
 # --sanitize: every suite under ASan+UBSan (build-asan), then the threads,
-# wasi-threads and parallel suites under TSan (build-tsan); no fuzz pass.
+# wasi-threads and parallel suites under TSan (build-tsan); the fuzz suite
+# (its fixed-seed pass included) then runs under ASan+UBSan too.
 # SANITIZERS="asan" or "tsan" runs only one of the two.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -59,16 +60,5 @@ build=${BUILD_DIR:-$root/build}
 BUILD_DIR=$build bash "$root/tools/build.sh" || { echo "0 passed, 1 failed"; exit 1; }
 meson test -C "$build" --print-errorlogs --num-processes "$(nproc)" "$@"
 status=$?
-summary_args=("$build/meson-logs/testlog.json")
-fuzz_seconds=${FUZZ_CI_SECONDS:-20}
-if [ "$fuzz_seconds" != 0 ] && [ $# -eq 0 ]; then
-  echo "== fuzz pass: ${fuzz_seconds}s per harness, seed 1"
-  start=$SECONDS
-  FUZZ_SEED=1 FUZZ_FRESH=1 FUZZ_SAMPLE=8 bash "$root/tools/fuzz.sh" "$fuzz_seconds" || status=1
-  echo "== fuzz pass took $((SECONDS - start))s"
-  fuzz_summary=${FUZZ_BUILD_DIR:-$root/build-fuzz}/fuzz/summary.txt
-  [ -s "$fuzz_summary" ] || { mkdir -p "$(dirname "$fuzz_summary")"; echo "fuzz build: FAILED" > "$fuzz_summary"; }
-  summary_args+=(--results "$fuzz_summary")
-fi
-python3 "$root/tools/test_summary.py" "${summary_args[@]}"
+python3 "$root/tools/test_summary.py" "$build/meson-logs/testlog.json"
 exit $status
