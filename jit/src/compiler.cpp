@@ -23,9 +23,13 @@ namespace {
 // three registers at once (select), so four stay in the pool.
 constexpr uint8_t kGpPool[] = {Gp::kIdSi, Gp::kIdDi, Gp::kIdR8, Gp::kIdR9};
 constexpr uint8_t kXmmCount = 8;  // xmm0..xmm7
-// Pinned locals: the callee-saved registers first, then caller-saved ones.
+// Pinned locals: the callee-saved registers first, then caller-saved ones;
+// with fuel, r13 is kFuelReg and not a pin.
 constexpr uint8_t kGpPins[] = {Gp::kIdBx, Gp::kIdR12, Gp::kIdR13, Gp::kIdR10, Gp::kIdR11};
 constexpr size_t kGpCalleeSavedPins = 3;
+constexpr uint8_t kGpPinsFuel[] = {Gp::kIdBx, Gp::kIdR12, Gp::kIdR10, Gp::kIdR11};
+constexpr size_t kGpCalleeSavedPinsFuel = 2;
+static_assert(Gp::kIdR13 == kFuelReg.id());
 constexpr uint8_t kXmmPins[] = {13, 12, 11, 10, 9, 8};
 
 bool is_float(ValType t) { return t == ValType::kF32 || t == ValType::kF64; }
@@ -256,15 +260,16 @@ void FuncCompiler::choose_pins() {
   std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
     return weight(x) != weight(y) ? weight(x) > weight(y) : x < y;
   });
+  std::span<const uint8_t> gp_pins = fuel_ ? std::span<const uint8_t>(kGpPinsFuel) : std::span<const uint8_t>(kGpPins);
+  size_t callee_saved = fuel_ ? kGpCalleeSavedPinsFuel : kGpCalleeSavedPins;
   size_t gp = 0, fp = 0;
   for (uint32_t i : order) {
     if (weights_.size() == local_types_.size() && weight(i) == 0) break;
     bool pays = weight(i) > 2 * call_weight_;
     ValType t = local_types_[i];
-    if ((t == ValType::kI32 || t == ValType::kI64) && gp < std::size(kGpPins) &&
-        (gp < kGpCalleeSavedPins || pays)) {
-      pin_[i] = static_cast<int8_t>(kGpPins[gp]);
-      if (gp < kGpCalleeSavedPins) saved_gp_.push_back(kGpPins[gp]);
+    if ((t == ValType::kI32 || t == ValType::kI64) && gp < gp_pins.size() && (gp < callee_saved || pays)) {
+      pin_[i] = static_cast<int8_t>(gp_pins[gp]);
+      if (gp < callee_saved) saved_gp_.push_back(gp_pins[gp]);
       else caller_saved_pins_.push_back(i);
       ++gp;
     } else if (is_float(t) && fp < std::size(kXmmPins) && pays) {
@@ -836,15 +841,23 @@ void FuncCompiler::emit_epoch_check() {
   a_.jae(trap_label(TrapKind::kInterrupted));
 }
 
-// The fuel left is unsigned: a segment it cannot pay borrows, and the trap
-// path's exit (invoke_native) leaves the store 0.
+// The fuel left (kFuelReg) is unsigned: a segment it cannot pay borrows, and
+// the trap path's exit (invoke_native) leaves the store 0.
 void FuncCompiler::emit_fuel_charge() {
   if (!fuel_) return;
   uint32_t cost = fuel_->next();
   if (cost == 0) return;
   if (cost > static_cast<uint32_t>(INT32_MAX)) return fail();
-  a_.sub(qword_ptr(r15, kCtxFuel), static_cast<int32_t>(cost));
+  a_.sub(kFuelReg, static_cast<int32_t>(cost));
   a_.jb(trap_label(TrapKind::kOutOfFuel));
+}
+
+void FuncCompiler::spill_fuel() {
+  if (fuel_) a_.mov(qword_ptr(r15, kCtxFuel), kFuelReg);
+}
+
+void FuncCompiler::reload_fuel() {
+  if (fuel_) a_.mov(kFuelReg, qword_ptr(r15, kCtxFuel));
 }
 
 void FuncCompiler::load_vm(Gp dst) { a_.mov(dst, qword_ptr(r15, kCtxVm)); }
@@ -1183,8 +1196,10 @@ void FuncCompiler::call_through_funcimpl(const FuncType& t) {
   a_.mov(rsi, rax);
   a_.mov(rdx, rsp);
   load_vm_word(rcx, kVmInstance);
+  spill_fuel();
   a_.mov(rax, qword_ptr(r15, kCtxHelpers));
   a_.call(qword_ptr(rax, 8 * static_cast<int32_t>(helper_id(reinterpret_cast<const void*>(&helper::call_slow)))));
+  reload_fuel();
   a_.test(eax, eax);
   a_.jnz(trap_label_call());
   a_.bind(done);

@@ -14,10 +14,16 @@
 //
 // Native calling convention (every function of every module):
 //   r15 = ExecContext* (pinned), r14 = memory 0 base (set by each prologue
-//   from the context, reloaded after calls). Arguments are 8-byte slots just
-//   above the return address ([rbp+16+8*i] in the callee); results are
-//   written back to the same slots. All other registers are caller-saved. A
-//   call to another instance's function switches ExecContext::vm around it.
+//   from the context, reloaded after calls), r13 = the fuel left in code
+//   compiled with CodeOptions::consume_fuel (kFuelReg: loaded from
+//   ExecContext::fuel by the entry trampoline, written back by its exit and
+//   around every call through call_slow, which reloads it; JIT-to-JIT calls
+//   share it as it is; without consume_fuel r13 is an ordinary pin).
+//   Arguments are 8-byte slots just above the return address ([rbp+16+8*i]
+//   in the callee); results are written back to the same slots. rbx, r12 and
+//   r13 are callee-saved (pinned locals); all other registers are
+//   caller-saved. A call to another instance's function switches
+//   ExecContext::vm around it.
 // Frame: [rbp-8*(1+j)] declared locals, then operand-stack home slots, then
 //   the outgoing argument area at [rsp].
 #pragma once
@@ -37,6 +43,11 @@
 #include "runtime/vm_context.h"
 
 namespace wpvm::jit {
+
+// The fuel left while code compiled with CodeOptions::consume_fuel runs
+// (the native convention above): a register, so that consecutive charges do
+// not chain through memory.
+inline constexpr asmjit::x86::Gp kFuelReg = asmjit::x86::r13;
 
 // A direct call to a defined function, patched once every function has its
 // address: the rel32 field at `offset` in the chunk's code.
@@ -234,6 +245,10 @@ class FuncCompiler {
   void emit_entry_checks();
   void emit_epoch_check();
   void emit_fuel_charge();
+  // Around a call through call_slow: the fuel register to the context, and
+  // back (nothing without consume_fuel).
+  void spill_fuel();
+  void reload_fuel();
   void fail() { ok_ = false; }
 
   // Instruction families (emit_*.cpp / compiler.cpp).
@@ -294,7 +309,8 @@ class FuncCompiler {
   std::vector<uint64_t> weights_;
   uint64_t call_weight_ = 0;
   // Locals living in a register for the whole function (-1: in their slot).
-  // GP pins on rbx/r12/r13 are preserved by native code across calls; the
+  // GP pins on rbx/r12/r13 (rbx/r12 with fuel: r13 is kFuelReg) are
+  // preserved by native code across calls; the
   // caller-saved pins (r10/r11 and the XMM pins) are saved to their local's
   // slot around calls.
   std::vector<int8_t> pin_;

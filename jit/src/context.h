@@ -33,8 +33,12 @@ struct ExecContext {
   Store::Impl* store = nullptr;
   // The running store's fuel left (EngineConfig::consume_fuel), copied in
   // by each entry and written back to the store by its exit and around
-  // every call out of native code (call_slow); the epoch and the store's
-  // deadline (EngineConfig::epoch_interruption), likewise.
+  // every call out of native code (call_slow). While native code runs, the
+  // fuel left is in a register (compiler.h, kFuelReg), which the entry
+  // trampoline loads from here and its exit stores here, and which code
+  // writes here before and reloads after each call through call_slow. The
+  // epoch and the store's deadline (EngineConfig::epoch_interruption) are
+  // copied in and read from here.
   uint64_t fuel = 0;
   const std::atomic<uint64_t>* epoch = nullptr;
   uint64_t epoch_deadline = UINT64_MAX;

@@ -198,6 +198,7 @@ Trampoline build_trampoline() {
   a.push(rdx);
   a.push(rcx);  // [entry_rsp] = n, [entry_rsp + 8] = slots; rsp is 16-aligned here
   a.mov(r15, rdi);
+  a.mov(kFuelReg, qword_ptr(r15, kCtxFuel));  // code with fuel keeps it there (compiler.h)
   a.mov(qword_ptr(r15, kCtxEntryRsp), rsp);
   a.lea(rax, qword_ptr(rcx, 1));
   a.and_(rax, -2);
@@ -211,6 +212,9 @@ Trampoline build_trampoline() {
   copy_slots(rsp, rdx);
   a.xor_(eax, eax);
   a.bind(exit);  // eax = status
+  // The fuel left, from code compiled with fuel (without it, r13 may hold
+  // anything here, and invoke_native does not read it back).
+  a.mov(qword_ptr(r15, kCtxFuel), kFuelReg);
   a.mov(rsp, qword_ptr(r15, kCtxEntryRsp));
   a.add(rsp, 16);
   a.pop(qword_ptr(r15, kCtxEntryRsp));
@@ -287,8 +291,10 @@ void call_helper_of(Assembler& a, const void* fn) {
 }
 
 // A function the compiler cannot handle runs in the interpreter: its entry
-// hands its slots to helper::call_slow with its own FuncImpl.
-void emit_interpreter_stub(Assembler& a, const VmLayout& layout, uint32_t func_index, Label trap_exit) {
+// hands its slots to helper::call_slow with its own FuncImpl (with fuel, the
+// fuel register passes through the context as around any call_slow).
+void emit_interpreter_stub(Assembler& a, const VmLayout& layout, uint32_t func_index, Label trap_exit,
+                           bool consume_fuel) {
   a.push(rbp);
   a.mov(rbp, rsp);
   a.mov(rdi, r15);
@@ -296,7 +302,9 @@ void emit_interpreter_stub(Assembler& a, const VmLayout& layout, uint32_t func_i
   a.mov(rsi, qword_ptr(rax, layout.func(func_index)));
   a.lea(rdx, qword_ptr(rbp, 16));
   a.mov(rcx, qword_ptr(rax, kVmInstance));
+  if (consume_fuel) a.mov(qword_ptr(r15, kCtxFuel), kFuelReg);
   call_helper_of(a, reinterpret_cast<const void*>(&helper::call_slow));
+  if (consume_fuel) a.mov(kFuelReg, qword_ptr(r15, kCtxFuel));
   Label trapped = a.newLabel();
   a.test(eax, eax);
   a.jnz(trapped);
@@ -337,7 +345,7 @@ bool compile_chunk(const Module& m, const tier::CodeOptions& options, const VmLa
       if (!ok[i]) {
         entries.push_back(a.newLabel());
         a.bind(entries.back());
-        emit_interpreter_stub(a, layout, func_index, mc.trap_exit);
+        emit_interpreter_stub(a, layout, func_index, mc.trap_exit, options.consume_fuel);
         continue;
       }
       count_local_uses(m, i, uses);
@@ -556,8 +564,10 @@ std::optional<Trap> invoke_native(Store::Impl& store, FuncImpl& f, Slot* slots) 
   load_store_state(ctx);
   uint64_t n = call_slots(*f.sig);
   uint32_t status = entry_trampoline()(&ctx, f.native.load(std::memory_order_acquire), slots, n);
-  // Native code's own out-of-fuel trap borrowed past 0: none is left.
-  store.fuel = status == exec::trap_code(TrapKind::kOutOfFuel) ? 0 : ctx.fuel;
+  // Native code's own out-of-fuel trap borrowed past 0: none is left. Without
+  // fuel the exit's copy means nothing (compiler.h: r13 is a pin then).
+  if (store.engine.config().consume_fuel)
+    store.fuel = status == exec::trap_code(TrapKind::kOutOfFuel) ? 0 : ctx.fuel;
   ctx.store = saved;
   ctx.vm = saved_vm;
   ctx.fuel = saved_fuel;

@@ -41,6 +41,9 @@ struct Fixture {
       r[0] = Value::from_i64(*f);
       return std::optional<Trap>{};
     }));
+    auto other = store.instantiate(test::load_wat("fuel_other", "WPVM_JIT_TEST_DIR"), linker);
+    REQUIRE(other.ok());
+    linker.define_instance("other", **other);
     auto i = store.instantiate(test::load_wat("fuel", "WPVM_JIT_TEST_DIR"), linker);
     REQUIRE(i.ok());
     inst = *i;
@@ -101,7 +104,8 @@ TEST_CASE("fuel: the same program leaves the same fuel on the interpreter and th
   const Program programs[] = {
       {"sum", {I32(20)}, 300},      {"fib", {I32(8)}, 1000},     {"mix", {I32(12)}, 700},
       {"trap_late", {I32(9)}, 200}, {"fill", {I32(20)}, 300},    {"refuel_loop", {I32(5)}, 60},
-      {"peek", {}, 10},
+      {"peek", {}, 10},             {"pins", {I32(6)}, 300},     {"trap_callee", {I32(6)}, 200},
+      {"trap_interp", {I32(6)}, 200}, {"cross", {I32(6)}, 200},
   };
   for (const Program& p : programs) {
     CAPTURE(p.name);

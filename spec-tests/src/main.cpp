@@ -56,6 +56,7 @@ void usage(FILE* out) {
                "usage: wpvm-spec [options] [FILE.wast|FILE.json|DIR]...\n"
                "Runs spec scripts (default: TESTSUITE/core and TESTSUITE/threads; a DIR means its *.wast).\n"
                "  --tier interp|jit   execution tier (default jit)\n"
+               "  --fuel              run with fuel metering on (EngineConfig::consume_fuel, UINT64_MAX fuel)\n"
                "  --testsuite DIR     the spec suite (default %s)\n"
                "  --work DIR          where converted scripts go (default %s)\n"
                "  --expect FILE       expectation list (default %s; 'none' for no list)\n"
@@ -76,6 +77,7 @@ bool parse_options(int argc, char** argv, Options& o) {
     if (a == "-v" || a == "--verbose") o.verbose = true;
     else if (a == "--no-fork") o.fork = false;
     else if (a == "--strict-phase") o.script.strict_phase = true;
+    else if (a == "--fuel") o.script.engine.consume_fuel = true;
     else if (a == "-h" || a == "--help") { usage(stdout); std::exit(0); }
     else if (a == "--tier" && (v = next())) {
       if (std::strcmp(v, "interp") == 0) o.script.engine.tier = Tier::kInterp;

@@ -68,7 +68,13 @@ class ScriptRunner {
   ScriptRunner(fs::path dir, const ScriptOptions& options)
       : dir_(std::move(dir)), strict_phase_(options.strict_phase), engine_(options.engine), store_(engine_) {}
 
-  Result<void> init() { return define_spectest(store_, linker_); }
+  // With fuel on (--fuel), the store gets all there is: the scripts run on
+  // the code that charges it, and never run out.
+  Result<void> init() {
+    if (engine_.config().consume_fuel)
+      if (auto r = store_.set_fuel(UINT64_MAX); !r) return r;
+    return define_spectest(store_, linker_);
+  }
 
   Outcome run(const json& cmd) {
     const std::string type = str(cmd, "type");

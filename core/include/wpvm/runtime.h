@@ -150,7 +150,11 @@ struct EngineConfig {
   // is paid at once. A run that costs more than the fuel left traps before
   // it starts, leaving 0. So a trap or a host function sees the whole run it
   // is in already paid, and the same program leaves the same fuel on both
-  // tiers. Off (the default), code carries no fuel accounting at all.
+  // tiers. On the JIT a run's charge is a subtraction from a register and a
+  // branch: the fuel left stays in a register while native code runs and is
+  // in the store whenever a host function, the interpreter or the caller may
+  // read it (calls out of native code, traps, returns). Off (the default),
+  // code carries no fuel accounting at all.
   bool consume_fuel = false;
   // Epoch interruption: code checks the engine's epoch
   // (Engine::increment_epoch) against its store's deadline

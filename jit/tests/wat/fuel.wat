@@ -3,9 +3,11 @@
 (module
   (import "env" "refuel" (func $refuel))
   (import "env" "peek" (func $peek (result i64)))
+  ;; another instance's function (fuel_other.wat)
+  (import "other" "work" (func $other_work (param i32) (result i32)))
   (memory 1)
-  (table 3 funcref)
-  (elem (i32.const 0) $inc $dbl $v128_inc)
+  (table 4 funcref)
+  (elem (i32.const 0) $inc $dbl $v128_inc $other_work)
   (type $un (func (param i32) (result i32)))
 
   ;; 3 units: two constants and an add
@@ -63,6 +65,44 @@
       (br_if $next (local.tee 0 (i32.sub (local.get 0) (i32.const 1))))))
   ;; what a host function sees of the fuel left
   (func (export "peek") (result i64) (i64.add (call $peek) (i64.const 0)))
+;; many busy integer locals (every pin register taken) calling a function
+  ;; with as many, and adding up what the host sees of the fuel each round
+  (func $busy (param i32) (result i32) (local i32 i32 i32 i32)
+    (local.set 1 (i32.add (local.get 0) (i32.const 1)))
+    (local.set 2 (i32.mul (local.get 1) (local.get 1)))
+    (local.set 3 (i32.xor (local.get 2) (local.get 1)))
+    (local.set 4 (i32.add (local.get 3) (local.get 2)))
+    (i32.add (local.get 4) (local.get 0)))
+  (func (export "pins") (param i32) (result i64) (local i32 i32 i32 i64)
+    (loop $next
+      (local.set 1 (call $busy (local.get 0)))
+      (local.set 2 (i32.add (local.get 2) (local.get 1)))
+      (local.set 3 (i32.xor (local.get 3) (local.get 2)))
+      (local.set 4 (i64.add (local.get 4) (call $peek)))
+      (br_if $next (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+    (i64.add (local.get 4) (i64.extend_i32_u (i32.add (local.get 2) (local.get 3)))))
+  ;; a loop whose callee traps in its last round (100 / (n - 3)): a native
+  ;; callee, one run by the interpreter (v128), one of another instance
+  ;; reached by call_indirect (which also asks the host for the fuel left)
+  (func $div (param i32 i32) (result i32) (i32.div_u (local.get 0) (local.get 1)))
+  (func $v128_div (param i32 i32) (result i32)
+    (i32.div_u (i32x4.extract_lane 0 (i32x4.splat (local.get 0))) (local.get 1)))
+  (func (export "trap_callee") (param i32) (result i32) (local i32)
+    (loop $next
+      (local.set 1 (i32.add (local.get 1) (call $div (i32.const 100) (i32.sub (local.get 0) (i32.const 3)))))
+      (br_if $next (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+    (local.get 1))
+  (func (export "trap_interp") (param i32) (result i32) (local i32)
+    (loop $next
+      (local.set 1 (i32.add (local.get 1) (call $v128_div (i32.const 100) (i32.sub (local.get 0) (i32.const 3)))))
+      (br_if $next (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+    (local.get 1))
+  (func (export "cross") (param i32) (result i32) (local i32)
+    (loop $next
+      (local.set 1 (i32.add (local.get 1)
+        (call_indirect (type $un) (i32.sub (local.get 0) (i32.const 3)) (i32.const 3))))
+      (br_if $next (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+    (local.get 1))
   ;; never returns
   (func (export "spin") (loop $l (br $l)))
   (func $rec (export "spin_rec") (param i32) (result i32)
