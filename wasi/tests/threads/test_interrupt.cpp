@@ -8,41 +8,19 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <thread>
 
 #include "wpvm/module.h"
 #include "wpvm/runtime.h"
 #include "wpvm/wasi_threads.h"
+#include "test_modules.h"
 
 namespace {
 
 using namespace wpvm;
+using test::wait_for;
 using namespace std::chrono_literals;
-
-std::shared_ptr<const Module> spin_module() {
-  const char* dir = std::getenv("WPVM_WASI_THREADS_DIR");
-  REQUIRE(dir != nullptr);
-  std::ifstream in(std::string(dir) + "/spin_threads.wasm", std::ios::binary);
-  REQUIRE(in.good());
-  std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  auto m = load_module(bytes);
-  REQUIRE(m.ok());
-  return *m;
-}
-
-// Waits up to `limit` for `done`.
-template <class F>
-bool wait_for(F done, std::chrono::milliseconds limit) {
-  auto end = std::chrono::steady_clock::now() + limit;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > end) return false;
-    std::this_thread::sleep_for(1ms);
-  }
-  return true;
-}
 
 struct Run {
   Engine engine;
@@ -53,7 +31,7 @@ struct Run {
 
   Run(Tier tier, bool fuel)
       : engine(EngineConfig{.tier = tier, .consume_fuel = fuel, .epoch_interruption = true}),
-        threads(engine, spin_module(), {}, [this](const Trap& t) {
+        threads(engine, test::threads_module("spin_threads.wasm"), {}, [this](const Trap& t) {
           if (t.kind == TrapKind::kInterrupted) ++interrupted;
           else if (t.kind == TrapKind::kOutOfFuel) ++out_of_fuel;
           else ++other;
@@ -61,7 +39,7 @@ struct Run {
     Linker linker;
     REQUIRE(threads.define(linker, store).ok());
     if (fuel) REQUIRE(store.set_fuel(UINT64_MAX).ok());
-    auto i = store.instantiate(spin_module(), linker);
+    auto i = store.instantiate(test::threads_module("spin_threads.wasm"), linker);
     REQUIRE(i.ok());
     inst = *i;
   }

@@ -7,40 +7,19 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <thread>
 
 #include "wpvm/module.h"
 #include "wpvm/runtime.h"
 #include "wpvm/wasi_threads.h"
+#include "test_modules.h"
 
 namespace {
 
 using namespace wpvm;
+using test::wait_for;
 using namespace std::chrono_literals;
-
-std::shared_ptr<const Module> hold_module() {
-  const char* dir = std::getenv("WPVM_WASI_THREADS_DIR");
-  REQUIRE(dir != nullptr);
-  std::ifstream in(std::string(dir) + "/hold_threads.wasm", std::ios::binary);
-  REQUIRE(in.good());
-  std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  auto m = load_module(bytes);
-  REQUIRE(m.ok());
-  return *m;
-}
-
-template <class F>
-bool wait_for(F done, std::chrono::milliseconds limit) {
-  auto end = std::chrono::steady_clock::now() + limit;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > end) return false;
-    std::this_thread::sleep_for(1ms);
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -48,11 +27,11 @@ TEST_CASE("wasi-threads: thread-spawn is refused past the spawner's instance lim
   for (Tier tier : {Tier::kInterp, Tier::kJit}) {
     CAPTURE(static_cast<int>(tier));
     Engine engine(EngineConfig{.tier = tier});
-    WasiThreads threads(engine, hold_module(), {}, {});
+    WasiThreads threads(engine, test::threads_module("hold_threads.wasm"), {}, {});
     Store store(engine);
     Linker linker;
     REQUIRE(threads.define(linker, store).ok());
-    auto i = store.instantiate(hold_module(), linker);
+    auto i = store.instantiate(test::threads_module("hold_threads.wasm"), linker);
     REQUIRE(i.ok());
     auto call = [&](const char* name, std::vector<Value> args = {}) {
       CallResult r = store.call((*i)->func(name), args);

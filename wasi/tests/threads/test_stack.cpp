@@ -9,30 +9,18 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <thread>
 
 #include "wpvm/module.h"
 #include "wpvm/runtime.h"
 #include "wpvm/wasi_threads.h"
+#include "test_modules.h"
 
 namespace {
 
 using namespace wpvm;
 using namespace std::chrono_literals;
-
-std::shared_ptr<const Module> deep_module() {
-  const char* dir = std::getenv("WPVM_WASI_THREADS_DIR");
-  REQUIRE(dir != nullptr);
-  std::ifstream in(std::string(dir) + "/deep_threads.wasm", std::ios::binary);
-  REQUIRE(in.good());
-  std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  auto m = load_module(bytes);
-  REQUIRE(m.ok());
-  return *m;
-}
 
 struct Run {
   Engine engine;
@@ -43,13 +31,13 @@ struct Run {
 
   Run(Tier tier, size_t max_wasm_stack)
       : engine(EngineConfig{.tier = tier, .max_wasm_stack = max_wasm_stack}),
-        threads(engine, deep_module(), {}, [this](const Trap& t) {
+        threads(engine, test::threads_module("deep_threads.wasm"), {}, [this](const Trap& t) {
           if (t.kind == TrapKind::kCallStackExhausted) ++exhausted;
           else ++other;
         }) {
     Linker linker;
     REQUIRE(threads.define(linker, store).ok());
-    auto i = store.instantiate(deep_module(), linker);
+    auto i = store.instantiate(test::threads_module("deep_threads.wasm"), linker);
     REQUIRE(i.ok());
     inst = *i;
   }
