@@ -155,7 +155,7 @@ Result<BoundKernel> with_stack(Result<BoundKernel> bound, const std::optional<Sh
   if (!bound || !stack) return bound;
   if (slot >= lease.tops().size())
     return make_error(ErrorKind::kUsage, kNoOffset, "worker slot " + std::to_string(slot) + " has no stack region");
-  instance_global(*bound->instance, stack->global_index)->set(Value::from_i32(lease.tops()[slot]));
+  WPVM_TRY(instance_global(*bound->instance, stack->global_index)->set(Value::from_i32(lease.tops()[slot])));
   return bound;
 }
 

@@ -147,8 +147,9 @@ struct EngineConfig {
   // entering a function, a loop's header, an if's arm, the code after an
   // end, a br_if not taken or a call returning, every instruction up to the
   // next of those points (that one included, if it is a branch or a call)
-  // is paid at once. A run that costs more than the fuel left traps before
-  // it starts, leaving 0. So a trap or a host function sees the whole run it
+  // is paid at once; a run that only a fall-through or a br can reach is
+  // paid by the runs that reach it, when they start. A charge that costs
+  // more than the fuel left traps before its run starts, leaving 0. So a trap or a host function sees the whole run it
   // is in already paid, and the same program leaves the same fuel on both
   // tiers. On the JIT a run's charge is a subtraction from a register and a
   // branch: the fuel left stays in a register while native code runs and is

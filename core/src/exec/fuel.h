@@ -2,7 +2,7 @@
 // rate): what each instruction costs, where a function's straight-line runs
 // ("segments") start, and what each run costs, computed once per function by
 // one analysis that both the interpreter's builder and the JIT use. A tier
-// charges each segment's whole cost where it starts, so the same program
+// charges at each segment's start what the plan says, so the same program
 // leaves the same fuel on both tiers, at a trap too.
 //
 // A segment starts at exactly these emitter hooks (emitter.h), after what the
@@ -12,6 +12,14 @@
 //   br_if (the fall-through), and op for a call or call_indirect (after the
 //   call returns: fuel_ends_segment).
 // Code the body decoder does not report (unreachable) costs nothing.
+//
+// A segment that control enters only by falling through from, or by a `br`
+// at the end of, other segments (never by the function's entry, a br_if, a
+// br_table, an if's condition or a call returning) is paid ahead: its cost
+// is added to each of those segments and its own charge is 0. So a
+// function's charges sit where control can go more than one way, and every
+// cycle of control still pays at least one branch (a chain of such segments
+// closing on itself keeps one charge).
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -40,7 +48,8 @@ class FuelPlan {
   // each segment's instructions.
   static Result<FuelPlan> of(const Module& m, uint32_t defined);
 
-  // The cost of the segment starting here (builders call it at each start).
+  // The cost to charge where the next segment starts (builders call it at
+  // each start; 0: nothing to charge).
   uint32_t next() {
     if (next_ < costs_.size()) return costs_[next_++];
     ++next_;
