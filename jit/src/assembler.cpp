@@ -132,6 +132,8 @@ bool sse_op(InstId id, SseOp& s) {
     case x86::Inst::kIdSqrtss: s = {0xf3, 0x51}; return true;
     case x86::Inst::kIdUcomisd: s = {0x66, 0x2e}; return true;
     case x86::Inst::kIdUcomiss: s = {0, 0x2e}; return true;
+    case x86::Inst::kIdComisd: s = {0x66, 0x2f}; return true;
+    case x86::Inst::kIdComiss: s = {0, 0x2f}; return true;
     case x86::Inst::kIdCvtss2sd: s = {0xf3, 0x5a}; return true;
     case x86::Inst::kIdCvtsd2ss: s = {0xf2, 0x5a}; return true;
     default: return false;
@@ -189,6 +191,27 @@ Error FastAssembler::pop(const x86::Gp& r) {
   put8(p, 0x58 + (r.id() & 7));
   _bufferPtr = p;
   return kErrorOk;
+}
+
+FastAssembler::Forward FastAssembler::forward(x86::CondCode cc, bool always) {
+  if (!fast_ok()) {
+    Label l = newLabel();
+    if (always) jmp(l); else j(cc, l);
+    return {0, l};
+  }
+  uint8_t* p = _bufferPtr;
+  put8(p, always ? 0xeb : 0x70 | static_cast<uint32_t>(cc));
+  put8(p, 0);
+  _bufferPtr = p;
+  return {offset() - 1, {}};
+}
+
+bool FastAssembler::bind_forward(const Forward& f) {
+  if (f.label.isValid()) return bind(f.label) == kErrorOk;
+  size_t distance = offset() - (f.rel8_at + 1);
+  if (distance > 127) return false;
+  _bufferData[f.rel8_at] = static_cast<uint8_t>(distance);
+  return true;
 }
 
 bool FastAssembler::emit_fast(InstId id, const Operand_& o0, const Operand_& o1, const Operand_& o2) {
@@ -328,6 +351,16 @@ bool FastAssembler::emit_fast(InstId id, const Operand_& o0, const Operand_& o1,
       case x86::Inst::kIdCvtsi2ss:
         if (k0 != K::kXmm || !is_gp(k1) || k2 != K::kNone) return false;
         rm_form(p, id == x86::Inst::kIdCvtsi2sd ? 0xf2 : 0xf3, k1 == K::kR64, true, 0x2a, o0.id(), o1);
+        break;
+      case x86::Inst::kIdCvttsd2si:
+      case x86::Inst::kIdCvttss2si:
+        if (!is_gp(k0) || (k1 != K::kXmm && k1 != K::kMem) || k2 != K::kNone) return false;
+        rm_form(p, id == x86::Inst::kIdCvttsd2si ? 0xf2 : 0xf3, k0 == K::kR64, true, 0x2c, o0.id(), o1);
+        break;
+      case x86::Inst::kIdMovmskpd:
+      case x86::Inst::kIdMovmskps:
+        if (k0 != K::kR32 || k1 != K::kXmm || k2 != K::kNone) return false;
+        rm_form(p, id == x86::Inst::kIdMovmskpd ? 0x66 : 0, false, true, 0x50, o0.id(), o1);
         break;
       case x86::Inst::kIdMovq:
       case x86::Inst::kIdMovd:

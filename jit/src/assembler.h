@@ -3,7 +3,8 @@
 // asmjit's encoder is table-driven and general (every instruction, every
 // operand combination, options and validation): about 220 instructions of
 // work per instruction the compiler emits. The forms here (mov, the integer
-// ALU, lea, shifts by a constant, push/pop, scalar SSE; between registers,
+// ALU, lea, shifts by a constant, push/pop, scalar SSE and its conversions
+// and compares; between registers,
 // 32-bit immediates and [base + index*scale + disp32] memory) cost a
 // fraction of that, mov/push/pop least, called by their operand types. Their
 // bytes are exactly asmjit's (test_assembler.cpp checks every form against
@@ -38,7 +39,20 @@ class FastAssembler final : public asmjit::x86::Assembler {
   asmjit::Error push(const asmjit::x86::Gp& r);
   asmjit::Error pop(const asmjit::x86::Gp& r);
 
+  // A forward jump over a few instructions, without an asmjit label: a jcc
+  // (or a jmp) rel8 filled in by bind_forward where it lands,
+  // which fails (nothing patched) if that is more than 127 bytes on. While
+  // the fast forms are off (a logger, an option) it is a label jump.
+  struct Forward {
+    size_t rel8_at = 0;
+    asmjit::Label label;
+  };
+  Forward jump_forward(asmjit::x86::CondCode cc) { return forward(cc, false); }
+  Forward jmp_forward() { return forward(asmjit::x86::CondCode::kO, true); }
+  [[nodiscard]] bool bind_forward(const Forward& f);
+
  private:
+  Forward forward(asmjit::x86::CondCode cc, bool always);
   // No option, logger or extra register pending, and room for an instruction.
   bool fast_ok() const {
     return _instOptions == asmjit::InstOptions::kNone && _forcedInstOptions == asmjit::InstOptions::kNone &&

@@ -439,14 +439,16 @@ Xmm FuncCompiler::xmm_read(Val& v) {
   return xmm_of(v);
 }
 
-Mem FuncCompiler::const_mem(const Val& v) {
-  uint64_t bits = v.type == ValType::kF64 ? v.bits : static_cast<uint32_t>(v.bits);
+Mem FuncCompiler::const_mem(const Val& v) { return float_const(v.type, v.bits); }
+
+Mem FuncCompiler::float_const(ValType t, uint64_t bits) {
+  if (t != ValType::kF64) bits = static_cast<uint32_t>(bits);
   auto it = std::find_if(float_consts_.begin(), float_consts_.end(), [&](const auto& c) { return c.first == bits; });
   if (it == float_consts_.end()) {
     float_consts_.emplace_back(bits, a_.newLabel());
     it = float_consts_.end() - 1;
   }
-  return ptr(it->second, 0, v.type == ValType::kF64 ? 8 : 4);
+  return ptr(it->second, 0, t == ValType::kF64 ? 8 : 4);
 }
 
 Mem FuncCompiler::lin_mem(const Val& v) {
@@ -1471,10 +1473,11 @@ void FuncCompiler::op(Opcode op, const Imm& imm, std::span<const ValType> pops, 
     a_.mfence();
     return;
   }
-  if (atomic_op(op, imm, pushes)) return;
-  if (memory_access(op, imm)) return;
-  if (memory_or_table_op(op, imm)) return;
+  // The families are disjoint; the most frequent are tried first.
   if (numeric_inline(op)) return;
+  if (memory_access(op, imm)) return;
+  if (atomic_op(op, imm, pushes)) return;
+  if (memory_or_table_op(op, imm)) return;
   NumericHelper h = numeric_helper(op);
   if (h.fn && pushes.size() == 1) return numeric_helper_call(op, pushes[0]);
   fail();

@@ -262,6 +262,7 @@ class FuncCompiler {
   void float_compare(Opcode op, bool is64);
   void float_unop(Opcode op, bool is64);
   void conversion(Opcode op);
+  void truncation(Opcode op);
   bool memory_access(Opcode op, const Imm& imm);
   asmjit::x86::Mem address(Val& addr, uint64_t offset, uint32_t size, asmjit::x86::Gp& addr_reg,
                            bool in_place = false);
@@ -348,6 +349,7 @@ class FuncCompiler {
   // Float constants read from memory (rip-relative), emitted after the code.
   std::vector<std::pair<uint64_t, asmjit::Label>> float_consts_;
   asmjit::x86::Mem const_mem(const Val& v);
+  asmjit::x86::Mem float_const(ValType t, uint64_t bits);
 };
 
 // The numeric opcodes compiled inline, by emitter (emit_numeric.cpp); the
@@ -355,7 +357,7 @@ class FuncCompiler {
 enum class NumericFamily : uint8_t {
   kNone, kIntBinop32, kIntBinop64, kIntShift32, kIntShift64, kIntCompare32, kIntCompare64,
   kIntDivrem32, kIntDivrem64, kFloatBinop32, kFloatBinop64, kFloatCompare32, kFloatCompare64,
-  kFloatUnop32, kFloatUnop64, kConversion,
+  kFloatUnop32, kFloatUnop64, kConversion, kTruncation,
 };
 NumericFamily numeric_family(Opcode op);
 

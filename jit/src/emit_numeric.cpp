@@ -1,5 +1,7 @@
 // Numeric opcodes: integer and float arithmetic, compares and conversions
 // inline; the rarer ones through the shared reference helpers (helpers.h).
+#include <bit>
+
 #include "compiler.h"
 #include "helpers.h"
 
@@ -348,6 +350,98 @@ void FuncCompiler::conversion(Opcode op) {
   }
 }
 
+// Float to integer, trapping and saturating (all but to unsigned i64: their
+// helpers). cvttss2si/cvttsd2si give the lowest integer ("indefinite") for
+// NaN and for values out of range, so only that result goes to the slow
+// path, jumped over otherwise, which tells a NaN, an overflow and a value
+// that truncates to exactly the lowest integer apart. To unsigned i32 the
+// conversion is 64-bit: anything outside [0, 2^32) has upper bits set.
+void FuncCompiler::truncation(Opcode op) {
+  bool src64 = false, dst64 = false, is_unsigned = false, sat = false;
+  switch (op) {
+    case Opcode::I32TruncF32S: break;
+    case Opcode::I32TruncF32U: is_unsigned = true; break;
+    case Opcode::I32TruncF64S: src64 = true; break;
+    case Opcode::I32TruncF64U: src64 = is_unsigned = true; break;
+    case Opcode::I64TruncF32S: dst64 = true; break;
+    case Opcode::I64TruncF64S: src64 = dst64 = true; break;
+    case Opcode::I32TruncSatF32S: sat = true; break;
+    case Opcode::I32TruncSatF32U: sat = is_unsigned = true; break;
+    case Opcode::I32TruncSatF64S: sat = src64 = true; break;
+    case Opcode::I32TruncSatF64U: sat = src64 = is_unsigned = true; break;
+    case Opcode::I64TruncSatF32S: sat = dst64 = true; break;
+    case Opcode::I64TruncSatF64S: sat = src64 = dst64 = true; break;
+    default: return fail();
+  }
+  Val a = pop();
+  Xmm x = xmm_read(a);
+  uint8_t r = alloc_gp();
+  Gp d = dst64 || is_unsigned ? Gp(gpq(r)) : Gp(gpd(r));
+  if (src64) a_.cvttsd2si(d, x); else a_.cvttss2si(d, x);
+  FastAssembler::Forward in_range;
+  if (is_unsigned) {
+    a_.mov(rax, d);
+    a_.shr(rax, 32);
+    in_range = a_.jump_forward(CondCode::kZ);
+  } else {
+    a_.cmp(d, 1);  // overflows for the lowest integer only
+    in_range = a_.jump_forward(CondCode::kNO);
+  }
+  if (src64) a_.ucomisd(x, x); else a_.ucomiss(x, x);
+  bool bound = true;
+  if (!sat) {
+    a_.jp(trap_label(TrapKind::kInvalidConversionToInteger));
+    if (!is_unsigned) {
+      // The lowest integer is right from it down to (not including) the next
+      // lower integer; only for f64 -> i32 do the two differ as floats.
+      ValType ft = src64 ? ValType::kF64 : ValType::kF32;
+      auto bits = [&](double v) {
+        return src64 ? std::bit_cast<uint64_t>(v) : uint64_t{std::bit_cast<uint32_t>(static_cast<float>(v))};
+      };
+      auto compare = [&](const Mem& y) {
+        if (src64) a_.comisd(x, y); else a_.comiss(x, y);
+      };
+      if (src64 && !dst64) {
+        compare(float_const(ft, bits(-2147483649.0)));
+        a_.jbe(trap_label(TrapKind::kIntegerOverflow));
+      } else {
+        compare(float_const(ft, bits(dst64 ? -9223372036854775808.0 : -2147483648.0)));
+        a_.jb(trap_label(TrapKind::kIntegerOverflow));
+      }
+      // Negative: in range. (Positive values that high are not.)
+      if (src64) a_.movmskpd(eax, x); else a_.movmskps(eax, x);
+      a_.and_(eax, 1);
+      a_.jz(trap_label(TrapKind::kIntegerOverflow));
+    } else {
+      a_.jmp(trap_label(TrapKind::kIntegerOverflow));
+    }
+  } else {
+    // NaN: 0. Out of range: the nearer end, which below a signed range is
+    // already there.
+    FastAssembler::Forward nan = a_.jump_forward(CondCode::kP);
+    if (src64) a_.movmskpd(eax, x); else a_.movmskps(eax, x);
+    a_.and_(eax, 1);
+    FastAssembler::Forward negative = a_.jump_forward(CondCode::kNZ);
+    if (is_unsigned) a_.mov(d.r32(), -1);
+    else if (dst64) a_.mov(d, INT64_MAX);
+    else a_.mov(d, INT32_MAX);
+    FastAssembler::Forward high = a_.jmp_forward();
+    bound = a_.bind_forward(nan);
+    if (is_unsigned) {
+      bound = a_.bind_forward(negative) && bound;
+      a_.xor_(d.r32(), d.r32());
+      bound = a_.bind_forward(high) && bound;
+    } else {
+      a_.xor_(d.r32(), d.r32());
+      bound = a_.bind_forward(negative) && a_.bind_forward(high) && bound;
+    }
+  }
+  bound = a_.bind_forward(in_range) && bound;
+  if (!bound) return fail();
+  free_reg(a);
+  push_reg(dst64 ? ValType::kI64 : ValType::kI32, r);
+}
+
 NumericFamily numeric_family(Opcode op) {
   using F = NumericFamily;
   switch (op) {
@@ -396,6 +490,11 @@ NumericFamily numeric_family(Opcode op) {
     case Opcode::F32ConvertI32S: case Opcode::F64ConvertI32S: case Opcode::F32ConvertI32U:
     case Opcode::F64ConvertI32U: case Opcode::F32ConvertI64S: case Opcode::F64ConvertI64S:
       return F::kConversion;
+    case Opcode::I32TruncF32S: case Opcode::I32TruncF32U: case Opcode::I32TruncF64S: case Opcode::I32TruncF64U:
+    case Opcode::I64TruncF32S: case Opcode::I64TruncF64S: case Opcode::I32TruncSatF32S:
+    case Opcode::I32TruncSatF32U: case Opcode::I32TruncSatF64S: case Opcode::I32TruncSatF64U:
+    case Opcode::I64TruncSatF32S: case Opcode::I64TruncSatF64S:
+      return F::kTruncation;
     default: return F::kNone;
   }
 }
@@ -419,6 +518,7 @@ bool FuncCompiler::numeric_inline(Opcode op) {
     case F::kFloatUnop32: float_unop(op, false); break;
     case F::kFloatUnop64: float_unop(op, true); break;
     case F::kConversion: conversion(op); break;
+    case F::kTruncation: truncation(op); break;
   }
   return true;
 }

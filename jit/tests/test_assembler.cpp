@@ -120,7 +120,9 @@ TEST_CASE("fast assembler: the same bytes as asmjit") {
       Inst::kIdMovss, Inst::kIdMovaps, Inst::kIdXorps, Inst::kIdAndps, Inst::kIdAddsd, Inst::kIdAddss,
       Inst::kIdMulsd, Inst::kIdMulss, Inst::kIdSubsd, Inst::kIdSubss, Inst::kIdDivsd, Inst::kIdDivss,
       Inst::kIdSqrtsd, Inst::kIdSqrtss, Inst::kIdUcomisd, Inst::kIdUcomiss, Inst::kIdCvtss2sd,
-      Inst::kIdCvtsd2ss, Inst::kIdCvtsi2sd, Inst::kIdCvtsi2ss, Inst::kIdMovq, Inst::kIdMovd};
+      Inst::kIdCvtsd2ss, Inst::kIdCvtsi2sd, Inst::kIdCvtsi2ss, Inst::kIdMovq, Inst::kIdMovd,
+      Inst::kIdComisd, Inst::kIdComiss, Inst::kIdCvttsd2si, Inst::kIdCvttss2si, Inst::kIdMovmskpd,
+      Inst::kIdMovmskps};
   for (InstId id : two_operand) {
     size_t before = p.fast_forms;
     for (const Operand& a : regs)
@@ -186,3 +188,30 @@ TEST_CASE("fast assembler: its typed mov, push and pop write asmjit's bytes") {
 }
 
 }  // namespace
+
+TEST_CASE("fast assembler: forward jumps land where bound, as asmjit's short jumps do") {
+  Pair p;
+  for (CondCode cc : {CondCode::kO, CondCode::kNO, CondCode::kB, CondCode::kAE, CondCode::kE, CondCode::kNE,
+                      CondCode::kP, CondCode::kNP, CondCode::kL, CondCode::kG}) {
+    Label l = p.ref->newLabel();
+    p.ref->short_().j(cc, l);
+    p.ref->add(eax, ecx);
+    p.ref->bind(l);
+    wpvm::jit::FastAssembler::Forward f = p.fast->jump_forward(cc);
+    p.fast->add(eax, ecx);
+    CHECK(p.fast->bind_forward(f));
+    p.compare("jcc forward");
+  }
+  Label l = p.ref->newLabel();
+  p.ref->short_().jmp(l);
+  p.ref->mov(rax, INT64_MAX);
+  p.ref->bind(l);
+  wpvm::jit::FastAssembler::Forward f = p.fast->jmp_forward();
+  p.fast->mov(rax, INT64_MAX);
+  CHECK(p.fast->bind_forward(f));
+  p.compare("jmp forward");
+  // Too far for a rel8: refused.
+  f = p.fast->jump_forward(CondCode::kE);
+  for (int i = 0; i < 50; ++i) p.fast->add(rax, rcx);
+  CHECK_FALSE(p.fast->bind_forward(f));
+}
