@@ -1,6 +1,7 @@
 // FastAssembler (assembler.h): the common instruction forms encoded directly.
 #include "assembler.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace wpvm::jit {
@@ -144,7 +145,9 @@ bool sse_op(InstId id, SseOp& s) {
 
 Error FastAssembler::_emit(InstId id, const Operand_& o0, const Operand_& o1, const Operand_& o2,
                            const Operand_* ext) {
+  if (is_jump_label(o0)) return emit_jump(id, o0.id());
   if (fast_ok() && (!ext || ext[0].isNone()) && emit_fast(id, o0, o1, o2)) return kErrorOk;
+  sync_size();
   return x86::Assembler::_emit(id, o0, o1, o2, ext);
 }
 
@@ -191,6 +194,128 @@ Error FastAssembler::pop(const x86::Gp& r) {
   put8(p, 0x58 + (r.id() & 7));
   _bufferPtr = p;
   return kErrorOk;
+}
+
+namespace {
+
+// The condition code of a jcc (any of asmjit's names for it), or -1.
+int jcc_code(InstId id) {
+  namespace I = x86::Inst;
+  switch (id) {
+    case I::kIdJo: return 0x0;
+    case I::kIdJno: return 0x1;
+    case I::kIdJb: case I::kIdJc: case I::kIdJnae: return 0x2;
+    case I::kIdJae: case I::kIdJnb: case I::kIdJnc: return 0x3;
+    case I::kIdJe: case I::kIdJz: return 0x4;
+    case I::kIdJne: case I::kIdJnz: return 0x5;
+    case I::kIdJbe: case I::kIdJna: return 0x6;
+    case I::kIdJa: case I::kIdJnbe: return 0x7;
+    case I::kIdJs: return 0x8;
+    case I::kIdJns: return 0x9;
+    case I::kIdJp: case I::kIdJpe: return 0xa;
+    case I::kIdJnp: case I::kIdJpo: return 0xb;
+    case I::kIdJl: case I::kIdJnge: return 0xc;
+    case I::kIdJge: case I::kIdJnl: return 0xd;
+    case I::kIdJle: case I::kIdJng: return 0xe;
+    case I::kIdJg: case I::kIdJnle: return 0xf;
+    default: return -1;
+  }
+}
+
+}  // namespace
+
+Label FastAssembler::new_jump_label() {
+  if (_logger) return newLabel();
+  jump_labels_.emplace_back();
+  return Label(kJumpLabelBase + static_cast<uint32_t>(jump_labels_.size() - 1));
+}
+
+Error FastAssembler::embed(const void* data, size_t size) {
+  sync_size();
+  return x86::Assembler::embed(data, size);
+}
+
+Error FastAssembler::align(AlignMode mode, uint32_t alignment) {
+  sync_size();
+  return x86::Assembler::align(mode, alignment);
+}
+
+bool FastAssembler::ensure_space() {
+  if (remainingSpace() >= 16) return true;
+  sync_size();
+  return code()->growBuffer(&_section->_buffer, 16) == kErrorOk && remainingSpace() >= 16;
+}
+
+// The field at `at` gets label - base: now if the label is bound, else when it is.
+void FastAssembler::rel32_to(uint32_t label, size_t at, size_t base) {
+  JumpLabel& l = jump_labels_[label - kJumpLabelBase];
+  int32_t v = 0;
+  if (l.offset >= 0) {
+    v = static_cast<int32_t>(l.offset - static_cast<int64_t>(base));
+  } else {
+    fixups_.push_back({static_cast<uint32_t>(at), static_cast<uint32_t>(base), l.fixups});
+    l.fixups = static_cast<uint32_t>(fixups_.size() - 1);
+  }
+  std::memcpy(_bufferData + at, &v, 4);
+}
+
+// jmp, jcc or call to a jump label: rel8 where the label is bound and near
+// (jmp, jcc), else rel32; the forms asmjit picks.
+Error FastAssembler::emit_jump(InstId id, uint32_t label) {
+  if (label - kJumpLabelBase >= jump_labels_.size() || !ensure_space()) return reportError(kErrorInvalidLabel);
+  int cc = jcc_code(id);
+  if (cc < 0 && id != x86::Inst::kIdJmp && id != x86::Inst::kIdCall) return reportError(kErrorInvalidInstruction);
+  const JumpLabel& l = jump_labels_[label - kJumpLabelBase];
+  size_t at = offset();
+  uint8_t* p = _bufferPtr;
+  if (id != x86::Inst::kIdCall && l.offset >= 0 && fits_i8(l.offset - static_cast<int64_t>(at + 2))) {
+    put8(p, cc < 0 ? 0xeb : 0x70 + static_cast<uint32_t>(cc));
+    put8(p, static_cast<uint32_t>(l.offset - static_cast<int64_t>(at + 2)));
+    _bufferPtr = p;
+    return kErrorOk;
+  }
+  if (cc >= 0) {
+    put8(p, 0x0f);
+    put8(p, 0x80 + static_cast<uint32_t>(cc));
+  } else {
+    put8(p, id == x86::Inst::kIdCall ? 0xe8 : 0xe9);
+  }
+  size_t field = static_cast<size_t>(p - _bufferData);
+  _bufferPtr = p + 4;
+  rel32_to(label, field, field + 4);
+  return kErrorOk;
+}
+
+Error FastAssembler::bind(const Label& label) {
+  if (!is_jump_label(label)) return x86::Assembler::bind(label);
+  uint32_t k = label.id() - kJumpLabelBase;
+  if (k >= jump_labels_.size() || jump_labels_[k].offset >= 0) return reportError(kErrorInvalidLabel);
+  JumpLabel& l = jump_labels_[k];
+  l.offset = static_cast<int64_t>(offset());
+  for (uint32_t f = l.fixups; f != UINT32_MAX; f = fixups_[f].next) {
+    int32_t v = static_cast<int32_t>(l.offset - fixups_[f].base);
+    std::memcpy(_bufferData + fixups_[f].at, &v, 4);
+  }
+  l.fixups = UINT32_MAX;
+  return kErrorOk;
+}
+
+Error FastAssembler::embedLabelDelta(const Label& label, const Label& base, size_t size) {
+  if (!is_jump_label(label)) {
+    sync_size();
+    return x86::Assembler::embedLabelDelta(label, base, size);
+  }
+  if (size != 4 || is_jump_label(base) || !code()->isLabelBound(base) || !ensure_space())
+    return reportError(kErrorInvalidArgument);
+  size_t at = offset();
+  _bufferPtr += 4;
+  rel32_to(label.id(), at, static_cast<size_t>(code()->labelOffset(base)));
+  return kErrorOk;
+}
+
+bool FastAssembler::jump_labels_bound() const {
+  return std::all_of(jump_labels_.begin(), jump_labels_.end(),
+                     [](const JumpLabel& l) { return l.fixups == UINT32_MAX; });
 }
 
 FastAssembler::Forward FastAssembler::forward(x86::CondCode cc, bool always) {

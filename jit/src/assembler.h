@@ -13,6 +13,8 @@
 #pragma once
 #include <asmjit/x86.h>
 
+#include <vector>
+
 namespace wpvm::jit {
 
 class FastAssembler final : public asmjit::x86::Assembler {
@@ -47,12 +49,48 @@ class FastAssembler final : public asmjit::x86::Assembler {
     size_t rel8_at = 0;
     asmjit::Label label;
   };
+  // Jump labels: labels that only jumps (jmp, jcc), calls and jump-table
+  // entries (embedLabelDelta, against an asmjit label) refer to, bound and
+  // patched here without asmjit's label bookkeeping. They are no asmjit
+  // labels: never a memory operand, never asked for labelOffset. With a
+  // logger (listings) new_jump_label gives an ordinary asmjit label.
+  asmjit::Label new_jump_label();
+  asmjit::Error bind(const asmjit::Label& label) override;
+  // asmjit's own writers, after the section's size is brought up to date.
+  asmjit::Error embed(const void* data, size_t size) override;
+  asmjit::Error align(asmjit::AlignMode mode, uint32_t alignment) override;
+  asmjit::Error embedLabelDelta(const asmjit::Label& label, const asmjit::Label& base, size_t size) override;
+  // Whether every jump label something refers to is bound.
+  bool jump_labels_bound() const;
+
   Forward jump_forward(asmjit::x86::CondCode cc) { return forward(cc, false); }
   Forward jmp_forward() { return forward(asmjit::x86::CondCode::kO, true); }
   [[nodiscard]] bool bind_forward(const Forward& f);
 
  private:
   Forward forward(asmjit::x86::CondCode cc, bool always);
+
+  static constexpr uint32_t kJumpLabelBase = 0x40000000;  // above any asmjit label id
+  static bool is_jump_label(const asmjit::Operand_& o) { return o.isLabel() && o.id() >= kJumpLabelBase; }
+  struct JumpLabel {
+    int64_t offset = -1;           // bound here, or -1
+    uint32_t fixups = UINT32_MAX;  // first of its pending fixups
+  };
+  // A 32-bit field at `at` that gets (label - base) when the label is bound.
+  struct Fixup {
+    uint32_t at, base, next;
+  };
+  std::vector<JumpLabel> jump_labels_;
+  std::vector<Fixup> fixups_;
+  // The bytes written here count in the section's size, which asmjit reads
+  // when it grows the buffer (asmjit's own writers update it as they go).
+  void sync_size() {
+    size_t n = offset();
+    if (_section->_buffer._size < n) _section->_buffer._size = n;
+  }
+  bool ensure_space();
+  asmjit::Error emit_jump(asmjit::InstId id, uint32_t label);
+  void rel32_to(uint32_t label, size_t at, size_t base);
   // No option, logger or extra register pending, and room for an instruction.
   bool fast_ok() const {
     return _instOptions == asmjit::InstOptions::kNone && _forcedInstOptions == asmjit::InstOptions::kNone &&

@@ -794,7 +794,7 @@ Label FuncCompiler::trap_site(uint8_t tail) {
   // The current instruction's sites are the last ones.
   for (size_t i = trap_sites_.size(); i-- > 0 && trap_sites_[i].at == at_;)
     if (trap_sites_[i].tail == tail) return trap_sites_[i].label;
-  trap_sites_.push_back({a_.newLabel(), at_, tail});
+  trap_sites_.push_back({a_.new_jump_label(), at_, tail});
   return trap_sites_.back().label;
 }
 
@@ -807,7 +807,7 @@ void FuncCompiler::emit_trap_paths() {
       a_.call(mc_.trap_exit);
     } else {
       Label& tail = tails_[t.tail];
-      if (!tail.isValid()) tail = a_.newLabel();
+      if (!tail.isValid()) tail = a_.new_jump_label();
       a_.call(tail);
     }
     mc_.sites.push_back({static_cast<uint32_t>(a_.offset() - 1), t.at});
@@ -926,7 +926,7 @@ void FuncCompiler::begin_function(const FuncContext& fc) {
   }
   reload_memory_base();
   emit_entry_checks();
-  push_ctrl(CtrlKind::kBlock, 0, BlockSig{{}, results_}, a_.newLabel());
+  push_ctrl(CtrlKind::kBlock, 0, BlockSig{{}, results_}, a_.new_jump_label());
 }
 
 void FuncCompiler::emit_return() {
@@ -997,7 +997,7 @@ void FuncCompiler::block(BlockSig sig) {
   flush();
   uint32_t h = static_cast<uint32_t>(stack_.size() - sig.params.size());
   materialize(h);
-  push_ctrl(CtrlKind::kBlock, h, sig, a_.newLabel());
+  push_ctrl(CtrlKind::kBlock, h, sig, a_.new_jump_label());
 }
 
 void FuncCompiler::loop(BlockSig sig) {
@@ -1006,7 +1006,7 @@ void FuncCompiler::loop(BlockSig sig) {
   flush();
   uint32_t h = static_cast<uint32_t>(stack_.size() - sig.params.size());
   materialize(h);
-  Label start = a_.newLabel();
+  Label start = a_.new_jump_label();
   a_.bind(start);
   push_ctrl(CtrlKind::kLoop, h, sig, start);
   emit_epoch_check();
@@ -1022,7 +1022,7 @@ void FuncCompiler::if_(BlockSig sig) {
   flush();  // stores only: a condition in the flags survives
   uint32_t h = static_cast<uint32_t>(stack_.size() - sig.params.size());
   materialize(h);
-  Label end = a_.newLabel(), else_label = a_.newLabel();
+  Label end = a_.new_jump_label(), else_label = a_.new_jump_label();
   branch_on(cond, false, else_label);
   push_ctrl(CtrlKind::kIf, h, sig, end, else_label);
   emit_fuel_charge();
@@ -1077,7 +1077,7 @@ void FuncCompiler::br_if(uint32_t depth) {
   if (transfer_is_noop(t)) {
     branch_on(cond, true, t.label);
   } else {
-    Label skip = a_.newLabel();
+    Label skip = a_.new_jump_label();
     branch_on(cond, false, skip);
     transfer(t);
     a_.jmp(t.label);
@@ -1107,7 +1107,7 @@ void FuncCompiler::br_table(std::span<const uint32_t> depths, uint32_t default_d
     auto it = stubs.find(depth);
     if (it != stubs.end()) return it->second;
     Ctrl& t = ctrl_at(depth);
-    Label l = transfer_is_noop(t) ? t.label : a_.newLabel();
+    Label l = transfer_is_noop(t) ? t.label : a_.new_jump_label();
     stubs.emplace(depth, l);
     return l;
   };
@@ -1174,7 +1174,7 @@ void FuncCompiler::call_through_funcimpl(const FuncType& t) {
   static const FuncImpl probe;
   uint32_t keep = static_cast<uint32_t>(std::max(t.params.size(), t.results.size()));
   max_out_ = std::max(max_out_, keep + 1);
-  Label slow = a_.newLabel(), same = a_.newLabel(), done = a_.newLabel();
+  Label slow = a_.new_jump_label(), same = a_.new_jump_label(), done = a_.new_jump_label();
   a_.mov(rcx, qword_ptr(rax, static_cast<int32_t>(field_offset(&probe, &probe.native))));
   a_.test(rcx, rcx);
   a_.jz(slow);
@@ -1306,7 +1306,7 @@ void FuncCompiler::select(ValType t) {
   if (is_float(t)) {
     Xmm xa = xmm_of(a);
     Xmm xb = xmm_read(b);
-    Label keep = a_.newLabel();
+    Label keep = a_.new_jump_label();
     a_.emit(Inst::jccFromCond(keep_a), keep);
     a_.movaps(xa, xb);
     a_.bind(keep);

@@ -91,7 +91,7 @@ bool FuncCompiler::atomic_op(Opcode op, const Imm& imm, std::span<const ValType>
         a_.test(al, mask);
       }
       // Misaligned (rare): no access will fault, so check the bounds here.
-      Label aligned = a_.newLabel();
+      Label aligned = a_.new_jump_label();
       a_.jz(aligned);
       check_bounds(ar, offset, size);
       a_.jmp(trap_label(TrapKind::kUnalignedAtomic));
@@ -189,7 +189,7 @@ void FuncCompiler::settle_rmw(bool dropped) {
   } else {
     // old in rax; new = old op v in rcx; retry until no other write came between.
     if (size >= 4) a_.mov(sized(rax, size), p.m); else a_.movzx(eax, p.m);
-    Label retry = a_.newLabel();
+    Label retry = a_.new_jump_label();
     a_.bind(retry);
     a_.mov(rcx, rax);
     if (row.rmw == Rmw::kAnd) a_.and_(rcx, v);

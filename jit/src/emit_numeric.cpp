@@ -161,9 +161,9 @@ void FuncCompiler::int_divrem(Opcode op, bool is64) {
   bool is_rem = op == Opcode::I32RemS || op == Opcode::I64RemS || op == Opcode::I32RemU || op == Opcode::I64RemU;
   a_.test(d, d);
   a_.jz(trap_label(TrapKind::kIntegerDivideByZero));
-  Label done = a_.newLabel();
+  Label done = a_.new_jump_label();
   if (is_signed) {
-    Label normal = a_.newLabel();
+    Label normal = a_.new_jump_label();
     a_.cmp(d, -1);
     a_.jne(normal);
     if (is_rem) {

@@ -374,7 +374,7 @@ bool compile_chunk(const Module& m, const tier::CodeOptions& options, const VmLa
     a.jmp(qword_ptr(rcx, 8 * static_cast<int32_t>(helper_id(trap_exit()))));
     // Everything the code refers to is in the chunk or reached through the
     // context: nothing to relocate.
-    if (code.hasUnresolvedLinks() || !code.relocEntries().empty()) return false;
+    if (code.hasUnresolvedLinks() || !a.jump_labels_bound() || !code.relocEntries().empty()) return false;
     const CodeBuffer& buf = code.textSection()->buffer();
     c.bytes.assign(buf.data(), buf.data() + buf.size());
     for (Label l : entries) c.offsets.push_back(static_cast<uint32_t>(code.labelOffset(l)));

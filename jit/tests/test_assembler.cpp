@@ -215,3 +215,56 @@ TEST_CASE("fast assembler: forward jumps land where bound, as asmjit's short jum
   for (int i = 0; i < 50; ++i) p.fast->add(rax, rcx);
   CHECK_FALSE(p.fast->bind_forward(f));
 }
+
+TEST_CASE("fast assembler: jump labels give asmjit's bytes for jumps, calls and jump-table entries") {
+  Pair p;
+  auto both = [&](auto&& emit) {
+    emit(*p.ref, [&] { return p.ref->newLabel(); });
+    emit(*static_cast<Assembler*>(p.fast), [&] { return p.fast->new_jump_label(); });
+    CHECK(p.fast->jump_labels_bound());
+    p.compare("jumps");
+  };
+  both([](Assembler& a, auto new_label) {
+    Label back = new_label(), ahead = new_label(), far = new_label();
+    a.bind(back);
+    a.add(eax, ecx);
+    a.jmp(back);
+    a.jz(back);
+    a.j(CondCode::kP, back);
+    a.call(back);
+    a.jnz(ahead);
+    a.jmp(ahead);
+    a.call(ahead);
+    a.bind(ahead);
+    a.jb(far);
+    for (int i = 0; i < 40; ++i) a.add(rax, rcx);
+    a.bind(far);
+    for (int i = 0; i < 40; ++i) a.add(rax, rcx);
+    a.jmp(back);
+    a.jae(back);
+  });
+  both([](Assembler& a, auto new_label) {
+    Label table = a.newLabel(), one = new_label(), two = new_label();
+    a.bind(one);
+    a.nop();
+    a.bind(two);
+    a.nop();
+    a.bind(table);
+    a.embedLabelDelta(one, table, 4);
+    a.embedLabelDelta(two, table, 4);
+  });
+  // An entry whose label is bound later gets its delta then (asmjit would
+  // leave a relocation).
+  Label table = p.fast->newLabel(), later = p.fast->new_jump_label();
+  p.fast->bind(table);
+  p.fast->embedLabelDelta(later, table, 4);
+  p.fast->nop();
+  p.fast->bind(later);
+  int32_t delta = 0;
+  std::memcpy(&delta, p.fast->bufferData(), 4);
+  CHECK(delta == 5);
+  CHECK(p.fast->jump_labels_bound());
+  // A jump to a label never bound leaves it unresolved.
+  p.fast->jmp(p.fast->new_jump_label());
+  CHECK_FALSE(p.fast->jump_labels_bound());
+}
