@@ -7,23 +7,31 @@
 #include <tbb/task_arena.h>
 
 #include <atomic>
+#include <mutex>
 
 #include "wpvm/runtime.h"
 
 namespace wpvm::jit {
-
-namespace {
 
 // oneTBB's workers serve every arena: those the compile starts also run
 // wasi-parallel kernels on the CPU device later, so they get the stack the
 // default Wasm stack budget needs (wasm_thread_stack_size) rather than
 // oneTBB's default of 4 MiB. oneTBB sizes a worker when it starts it, to the
 // largest size any live control asks for; this control lives as long as the
-// process.
+// process (never destroyed: oneTBB may outlive static destructors). Its
+// pointer has external linkage so that the store is kept and the control
+// stays reachable (LeakSanitizer).
+extern const tbb::global_control* worker_stack_control;
+const tbb::global_control* worker_stack_control = nullptr;
+
+namespace {
+
 void size_workers() {
-  static const tbb::global_control* control =
-      new tbb::global_control(tbb::global_control::thread_stack_size, wasm_thread_stack_size(EngineConfig{}));
-  (void)control;
+  static std::once_flag once;
+  std::call_once(once, [] {
+    worker_stack_control =
+        new tbb::global_control(tbb::global_control::thread_stack_size, wasm_thread_stack_size(EngineConfig{}));
+  });
 }
 
 }  // namespace
