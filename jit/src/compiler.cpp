@@ -178,8 +178,12 @@ void count_local_uses(const Module& m, uint32_t defined_index, LocalUses& u) {
   }();
   const std::array<ScanStep, 256>& steps = scan_steps();
   const FunctionBody& body = m.bodies[defined_index];
-  u.weight.assign(m.types[body.type_index].params.size() + body.num_locals, 0);
+  const FuncType& type = m.types[body.type_index];
+  u.weight.assign(type.params.size() + body.num_locals, 0);
   u.call_weight = 0;
+  auto is_v128 = [](ValType t) { return t == ValType::kV128; };
+  u.vector = std::ranges::any_of(type.params, is_v128) || std::ranges::any_of(type.results, is_v128) ||
+             std::ranges::any_of(body.locals, [](const LocalRun& r) { return r.type == ValType::kV128; });
   const uint8_t* base = m.bytes.data();
   const uint8_t* p = base + body.code_offset;
   const uint8_t* end = base + body.code_end;
@@ -203,6 +207,7 @@ void count_local_uses(const Module& m, uint32_t defined_index, LocalUses& u) {
         body_detail::read_immediates(r, kind, imm, targets);
       if (!r.ok()) break;
       if (kCalls[static_cast<size_t>(op)]) u.call_weight += w;
+      if (b == 0xfd) u.vector = true;
       p = r.ptr();
       continue;
     }
@@ -230,6 +235,7 @@ void count_local_uses(const Module& m, uint32_t defined_index, LocalUses& u) {
       case ImmKind::kF32: p += 4; break;
       case ImmKind::kF64: p += 8; break;
       case ImmKind::kBlockType:
+        if (p < end && *p == static_cast<uint8_t>(ValType::kV128)) u.vector = true;
         if (p < end && (*p == 0x40 || (*p & 0xc0) == 0x40)) ++p;
         else skip_leb(p, end);
         nest(b == 0x03);  // loop
@@ -239,6 +245,7 @@ void count_local_uses(const Module& m, uint32_t defined_index, LocalUses& u) {
         Imm imm;
         body_detail::read_immediates(r, s.imm, imm, targets);
         if (!r.ok()) return;
+        if (s.imm == ImmKind::kSelectT && imm.type == ValType::kV128) u.vector = true;
         p = r.ptr();
         break;
       }

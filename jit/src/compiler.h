@@ -373,6 +373,10 @@ bool folds_load(Opcode op);
 struct LocalUses {
   std::vector<uint64_t> weight;  // per local, parameters first
   uint64_t call_weight = 0;
+  // A v128 value somewhere (signature, locals, a SIMD opcode, a block or
+  // select type): the compiler takes no v128, so the interpreter runs the
+  // function, decided before compiling it.
+  bool vector = false;
 };
 void count_local_uses(const Module& m, uint32_t defined_index, LocalUses& out);
 

@@ -315,8 +315,9 @@ void emit_interpreter_stub(Assembler& a, const VmLayout& layout, uint32_t func_i
 }
 
 // Compiles chunk c's functions; those that fail (ok[i] false) get a stub.
-// Returns false if code generation itself failed. A function that fails
-// midway restarts the chunk without it (its partial code is unusable).
+// Returns false if code generation itself failed. A function using v128 is
+// known by the use scan and gets its stub at once; one that fails midway
+// otherwise restarts the chunk without it (its partial code is unusable).
 bool compile_chunk(const Module& m, const tier::CodeOptions& options, const VmLayout& layout, Chunk& c,
                    std::vector<uint8_t>& ok, bool listing) {
   for (;;) {
@@ -342,13 +343,16 @@ bool compile_chunk(const Module& m, const tier::CodeOptions& options, const VmLa
         std::string name(m.func_name(func_index));
         a.commentf("\nfunc[%u]%s%s:", func_index, name.empty() ? "" : " ", name.c_str());
       }
+      if (ok[i]) {
+        count_local_uses(m, i, uses);
+        if (uses.vector) ok[i] = false;
+      }
       if (!ok[i]) {
         entries.push_back(a.newLabel());
         a.bind(entries.back());
         emit_interpreter_stub(a, layout, func_index, mc.trap_exit, options.consume_fuel);
         continue;
       }
-      count_local_uses(m, i, uses);
       fc.reset(i, uses);
       entries.push_back(fc.entry());
       auto r = decoder.decode(i);
