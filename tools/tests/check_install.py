@@ -74,6 +74,8 @@ def main():
     ap.add_argument("--capi-examples")
     ap.add_argument("--capi-wasm")
     ap.add_argument("--run-example")
+    ap.add_argument("--sanitize", help="the build's sanitizers (b_sanitize): a program linking its "
+                    "instrumented libraries links their runtimes too")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="wpvm-install-") as dest:
         run(["meson", "install", "-C", a.build, "--no-rebuild", "--quiet", "--destdir", dest])
@@ -83,6 +85,8 @@ def main():
         env = dict(os.environ, PKG_CONFIG_PATH=os.path.dirname(pcs[0]), PKG_CONFIG_SYSROOT_DIR=dest)
         cflags = run(["pkg-config", "--cflags", "wpvm"], env=env).split()
         libs = run(["pkg-config", "--libs", "wpvm"], env=env).split()
+        if a.sanitize:
+            libs.append("-fsanitize=" + a.sanitize)
         if not any(f.startswith("-I" + dest) for f in cflags):
             sys.exit("FAIL: pkg-config --cflags names no installed include directory: %s" % cflags)
         incdir = next(f[2:] for f in cflags if f.startswith("-I" + dest))
