@@ -140,9 +140,11 @@ Result<uint64_t> Context::dispatch_until(const Kernel& kernel, std::span<const B
   WPVM_TRY(check_buffers(*impl_, k.info, buffers, infos));
   auto launch = plan(*impl_, k.info, num_iterations, block_size);
   if (!launch.ok()) return launch.error();
-  // Pieces sized from the time the last one took, aiming at kMinPiece..kMaxPiece.
+  // Pieces sized from the time the last one took, aiming at kMinPiece..kMaxPiece:
+  // twice as many groups after a short one, proportionally fewer after a
+  // long one (a machine that got busier), so a stop waits for little work.
   using Clock = std::chrono::steady_clock;
-  constexpr auto kMinPiece = std::chrono::milliseconds(20), kMaxPiece = std::chrono::milliseconds(100);
+  constexpr auto kMinPiece = std::chrono::milliseconds(10), kMaxPiece = std::chrono::milliseconds(50);
   uint64_t piece = std::min<uint64_t>(1024, launch->max_group_count);
   uint64_t first = 0;
   while (first < launch->groups) {
@@ -159,8 +161,12 @@ Result<uint64_t> Context::dispatch_until(const Kernel& kernel, std::span<const B
       }));
     }
     auto took = Clock::now() - start;
-    if (took < kMinPiece) piece = std::min<uint64_t>(piece * 2, launch->max_group_count);
-    else if (took > kMaxPiece && piece > 1) piece /= 2;
+    if (took < kMinPiece) {
+      piece = std::min<uint64_t>(piece * 2, launch->max_group_count);
+    } else if (took > kMaxPiece) {
+      double scale = std::chrono::duration<double>(kMinPiece + kMaxPiece) / 2 / took;
+      piece = std::max<uint64_t>(1, static_cast<uint64_t>(static_cast<double>(piece) * scale));
+    }
     first = end;
   }
   return uint64_t{num_iterations} * block_size;
