@@ -17,6 +17,7 @@
 #include "wpvm/runtime.h"
 #include "wpvm/share.h"
 #include "frame_offsets.h"
+#include "test_calls.h"
 #include "test_wasm_file.h"
 
 namespace {
@@ -36,11 +37,7 @@ struct Fixture {
     REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().to_string()));
     inst = *r;
   }
-  CallResult call(const char* name, std::vector<Value> args) {
-    Func* f = inst->func(name);
-    REQUIRE(f != nullptr);
-    return store.call(f, args);
-  }
+  CallResult call(const char* name, std::vector<Value> args) { return test::call_export(store, inst, name, args); }
   uint32_t i32(const char* name, std::vector<Value> args) {
     CallResult r = call(name, std::move(args));
     REQUIRE_MESSAGE(r.ok(), r.trap->to_string());

@@ -14,6 +14,7 @@
 
 #include "interp/simd_exec.h"
 #include "wpvm/runtime.h"
+#include "test_calls.h"
 #include "test_wasm_file.h"
 
 namespace {
@@ -41,11 +42,7 @@ struct Fixture {
     REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().to_string()));
     inst = *r;
   }
-  CallResult call(const char* name, std::vector<Value> args) {
-    Func* f = inst->func(name);
-    REQUIRE(f != nullptr);
-    return store.call(f, args);
-  }
+  CallResult call(const char* name, std::vector<Value> args) { return test::call_export(store, inst, name, args); }
   V128 v128(const char* name, V128 a, V128 b) {
     CallResult r = call(name, {Value::from_v128(a), Value::from_v128(b)});
     REQUIRE_MESSAGE(r.ok(), r.trap->to_string());

@@ -246,17 +246,18 @@ bool FastAssembler::ensure_space() {
   return code()->growBuffer(&_section->_buffer, 16) == kErrorOk && remainingSpace() >= 16;
 }
 
+void FastAssembler::write_delta(size_t at, int64_t target, size_t base) {
+  int32_t v = static_cast<int32_t>(target - static_cast<int64_t>(base));
+  std::memcpy(_bufferData + at, &v, 4);
+}
+
 // The field at `at` gets label - base: now if the label is bound, else when it is.
 void FastAssembler::rel32_to(uint32_t label, size_t at, size_t base) {
   JumpLabel& l = jump_labels_[label - kJumpLabelBase];
-  int32_t v = 0;
-  if (l.offset >= 0) {
-    v = static_cast<int32_t>(l.offset - static_cast<int64_t>(base));
-  } else {
-    fixups_.push_back({static_cast<uint32_t>(at), static_cast<uint32_t>(base), l.fixups});
-    l.fixups = static_cast<uint32_t>(fixups_.size() - 1);
-  }
-  std::memcpy(_bufferData + at, &v, 4);
+  if (l.offset >= 0) return write_delta(at, l.offset, base);
+  fixups_.push_back({static_cast<uint32_t>(at), static_cast<uint32_t>(base), l.fixups});
+  l.fixups = static_cast<uint32_t>(fixups_.size() - 1);
+  write_delta(at, 0, 0);
 }
 
 // jmp, jcc or call to a jump label: rel8 where the label is bound and near
@@ -292,10 +293,8 @@ Error FastAssembler::bind(const Label& label) {
   if (k >= jump_labels_.size() || jump_labels_[k].offset >= 0) return reportError(kErrorInvalidLabel);
   JumpLabel& l = jump_labels_[k];
   l.offset = static_cast<int64_t>(offset());
-  for (uint32_t f = l.fixups; f != UINT32_MAX; f = fixups_[f].next) {
-    int32_t v = static_cast<int32_t>(l.offset - fixups_[f].base);
-    std::memcpy(_bufferData + fixups_[f].at, &v, 4);
-  }
+  for (uint32_t f = l.fixups; f != UINT32_MAX; f = fixups_[f].next)
+    write_delta(fixups_[f].at, l.offset, fixups_[f].base);
   l.fixups = UINT32_MAX;
   return kErrorOk;
 }

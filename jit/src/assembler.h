@@ -91,6 +91,7 @@ class FastAssembler final : public asmjit::x86::Assembler {
   bool ensure_space();
   asmjit::Error emit_jump(asmjit::InstId id, uint32_t label);
   void rel32_to(uint32_t label, size_t at, size_t base);
+  void write_delta(size_t at, int64_t target, size_t base);  // the int32 target - base at `at`
   // No option, logger or extra register pending, and room for an instruction.
   bool fast_ok() const {
     return _instOptions == asmjit::InstOptions::kNone && _forcedInstOptions == asmjit::InstOptions::kNone &&

@@ -12,6 +12,7 @@
 #include "wpvm/runtime.h"
 #include "wpvm/serialize.h"
 #include "frame_offsets.h"
+#include "test_calls.h"
 #include "test_wasm_file.h"
 
 namespace {
@@ -35,11 +36,7 @@ struct BtFixture {
     REQUIRE(i.ok());
     inst = *i;
   }
-  CallResult call(const char* name, std::vector<Value> args) {
-    Func* f = inst->func(name);
-    REQUIRE(f != nullptr);
-    return store.call(f, args);
-  }
+  CallResult call(const char* name, std::vector<Value> args) { return test::call_export(store, inst, name, args); }
 };
 
 // "index:name" of each frame, innermost first.

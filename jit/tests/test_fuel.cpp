@@ -13,6 +13,7 @@
 
 #include "runtime/runtime_impl.h"
 #include "wpvm/runtime.h"
+#include "test_calls.h"
 #include "test_wasm_file.h"
 
 namespace {
@@ -49,8 +50,7 @@ struct Fixture {
     inst = *i;
   }
   CallResult call(const char* name, std::vector<Value> args = {}) {
-    Func* f = inst->func(name);
-    REQUIRE(f != nullptr);
+    Func* f = test::export_func(inst, name);
     CallResult r = store.call(f, args);
     if (tier == Tier::kJit) CHECK(static_cast<FuncImpl*>(f)->native != nullptr);
     return r;

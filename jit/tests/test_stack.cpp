@@ -7,6 +7,7 @@
 
 #include "runtime/runtime_impl.h"
 #include "wpvm/runtime.h"
+#include "test_calls.h"
 #include "test_wasm_file.h"
 
 namespace {
@@ -39,11 +40,7 @@ struct Fixture {
     REQUIRE(i.ok());
     inst = *i;
   }
-  CallResult call(const char* name, std::vector<Value> args) {
-    Func* f = inst->func(name);
-    REQUIRE(f != nullptr);
-    return store.call(f, args);
-  }
+  CallResult call(const char* name, std::vector<Value> args) { return test::call_export(store, inst, name, args); }
   // The result of a call that must not trap.
   uint32_t i32(const char* name, std::vector<Value> args) {
     CallResult r = call(name, std::move(args));
