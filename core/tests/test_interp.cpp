@@ -403,3 +403,29 @@ TEST_CASE("interp: an instance makes FuncImpls for referenced functions, the res
 TEST_CASE("interp: frames give the offsets of their instructions") {
   test::check_frame_offsets(EngineConfig{.tier = Tier::kInterp});
 }
+
+TEST_CASE("interp: with fuel, a loop's branches pay the segments they enter, and no Fuel runs per turn") {
+  Fixture fx("interp_basic", EngineConfig{.tier = Tier::kInterp, .consume_fuel = true});
+  auto* f = static_cast<FuncImpl*>(fx.inst->func("sum_to"));
+  REQUIRE(interp::compile(*f).ok());
+  std::string listing = interp::dump(*f->code);
+  INFO(listing);
+  // Entry (with the loop header's first pass), then the loop: the exit test
+  // pays the loop's body and header when not taken, the code after the loop
+  // when taken; the back-edge has nothing left to pay. The one other Fuel
+  // is the exit's, for the other ways in (none here).
+  CHECK(listing.find("BrIfI32GeSFuel 1,0 @16 1,13") != std::string::npos);
+  CHECK(listing.find("BrFuel") == std::string::npos);
+  CHECK(listing.find("   0 Fuel 4,0\n") == 0);
+  size_t fuels = 0;
+  for (size_t at = listing.find(" Fuel "); at != std::string::npos; at = listing.find(" Fuel ", at + 1)) ++fuels;
+  CHECK(fuels == 2);
+  // The documented rate: 4 on entry, 13 per turn, 1 after the loop.
+  REQUIRE(fx.store.set_fuel(1000).ok());
+  CHECK(fx.i32("sum_to", {I32(10)}) == 45);
+  CHECK(fx.store.get_fuel().value() == 1000 - (4 + 10 * 13 + 1));
+  // A branch that cannot pay traps there, leaving no fuel.
+  REQUIRE(fx.store.set_fuel(4 + 13 * 3 + 5).ok());
+  CHECK(fx.trap("sum_to", {I32(10)}) == TrapKind::kOutOfFuel);
+  CHECK(fx.store.get_fuel().value() == 0);
+}

@@ -105,7 +105,7 @@ TEST_CASE("fuel: the same program leaves the same fuel on the interpreter and th
       {"sum", {I32(20)}, 300},      {"fib", {I32(8)}, 1000},     {"mix", {I32(12)}, 700},
       {"trap_late", {I32(9)}, 200}, {"fill", {I32(20)}, 300},    {"refuel_loop", {I32(5)}, 60},
       {"peek", {}, 10},             {"pins", {I32(6)}, 300},     {"trap_callee", {I32(6)}, 200},
-      {"trap_interp", {I32(6)}, 200}, {"cross", {I32(6)}, 200},
+      {"trap_interp", {I32(6)}, 200}, {"cross", {I32(6)}, 200}, {"dispatch", {I32(12)}, 400},
   };
   for (const Program& p : programs) {
     CAPTURE(p.name);

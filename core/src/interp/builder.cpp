@@ -55,6 +55,19 @@ const CmpFusion* cmp_fusion(IOp op) {
   return nullptr;
 }
 
+// A branch form's fuel-paying variant (WPVM_BRANCH in interp_ops.def).
+IOp with_fuel(IOp op) {
+  switch (op) {
+#define WPVM_BRANCH(name) case IOp::name: return IOp::name##Fuel;
+#include "interp/interp_ops.def"
+    default: return op;
+  }
+}
+
+// The words of a Fuel instruction, which a fuel-paying branch lands past.
+constexpr size_t kFuelWords = 2;
+constexpr size_t kNone = SIZE_MAX;
+
 // Beyond this many distinct constants per function, constants are written by
 // Const instructions instead of being copied into every frame on entry.
 constexpr size_t kMaxFrameConsts = 64;
@@ -69,6 +82,7 @@ bool may_trap(IOp op) {
 #define WPVM_BIN_TRAP(name, in, out, fn) set(IOp::name);
 #define WPVM_LOAD(name, mem_t, out) set(IOp::name), set(IOp::name##Add);
 #define WPVM_STORE(name, in, mem_t) set(IOp::name), set(IOp::name##Add);
+#define WPVM_BRANCH(name) set(IOp::name##Fuel);
 #include "interp/interp_ops.def"
 #define WPVM_ALOAD(name, mem_t, out) set(IOp::name);
 #define WPVM_ASTORE(name, in, mem_t) set(IOp::name);
@@ -128,18 +142,42 @@ void Builder::emit_imm(uint64_t v) {
   words_.push_back(w);
 }
 
-void Builder::emit_target(Ctrl& c) {
+size_t Builder::emit_branch_op(IOp op, bool pays) { return emit_op(fuel_ && pays ? with_fuel(op) : op); }
+
+size_t Builder::emit_target(Ctrl& c, bool pays) {
   size_t i = words_.size();
   emit_imm(c.is_loop ? c.start : 0);
   target_fields_.push_back(i);
-  if (!c.is_loop) c.fixes.push_back(i);
+  size_t cost = kNone;
+  if (pays && fuel_) {
+    cost = words_.size();
+    emit_pair(N(c.is_loop ? c.start_cost : 0), N(0));
+    if (c.is_loop && c.start_cost) words_[i].imm = c.start + kFuelWords;
+  }
+  if (!c.is_loop) c.fixes.push_back({i, cost});
+  return cost;
 }
 
 // Binds a block's forward branches here; no instruction may be folded across.
 void Builder::bind(Ctrl& c) {
-  for (size_t f : c.fixes) words_[f].imm = words_.size();
+  for (const Fix& f : c.fixes) words_[f.target].imm = words_.size();
   c.fixes.clear();
   last_.word_end = SIZE_MAX;
+}
+
+// Binds forward branches here, where a segment starts: the branches that pay
+// fuel pay its charge themselves and land past it.
+void Builder::land(std::vector<Fix>& fixes) {
+  size_t at = words_.size();
+  for (const Fix& f : fixes) words_[f.target].imm = at;
+  last_.word_end = SIZE_MAX;
+  if (uint32_t cost = segment_start())
+    for (const Fix& f : fixes)
+      if (f.cost != kNone) {
+        words_[f.target].imm = at + kFuelWords;
+        words_[f.cost].u.a = cost;
+      }
+  fixes.clear();
 }
 
 void Builder::note_result(size_t dst_word) {
@@ -148,13 +186,18 @@ void Builder::note_result(size_t dst_word) {
   last_.dst_word = dst_word;
 }
 
-void Builder::segment_start() {
-  if (!fuel_) return;
+uint32_t Builder::segment_start(size_t fall_word) {
+  if (!fuel_) return 0;
   uint32_t cost = fuel_->next();
-  if (cost == 0) return;
+  if (cost == 0) return 0;
+  if (fall_word != kNone) {
+    words_[fall_word].u.b = cost;
+    return 0;
+  }
   emit_op(IOp::Fuel);
   emit_pair(N(cost), N(0));
   last_.word_end = SIZE_MAX;
+  return cost;
 }
 
 void Builder::epoch_check() {
@@ -287,10 +330,15 @@ void Builder::block(BlockSig sig) {
 
 void Builder::loop(BlockSig sig) {
   block(sig);
-  ctrls_.back().is_loop = true;
-  ctrls_.back().start = words_.size();
+  Ctrl& c = ctrls_.back();
+  c.is_loop = true;
+  c.start = words_.size();
   epoch_check();
-  segment_start();
+  // A charge first at the header is paid by fuel-paying back-edges, which
+  // land past it (with an epoch check first, they land on the check).
+  bool first = words_.size() == c.start;
+  uint32_t cost = segment_start();
+  if (first) c.start_cost = cost;
 }
 
 void Builder::if_(BlockSig sig) {
@@ -301,40 +349,37 @@ void Builder::if_(BlockSig sig) {
   last_ = saved;
   Ctrl& c = ctrls_.back();
   Ctrl tmp;  // collects the else branch field
-  if (!try_fused_branch(cond, true, tmp)) {
-    emit_op(IOp::BrUnless);
+  size_t cost = kNone;
+  if (!try_fused_branch(cond, true, tmp, cost)) {
+    emit_branch_op(IOp::BrUnless);
     emit_pair(S(enc(cond)), N(0));
-    emit_target(tmp);
+    cost = emit_target(tmp, true);
   }
   c.else_fix = tmp.fixes.front();
   last_.word_end = SIZE_MAX;
-  segment_start();
+  segment_start(cost);  // the then arm, paid by the branch not taken
 }
 
 void Builder::else_(bool reachable) {
   Ctrl& c = ctrls_.back();
   if (reachable) {
     materialize_all();
-    emit_op(IOp::Br);
-    emit_target(c);
+    emit_branch_op(IOp::Br);
+    emit_target(c, true);
   }
-  words_[*c.else_fix].imm = words_.size();
+  std::vector<Fix> else_arm{*c.else_fix};
   c.else_fix.reset();
   reset_stack(c, c.params);
-  last_.word_end = SIZE_MAX;
-  segment_start();
+  land(else_arm);
 }
 
 void Builder::end(bool reachable) {
-  Ctrl& c = ctrls_.back();
   if (reachable) materialize_all();
-  if (c.else_fix) words_[*c.else_fix].imm = words_.size();
-  if (!c.is_loop) bind(c);
   Ctrl done = std::move(ctrls_.back());
   ctrls_.pop_back();
+  if (done.else_fix) done.fixes.push_back(*done.else_fix);  // an if without else
   reset_stack(done, done.results);
-  last_.word_end = SIZE_MAX;
-  segment_start();
+  land(done.fixes);  // a loop has none
 }
 
 // Moves the branch's values to the target's home slots, then jumps.
@@ -342,8 +387,9 @@ void Builder::emit_branch(Ctrl& t) {
   uint32_t n = width(t.is_loop ? t.params : t.results);
   uint32_t src = top_pos() - n;
   if (n == 0 || src == t.base_pos) {
-    emit_op(IOp::Br);
-    emit_target(t);
+    bool pays = !(t.is_loop && t.start_cost == 0);  // a loop's header may have nothing to pay
+    emit_branch_op(IOp::Br, pays);
+    emit_target(t, pays);
   } else {
     emit_op(IOp::BrCopy);
     emit_target(t);
@@ -352,17 +398,18 @@ void Builder::emit_branch(Ctrl& t) {
   }
 }
 
-// Replaces the compare that produced `cond` by a fused compare-and-branch.
-bool Builder::try_fused_branch(const Entry& cond, bool invert, Ctrl& target) {
+// Replaces the compare that produced `cond` by a fused compare-and-branch;
+// `cost` gets its fuel cost word (kNone: none).
+bool Builder::try_fused_branch(const Entry& cond, bool invert, Ctrl& target, size_t& cost) {
   if (!last_.is_cmp || last_.word_end != words_.size() || cond.kind != Kind::kStack || cond.pos != last_.pos)
     return false;
   const CmpFusion* f = cmp_fusion(last_.op);
   if (!f) return false;
   Last l = last_;
   drop_last(l);
-  emit_op(invert ? f->negated : f->taken);
+  emit_branch_op(invert ? f->negated : f->taken);
   emit_pair(S(l.a), l.op == IOp::I32Eqz ? N(0) : S(l.b));
-  emit_target(target);
+  cost = emit_target(target, true);
   last_.word_end = SIZE_MAX;
   return true;
 }
@@ -380,11 +427,12 @@ void Builder::br_if(uint32_t depth) {
   Ctrl& t = ctrls_[ctrls_.size() - 1 - depth];
   uint32_t n = width(t.is_loop ? t.params : t.results);
   uint32_t src = top_pos() - n;
+  size_t cost = kNone;
   if (n == 0 || src == t.base_pos) {
-    if (!try_fused_branch(cond, false, t)) {
-      emit_op(IOp::BrIf);
+    if (!try_fused_branch(cond, false, t, cost)) {
+      emit_branch_op(IOp::BrIf);
       emit_pair(S(enc(cond)), N(0));
-      emit_target(t);
+      cost = emit_target(t, true);
     }
   } else {
     emit_op(IOp::BrIfCopy);
@@ -394,7 +442,7 @@ void Builder::br_if(uint32_t depth) {
     emit_pair(N(n), N(0));
   }
   last_.word_end = SIZE_MAX;
-  segment_start();
+  segment_start(cost);  // the fall-through, paid by the branch not taken
 }
 
 void Builder::br_table(std::span<const uint32_t> depths, uint32_t default_depth) {
@@ -402,12 +450,12 @@ void Builder::br_table(std::span<const uint32_t> depths, uint32_t default_depth)
   materialize_all();
   Ctrl& d = ctrls_[ctrls_.size() - 1 - default_depth];
   uint32_t n = width(d.is_loop ? d.params : d.results);
-  emit_op(IOp::BrTable);
+  emit_branch_op(IOp::BrTable);
   emit_pair(S(enc(index)), N(static_cast<uint32_t>(depths.size())));
   emit_pair(S(kStackTag | (top_pos() - n)), N(0));
   auto entry = [&](uint32_t depth) {
     Ctrl& t = ctrls_[ctrls_.size() - 1 - depth];
-    emit_target(t);
+    emit_target(t, true);  // and, in code built for fuel, the entry's cost
     emit_pair(S(kStackTag | t.base_pos), N(n));
   };
   for (uint32_t depth : depths) entry(depth);
@@ -713,11 +761,13 @@ void Builder::op(Opcode op, const Imm& imm, std::span<const ValType> pops, std::
     }
     case Opcode::Call:
       emit_call(imm.index, pops, pushes, std::nullopt, imm);
-      return segment_start();  // fuel_ends_segment
+      segment_start();  // fuel_ends_segment
+      return;
     case Opcode::CallIndirect: {
       Entry index = pop();
       emit_call(std::nullopt, pops.first(pops.size() - 1), pushes, index, imm);
-      return segment_start();
+      segment_start();
+      return;
     }
     default: break;
   }

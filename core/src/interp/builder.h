@@ -55,14 +55,20 @@ class Builder {
     uint32_t ref;  // local slot or constant index
     uint32_t pos;  // home slot in the operand stack area
   };
+  // A branch's target word, and its fuel cost word (SIZE_MAX: none).
+  struct Fix {
+    size_t target;
+    size_t cost;
+  };
   struct Ctrl {
     bool is_loop = false;
     uint32_t height = 0;    // entries below the block's params
     uint32_t base_pos = 0;  // stack slot of the first param/result
     std::vector<ValType> params, results;
     size_t start = 0;                 // loop: first word
-    std::vector<size_t> fixes;        // forward branch fields to bind at end
-    std::optional<size_t> else_fix;   // if: the BrUnless field
+    uint32_t start_cost = 0;          // loop: the fuel charged first at `start` (0: none)
+    std::vector<Fix> fixes;           // forward branches to bind at end
+    std::optional<Fix> else_fix;      // if: the branch to the else arm
   };
   // Operands are encoded before the frame layout is final: see finish().
   struct Opnd {
@@ -75,8 +81,14 @@ class Builder {
   size_t emit_op(IOp op);
   void emit_pair(Opnd a, Opnd b);
   void emit_imm(uint64_t v);
-  void emit_target(Ctrl& c);
+  // A branch form (interp_ops.def), fuel-paying in code built for fuel
+  // unless it has nothing to pay (`pays`: false).
+  size_t emit_branch_op(IOp op, bool pays = true);
+  // The branch's target word; for a branch form (`pays`) in code built for
+  // fuel, then its cost word, whose index it returns (else SIZE_MAX).
+  size_t emit_target(Ctrl& c, bool pays = false);
   void bind(Ctrl& c);
+  void land(std::vector<Fix>& fixes);
   static Opnd S(uint32_t enc) { return {enc, true}; }
   static Opnd N(uint32_t n) { return {n, false}; }
 
@@ -93,7 +105,7 @@ class Builder {
 
   // Instruction families.
   void emit_branch(Ctrl& target);
-  bool try_fused_branch(const Entry& cond, bool invert, Ctrl& target);
+  bool try_fused_branch(const Entry& cond, bool invert, Ctrl& target, size_t& cost);
   void local_set(uint32_t index, bool tee);
   void emit_call(std::optional<uint32_t> func, std::span<const ValType> params,
                  std::span<const ValType> results, std::optional<Entry> index, const Imm& imm);
@@ -103,9 +115,11 @@ class Builder {
   bool simd(Opcode op, const Imm& imm, std::span<const ValType> pops,
             std::span<const ValType> pushes);  // simd_builder.cpp
   void note_result(size_t dst_word);
-  // A segment of the fuel plan starts here: its charge, unless free. And
-  // the epoch check of a function entry or loop header.
-  void segment_start();
+  // A segment of the fuel plan starts here: its charge, unless free, which
+  // it returns; a segment entered only by a branch not taken is paid by that
+  // branch (`fall_word`, its cost word) instead. And the epoch check of a
+  // function entry or loop header.
+  uint32_t segment_start(size_t fall_word = SIZE_MAX);
   void epoch_check();
 
   Code& code_;

@@ -39,8 +39,19 @@ Shape shape_of(IOp op) {
   }
 }
 
+// The branch form a fuel-paying branch extends (interp_ops.def), else op.
+IOp unfused(IOp op) {
+  switch (op) {
+#define WPVM_BRANCH(name) case IOp::name##Fuel: return IOp::name;
+#include "interp/interp_ops.def"
+    default: return op;
+  }
+}
+
 // Words per instruction (handler included).
 size_t length(IOp op, const Word* w) {
+  if (op == IOp::BrTableFuel) return 3 + 3 * (size_t{w[1].u.b} + 1);  // a cost word in each entry
+  if (IOp base = unfused(op); base != op) return length(base, w) + 1;  // + [taken cost, fall-through cost]
   switch (op) {
     case IOp::Halt: case IOp::Unreachable: case IOp::Epoch: return 1;
     case IOp::Br: case IOp::Copy: case IOp::Copy2: case IOp::Return: case IOp::MemorySize:

@@ -235,10 +235,34 @@ L_Const:
   pc += 3;
   DISPATCH();
 
+// Pays `cost` fuel where a segment starts (exec/fuel.h); a segment the fuel
+// left cannot pay traps before it runs, leaving none.
+#define PAY_FUEL(cost)           \
+  do {                           \
+    const uint64_t cost_ = (cost); \
+    if (store->fuel < cost_) {   \
+      store->fuel = 0;           \
+      TRAP(OutOfFuel);           \
+    }                            \
+    store->fuel -= cost_;        \
+  } while (0)
+// The fuel-paying branch forms (WPVM_BRANCH in interp_ops.def): the word
+// after the unfused form's operands holds [taken cost, fall-through cost],
+// what the segment entered costs. `n` is the unfused form's length in words.
+#define FUEL_BRANCH(taken, n, target)                      \
+  do {                                                     \
+    const bool taken_ = (taken);                           \
+    PAY_FUEL(taken_ ? pc[n].u.a : pc[n].u.b);              \
+    pc = taken_ ? (target) : pc + (n) + 1;                 \
+    DISPATCH();                                            \
+  } while (0)
+
 // [h][target]
 L_Br:
   pc = pc[1].target;
   DISPATCH();
+L_BrFuel:
+  FUEL_BRANCH(true, 2, pc[1].target);
 // [h][target][dst, src][count, -]: ascending copy, dst < src
 L_BrCopy: {
   Slot* d = fp + pc[2].u.a;
@@ -251,9 +275,13 @@ L_BrCopy: {
 L_BrIf:
   pc = RD_u32(fp[pc[1].u.a]) ? pc[2].target : pc + 3;
   DISPATCH();
+L_BrIfFuel:
+  FUEL_BRANCH(RD_u32(fp[pc[1].u.a]), 3, pc[2].target);
 L_BrUnless:
   pc = RD_u32(fp[pc[1].u.a]) ? pc + 3 : pc[2].target;
   DISPATCH();
+L_BrUnlessFuel:
+  FUEL_BRANCH(!RD_u32(fp[pc[1].u.a]), 3, pc[2].target);
 // [h][cond, -][target][dst, src][count, -]
 L_BrIfCopy:
   if (RD_u32(fp[pc[1].u.a])) {
@@ -275,11 +303,25 @@ L_BrTable: {
   pc = e[0].target;
   DISPATCH();
 }
-
-#define BR_IF_CMP(name, tag, op)                                                  \
-  L_BrIf##name:                                                                   \
-  pc = (RD_##tag(fp[pc[1].u.a]) op RD_##tag(fp[pc[1].u.b])) ? pc[2].target : pc + 3; \
+// [h][index, n][src, -] then n + 1 entries [target][cost, -][dst, count]
+L_BrTableFuel: {
+  uint32_t i = std::min(RD_u32(fp[pc[1].u.a]), pc[1].u.b);
+  const Word* e = pc + 3 + 3 * i;
+  PAY_FUEL(e[1].u.a);
+  uint32_t dst = e[2].u.a, n = e[2].u.b, src = pc[2].u.a;
+  if (dst != src)
+    for (uint32_t k = 0; k < n; ++k) fp[dst + k] = fp[src + k];
+  pc = e[0].target;
   DISPATCH();
+}
+
+// [h][a, b][target]: compare and branch if true
+#define BR_IF_CMP(name, tag, op)                                                      \
+  L_BrIf##name:                                                                       \
+  pc = (RD_##tag(fp[pc[1].u.a]) op RD_##tag(fp[pc[1].u.b])) ? pc[2].target : pc + 3; \
+  DISPATCH();                                                                         \
+  L_BrIf##name##Fuel:                                                                 \
+  FUEL_BRANCH(RD_##tag(fp[pc[1].u.a]) op RD_##tag(fp[pc[1].u.b]), 3, pc[2].target);
   BR_IF_CMP(I32Eq, u32, ==)
   BR_IF_CMP(I32Ne, u32, !=)
   BR_IF_CMP(I32LtS, s32, <)
@@ -291,12 +333,18 @@ L_BrTable: {
   BR_IF_CMP(I32GeS, s32, >=)
   BR_IF_CMP(I32GeU, u32, >=)
 #undef BR_IF_CMP
+// [h][a, -][target]
 L_BrIfI32Eqz:
   pc = RD_u32(fp[pc[1].u.a]) == 0 ? pc[2].target : pc + 3;
   DISPATCH();
+L_BrIfI32EqzFuel:
+  FUEL_BRANCH(RD_u32(fp[pc[1].u.a]) == 0, 3, pc[2].target);
 L_BrIfI32Nez:
   pc = RD_u32(fp[pc[1].u.a]) != 0 ? pc[2].target : pc + 3;
   DISPATCH();
+L_BrIfI32NezFuel:
+  FUEL_BRANCH(RD_u32(fp[pc[1].u.a]) != 0, 3, pc[2].target);
+#undef FUEL_BRANCH
 
 // [h][src, count]: results to slots [0, count), then back to the caller.
 L_Return: {
@@ -444,18 +492,11 @@ L_RefFunc:
   fp[pc[1].u.a] = reinterpret_cast<uintptr_t>(inst->func(pc[2].u.a));
   pc += 3;
   DISPATCH();
-// [h][cost, -]: pays a segment's fuel where it starts (exec/fuel.h); a
-// segment the fuel left cannot pay traps before it runs, leaving none.
-L_Fuel: {
-  uint64_t cost = pc[1].u.a;
-  if (store->fuel < cost) {
-    store->fuel = 0;
-    TRAP(OutOfFuel);
-  }
-  store->fuel -= cost;
+// [h][cost, -]: pays a segment's fuel where it starts
+L_Fuel:
+  PAY_FUEL(pc[1].u.a);
   pc += 2;
   DISPATCH();
-}
 // [h]: on entry and at loop headers, the engine's epoch against the store's deadline
 L_Epoch:
   if (store->epoch->load(std::memory_order_relaxed) >= store->epoch_deadline) TRAP(Interrupted);

@@ -47,6 +47,23 @@
         (else (nop)))
       (br_if $next (i32.lt_u (local.tee 1 (i32.add (local.get 1) (i32.const 1))) (local.get 0))))
     (local.get 2))
+  ;; a dispatch loop: a br_table back to the loop's header and to cases that
+  ;; branch back, an if without else, a br_if out carrying a value
+  (func (export "dispatch") (param i32) (result i32) (local i32)
+    (block $out (result i32)
+      (loop $next
+        (drop (br_if $out (local.get 1) (i32.eqz (local.get 0))))
+        (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+        (if (i32.and (local.get 0) (i32.const 4))
+          (then (local.set 1 (i32.add (local.get 1) (i32.const 7)))))
+        (block $b1
+          (block $b0
+            (br_table $next $b0 $b1 (i32.rem_u (local.get 0) (i32.const 3))))
+          (local.set 1 (i32.xor (local.get 1) (i32.const 5)))
+          (br $next))
+        (local.set 1 (i32.add (local.get 1) (i32.const 2)))
+        (br $next))
+      (unreachable)))
   ;; traps mid-way: n iterations of work, then divides by zero
   (func (export "trap_late") (param i32) (result i32) (local i32)
     (loop $next
