@@ -187,8 +187,9 @@ void count_local_uses(const Module& m, uint32_t defined_index, LocalUses& u) {
   const uint8_t* base = m.bytes.data();
   const uint8_t* p = base + body.code_offset;
   const uint8_t* end = base + body.code_end;
-  std::vector<bool> is_loop;
-  std::vector<uint32_t> targets;
+  std::vector<uint8_t>& is_loop = u.nesting;
+  std::vector<uint32_t>& targets = u.targets;
+  is_loop.clear();
   uint32_t depth = 0;
   uint64_t w = 1;  // 16^depth, at most 2^40
   auto nest = [&](bool loop) {
@@ -199,6 +200,12 @@ void count_local_uses(const Module& m, uint32_t defined_index, LocalUses& u) {
     uint8_t b = *p;
     const ScanStep& s = steps[b];
     if (!s.known) {  // a prefixed opcode
+      // 0xfc 0-7, the saturating truncations: one byte of sub-opcode, no immediates.
+      if (b == 0xfc && end - p >= 2 && p[1] < 8) {
+        if (kCalls[static_cast<size_t>(kOpcodesFc[p[1]])]) u.call_weight += w;
+        p += 2;
+        continue;
+      }
       Reader r(base, static_cast<size_t>(p - base), body.code_end);
       Opcode op = body_detail::read_opcode(r);
       if (!r.ok()) break;

@@ -377,6 +377,9 @@ struct LocalUses {
   // select type): the compiler takes no v128, so the interpreter runs the
   // function, decided before compiling it.
   bool vector = false;
+  // The scan's storage, kept from one function to the next.
+  std::vector<uint8_t> nesting;  // per open block: whether it is a loop
+  std::vector<uint32_t> targets;
 };
 void count_local_uses(const Module& m, uint32_t defined_index, LocalUses& out);
 
