@@ -4,23 +4,17 @@
 #include <algorithm>
 #include <cstring>
 
+#include "x86_encode.h"
+
 namespace wpvm::jit {
 
 using namespace asmjit;
+using namespace enc;
 
 namespace {
 
 // What an operand is, as far as the fast forms go.
 enum class K : uint8_t { kNone, kR32, kR64, kXmm, kMem, kImm, kOther };
-
-// [base + index << shift + disp32], base and index 64-bit registers: no
-// label or rip base, no absolute address, segment or broadcast.
-bool plain_mem(const x86::Mem& m) {
-  if (m.baseType() != RegType::kX86_Gpq || m.baseId() >= 16) return false;
-  if (m.hasIndex() && (m.indexType() != RegType::kX86_Gpq || m.indexId() >= 16 || m.indexId() == x86::Gp::kIdSp))
-    return false;
-  return !m.hasSegment() && m.addrType() == x86::Mem::AddrType::kDefault && !m.isRegHome() && !m.hasBroadcast();
-}
 
 // By the operand's signature word: registers and integer immediates have
 // exactly their type's.
@@ -37,110 +31,6 @@ bool plain_mem(const x86::Mem& m) {
 }
 
 bool is_gp(K k) { return k == K::kR32 || k == K::kR64; }
-bool fits_i8(int64_t v) { return v == static_cast<int8_t>(v); }
-bool fits_i32(int64_t v) { return v == static_cast<int32_t>(v); }
-
-// The bytes of one instruction, written in order at p (a local, so that it
-// stays in a register: byte stores could alias anything in memory).
-[[gnu::always_inline]] inline void put8(uint8_t*& p, uint32_t b) { *p++ = static_cast<uint8_t>(b); }
-[[gnu::always_inline]] inline void put32(uint8_t*& p, uint32_t v) {
-  std::memcpy(p, &v, 4);
-  p += 4;
-}
-// REX if any of its bits is set.
-[[gnu::always_inline]] inline void put_rex(uint8_t*& p, bool w, uint32_t reg, uint32_t index, uint32_t base) {
-  uint32_t r = (w ? 8u : 0u) | ((reg >> 3) & 1) << 2 | ((index >> 3) & 1) << 1 | ((base >> 3) & 1);
-  if (r) put8(p, 0x40 | r);
-}
-// [prefix] [REX] [0F] op ModRM (SIB, displacement): reg field `reg`, r/m
-// operand rm (a register or a plain memory operand).
-[[gnu::always_inline]] inline void rm_form(uint8_t*& p, uint32_t prefix, bool w, bool escape, uint32_t op,
-                                           uint32_t reg, const Operand_& rm) {
-  if (prefix) put8(p, prefix);
-  if (!rm.isMem()) {
-    put_rex(p, w, reg, 0, rm.id());
-    if (escape) put8(p, 0x0f);
-    put8(p, op);
-    put8(p, 0xc0 | (reg & 7) << 3 | (rm.id() & 7));
-    return;
-  }
-  const auto& m = rm.as<x86::Mem>();
-  uint32_t base = m.baseId();
-  bool has_index = m.hasIndex();
-  uint32_t index = has_index ? m.indexId() : 0;
-  put_rex(p, w, reg, index, base);
-  if (escape) put8(p, 0x0f);
-  put8(p, op);
-  base &= 7;
-  int32_t disp = m.offsetLo32();
-  uint32_t mod = disp == 0 && base != 5 ? 0 : fits_i8(disp) ? 1 : 2;
-  if (has_index) {
-    put8(p, mod << 6 | (reg & 7) << 3 | 4);
-    put8(p, m.shift() << 6 | (index & 7) << 3 | base);
-  } else if (base == 4) {
-    put8(p, mod << 6 | (reg & 7) << 3 | 4);
-    put8(p, 0x24);
-  } else {
-    put8(p, mod << 6 | (reg & 7) << 3 | base);
-  }
-  if (mod == 1) put8(p, static_cast<uint32_t>(disp));
-  else if (mod == 2) put32(p, static_cast<uint32_t>(disp));
-}
-
-// The /digit of the integer ALU instructions (add ... cmp), or -1.
-int alu_digit(InstId id) {
-  switch (id) {
-    case x86::Inst::kIdAdd: return 0;
-    case x86::Inst::kIdOr: return 1;
-    case x86::Inst::kIdAnd: return 4;
-    case x86::Inst::kIdSub: return 5;
-    case x86::Inst::kIdXor: return 6;
-    case x86::Inst::kIdCmp: return 7;
-    default: return -1;
-  }
-}
-
-int shift_digit(InstId id) {
-  switch (id) {
-    case x86::Inst::kIdShl: return 4;
-    case x86::Inst::kIdShr: return 5;
-    case x86::Inst::kIdSar: return 7;
-    default: return -1;
-  }
-}
-
-// Scalar SSE instructions of the form `op xmm, xmm/mem`: mandatory prefix
-// and opcode after 0F.
-struct SseOp {
-  uint8_t prefix, op;
-};
-bool sse_op(InstId id, SseOp& s) {
-  switch (id) {
-    case x86::Inst::kIdMovsd: s = {0xf2, 0x10}; return true;
-    case x86::Inst::kIdMovss: s = {0xf3, 0x10}; return true;
-    case x86::Inst::kIdMovaps: s = {0, 0x28}; return true;
-    case x86::Inst::kIdXorps: s = {0, 0x57}; return true;
-    case x86::Inst::kIdAndps: s = {0, 0x54}; return true;
-    case x86::Inst::kIdAddsd: s = {0xf2, 0x58}; return true;
-    case x86::Inst::kIdAddss: s = {0xf3, 0x58}; return true;
-    case x86::Inst::kIdMulsd: s = {0xf2, 0x59}; return true;
-    case x86::Inst::kIdMulss: s = {0xf3, 0x59}; return true;
-    case x86::Inst::kIdSubsd: s = {0xf2, 0x5c}; return true;
-    case x86::Inst::kIdSubss: s = {0xf3, 0x5c}; return true;
-    case x86::Inst::kIdDivsd: s = {0xf2, 0x5e}; return true;
-    case x86::Inst::kIdDivss: s = {0xf3, 0x5e}; return true;
-    case x86::Inst::kIdSqrtsd: s = {0xf2, 0x51}; return true;
-    case x86::Inst::kIdSqrtss: s = {0xf3, 0x51}; return true;
-    case x86::Inst::kIdUcomisd: s = {0x66, 0x2e}; return true;
-    case x86::Inst::kIdUcomiss: s = {0, 0x2e}; return true;
-    case x86::Inst::kIdComisd: s = {0x66, 0x2f}; return true;
-    case x86::Inst::kIdComiss: s = {0, 0x2f}; return true;
-    case x86::Inst::kIdCvtss2sd: s = {0xf3, 0x5a}; return true;
-    case x86::Inst::kIdCvtsd2ss: s = {0xf2, 0x5a}; return true;
-    default: return false;
-  }
-}
-
 }  // namespace
 
 Error FastAssembler::_emit(InstId id, const Operand_& o0, const Operand_& o1, const Operand_& o2,
@@ -149,51 +39,6 @@ Error FastAssembler::_emit(InstId id, const Operand_& o0, const Operand_& o1, co
   if (fast_ok() && (!ext || ext[0].isNone()) && emit_fast(id, o0, o1, o2)) return kErrorOk;
   sync_size();
   return x86::Assembler::_emit(id, o0, o1, o2, ext);
-}
-
-Error FastAssembler::mov(const x86::Gp& dst, const x86::Gp& src) {
-  K k = kind(dst);
-  if (!fast_ok() || !is_gp(k) || kind(src) != k) return x86::Assembler::mov(dst, src);
-  uint8_t* p = _bufferPtr;
-  rm_form(p, 0, k == K::kR64, false, 0x89, src.id(), dst);
-  _bufferPtr = p;
-  return kErrorOk;
-}
-
-Error FastAssembler::mov(const x86::Gp& dst, const x86::Mem& src) {
-  K k = kind(dst);
-  if (!fast_ok() || !is_gp(k) || !plain_mem(src)) return x86::Assembler::mov(dst, src);
-  uint8_t* p = _bufferPtr;
-  rm_form(p, 0, k == K::kR64, false, 0x8b, dst.id(), src);
-  _bufferPtr = p;
-  return kErrorOk;
-}
-
-Error FastAssembler::mov(const x86::Mem& dst, const x86::Gp& src) {
-  K k = kind(src);
-  if (!fast_ok() || !is_gp(k) || !plain_mem(dst)) return x86::Assembler::mov(dst, src);
-  uint8_t* p = _bufferPtr;
-  rm_form(p, 0, k == K::kR64, false, 0x89, src.id(), dst);
-  _bufferPtr = p;
-  return kErrorOk;
-}
-
-Error FastAssembler::push(const x86::Gp& r) {
-  if (!fast_ok() || kind(r) != K::kR64) return x86::Assembler::push(r);
-  uint8_t* p = _bufferPtr;
-  put_rex(p, false, 0, 0, r.id());
-  put8(p, 0x50 + (r.id() & 7));
-  _bufferPtr = p;
-  return kErrorOk;
-}
-
-Error FastAssembler::pop(const x86::Gp& r) {
-  if (!fast_ok() || kind(r) != K::kR64) return x86::Assembler::pop(r);
-  uint8_t* p = _bufferPtr;
-  put_rex(p, false, 0, 0, r.id());
-  put8(p, 0x58 + (r.id() & 7));
-  _bufferPtr = p;
-  return kErrorOk;
 }
 
 namespace {
@@ -358,20 +203,7 @@ bool FastAssembler::emit_fast(InstId id, const Operand_& o0, const Operand_& o1,
       uint32_t size = k0 == K::kMem ? o0.as<x86::Mem>().size() : 0;
       if (k0 == K::kMem && size != 4 && size != 8) return false;
       w = k0 == K::kR64 || size == 8;
-      int64_t v = imm(o1);
-      if (!w && v == static_cast<uint32_t>(v)) v = static_cast<int32_t>(v);
-      if (!fits_i32(v)) return false;
-      if (fits_i8(v)) {
-        rm_form(p, 0, w, false, 0x83, static_cast<uint32_t>(digit), o0);
-        put8(p, static_cast<uint32_t>(v));
-      } else if (is_gp(k0) && o0.id() == x86::Gp::kIdAx) {  // the short form of eax/rax
-        put_rex(p, w, 0, 0, 0);
-        put8(p, base + 5);
-        put32(p, static_cast<uint32_t>(v));
-      } else {
-        rm_form(p, 0, w, false, 0x81, static_cast<uint32_t>(digit), o0);
-        put32(p, static_cast<uint32_t>(v));
-      }
+      if (!alu_imm(p, static_cast<uint32_t>(digit), w, o0, imm(o1))) return false;
     } else {
       return false;
     }
@@ -380,9 +212,9 @@ bool FastAssembler::emit_fast(InstId id, const Operand_& o0, const Operand_& o1,
     int64_t v = imm(o1);
     if (v < 0 || v > 63) return false;
     if (v == 1) return false;  // (asmjit's choice of encoding for a shift by one: left to it)
-    rm_form(p, 0, w, false, 0xc1, static_cast<uint32_t>(sdigit), o0);
+    rm_form(p, 0, w, false, kShiftImm, static_cast<uint32_t>(sdigit), o0);
     put8(p, static_cast<uint32_t>(v));
-  } else if (SseOp s; sse_op(id, s)) {
+  } else if (SseOp s = sse_op(id); s.op != 0) {
     if (k2 != K::kNone) return false;
     if (k0 == K::kXmm && (k1 == K::kXmm || k1 == K::kMem)) {
       rm_form(p, s.prefix, false, true, s.op, o0.id(), o1);
@@ -397,11 +229,11 @@ bool FastAssembler::emit_fast(InstId id, const Operand_& o0, const Operand_& o1,
       case x86::Inst::kIdMov:
         if (k2 != K::kNone) return false;
         if (is_gp(k0) && k1 == k0) {
-          rm_form(p, 0, w, false, 0x89, o1.id(), o0);
+          rm_form(p, 0, w, false, kMovStore, o1.id(), o0);
         } else if (is_gp(k0) && k1 == K::kMem) {
-          rm_form(p, 0, w, false, 0x8b, o0.id(), o1);
+          rm_form(p, 0, w, false, kMovLoad, o0.id(), o1);
         } else if (k0 == K::kMem && is_gp(k1)) {
-          rm_form(p, 0, w, false, 0x89, o1.id(), o0);
+          rm_form(p, 0, w, false, kMovStore, o1.id(), o0);
         } else if (is_gp(k0) && k1 == K::kImm) {
           int64_t v = imm(o1);
           if (k0 == K::kR32) {
@@ -432,11 +264,11 @@ bool FastAssembler::emit_fast(InstId id, const Operand_& o0, const Operand_& o1,
         break;
       case x86::Inst::kIdLea:
         if (!is_gp(k0) || k1 != K::kMem || k2 != K::kNone) return false;
-        rm_form(p, 0, w, false, 0x8d, o0.id(), o1);
+        rm_form(p, 0, w, false, kLea, o0.id(), o1);
         break;
       case x86::Inst::kIdTest:
         if (!is_gp(k0) || k1 != k0 || k2 != K::kNone) return false;
-        rm_form(p, 0, w, false, 0x85, o1.id(), o0);
+        rm_form(p, 0, w, false, kTest, o1.id(), o0);
         break;
       case x86::Inst::kIdImul:
         if (!is_gp(k0)) return false;
@@ -479,12 +311,13 @@ bool FastAssembler::emit_fast(InstId id, const Operand_& o0, const Operand_& o1,
       case x86::Inst::kIdCvttsd2si:
       case x86::Inst::kIdCvttss2si:
         if (!is_gp(k0) || (k1 != K::kXmm && k1 != K::kMem) || k2 != K::kNone) return false;
-        rm_form(p, id == x86::Inst::kIdCvttsd2si ? 0xf2 : 0xf3, k0 == K::kR64, true, 0x2c, o0.id(), o1);
+        rm_form(p, id == x86::Inst::kIdCvttsd2si ? kCvttPrefixSd : kCvttPrefixSs, k0 == K::kR64, true, kCvtt, o0.id(),
+                o1);
         break;
       case x86::Inst::kIdMovmskpd:
       case x86::Inst::kIdMovmskps:
         if (k0 != K::kR32 || k1 != K::kXmm || k2 != K::kNone) return false;
-        rm_form(p, id == x86::Inst::kIdMovmskpd ? 0x66 : 0, false, true, 0x50, o0.id(), o1);
+        rm_form(p, id == x86::Inst::kIdMovmskpd ? kMovmskPrefixPd : 0, false, true, kMovmsk, o0.id(), o1);
         break;
       case x86::Inst::kIdMovq:
       case x86::Inst::kIdMovd:

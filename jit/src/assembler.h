@@ -4,16 +4,19 @@
 // operand combination, options and validation): about 220 instructions of
 // work per instruction the compiler emits. The forms here (mov, the integer
 // ALU, lea, shifts by a constant, push/pop, scalar SSE and its conversions
-// and compares; between registers,
-// 32-bit immediates and [base + index*scale + disp32] memory) cost a
-// fraction of that, mov/push/pop least, called by their operand types. Their
-// bytes are exactly asmjit's (test_assembler.cpp checks every form against
-// it); anything else, and everything while a logger or an instruction option
-// is set, goes to asmjit.
+// and compares; between registers, 32-bit immediates and
+// [base + index*scale + disp32] memory) cost a fraction of that: through
+// asmjit's generic path (_emit, which classifies the operands) about 150
+// instructions, and, the most frequent of them, called here by their operand
+// types and encoded inline, a few dozen. Their bytes are exactly asmjit's
+// (test_assembler.cpp checks every form against it); anything else, and
+// everything while a logger or an instruction option is set, goes to asmjit.
 #pragma once
 #include <asmjit/x86.h>
 
 #include <vector>
+
+#include "x86_encode.h"
 
 namespace wpvm::jit {
 
@@ -35,11 +38,157 @@ class FastAssembler final : public asmjit::x86::Assembler {
   using asmjit::x86::Assembler::mov;
   using asmjit::x86::Assembler::pop;
   using asmjit::x86::Assembler::push;
-  asmjit::Error mov(const asmjit::x86::Gp& dst, const asmjit::x86::Gp& src);
-  asmjit::Error mov(const asmjit::x86::Gp& dst, const asmjit::x86::Mem& src);
-  asmjit::Error mov(const asmjit::x86::Mem& dst, const asmjit::x86::Gp& src);
-  asmjit::Error push(const asmjit::x86::Gp& r);
-  asmjit::Error pop(const asmjit::x86::Gp& r);
+  // The most frequent forms, encoded here inline (their bytes are asmjit's):
+  // mov between general registers of one size (89 /r), between one and
+  // plain memory (8B /r, 89 /r), push and pop of a 64-bit register.
+  asmjit::Error mov(const asmjit::x86::Gp& dst, const asmjit::x86::Gp& src) {
+    const uint32_t sig = dst.signature().bits();
+    if (sig == src.signature().bits() && is_gp_sig(sig) && (dst.id() | src.id()) < 16 && fast_ok()) {
+      uint8_t* p = _bufferPtr;
+      enc::rr_form(p, 0, sig == asmjit::x86::Gpq::kSignature, false, enc::kMovStore, src.id(), dst.id());
+      _bufferPtr = p;
+      return asmjit::kErrorOk;
+    }
+    return asmjit::x86::Assembler::mov(dst, src);
+  }
+  asmjit::Error mov(const asmjit::x86::Gp& dst, const asmjit::x86::Mem& src) {
+    const uint32_t sig = dst.signature().bits();
+    if (is_gp_sig(sig) && dst.id() < 16 && enc::plain_mem(src) && fast_ok()) {
+      uint8_t* p = _bufferPtr;
+      enc::rm_mem_form(p, 0, sig == asmjit::x86::Gpq::kSignature, false, enc::kMovLoad, dst.id(), src);
+      _bufferPtr = p;
+      return asmjit::kErrorOk;
+    }
+    return asmjit::x86::Assembler::mov(dst, src);
+  }
+  asmjit::Error mov(const asmjit::x86::Mem& dst, const asmjit::x86::Gp& src) {
+    const uint32_t sig = src.signature().bits();
+    if (is_gp_sig(sig) && src.id() < 16 && enc::plain_mem(dst) && fast_ok()) {
+      uint8_t* p = _bufferPtr;
+      enc::rm_mem_form(p, 0, sig == asmjit::x86::Gpq::kSignature, false, enc::kMovStore, src.id(), dst);
+      _bufferPtr = p;
+      return asmjit::kErrorOk;
+    }
+    return asmjit::x86::Assembler::mov(dst, src);
+  }
+  // The integer ALU between general registers of one size (01 /r and its
+  // kin) and with an immediate (83 /digit ib, 81 /digit id, the eax form).
+#define WPVM_FAST_ALU(name, inst)                                                                      \
+  using asmjit::x86::Assembler::name;                                                                  \
+  asmjit::Error name(const asmjit::x86::Gp& a, const asmjit::x86::Gp& b) {                             \
+    const uint32_t sig = a.signature().bits();                                                         \
+    if (sig == b.signature().bits() && is_gp_sig(sig) && (a.id() | b.id()) < 16 && fast_ok()) {         \
+      uint8_t* p = _bufferPtr;                                                                         \
+      enc::rr_form(p, 0, sig == asmjit::x86::Gpq::kSignature, false, enc::alu_digit(inst) * 8 + 1, b.id(), \
+                   a.id());                                                                            \
+      _bufferPtr = p;                                                                                  \
+      return asmjit::kErrorOk;                                                                         \
+    }                                                                                                  \
+    return asmjit::x86::Assembler::name(a, b);                                                         \
+  }                                                                                                    \
+  asmjit::Error name(const asmjit::x86::Gp& a, const asmjit::Imm& b) {                                 \
+    const uint32_t sig = a.signature().bits();                                                         \
+    if (is_gp_sig(sig) && a.id() < 16 && b.signature().bits() == kImmIntSignature && fast_ok()) {       \
+      uint8_t* p = _bufferPtr;                                                                         \
+      if (enc::alu_imm(p, enc::alu_digit(inst), sig == asmjit::x86::Gpq::kSignature, a, b.value())) {    \
+        _bufferPtr = p;                                                                                \
+        return asmjit::kErrorOk;                                                                       \
+      }                                                                                                \
+    }                                                                                                  \
+    return asmjit::x86::Assembler::name(a, b);                                                         \
+  }
+  WPVM_FAST_ALU(add, asmjit::x86::Inst::kIdAdd)
+  WPVM_FAST_ALU(or_, asmjit::x86::Inst::kIdOr)
+  WPVM_FAST_ALU(and_, asmjit::x86::Inst::kIdAnd)
+  WPVM_FAST_ALU(sub, asmjit::x86::Inst::kIdSub)
+  WPVM_FAST_ALU(xor_, asmjit::x86::Inst::kIdXor)
+  WPVM_FAST_ALU(cmp, asmjit::x86::Inst::kIdCmp)
+#undef WPVM_FAST_ALU
+
+  // Scalar SSE between two xmm registers (enc::sse_op).
+#define WPVM_FAST_SSE(name, inst)                                                              \
+  using asmjit::x86::Assembler::name;                                                          \
+  asmjit::Error name(const asmjit::x86::Xmm& a, const asmjit::x86::Xmm& b) {                   \
+    if ((a.id() | b.id()) < 16 && fast_ok()) {                                                 \
+      constexpr enc::SseOp s = enc::sse_op(inst);                                                \
+      uint8_t* p = _bufferPtr;                                                                 \
+      enc::rr_form(p, s.prefix, false, true, s.op, a.id(), b.id());                            \
+      _bufferPtr = p;                                                                          \
+      return asmjit::kErrorOk;                                                                 \
+    }                                                                                          \
+    return asmjit::x86::Assembler::name(a, b);                                                 \
+  }
+  WPVM_FAST_SSE(movsd, asmjit::x86::Inst::kIdMovsd)
+  WPVM_FAST_SSE(movss, asmjit::x86::Inst::kIdMovss)
+  WPVM_FAST_SSE(movaps, asmjit::x86::Inst::kIdMovaps)
+  WPVM_FAST_SSE(xorps, asmjit::x86::Inst::kIdXorps)
+  WPVM_FAST_SSE(addsd, asmjit::x86::Inst::kIdAddsd)
+  WPVM_FAST_SSE(addss, asmjit::x86::Inst::kIdAddss)
+  WPVM_FAST_SSE(subsd, asmjit::x86::Inst::kIdSubsd)
+  WPVM_FAST_SSE(subss, asmjit::x86::Inst::kIdSubss)
+  WPVM_FAST_SSE(mulsd, asmjit::x86::Inst::kIdMulsd)
+  WPVM_FAST_SSE(mulss, asmjit::x86::Inst::kIdMulss)
+  WPVM_FAST_SSE(divsd, asmjit::x86::Inst::kIdDivsd)
+  WPVM_FAST_SSE(divss, asmjit::x86::Inst::kIdDivss)
+  WPVM_FAST_SSE(ucomisd, asmjit::x86::Inst::kIdUcomisd)
+  WPVM_FAST_SSE(ucomiss, asmjit::x86::Inst::kIdUcomiss)
+#undef WPVM_FAST_SSE
+
+  using asmjit::x86::Assembler::test;
+  asmjit::Error test(const asmjit::x86::Gp& a, const asmjit::x86::Gp& b) {
+    const uint32_t sig = a.signature().bits();
+    if (sig == b.signature().bits() && is_gp_sig(sig) && (a.id() | b.id()) < 16 && fast_ok()) {
+      uint8_t* p = _bufferPtr;
+      enc::rr_form(p, 0, sig == asmjit::x86::Gpq::kSignature, false, enc::kTest, b.id(), a.id());
+      _bufferPtr = p;
+      return asmjit::kErrorOk;
+    }
+    return asmjit::x86::Assembler::test(a, b);
+  }
+  using asmjit::x86::Assembler::lea;
+  asmjit::Error lea(const asmjit::x86::Gp& a, const asmjit::x86::Mem& m) {
+    const uint32_t sig = a.signature().bits();
+    if (is_gp_sig(sig) && a.id() < 16 && enc::plain_mem(m) && fast_ok()) {
+      uint8_t* p = _bufferPtr;
+      enc::rm_mem_form(p, 0, sig == asmjit::x86::Gpq::kSignature, false, enc::kLea, a.id(), m);
+      _bufferPtr = p;
+      return asmjit::kErrorOk;
+    }
+    return asmjit::x86::Assembler::lea(a, m);
+  }
+  // Shifts by 2-63 (C1 /digit ib; a shift by one is asmjit's D1 form).
+#define WPVM_FAST_SHIFT(name, inst)                                                                     \
+  using asmjit::x86::Assembler::name;                                                                   \
+  asmjit::Error name(const asmjit::x86::Gp& a, const asmjit::Imm& b) {                                  \
+    const uint32_t sig = a.signature().bits();                                                          \
+    const int64_t v = b.value();                                                                        \
+    if (is_gp_sig(sig) && a.id() < 16 && b.signature().bits() == kImmIntSignature && v >= 2 && v <= 63 && \
+        fast_ok()) {                                                                                    \
+      uint8_t* p = _bufferPtr;                                                                          \
+      enc::rr_form(p, 0, sig == asmjit::x86::Gpq::kSignature, false, enc::kShiftImm,                    \
+                   static_cast<uint32_t>(enc::shift_digit(inst)), a.id());                              \
+      enc::put8(p, static_cast<uint32_t>(v));                                                           \
+      _bufferPtr = p;                                                                                   \
+      return asmjit::kErrorOk;                                                                          \
+    }                                                                                                   \
+    return asmjit::x86::Assembler::name(a, b);                                                          \
+  }
+  WPVM_FAST_SHIFT(shl, asmjit::x86::Inst::kIdShl)
+  WPVM_FAST_SHIFT(shr, asmjit::x86::Inst::kIdShr)
+  WPVM_FAST_SHIFT(sar, asmjit::x86::Inst::kIdSar)
+#undef WPVM_FAST_SHIFT
+  // Truncating conversions to a general register, and the sign masks.
+  using asmjit::x86::Assembler::cvttsd2si;
+  using asmjit::x86::Assembler::cvttss2si;
+  asmjit::Error cvttsd2si(const asmjit::x86::Gp& a, const asmjit::x86::Xmm& b) { return cvtt(a, b, enc::kCvttPrefixSd) ? asmjit::kErrorOk : asmjit::x86::Assembler::cvttsd2si(a, b); }
+  asmjit::Error cvttss2si(const asmjit::x86::Gp& a, const asmjit::x86::Xmm& b) { return cvtt(a, b, enc::kCvttPrefixSs) ? asmjit::kErrorOk : asmjit::x86::Assembler::cvttss2si(a, b); }
+  using asmjit::x86::Assembler::movmskpd;
+  using asmjit::x86::Assembler::movmskps;
+  asmjit::Error movmskpd(const asmjit::x86::Gp& a, const asmjit::x86::Xmm& b) { return movmsk(a, b, enc::kMovmskPrefixPd) ? asmjit::kErrorOk : asmjit::x86::Assembler::movmskpd(a, b); }
+  asmjit::Error movmskps(const asmjit::x86::Gp& a, const asmjit::x86::Xmm& b) { return movmsk(a, b, 0) ? asmjit::kErrorOk : asmjit::x86::Assembler::movmskps(a, b); }
+
+  asmjit::Error push(const asmjit::x86::Gp& r) { return push_pop(r, 0x50) ? asmjit::kErrorOk : asmjit::x86::Assembler::push(r); }
+  asmjit::Error pop(const asmjit::x86::Gp& r) { return push_pop(r, 0x58) ? asmjit::kErrorOk : asmjit::x86::Assembler::pop(r); }
 
   // A forward jump over a few instructions, without an asmjit label: a jcc
   // (or a jmp) rel8 filled in by bind_forward where it lands,
@@ -89,6 +238,34 @@ class FastAssembler final : public asmjit::x86::Assembler {
     if (_section->_buffer._size < n) _section->_buffer._size = n;
   }
   bool ensure_space();
+  static constexpr uint32_t kImmIntSignature =
+      asmjit::OperandSignature::fromOpType(asmjit::OperandType::kImm).bits();  // an integer immediate
+  static bool is_gp_sig(uint32_t sig) {
+    return sig == asmjit::x86::Gpq::kSignature || sig == asmjit::x86::Gpd::kSignature;
+  }
+  bool cvtt(const asmjit::x86::Gp& a, const asmjit::x86::Xmm& b, uint32_t prefix) {
+    const uint32_t sig = a.signature().bits();
+    if (!is_gp_sig(sig) || (a.id() | b.id()) >= 16 || !fast_ok()) return false;
+    uint8_t* p = _bufferPtr;
+    enc::rr_form(p, prefix, sig == asmjit::x86::Gpq::kSignature, true, enc::kCvtt, a.id(), b.id());
+    _bufferPtr = p;
+    return true;
+  }
+  bool movmsk(const asmjit::x86::Gp& a, const asmjit::x86::Xmm& b, uint32_t prefix) {
+    if (a.signature().bits() != asmjit::x86::Gpd::kSignature || (a.id() | b.id()) >= 16 || !fast_ok()) return false;
+    uint8_t* p = _bufferPtr;
+    enc::rr_form(p, prefix, false, true, enc::kMovmsk, a.id(), b.id());
+    _bufferPtr = p;
+    return true;
+  }
+  bool push_pop(const asmjit::x86::Gp& r, uint32_t op) {
+    if (r.signature().bits() != asmjit::x86::Gpq::kSignature || r.id() >= 16 || !fast_ok()) return false;
+    uint8_t* p = _bufferPtr;
+    enc::put_rex(p, false, 0, 0, r.id());
+    enc::put8(p, op + (r.id() & 7));
+    _bufferPtr = p;
+    return true;
+  }
   asmjit::Error emit_jump(asmjit::InstId id, uint32_t label);
   void rel32_to(uint32_t label, size_t at, size_t base);
   void write_delta(size_t at, int64_t target, size_t base);  // the int32 target - base at `at`

@@ -1,0 +1,168 @@
+// The byte-level pieces of x86-64 encoding that FastAssembler (assembler.h)
+// writes its direct forms with: REX, ModRM/SIB and displacements, for
+// registers and plain memory operands. Inline, because the most frequent
+// forms are encoded inline at their call sites.
+#pragma once
+#include <asmjit/x86.h>
+
+#include <cstdint>
+#include <cstring>
+
+namespace wpvm::jit::enc {
+
+// [base + index << shift + disp32], base and index 64-bit registers: no
+// label or rip base, no absolute address, segment or broadcast.
+inline bool plain_mem(const asmjit::x86::Mem& m) {
+  using asmjit::RegType;
+  if (m.baseType() != RegType::kX86_Gpq || m.baseId() >= 16) return false;
+  if (m.hasIndex() &&
+      (m.indexType() != RegType::kX86_Gpq || m.indexId() >= 16 || m.indexId() == asmjit::x86::Gp::kIdSp))
+    return false;
+  return !m.hasSegment() && m.addrType() == asmjit::x86::Mem::AddrType::kDefault && !m.isRegHome() &&
+         !m.hasBroadcast();
+}
+
+// Opcode bytes of the direct forms (after 0F where `escape` says so).
+inline constexpr uint32_t kMovStore = 0x89, kMovLoad = 0x8b, kLea = 0x8d, kTest = 0x85, kShiftImm = 0xc1,
+                          kCvtt = 0x2c /* escaped */, kMovmsk = 0x50 /* escaped */;
+inline constexpr uint32_t kCvttPrefixSd = 0xf2, kCvttPrefixSs = 0xf3, kMovmskPrefixPd = 0x66;
+
+// The /digit of the integer ALU instructions (add ... cmp), or -1.
+constexpr int alu_digit(asmjit::InstId id) {
+  namespace I = asmjit::x86::Inst;
+  switch (id) {
+    case I::kIdAdd: return 0;
+    case I::kIdOr: return 1;
+    case I::kIdAnd: return 4;
+    case I::kIdSub: return 5;
+    case I::kIdXor: return 6;
+    case I::kIdCmp: return 7;
+    default: return -1;
+  }
+}
+
+// The /digit of the shifts by an immediate (C1 /digit ib), or -1.
+constexpr int shift_digit(asmjit::InstId id) {
+  namespace I = asmjit::x86::Inst;
+  switch (id) {
+    case I::kIdShl: return 4;
+    case I::kIdShr: return 5;
+    case I::kIdSar: return 7;
+    default: return -1;
+  }
+}
+
+// Scalar SSE instructions of the form `op xmm, xmm/mem`: mandatory prefix
+// and opcode after 0F (op 0: none of them).
+struct SseOp {
+  uint8_t prefix = 0, op = 0;
+};
+constexpr SseOp sse_op(asmjit::InstId id) {
+  namespace I = asmjit::x86::Inst;
+  switch (id) {
+    case I::kIdMovsd: return {0xf2, 0x10};
+    case I::kIdMovss: return {0xf3, 0x10};
+    case I::kIdMovaps: return {0, 0x28};
+    case I::kIdXorps: return {0, 0x57};
+    case I::kIdAndps: return {0, 0x54};
+    case I::kIdAddsd: return {0xf2, 0x58};
+    case I::kIdAddss: return {0xf3, 0x58};
+    case I::kIdMulsd: return {0xf2, 0x59};
+    case I::kIdMulss: return {0xf3, 0x59};
+    case I::kIdSubsd: return {0xf2, 0x5c};
+    case I::kIdSubss: return {0xf3, 0x5c};
+    case I::kIdDivsd: return {0xf2, 0x5e};
+    case I::kIdDivss: return {0xf3, 0x5e};
+    case I::kIdSqrtsd: return {0xf2, 0x51};
+    case I::kIdSqrtss: return {0xf3, 0x51};
+    case I::kIdUcomisd: return {0x66, 0x2e};
+    case I::kIdUcomiss: return {0, 0x2e};
+    case I::kIdComisd: return {0x66, 0x2f};
+    case I::kIdComiss: return {0, 0x2f};
+    case I::kIdCvtss2sd: return {0xf3, 0x5a};
+    case I::kIdCvtsd2ss: return {0xf2, 0x5a};
+    default: return {};
+  }
+}
+
+inline bool fits_i8(int64_t v) { return v == static_cast<int8_t>(v); }
+inline bool fits_i32(int64_t v) { return v == static_cast<int32_t>(v); }
+
+// The bytes of one instruction, written in order at p (a local, so that it
+// stays in a register: byte stores could alias anything in memory).
+[[gnu::always_inline]] inline void put8(uint8_t*& p, uint32_t b) { *p++ = static_cast<uint8_t>(b); }
+[[gnu::always_inline]] inline void put32(uint8_t*& p, uint32_t v) {
+  std::memcpy(p, &v, 4);
+  p += 4;
+}
+// REX if any of its bits is set.
+[[gnu::always_inline]] inline void put_rex(uint8_t*& p, bool w, uint32_t reg, uint32_t index, uint32_t base) {
+  uint32_t r = (w ? 8u : 0u) | ((reg >> 3) & 1) << 2 | ((index >> 3) & 1) << 1 | ((base >> 3) & 1);
+  if (r) put8(p, 0x40 | r);
+}
+// [prefix] [REX] [0F] op ModRM: reg field `reg`, r/m the register `rm`.
+[[gnu::always_inline]] inline void rr_form(uint8_t*& p, uint32_t prefix, bool w, bool escape, uint32_t op,
+                                           uint32_t reg, uint32_t rm) {
+  if (prefix) put8(p, prefix);
+  put_rex(p, w, reg, 0, rm);
+  if (escape) put8(p, 0x0f);
+  put8(p, op);
+  put8(p, 0xc0 | (reg & 7) << 3 | (rm & 7));
+}
+// [prefix] [REX] [0F] op ModRM (SIB, displacement): reg field `reg`, r/m
+// the plain memory operand m.
+[[gnu::always_inline]] inline void rm_mem_form(uint8_t*& p, uint32_t prefix, bool w, bool escape, uint32_t op,
+                                               uint32_t reg, const asmjit::x86::Mem& m) {
+  if (prefix) put8(p, prefix);
+  uint32_t base = m.baseId();
+  bool has_index = m.hasIndex();
+  uint32_t index = has_index ? m.indexId() : 0;
+  put_rex(p, w, reg, index, base);
+  if (escape) put8(p, 0x0f);
+  put8(p, op);
+  base &= 7;
+  int32_t disp = m.offsetLo32();
+  uint32_t mod = disp == 0 && base != 5 ? 0 : fits_i8(disp) ? 1 : 2;
+  if (has_index) {
+    put8(p, mod << 6 | (reg & 7) << 3 | 4);
+    put8(p, m.shift() << 6 | (index & 7) << 3 | base);
+  } else if (base == 4) {
+    put8(p, mod << 6 | (reg & 7) << 3 | 4);
+    put8(p, 0x24);
+  } else {
+    put8(p, mod << 6 | (reg & 7) << 3 | base);
+  }
+  if (mod == 1) put8(p, static_cast<uint32_t>(disp));
+  else if (mod == 2) put32(p, static_cast<uint32_t>(disp));
+}
+// Either, by what rm is.
+[[gnu::always_inline]] inline void rm_form(uint8_t*& p, uint32_t prefix, bool w, bool escape, uint32_t op,
+                                           uint32_t reg, const asmjit::Operand_& rm) {
+  if (rm.isMem()) rm_mem_form(p, prefix, w, escape, op, reg, rm.as<asmjit::x86::Mem>());
+  else rr_form(p, prefix, w, escape, op, reg, rm.id());
+}
+
+// An integer ALU instruction (add, or, and, sub, xor, cmp: its /digit) of a
+// general register or plain memory operand `rm` and the immediate v, w for
+// 64 bits: imm8 where it fits, else imm32 (the short eax/rax form for
+// register 0). False, writing nothing, if v does not fit 32 bits
+// (sign-extended; a 32-bit operation also takes any uint32).
+[[gnu::always_inline]] inline bool alu_imm(uint8_t*& p, uint32_t digit, bool w, const asmjit::Operand_& rm,
+                                           int64_t v) {
+  if (!w && v == static_cast<uint32_t>(v)) v = static_cast<int32_t>(v);
+  if (!fits_i32(v)) return false;
+  if (fits_i8(v)) {
+    rm_form(p, 0, w, false, 0x83, digit, rm);
+    put8(p, static_cast<uint32_t>(v));
+  } else if (!rm.isMem() && rm.id() == asmjit::x86::Gp::kIdAx) {
+    put_rex(p, w, 0, 0, 0);
+    put8(p, digit * 8 + 5);
+    put32(p, static_cast<uint32_t>(v));
+  } else {
+    rm_form(p, 0, w, false, 0x81, digit, rm);
+    put32(p, static_cast<uint32_t>(v));
+  }
+  return true;
+}
+
+}  // namespace wpvm::jit::enc
