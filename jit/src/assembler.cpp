@@ -214,7 +214,7 @@ bool FastAssembler::emit_fast(InstId id, const Operand_& o0, const Operand_& o1,
     if (v == 1) return false;  // (asmjit's choice of encoding for a shift by one: left to it)
     rm_form(p, 0, w, false, kShiftImm, static_cast<uint32_t>(sdigit), o0);
     put8(p, static_cast<uint32_t>(v));
-  } else if (SseOp s = sse_op(id); s.op != 0) {
+  } else if (SseOp s = enc::sse_op(id); s.op != 0) {
     if (k2 != K::kNone) return false;
     if (k0 == K::kXmm && (k1 == K::kXmm || k1 == K::kMem)) {
       rm_form(p, s.prefix, false, true, s.op, o0.id(), o1);

@@ -134,6 +134,57 @@ class FastAssembler final : public asmjit::x86::Assembler {
   WPVM_FAST_SSE(ucomiss, asmjit::x86::Inst::kIdUcomiss)
 #undef WPVM_FAST_SSE
 
+  // An integer ALU instruction or a shift by an immediate chosen at run time
+  // (enc::alu_digit, enc::shift_digit) of a general register and a register
+  // of its size or an integer immediate.
+  asmjit::Error int_op(asmjit::InstId id, const asmjit::x86::Gp& a, const asmjit::Operand_& b) {
+    const uint32_t sig = a.signature().bits();
+    if (is_gp_sig(sig) && a.id() < 16 && fast_ok()) {
+      const bool w = sig == asmjit::x86::Gpq::kSignature;
+      uint8_t* p = _bufferPtr;
+      const uint32_t bsig = b.signature().bits();
+      if (const int digit = enc::alu_digit(id); digit >= 0) {
+        if (bsig == sig && b.id() < 16) {
+          enc::rr_form(p, 0, w, false, static_cast<uint32_t>(digit) * 8 + 1, b.id(), a.id());
+          _bufferPtr = p;
+          return asmjit::kErrorOk;
+        }
+        if (bsig == kImmIntSignature && enc::alu_imm(p, static_cast<uint32_t>(digit), w, a, b.as<asmjit::Imm>().value())) {
+          _bufferPtr = p;
+          return asmjit::kErrorOk;
+        }
+      } else if (const int sdigit = enc::shift_digit(id); sdigit >= 0 && bsig == kImmIntSignature) {
+        const int64_t v = b.as<asmjit::Imm>().value();
+        if (v >= 2 && v <= 63) {
+          enc::rr_form(p, 0, w, false, enc::kShiftImm, static_cast<uint32_t>(sdigit), a.id());
+          enc::put8(p, static_cast<uint32_t>(v));
+          _bufferPtr = p;
+          return asmjit::kErrorOk;
+        }
+      }
+    }
+    return emit(id, a, b);
+  }
+  // A scalar SSE instruction chosen at run time (enc::sse_op) of an xmm
+  // register and an xmm register or plain memory operand.
+  asmjit::Error sse_op(asmjit::InstId id, const asmjit::x86::Xmm& a, const asmjit::Operand_& b) {
+    const enc::SseOp s = enc::sse_op(id);
+    if (s.op != 0 && a.id() < 16 && fast_ok()) {
+      uint8_t* p = _bufferPtr;
+      if (b.signature().bits() == asmjit::x86::Xmm::kSignature && b.id() < 16) {
+        enc::rr_form(p, s.prefix, false, true, s.op, a.id(), b.id());
+        _bufferPtr = p;
+        return asmjit::kErrorOk;
+      }
+      if (b.isMem() && enc::plain_mem(b.as<asmjit::x86::Mem>())) {
+        enc::rm_mem_form(p, s.prefix, false, true, s.op, a.id(), b.as<asmjit::x86::Mem>());
+        _bufferPtr = p;
+        return asmjit::kErrorOk;
+      }
+    }
+    return emit(id, a, b);
+  }
+
   using asmjit::x86::Assembler::test;
   asmjit::Error test(const asmjit::x86::Gp& a, const asmjit::x86::Gp& b) {
     const uint32_t sig = a.signature().bits();

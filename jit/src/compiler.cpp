@@ -696,7 +696,7 @@ void FuncCompiler::emit_op_into(Gp dst, const Val& v) {
     case Opcode::I32Mul: case Opcode::I64Mul: a_.imul(d, d, c); return;
     default: break;
   }
-  a_.emit(id, d, rhs);
+  a_.int_op(id, d, rhs);
 }
 
 void FuncCompiler::push_pinned(uint32_t index) {

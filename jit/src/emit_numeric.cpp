@@ -211,7 +211,7 @@ void FuncCompiler::float_binop(Opcode op, bool is64) {
       case Opcode::F64Div: id = Inst::kIdDivsd; break;
       default: break;
     }
-    a_.emit(id, xa, xb);
+    a_.sse_op(id, xa, xb);
   };
   if (in_memory(b)) {
     emit(is64 ? mem_of(b) : mem_of(b).cloneResized(4));

@@ -187,6 +187,8 @@ TEST_CASE("fast assembler: its typed mov, push and pop write asmjit's bytes") {
   }
 }
 
+bool enc_alu(InstId id) { return wpvm::jit::enc::alu_digit(id) >= 0; }
+
 // The typed forms FastAssembler encodes inline: each against asmjit's own
 // (both run through the same typed calls; a form outside the fast ones goes
 // to asmjit in both, so every operand combination is compared).
@@ -257,6 +259,37 @@ TEST_CASE("fast assembler: its typed ALU, test, lea, shift, SSE and conversion f
       BOTH(divss(a, b));
       BOTH(ucomisd(a, b));
       BOTH(ucomiss(a, b));
+    }
+  // The forms chosen at run time: int_op and sse_op against asmjit's emit.
+  namespace I = asmjit::x86::Inst;
+  for (InstId id : {I::kIdAdd, I::kIdOr, I::kIdAnd, I::kIdSub, I::kIdXor, I::kIdCmp, I::kIdShl, I::kIdShr, I::kIdSar})
+    for (const Operand& ao : regs) {
+      const Gp& a = ao.as<Gp>();
+      for (const Operand& b : regs)
+        if (b.size() == ao.size() && (enc_alu(id))) {
+          p.ref->emit(id, a, b);
+          p.fast->int_op(id, a, b);
+          p.compare("int_op r, r");
+        }
+      for (const Operand& b : imm) {
+        if (!enc_alu(id) && !(b.as<Imm>().value() >= 0 && b.as<Imm>().value() < (ao.size() == 8 ? 64 : 32))) continue;
+        p.ref->emit(id, a, b);
+        p.fast->int_op(id, a, b);
+        p.compare("int_op r, imm");
+      }
+    }
+  for (InstId id : {I::kIdAddsd, I::kIdSubss, I::kIdMulsd, I::kIdDivss, I::kIdUcomisd, I::kIdMovss})
+    for (const Xmm& a : xmms) {
+      for (const Xmm& b : xmms) {
+        p.ref->emit(id, a, b);
+        p.fast->sse_op(id, a, b);
+        p.compare("sse_op x, x");
+      }
+      for (const Operand& m : mem) {
+        p.ref->emit(id, a, m);
+        p.fast->sse_op(id, a, m);
+        p.compare("sse_op x, m");
+      }
     }
 #undef BOTH
 }
