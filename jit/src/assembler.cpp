@@ -235,22 +235,7 @@ bool FastAssembler::emit_fast(InstId id, const Operand_& o0, const Operand_& o1,
         } else if (k0 == K::kMem && is_gp(k1)) {
           rm_form(p, 0, w, false, kMovStore, o1.id(), o0);
         } else if (is_gp(k0) && k1 == K::kImm) {
-          int64_t v = imm(o1);
-          if (k0 == K::kR32) {
-            if (v != static_cast<uint32_t>(v) && !fits_i32(v)) return false;
-            put_rex(p, false, 0, 0, o0.id());
-            put8(p, 0xb8 + (o0.id() & 7));
-            put32(p, static_cast<uint32_t>(v));
-          } else if (fits_i32(v)) {  // sign-extended imm32 (asmjit never shortens to mov r32)
-            rm_form(p, 0, true, false, 0xc7, 0, o0);
-            put32(p, static_cast<uint32_t>(v));
-          } else {
-            put_rex(p, true, 0, 0, o0.id());
-            put8(p, 0xb8 + (o0.id() & 7));
-            uint64_t u = static_cast<uint64_t>(v);
-            put32(p, static_cast<uint32_t>(u));
-            put32(p, static_cast<uint32_t>(u >> 32));
-          }
+          if (!mov_imm(p, k0 == K::kR64, o0.id(), imm(o1))) return false;
         } else if (k0 == K::kMem && k1 == K::kImm) {
           uint32_t size = o0.as<x86::Mem>().size();
           int64_t v = imm(o1);

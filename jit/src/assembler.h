@@ -51,6 +51,17 @@ class FastAssembler final : public asmjit::x86::Assembler {
     }
     return asmjit::x86::Assembler::mov(dst, src);
   }
+  asmjit::Error mov(const asmjit::x86::Gp& dst, const asmjit::Imm& src) {
+    const uint32_t sig = dst.signature().bits();
+    if (is_gp_sig(sig) && dst.id() < 16 && src.signature().bits() == kImmIntSignature && fast_ok()) {
+      uint8_t* p = _bufferPtr;
+      if (enc::mov_imm(p, sig == asmjit::x86::Gpq::kSignature, dst.id(), src.value())) {
+        _bufferPtr = p;
+        return asmjit::kErrorOk;
+      }
+    }
+    return asmjit::x86::Assembler::mov(dst, src);
+  }
   asmjit::Error mov(const asmjit::x86::Gp& dst, const asmjit::x86::Mem& src) {
     const uint32_t sig = dst.signature().bits();
     if (is_gp_sig(sig) && dst.id() < 16 && enc::plain_mem(src) && fast_ok()) {

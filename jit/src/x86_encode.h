@@ -165,4 +165,27 @@ inline bool fits_i32(int64_t v) { return v == static_cast<int32_t>(v); }
   return true;
 }
 
+// mov of the immediate v to general register `reg` (w: 64-bit), as asmjit
+// encodes it: B8+r imm32 for a 32-bit register; for a 64-bit one C7 /0 with
+// a sign-extended imm32 where v fits, else B8+r imm64. False, writing
+// nothing, for a 32-bit register and a v that is no 32-bit value.
+[[gnu::always_inline]] inline bool mov_imm(uint8_t*& p, bool w, uint32_t reg, int64_t v) {
+  if (!w) {
+    if (v != static_cast<uint32_t>(v) && !fits_i32(v)) return false;
+    put_rex(p, false, 0, 0, reg);
+    put8(p, 0xb8 + (reg & 7));
+    put32(p, static_cast<uint32_t>(v));
+  } else if (fits_i32(v)) {
+    rr_form(p, 0, true, false, 0xc7, 0, reg);
+    put32(p, static_cast<uint32_t>(v));
+  } else {
+    put_rex(p, true, 0, 0, reg);
+    put8(p, 0xb8 + (reg & 7));
+    uint64_t u = static_cast<uint64_t>(v);
+    put32(p, static_cast<uint32_t>(u));
+    put32(p, static_cast<uint32_t>(u >> 32));
+  }
+  return true;
+}
+
 }  // namespace wpvm::jit::enc

@@ -192,7 +192,7 @@ bool enc_alu(InstId id) { return wpvm::jit::enc::alu_digit(id) >= 0; }
 // The typed forms FastAssembler encodes inline: each against asmjit's own
 // (both run through the same typed calls; a form outside the fast ones goes
 // to asmjit in both, so every operand combination is compared).
-TEST_CASE("fast assembler: its typed ALU, test, lea, shift, SSE and conversion forms write asmjit's bytes") {
+TEST_CASE("fast assembler: its typed mov imm, ALU, test, lea, shift, SSE and conversion forms write asmjit's bytes") {
   Pair p;
   std::vector<Operand> regs = gp_regs(), imm = imms(), mem = mems(0);
   std::vector<Xmm> xmms;
@@ -218,6 +218,7 @@ TEST_CASE("fast assembler: its typed ALU, test, lea, shift, SSE and conversion f
     }
     for (const Operand& io : imm) {
       const Imm& i = io.as<Imm>();
+      BOTH(mov(a, i));
       BOTH(add(a, i));
       BOTH(or_(a, i));
       BOTH(and_(a, i));
