@@ -33,14 +33,15 @@ class FastAssembler final : public asmjit::x86::Assembler {
   bool emit_fast(asmjit::InstId id, const asmjit::Operand_& o0, const asmjit::Operand_& o1,
                  const asmjit::Operand_& o2);
 
-  // The most frequent instructions by their operand types, without building
-  // a generic instruction first (asmjit's own overloads stay for the rest).
+  // The most frequent instructions by their operand types, encoded here
+  // inline without building a generic instruction first (their bytes are
+  // asmjit's; asmjit's own overloads stay for the rest): mov between general
+  // registers of one size (89 /r), of an immediate to one (enc::mov_imm),
+  // between one and plain memory (8B /r, 89 /r), push and pop of a 64-bit
+  // register, then the forms below.
   using asmjit::x86::Assembler::mov;
   using asmjit::x86::Assembler::pop;
   using asmjit::x86::Assembler::push;
-  // The most frequent forms, encoded here inline (their bytes are asmjit's):
-  // mov between general registers of one size (89 /r), between one and
-  // plain memory (8B /r, 89 /r), push and pop of a 64-bit register.
   asmjit::Error mov(const asmjit::x86::Gp& dst, const asmjit::x86::Gp& src) {
     const uint32_t sig = dst.signature().bits();
     if (sig == src.signature().bits() && is_gp_sig(sig) && (dst.id() | src.id()) < 16 && fast_ok()) {
