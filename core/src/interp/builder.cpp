@@ -142,14 +142,18 @@ void Builder::emit_imm(uint64_t v) {
   words_.push_back(w);
 }
 
-size_t Builder::emit_branch_op(IOp op, bool pays) { return emit_op(fuel_ && pays ? with_fuel(op) : op); }
+bool Builder::emit_branch_op(IOp op, bool pays) {
+  pays = pays && fuel_;
+  emit_op(pays ? with_fuel(op) : op);
+  return pays;
+}
 
 size_t Builder::emit_target(Ctrl& c, bool pays) {
   size_t i = words_.size();
   emit_imm(c.is_loop ? c.start : 0);
   target_fields_.push_back(i);
   size_t cost = kNone;
-  if (pays && fuel_) {
+  if (pays) {
     cost = words_.size();
     emit_pair(N(c.is_loop ? c.start_cost : 0), N(0));
     if (c.is_loop && c.start_cost) words_[i].imm = c.start + kFuelWords;
@@ -351,9 +355,9 @@ void Builder::if_(BlockSig sig) {
   Ctrl tmp;  // collects the else branch field
   size_t cost = kNone;
   if (!try_fused_branch(cond, true, tmp, cost)) {
-    emit_branch_op(IOp::BrUnless);
+    bool pays = emit_branch_op(IOp::BrUnless);
     emit_pair(S(enc(cond)), N(0));
-    cost = emit_target(tmp, true);
+    cost = emit_target(tmp, pays);
   }
   c.else_fix = tmp.fixes.front();
   last_.word_end = SIZE_MAX;
@@ -364,8 +368,7 @@ void Builder::else_(bool reachable) {
   Ctrl& c = ctrls_.back();
   if (reachable) {
     materialize_all();
-    emit_branch_op(IOp::Br);
-    emit_target(c, true);
+    emit_target(c, emit_branch_op(IOp::Br));
   }
   std::vector<Fix> else_arm{*c.else_fix};
   c.else_fix.reset();
@@ -387,9 +390,8 @@ void Builder::emit_branch(Ctrl& t) {
   uint32_t n = width(t.is_loop ? t.params : t.results);
   uint32_t src = top_pos() - n;
   if (n == 0 || src == t.base_pos) {
-    bool pays = !(t.is_loop && t.start_cost == 0);  // a loop's header may have nothing to pay
-    emit_branch_op(IOp::Br, pays);
-    emit_target(t, pays);
+    // (a loop's header may have nothing to pay)
+    emit_target(t, emit_branch_op(IOp::Br, !(t.is_loop && t.start_cost == 0)));
   } else {
     emit_op(IOp::BrCopy);
     emit_target(t);
@@ -407,9 +409,9 @@ bool Builder::try_fused_branch(const Entry& cond, bool invert, Ctrl& target, siz
   if (!f) return false;
   Last l = last_;
   drop_last(l);
-  emit_branch_op(invert ? f->negated : f->taken);
+  bool pays = emit_branch_op(invert ? f->negated : f->taken);
   emit_pair(S(l.a), l.op == IOp::I32Eqz ? N(0) : S(l.b));
-  cost = emit_target(target, true);
+  cost = emit_target(target, pays);
   last_.word_end = SIZE_MAX;
   return true;
 }
@@ -430,9 +432,9 @@ void Builder::br_if(uint32_t depth) {
   size_t cost = kNone;
   if (n == 0 || src == t.base_pos) {
     if (!try_fused_branch(cond, false, t, cost)) {
-      emit_branch_op(IOp::BrIf);
+      bool pays = emit_branch_op(IOp::BrIf);
       emit_pair(S(enc(cond)), N(0));
-      cost = emit_target(t, true);
+      cost = emit_target(t, pays);
     }
   } else {
     emit_op(IOp::BrIfCopy);
@@ -450,12 +452,12 @@ void Builder::br_table(std::span<const uint32_t> depths, uint32_t default_depth)
   materialize_all();
   Ctrl& d = ctrls_[ctrls_.size() - 1 - default_depth];
   uint32_t n = width(d.is_loop ? d.params : d.results);
-  emit_branch_op(IOp::BrTable);
+  bool pays = emit_branch_op(IOp::BrTable);
   emit_pair(S(enc(index)), N(static_cast<uint32_t>(depths.size())));
   emit_pair(S(kStackTag | (top_pos() - n)), N(0));
   auto entry = [&](uint32_t depth) {
     Ctrl& t = ctrls_[ctrls_.size() - 1 - depth];
-    emit_target(t, true);  // and, in code built for fuel, the entry's cost
+    emit_target(t, pays);  // and, if it pays, the entry's cost
     emit_pair(S(kStackTag | t.base_pos), N(n));
   };
   for (uint32_t depth : depths) entry(depth);

@@ -82,10 +82,10 @@ class Builder {
   void emit_pair(Opnd a, Opnd b);
   void emit_imm(uint64_t v);
   // A branch form (interp_ops.def), fuel-paying in code built for fuel
-  // unless it has nothing to pay (`pays`: false).
-  size_t emit_branch_op(IOp op, bool pays = true);
-  // The branch's target word; for a branch form (`pays`) in code built for
-  // fuel, then its cost word, whose index it returns (else SIZE_MAX).
+  // unless it has nothing to pay (`pays`: false); returns whether it pays.
+  bool emit_branch_op(IOp op, bool pays = true);
+  // The branch's target word; for a branch that pays (emit_branch_op's
+  // answer), then its cost word, whose index it returns (else SIZE_MAX).
   size_t emit_target(Ctrl& c, bool pays = false);
   void bind(Ctrl& c);
   void land(std::vector<Fix>& fixes);
