@@ -10,6 +10,12 @@
 //  * Ctrl::live says whether the frame was opened in reachable code; the
 //    emitter is called only while the top frame is live and not unreachable,
 //    so it never sees a block whose end it would not also see.
+//
+// An emitter that declares `static constexpr bool kDecodesValidated = true`
+// (the tiers' code generators) is given only modules the validator passed
+// (Module::validated): for it the decoder still tracks the stacks the hooks
+// need but skips the checks validation made (operand types, indices,
+// alignment, labels), and refuses a module that was not validated.
 #pragma once
 #include <algorithm>
 #include <span>
@@ -26,11 +32,17 @@ namespace wpvm {
 
 namespace body_detail {
 
+template <class E>
+concept DecodesValidated = requires { requires E::kDecodesValidated; };
+
 // The unknown operand type of a polymorphic stack (not a Wasm type).
 inline constexpr ValType kBot = static_cast<ValType>(0);
 
 template <class E>
 class BodyDecoder {
+  // Checks made again only for input that was not validated before.
+  static constexpr bool kCheck = !DecodesValidated<E>;
+
  public:
   BodyDecoder(const Module& m, E& emitter) : m_(m), e_(emitter), r_(m.bytes.data(), 0, 0) {}
 
@@ -55,7 +67,7 @@ class BodyDecoder {
   // ---- operand stack ----------------------------------------------------
   void push(ValType t) { vals_.push_back(t); }
   void push_all(std::span<const ValType> ts) { vals_.insert(vals_.end(), ts.begin(), ts.end()); }
-  ValType pop() {
+  [[gnu::always_inline]] ValType pop() {
     const Ctrl& c = ctrls_.back();
     if (vals_.size() == c.height) {
       if (!c.unreachable) mismatch();
@@ -65,9 +77,9 @@ class BodyDecoder {
     vals_.pop_back();
     return t;
   }
-  ValType pop(ValType expect) {
+  [[gnu::always_inline]] ValType pop(ValType expect) {
     ValType t = pop();
-    if (t != expect && t != kBot && expect != kBot) mismatch();
+    if (kCheck && t != expect && t != kBot && expect != kBot) mismatch();
     return t;
   }
   void pop_all(std::span<const ValType> ts) {
@@ -81,8 +93,12 @@ class BodyDecoder {
   }
   Ctrl pop_ctrl() {
     Ctrl c = ctrls_.back();
-    pop_all(c.sig.results);
-    if (vals_.size() != c.height) mismatch();
+    if constexpr (kCheck) {
+      pop_all(c.sig.results);
+      if (vals_.size() != c.height) mismatch();
+    } else {
+      vals_.resize(c.height);
+    }
     ctrls_.pop_back();
     return c;
   }
@@ -94,7 +110,7 @@ class BodyDecoder {
     return c.kind == Opcode::Loop ? c.sig.params : c.sig.results;
   }
   const Ctrl* label(uint32_t depth) {
-    if (depth >= ctrls_.size()) return invalid_index("unknown label", depth), nullptr;
+    if (kCheck && depth >= ctrls_.size()) return invalid_index("unknown label", depth), nullptr;
     return &ctrls_[ctrls_.size() - 1 - depth];
   }
 
@@ -102,17 +118,17 @@ class BodyDecoder {
   bool block_sig(const Imm& imm, BlockSig& sig);
   void control(Opcode op, const Imm& imm, bool emit);
   void branch(Opcode op, const Imm& imm, bool emit);
-  void variable(Opcode op, Imm& imm, bool emit);
+  [[gnu::always_inline]] inline void variable(Opcode op, Imm& imm, bool emit);
   void reference(Opcode op, Imm& imm, bool emit);
   void call(Opcode op, const Imm& imm, bool emit);
   void parametric(Opcode op, Imm& imm, bool emit);
   bool check_immediates(Opcode op, ImmKind kind, const Imm& imm);
   bool check_memory(uint32_t index) {
-    if (index < m_.memories.size()) return true;
+    if (!kCheck || index < m_.memories.size()) return true;
     return invalid_index("unknown memory", index), false;
   }
   bool check_table(uint32_t index) {
-    if (index < m_.tables.size()) return true;
+    if (!kCheck || index < m_.tables.size()) return true;
     return invalid_index("unknown table", index), false;
   }
   void emit_op(bool emit, Opcode op, const Imm& imm, std::span<const ValType> pops,
@@ -142,7 +158,7 @@ bool BodyDecoder<E>::block_sig(const Imm& imm, BlockSig& sig) {
   if (imm.bits[0] == kBlockValue) {
     sig.results = {&kTypeByByte[static_cast<uint8_t>(imm.type)], 1};
   } else if (imm.bits[0] == kBlockIndex) {
-    if (imm.index >= m_.types.size()) {
+    if (kCheck && imm.index >= m_.types.size()) {
       if (imm.index == UINT32_MAX) return invalid("unknown type"), false;
       return invalid_index("unknown type", imm.index), false;
     }
@@ -182,7 +198,7 @@ void BodyDecoder<E>::control(Opcode op, const Imm& imm, bool emit) {
       bool fallthrough = !ctrls_.back().unreachable;
       Ctrl c = pop_ctrl();
       // An if without else passes its parameters through as results.
-      if (c.kind == Opcode::If && !std::ranges::equal(c.sig.params, c.sig.results)) mismatch();
+      if (kCheck && c.kind == Opcode::If && !std::ranges::equal(c.sig.params, c.sig.results)) mismatch();
       push_all(c.sig.results);
       if (!r_.ok()) return;
       if (ctrls_.empty()) {
@@ -231,6 +247,7 @@ void BodyDecoder<E>::branch(Opcode op, const Imm& imm, bool emit) {
     if (!def) return;
     size_t arity = label_types(*def).size();
     for (uint32_t depth : targets_) {
+      if constexpr (!kCheck) break;
       const Ctrl* c = label(depth);
       if (!c) return;
       std::span<const ValType> types = label_types(*c);
@@ -251,12 +268,12 @@ void BodyDecoder<E>::variable(Opcode op, Imm& imm, bool emit) {
   ValType t;
   bool is_local = op == Opcode::LocalGet || op == Opcode::LocalSet || op == Opcode::LocalTee;
   if (is_local) {
-    if (imm.index >= locals_.size()) return invalid_index("unknown local", imm.index);
+    if (kCheck && imm.index >= locals_.size()) return invalid_index("unknown local", imm.index);
     t = locals_[imm.index];
   } else {
-    if (imm.index >= m_.global_types.size()) return invalid_index("unknown global", imm.index);
+    if (kCheck && imm.index >= m_.global_types.size()) return invalid_index("unknown global", imm.index);
     const GlobalType& g = m_.global_types[imm.index];
-    if (op == Opcode::GlobalSet && !g.mut) return invalid("global is immutable");
+    if (kCheck && op == Opcode::GlobalSet && !g.mut) return invalid("global is immutable");
     t = g.type;
   }
   imm.type = t;
@@ -285,14 +302,16 @@ void BodyDecoder<E>::reference(Opcode op, Imm& imm, bool emit) {
     }
     case Opcode::RefIsNull: {
       ValType t = pop();
-      if (t != kBot && !is_ref(t)) return mismatch();
+      if (kCheck && t != kBot && !is_ref(t)) return mismatch();
       push(ValType::kI32);
       emit_op(emit, op, imm, {&kTypeByByte[static_cast<uint8_t>(t)], 1}, kI32);
       return;
     }
     case Opcode::RefFunc: {
-      if (imm.index >= m_.func_types.size()) return invalid_index("unknown function", imm.index);
-      if (!std::ranges::binary_search(m_.declared_funcs, imm.index)) return invalid("undeclared function reference");
+      if constexpr (kCheck) {
+        if (imm.index >= m_.func_types.size()) return invalid_index("unknown function", imm.index);
+        if (!std::ranges::binary_search(m_.declared_funcs, imm.index)) return invalid("undeclared function reference");
+      }
       static constexpr ValType kFuncRef[] = {ValType::kFuncRef};
       push(ValType::kFuncRef);
       emit_op(emit, op, imm, {}, kFuncRef);
@@ -326,16 +345,18 @@ template <class E>
 void BodyDecoder<E>::call(Opcode op, const Imm& imm, bool emit) {
   const FuncType* ft;
   if (op == Opcode::Call) {
-    if (imm.index >= m_.func_types.size()) return invalid_index("unknown function", imm.index);
+    if (kCheck && imm.index >= m_.func_types.size()) return invalid_index("unknown function", imm.index);
     ft = &m_.func_type(imm.index);
     pop_all(ft->params);
     push_all(ft->results);
     emit_op(emit, op, imm, ft->params, ft->results);
     return;
   }
-  if (!check_table(imm.index2)) return;
-  if (m_.tables[imm.index2].elem != ValType::kFuncRef) return mismatch();
-  if (imm.index >= m_.types.size()) return invalid_index("unknown type", imm.index);
+  if constexpr (kCheck) {
+    if (!check_table(imm.index2)) return;
+    if (m_.tables[imm.index2].elem != ValType::kFuncRef) return mismatch();
+    if (imm.index >= m_.types.size()) return invalid_index("unknown type", imm.index);
+  }
   ft = &m_.types[imm.index];
   pop(ValType::kI32);
   pop_all(ft->params);
@@ -356,7 +377,7 @@ void BodyDecoder<E>::parametric(Opcode op, Imm& imm, bool emit) {
     emit_op(emit, op, imm, {&kTypeByByte[static_cast<uint8_t>(t)], 1}, {});
     return;
   }
-  if (op == Opcode::SelectT && imm.index != 1) return invalid("invalid result arity");
+  if (kCheck && op == Opcode::SelectT && imm.index != 1) return invalid("invalid result arity");
   ValType t;
   pop(ValType::kI32);
   if (op == Opcode::SelectT) {
@@ -367,8 +388,8 @@ void BodyDecoder<E>::parametric(Opcode op, Imm& imm, bool emit) {
     ValType t1 = pop();
     ValType t2 = pop();
     // Untyped select only takes numeric or vector operands of one type.
-    if (is_ref(t1) || is_ref(t2)) return mismatch();
-    if (t1 != t2 && t1 != kBot && t2 != kBot) return mismatch();
+    if (kCheck && (is_ref(t1) || is_ref(t2))) return mismatch();
+    if (kCheck && t1 != t2 && t1 != kBot && t2 != kBot) return mismatch();
     t = t1 == kBot ? t2 : t1;
   }
   push(t);
@@ -382,6 +403,7 @@ void BodyDecoder<E>::parametric(Opcode op, Imm& imm, bool emit) {
 // Index, alignment and lane checks of table-typed instructions.
 template <class E>
 bool BodyDecoder<E>::check_immediates(Opcode op, ImmKind kind, const Imm& imm) {
+  if constexpr (!kCheck) return true;
   const MemFacts& f = kMemFacts[static_cast<size_t>(op)];
   switch (kind) {
     case ImmKind::kMemArg:
@@ -435,6 +457,8 @@ void BodyDecoder<E>::missing_end() {
 
 template <class E>
 Result<void> BodyDecoder<E>::decode(uint32_t defined_index) {
+  if (!kCheck && !m_.validated)
+    return make_error(ErrorKind::kInvalid, kNoOffset, "a code generator was given a module that was not validated");
   const FunctionBody& body = m_.bodies[defined_index];
   uint32_t func_index = m_.num_imported_funcs + defined_index;
   type_ = &m_.types[body.type_index];

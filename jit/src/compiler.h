@@ -97,6 +97,7 @@ inline constexpr size_t kNumTrapKinds = 0
 // last one.
 class FuncCompiler {
  public:
+  static constexpr bool kDecodesValidated = true;  // compiles validated modules only
   explicit FuncCompiler(ModuleCtx& mc);
   // Starts compiling defined function `defined_index` (then the body decoder
   // drives it); its locals' weights are taken from `uses`, which gets back

@@ -35,6 +35,7 @@ struct Frame {
 };
 
 struct Counter {
+  static constexpr bool kDecodesValidated = true;  // plans are made for validated modules
   std::vector<Segment>& segs;
   std::vector<Frame> frames;
   uint32_t cur = kNone;

@@ -23,6 +23,7 @@ namespace wpvm::interp {
 
 class Builder {
  public:
+  static constexpr bool kDecodesValidated = true;  // builds code for validated modules only
   // With `fuel`, the code charges each segment of the plan where it starts
   // (exec/fuel.h); with `epoch`, it checks the epoch on entry and at loop
   // headers (EngineConfig::epoch_interruption). Without either it has
