@@ -1341,7 +1341,7 @@ void FuncCompiler::select(ValType t) {
   push_reg(t, a.reg);
 }
 
-void FuncCompiler::op(Opcode op, const Imm& imm, std::span<const ValType> pops, std::span<const ValType> pushes) {
+void FuncCompiler::op(Opcode op, const Imm& imm, std::span<const ValType> /*pops*/, std::span<const ValType> pushes) {
   if (!ok_) return;
   if (pending_rmw_.active) {
     if (op == Opcode::Drop) {
@@ -1363,15 +1363,16 @@ void FuncCompiler::op(Opcode op, const Imm& imm, std::span<const ValType> pops, 
       default: break;
     }
   }
-  for (ValType t : pops)
-    if (t == ValType::kV128) return fail();
-  for (ValType t : pushes)
-    if (t == ValType::kV128) return fail();
+  // No v128 reaches here but through a global or a select: a function with a
+  // v128 local, signature, block type or SIMD opcode is not compiled (the use
+  // scan finds it), and calls check their signatures (begin_call).
   switch (op) {
     case Opcode::Nop: return;
     case Opcode::Drop: free_reg(pop()); return;
     case Opcode::Select:
-    case Opcode::SelectT: return select(pushes[0]);
+    case Opcode::SelectT:
+      if (pushes[0] == ValType::kV128) return fail();
+      return select(pushes[0]);
     case Opcode::LocalGet: {
       if (pin_[imm.index] >= 0) return push_pinned(imm.index);
       uint32_t pos = static_cast<uint32_t>(stack_.size());
@@ -1430,6 +1431,7 @@ void FuncCompiler::op(Opcode op, const Imm& imm, std::span<const ValType> pops, 
     }
     case Opcode::GlobalGet: {
       ValType t = m_.global_types[imm.index].type;
+      if (t == ValType::kV128) return fail();
       load_vm_word(rcx, mc_.layout.global(imm.index));
       if (is_float(t)) {
         uint8_t r = alloc_xmm();
@@ -1443,6 +1445,7 @@ void FuncCompiler::op(Opcode op, const Imm& imm, std::span<const ValType> pops, 
       return;
     }
     case Opcode::GlobalSet: {
+      if (m_.global_types[imm.index].type == ValType::kV128) return fail();
       Val v = pop();
       if (in_memory(v)) (is_float(v.type) ? (void)xmm_of(v) : (void)gp_of(v));
       load_vm_word(rcx, mc_.layout.global(imm.index));
