@@ -48,7 +48,14 @@ struct RecordingEmitter {
 };
 static_assert(Emitter<RecordingEmitter>);
 
+// The same, as a code generator: given validated modules only, so the
+// decoder skips its checks.
+struct TrustingRecorder : RecordingEmitter {
+  static constexpr bool kDecodesValidated = true;
+};
+
 // Loads `bin` and returns the hooks of defined function 0, or the error.
+// The decoder gives a trusting emitter the same hooks.
 std::vector<std::string> record(const Bytes& bin) {
   auto m = decode_module(bin);
   if (!m.ok()) return {"decode error: " + m.error().message};
@@ -57,6 +64,9 @@ std::vector<std::string> record(const Bytes& bin) {
   RecordingEmitter e;
   auto r = decode_function(*m.value(), 0, e);
   if (!r.ok()) return {"error: " + r.error().message};
+  TrustingRecorder t;
+  REQUIRE(decode_function(*m.value(), 0, t).ok());
+  CHECK(t.log == e.log);
   return e.log;
 }
 
@@ -233,4 +243,16 @@ TEST_CASE("module-level errors carry the offset of the offending entry") {
   auto second = std::search(first + 1, bin.end(), entry.begin(), entry.end());
   REQUIRE(second != bin.end());
   CHECK(e.error().offset == static_cast<size_t>(second - bin.begin()));
+}
+
+TEST_CASE("an emitter that trusts validation is refused an unvalidated module") {
+  auto m = decode_module(func_module({}, {}, {0x0b}));
+  REQUIRE(m.ok());
+  TrustingRecorder t;
+  auto r = decode_function(*m.value(), 0, t);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message.find("not validated") != std::string::npos);
+  CHECK(t.log.empty());
+  REQUIRE(validate_module(*m.value()).ok());
+  CHECK(decode_function(*m.value(), 0, t).ok());
 }
