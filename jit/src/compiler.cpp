@@ -128,55 +128,82 @@ bool emits_call(Opcode op) {
 
 namespace {
 
-// How count_local_uses steps over a single-byte opcode: its immediates'
-// kind, and what it means for the weights.
-struct ScanStep {
-  ImmKind imm = ImmKind::kNone;
-  bool known = false;  // a single-byte opcode (else: a prefix, read the long way)
-  bool local = false;  // local.get / set / tee
-  bool call = false;   // emits_call
+// How count_local_uses steps over a single-byte opcode: one byte, the
+// step's kind in the low bits and kCallsOut when it emits a call.
+enum ScanStep : uint8_t {
+  kScanPlain,   // no immediates
+  kScanEnd,     // end: closes a block
+  kScanLocal,   // local.get / set / tee: the index
+  kScanLeb,     // one LEB128
+  kScanLeb2,    // two LEB128s
+  kScanF32,     // four bytes
+  kScanF64,     // eight bytes
+  kScanBlock,   // block / if: a block type
+  kScanLoop,    // loop: a block type
+  kScanSlow,    // a prefix, br_table, select t: read the long way
+  kScanKind = 0x0f,
+  kCallsOut = 0x80,
 };
 
-const std::array<ScanStep, 256>& scan_steps() {
-  static const std::array<ScanStep, 256> steps = [] {
-    std::array<ScanStep, 256> a{};
+const std::array<uint8_t, 256>& scan_steps() {
+  static const std::array<uint8_t, 256> steps = [] {
+    std::array<uint8_t, 256> a{};
     for (size_t b = 0; b < 256; ++b) {
       Opcode op = kOpcodesSingle[b];
-      if (op == Opcode::kCount || is_prefix_byte(static_cast<uint8_t>(b))) continue;
-      a[b] = {opcode_info(op).imm, true,
-              op == Opcode::LocalGet || op == Opcode::LocalSet || op == Opcode::LocalTee, emits_call(op)};
+      if (op == Opcode::kCount || is_prefix_byte(static_cast<uint8_t>(b))) {
+        a[b] = kScanSlow;
+        continue;
+      }
+      uint8_t step = kScanSlow;
+      switch (opcode_info(op).imm) {
+        case ImmKind::kNone: step = op == Opcode::End ? kScanEnd : kScanPlain; break;
+        case ImmKind::kLocal: step = kScanLocal; break;
+        case ImmKind::kLabel: case ImmKind::kFunc: case ImmKind::kGlobal: case ImmKind::kTable:
+        case ImmKind::kI32: case ImmKind::kI64: case ImmKind::kMemory: case ImmKind::kRefType:
+          step = kScanLeb;
+          break;
+        case ImmKind::kMemArg: case ImmKind::kCallIndirect: step = kScanLeb2; break;
+        case ImmKind::kF32: step = kScanF32; break;
+        case ImmKind::kF64: step = kScanF64; break;
+        case ImmKind::kBlockType: step = op == Opcode::Loop ? kScanLoop : kScanBlock; break;
+        default: break;
+      }
+      a[b] = static_cast<uint8_t>(step | (emits_call(op) ? kCallsOut : 0));
     }
     return a;
   }();
   return steps;
 }
 
-// Past one LEB128 (within the body: it was validated).
-void skip_leb(const uint8_t*& p, const uint8_t* end) {
-  while (p < end && (*p++ & 0x80)) {}
+// Past one LEB128. A validated body ends with `end`, so every LEB128 in it
+// ends before the body does.
+[[gnu::always_inline]] inline void skip_leb(const uint8_t*& p) {
+  while (*p++ & 0x80) {}
 }
 
-uint32_t read_leb_u32(const uint8_t*& p, const uint8_t* end) {
-  uint32_t v = 0;
-  for (unsigned shift = 0; p < end && shift < 35; shift += 7) {
+[[gnu::always_inline]] inline uint32_t read_leb_u32(const uint8_t*& p) {
+  uint32_t v = *p++;
+  if (v < 0x80) return v;
+  v &= 0x7f;
+  for (unsigned shift = 7;; shift += 7) {
     uint8_t b = *p++;
     v |= static_cast<uint32_t>(b & 0x7f) << shift;
-    if (!(b & 0x80)) break;
+    if (!(b & 0x80)) return v;
   }
-  return v;
 }
 
 }  // namespace
 
-// One pass over the bytes: single-byte opcodes step over their immediates
-// here (one LEB128 for most), prefixed ones through the body decoder's reader.
+// One pass over the bytes of a validated body: single-byte opcodes step over
+// their immediates here (one LEB128 for most), the rest through the body
+// decoder's reader.
 void count_local_uses(const Module& m, uint32_t defined_index, LocalUses& u) {
   static const auto kCalls = [] {
     std::array<bool, static_cast<size_t>(Opcode::kCount)> a{};
     for (size_t i = 0; i < a.size(); ++i) a[i] = emits_call(static_cast<Opcode>(i));
     return a;
   }();
-  const std::array<ScanStep, 256>& steps = scan_steps();
+  const std::array<uint8_t, 256>& steps = scan_steps();
   const FunctionBody& body = m.bodies[defined_index];
   const FuncType& type = m.types[body.type_index];
   u.weight.assign(type.params.size() + body.num_locals, 0);
@@ -187,77 +214,69 @@ void count_local_uses(const Module& m, uint32_t defined_index, LocalUses& u) {
   const uint8_t* base = m.bytes.data();
   const uint8_t* p = base + body.code_offset;
   const uint8_t* end = base + body.code_end;
+  if (p == end || end[-1] != 0x0b) return;  // not a validated body
+  uint64_t* weight = u.weight.data();
+  size_t num_locals = u.weight.size();
   std::vector<uint8_t>& is_loop = u.nesting;
   std::vector<uint32_t>& targets = u.targets;
   is_loop.clear();
   uint32_t depth = 0;
   uint64_t w = 1;  // 16^depth, at most 2^40
-  auto nest = [&](bool loop) {
-    is_loop.push_back(loop);
-    if (loop) w = uint64_t{1} << std::min<uint32_t>(4 * ++depth, 40);
-  };
   while (p < end) {
     uint8_t b = *p;
-    const ScanStep& s = steps[b];
-    if (!s.known) {  // a prefixed opcode
-      // 0xfc 0-7, the saturating truncations: one byte of sub-opcode, no immediates.
-      if (b == 0xfc && end - p >= 2 && p[1] < 8) {
-        if (kCalls[static_cast<size_t>(kOpcodesFc[p[1]])]) u.call_weight += w;
-        p += 2;
-        continue;
-      }
-      Reader r(base, static_cast<size_t>(p - base), body.code_end);
-      Opcode op = body_detail::read_opcode(r);
-      if (!r.ok()) break;
-      Imm imm;
-      if (ImmKind kind = opcode_info(op).imm; kind != ImmKind::kNone)
-        body_detail::read_immediates(r, kind, imm, targets);
-      if (!r.ok()) break;
-      if (kCalls[static_cast<size_t>(op)]) u.call_weight += w;
-      if (b == 0xfd) u.vector = true;
-      p = r.ptr();
-      continue;
-    }
+    uint8_t step = steps[b];
+    if (step & kCallsOut) u.call_weight += w;
     ++p;
-    switch (s.imm) {
-      case ImmKind::kNone:
-        if (b == 0x0b && !is_loop.empty()) {  // end
+    switch (step & kScanKind) {
+      case kScanPlain: break;
+      case kScanEnd:
+        if (!is_loop.empty()) {
           if (is_loop.back()) w = uint64_t{1} << std::min<uint32_t>(4 * --depth, 40);
           is_loop.pop_back();
         }
         break;
-      case ImmKind::kLocal: {
-        uint32_t index = read_leb_u32(p, end);
-        if (index < u.weight.size()) u.weight[index] += w;
+      case kScanLocal: {
+        uint32_t index = read_leb_u32(p);
+        if (index < num_locals) weight[index] += w;
         break;
       }
-      case ImmKind::kLabel: case ImmKind::kFunc: case ImmKind::kGlobal: case ImmKind::kTable:
-      case ImmKind::kI32: case ImmKind::kI64: case ImmKind::kMemory: case ImmKind::kRefType:
-        skip_leb(p, end);
+      case kScanLeb: skip_leb(p); break;
+      case kScanLeb2:
+        skip_leb(p);
+        skip_leb(p);
         break;
-      case ImmKind::kMemArg: case ImmKind::kCallIndirect:
-        skip_leb(p, end);
-        skip_leb(p, end);
+      case kScanF32: p += 4; break;
+      case kScanF64: p += 8; break;
+      case kScanBlock:
+      case kScanLoop: {
+        if (*p == static_cast<uint8_t>(ValType::kV128)) u.vector = true;
+        if (*p == 0x40 || (*p & 0xc0) == 0x40) ++p;
+        else skip_leb(p);
+        bool loop = (step & kScanKind) == kScanLoop;
+        is_loop.push_back(loop);
+        if (loop) w = uint64_t{1} << std::min<uint32_t>(4 * ++depth, 40);
         break;
-      case ImmKind::kF32: p += 4; break;
-      case ImmKind::kF64: p += 8; break;
-      case ImmKind::kBlockType:
-        if (p < end && *p == static_cast<uint8_t>(ValType::kV128)) u.vector = true;
-        if (p < end && (*p == 0x40 || (*p & 0xc0) == 0x40)) ++p;
-        else skip_leb(p, end);
-        nest(b == 0x03);  // loop
-        break;
-      default: {  // br_table, select t
-        Reader r(base, static_cast<size_t>(p - base), body.code_end);
-        Imm imm;
-        body_detail::read_immediates(r, s.imm, imm, targets);
+      }
+      default: {  // a prefixed opcode, br_table, select t
+        // 0xfc 0-7, the saturating truncations: one byte of sub-opcode, no immediates.
+        if (b == 0xfc && *p < 8) {
+          if (kCalls[static_cast<size_t>(kOpcodesFc[*p])]) u.call_weight += w;
+          ++p;
+          break;
+        }
+        Reader r(base, static_cast<size_t>(p - 1 - base), body.code_end);
+        Opcode op = body_detail::read_opcode(r);
         if (!r.ok()) return;
-        if (s.imm == ImmKind::kSelectT && imm.type == ValType::kV128) u.vector = true;
+        Imm imm;
+        if (ImmKind kind = opcode_info(op).imm; kind != ImmKind::kNone)
+          body_detail::read_immediates(r, kind, imm, targets);
+        if (!r.ok()) return;
+        if (is_prefix_byte(b) && kCalls[static_cast<size_t>(op)]) u.call_weight += w;
+        if (b == 0xfd || (op == Opcode::SelectT && imm.type == ValType::kV128)) u.vector = true;
         p = r.ptr();
         break;
       }
     }
-    if (s.call) u.call_weight += w;
   }
 }
 
