@@ -131,9 +131,11 @@ class BodyDecoder {
     if (!kCheck || index < m_.tables.size()) return true;
     return invalid_index("unknown table", index), false;
   }
+  // Whether no check failed on this instruction (always, for validated input).
+  bool checks_passed() const { return !kCheck || r_.ok(); }
   void emit_op(bool emit, Opcode op, const Imm& imm, std::span<const ValType> pops,
                std::span<const ValType> pushes) {
-    if (emit && r_.ok()) {
+    if (emit && checks_passed()) {
       e_.at(static_cast<uint32_t>(op_at_));
       e_.op(op, imm, pops, pushes);
     }
@@ -504,7 +506,7 @@ Result<void> BodyDecoder<E>::decode(uint32_t defined_index) {
         default: control(op, imm, emit); break;
       }
     }
-    if (!r_.ok()) break;
+    if (!checks_passed()) break;
   }
   if (r_.ok() && !r_.at_end()) r_.fail_malformed(r_.offset(), "section size mismatch");
   if (!r_.ok()) return r_.take_error();
