@@ -330,7 +330,7 @@ bool compile_chunk(const Module& m, const tier::CodeOptions& options, const VmLa
     StringLogger logger;
     if (listing) code.setLogger(&logger);
     FastAssembler a(&code);
-    ModuleCtx mc{a, code, m, options, layout, a.newLabel(), {}, {}};
+    ModuleCtx mc{a, code, m, options, layout, a.new_jump_label(), {}, {}};
     FuncCompiler fc(mc);
     FunctionDecoder decoder(m, fc);
     LocalUses uses;
