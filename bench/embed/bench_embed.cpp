@@ -4,6 +4,7 @@
 //
 //   wpvm-bench-embed gen --bytes N [--threads K] -o FILE
 //   wpvm-bench-embed compile --bytes N [--repeat R]
+//   wpvm-bench-embed compile --module FILE.wasm [--repeat R]
 //   wpvm-bench-embed instantiate --bytes N [--count C]
 //   wpvm-bench-embed rss --bytes N [--instances K]
 //
@@ -33,14 +34,14 @@ using namespace wpvm;
 using Clock = std::chrono::steady_clock;
 
 struct Args {
-  std::string command, out;
+  std::string command, out, module;  // module: compile this file, not a generated one
   size_t bytes = 1 << 20;
   uint32_t threads = 0, repeat = 5, count = 10000, instances = 100;
 };
 
 [[noreturn]] void usage() {
   std::fputs("usage: wpvm-bench-embed gen|compile|instantiate|rss --bytes N [--threads K] [-o FILE]\n"
-             "       [--repeat R] [--count C] [--instances K]\n", stderr);
+             "       [--repeat R] [--count C] [--instances K] [--module FILE.wasm (compile)]\n", stderr);
   std::exit(2);
 }
 
@@ -58,6 +59,7 @@ Args parse(int argc, char** argv) {
     else if (k == "--count") a.count = static_cast<uint32_t>(std::stoul(v));
     else if (k == "--instances") a.instances = static_cast<uint32_t>(std::stoul(v));
     else if (k == "-o") a.out = v;
+    else if (k == "--module") a.module = v;
     else usage();
   }
   return a;
@@ -67,6 +69,21 @@ std::shared_ptr<const Module> make_module(size_t bytes) {
   auto m = load_module(bench::generate_module({.code_bytes = bytes}));
   if (!m) {
     std::fprintf(stderr, "generated module invalid: %s\n", m.error().to_string().c_str());
+    std::exit(1);
+  }
+  return *m;
+}
+
+std::shared_ptr<const Module> read_module(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::fprintf(stderr, "%s: cannot open\n", path.c_str());
+    std::exit(1);
+  }
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto m = load_module(bytes);
+  if (!m) {
+    std::fprintf(stderr, "%s: %s\n", path.c_str(), m.error().to_string().c_str());
     std::exit(1);
   }
   return *m;
@@ -109,20 +126,28 @@ double thread_cpu_seconds() {
 }
 
 // Best of `repeat` compiles of a fresh module, on the calling thread alone
-// and on the pool: wall seconds (and, alone, the thread's CPU seconds).
+// and on the pool: wall seconds (and, alone, the thread's CPU seconds). A
+// generated module compiles on its first call; a module from a file (whose
+// imports the benchmark cannot satisfy) through serialize_module, which adds
+// one copy of the code.
 int compile(const Args& a) {
   double alone = 1e9, alone_cpu = 1e9, pool = 1e9;
   size_t code = 0;
   for (uint32_t r = 0; r < a.repeat; ++r)
     for (bool parallel : {false, true}) {
-      auto m = make_module(a.bytes);
+      auto m = a.module.empty() ? make_module(a.bytes) : read_module(a.module);
       code = body_bytes(*m);
       Engine engine = jit_engine(parallel);
       Store store(engine);
       uint64_t before = jit::modules_compiled();
       double c0 = thread_cpu_seconds();
       auto t0 = Clock::now();
-      instantiate_and_call(store, m);
+      if (a.module.empty()) {
+        instantiate_and_call(store, m);
+      } else if (auto s = serialize_module(engine, *m); !s) {
+        std::fprintf(stderr, "compile: %s\n", s.error().to_string().c_str());
+        return 1;
+      }
       double dt = seconds(Clock::now() - t0), dc = thread_cpu_seconds() - c0;
       if (jit::modules_compiled() != before + 1) {
         std::fprintf(stderr, "the module did not compile once\n");
