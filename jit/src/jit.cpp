@@ -492,22 +492,33 @@ std::unique_ptr<ModuleCode> compile_module(const Module& m, const tier::CodeOpti
   std::vector<uint32_t> offsets;
   for (size_t k = 0; k < chunks.size(); ++k)
     for (uint32_t off : chunks[k].offsets) offsets.push_back(static_cast<uint32_t>(chunk_at[k] + off));
-  tier::CodeImage image;
-  image.bytes.assign(size, 0xcc);  // int3 between chunks
+  // Laid out straight into executable memory (written through its writable
+  // view), calls between chunks patched there.
+  void* rx = nullptr;
+  void* rw = nullptr;
+  if (jit_runtime().allocator()->alloc(&rx, &rw, size) != kErrorOk) return nullptr;
+  auto* out = static_cast<uint8_t*>(rw);
+  std::vector<tier::CodeImage::Entry> entries;
+  std::vector<tier::CodeImage::Site> sites;
+  size_t written = 0;
   for (size_t k = 0; k < chunks.size(); ++k) {
     const Chunk& c = chunks[k];
-    std::memcpy(image.bytes.data() + chunk_at[k], c.bytes.data(), c.bytes.size());
+    std::memset(out + written, 0xcc, chunk_at[k] - written);  // int3 between chunks
+    std::memcpy(out + chunk_at[k], c.bytes.data(), c.bytes.size());
+    written = chunk_at[k] + c.bytes.size();
     for (const CallSite& cs : c.calls) {
       size_t site = chunk_at[k] + cs.offset;
       int32_t rel = static_cast<int32_t>(static_cast<int64_t>(offsets[cs.callee]) - static_cast<int64_t>(site + 4));
-      std::memcpy(image.bytes.data() + site, &rel, 4);
+      std::memcpy(out + site, &rel, 4);
     }
     for (const tier::CodeImage::Site& st : c.sites)
-      image.sites.push_back({static_cast<uint32_t>(chunk_at[k] + st.native), st.wasm});
+      sites.push_back({static_cast<uint32_t>(chunk_at[k] + st.native), st.wasm});
   }
-  for (size_t i = 0; i < offsets.size(); ++i) image.entries.push_back({offsets[i], ok[i] != 0});
+  for (size_t i = 0; i < offsets.size(); ++i) entries.push_back({offsets[i], ok[i] != 0});
   std::string error;
-  std::unique_ptr<ModuleCode> code = load_code(m, {image.bytes, image.entries, image.sites, false, {}}, error);
+  std::span<const uint8_t> bytes(static_cast<const uint8_t*>(rx), size);
+  std::unique_ptr<ModuleCode> code =
+      load_code(m, {bytes, entries, sites, true, [rx] { jit_runtime().allocator()->release(rx); }}, error);
   if (!code) return nullptr;
   g_modules_compiled.fetch_add(1, std::memory_order_relaxed);
   if (want_listing) {
