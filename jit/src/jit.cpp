@@ -257,7 +257,11 @@ const Trampoline& trampoline() {
 // one thread); a module's chunks are then laid out one after another.
 struct Chunk {
   uint32_t first = 0, end = 0;       // defined function indices
-  std::vector<uint8_t> bytes;
+  std::unique_ptr<CodeHolder> code;  // its machine code, in the text section
+  std::span<const uint8_t> bytes() const {
+    const CodeBuffer& b = code->textSection()->buffer();
+    return {b.data(), b.size()};
+  }
   std::vector<uint32_t> offsets;     // per function of the chunk, from the chunk's start
   std::vector<CallSite> calls;       // rel32 fields from the chunk's start
   std::vector<tier::CodeImage::Site> sites;  // from the chunk's start (ModuleCtx::sites)
@@ -321,7 +325,8 @@ void emit_interpreter_stub(Assembler& a, const VmLayout& layout, uint32_t func_i
 bool compile_chunk(const Module& m, const tier::CodeOptions& options, const VmLayout& layout, Chunk& c,
                    std::vector<uint8_t>& ok, bool listing) {
   for (;;) {
-    CodeHolder code;
+    auto holder = std::make_unique<CodeHolder>();
+    CodeHolder& code = *holder;
     code.init(jit_runtime().environment());
     // Room for about twice the bodies' size up front: growing the buffer
     // copies it.
@@ -379,12 +384,14 @@ bool compile_chunk(const Module& m, const tier::CodeOptions& options, const VmLa
     // Everything the code refers to is in the chunk or reached through the
     // context: nothing to relocate.
     if (code.hasUnresolvedLinks() || !a.jump_labels_bound() || !code.relocEntries().empty()) return false;
-    const CodeBuffer& buf = code.textSection()->buffer();
-    c.bytes.assign(buf.data(), buf.data() + buf.size());
     for (Label l : entries) c.offsets.push_back(static_cast<uint32_t>(code.labelOffset(l)));
     c.calls = std::move(mc.calls);
     c.sites = std::move(mc.sites);
-    if (listing) c.listing = logger.data();
+    if (listing) {
+      c.listing = logger.data();
+      code.setLogger(nullptr);  // the holder outlives the logger
+    }
+    c.code = std::move(holder);  // its buffer is copied into place when the module is laid out
     return true;
   }
 }
@@ -487,7 +494,7 @@ std::unique_ptr<ModuleCode> compile_module(const Module& m, const tier::CodeOpti
   for (const Chunk& c : chunks) {
     size = (size + 15) & ~size_t{15};
     chunk_at.push_back(size);
-    size += c.bytes.size();
+    size += c.bytes().size();
   }
   std::vector<uint32_t> offsets;
   for (size_t k = 0; k < chunks.size(); ++k)
@@ -504,8 +511,9 @@ std::unique_ptr<ModuleCode> compile_module(const Module& m, const tier::CodeOpti
   for (size_t k = 0; k < chunks.size(); ++k) {
     const Chunk& c = chunks[k];
     std::memset(out + written, 0xcc, chunk_at[k] - written);  // int3 between chunks
-    std::memcpy(out + chunk_at[k], c.bytes.data(), c.bytes.size());
-    written = chunk_at[k] + c.bytes.size();
+    std::span<const uint8_t> bytes = c.bytes();
+    std::memcpy(out + chunk_at[k], bytes.data(), bytes.size());
+    written = chunk_at[k] + bytes.size();
     for (const CallSite& cs : c.calls) {
       size_t site = chunk_at[k] + cs.offset;
       int32_t rel = static_cast<int32_t>(static_cast<int64_t>(offsets[cs.callee]) - static_cast<int64_t>(site + 4));
