@@ -192,18 +192,18 @@ bool FastAssembler::emit_fast(InstId id, const Operand_& o0, const Operand_& o1,
   auto imm = [](const Operand_& o) { return o.as<Imm>().value(); };
   if (int digit = alu_digit(id); digit >= 0) {
     if (k2 != K::kNone) return false;
-    uint32_t base = static_cast<uint32_t>(digit) * 8;
+    const uint32_t d = static_cast<uint32_t>(digit);
     if (is_gp(k0) && k1 == k0) {
-      rm_form(p, 0, w, false, base + 1, o1.id(), o0);
+      rm_form(p, 0, w, false, alu_rm_reg(d), o1.id(), o0);
     } else if (is_gp(k0) && k1 == K::kMem) {
-      rm_form(p, 0, w, false, base + 3, o0.id(), o1);
+      rm_form(p, 0, w, false, alu_reg_rm(d), o0.id(), o1);
     } else if (k0 == K::kMem && is_gp(k1)) {
-      rm_form(p, 0, w, false, base + 1, o1.id(), o0);
+      rm_form(p, 0, w, false, alu_rm_reg(d), o1.id(), o0);
     } else if ((is_gp(k0) || k0 == K::kMem) && k1 == K::kImm) {
       uint32_t size = k0 == K::kMem ? o0.as<x86::Mem>().size() : 0;
       if (k0 == K::kMem && size != 4 && size != 8) return false;
       w = k0 == K::kR64 || size == 8;
-      if (!alu_imm(p, static_cast<uint32_t>(digit), w, o0, imm(o1))) return false;
+      if (!alu_imm(p, d, w, o0, imm(o1))) return false;
     } else {
       return false;
     }
@@ -258,21 +258,10 @@ bool FastAssembler::emit_fast(InstId id, const Operand_& o0, const Operand_& o1,
       case x86::Inst::kIdImul:
         if (!is_gp(k0)) return false;
         if (k2 == K::kNone && (k1 == k0 || k1 == K::kMem)) {
-          rm_form(p, 0, w, true, 0xaf, o0.id(), o1);
+          rm_form(p, 0, w, true, kImul, o0.id(), o1);
           break;
         }
-        if ((k1 == k0 || k1 == K::kMem) && k2 == K::kImm) {
-          int64_t v = imm(o2);  // (a 32-bit 0xffffffff is not taken as -1 here)
-          if (!fits_i32(v) && (w || v != static_cast<uint32_t>(v))) return false;
-          if (fits_i8(v)) {
-            rm_form(p, 0, w, false, 0x6b, o0.id(), o1);
-            put8(p, static_cast<uint32_t>(v));
-          } else {
-            rm_form(p, 0, w, false, 0x69, o0.id(), o1);
-            put32(p, static_cast<uint32_t>(v));
-          }
-          break;
-        }
+        if ((k1 == k0 || k1 == K::kMem) && k2 == K::kImm && imul_imm(p, w, o0.id(), o1, imm(o2))) break;
         return false;
       case x86::Inst::kIdPush:
       case x86::Inst::kIdPop:
@@ -282,7 +271,7 @@ bool FastAssembler::emit_fast(InstId id, const Operand_& o0, const Operand_& o1,
         break;
       case x86::Inst::kIdRet:
         if (k0 != K::kNone) return false;
-        put8(p, 0xc3);
+        put8(p, kRet);
         break;
       case x86::Inst::kIdCall:
         if (k0 != K::kMem || k1 != K::kNone) return false;
@@ -291,18 +280,17 @@ bool FastAssembler::emit_fast(InstId id, const Operand_& o0, const Operand_& o1,
       case x86::Inst::kIdCvtsi2sd:
       case x86::Inst::kIdCvtsi2ss:
         if (k0 != K::kXmm || !is_gp(k1) || k2 != K::kNone) return false;
-        rm_form(p, id == x86::Inst::kIdCvtsi2sd ? 0xf2 : 0xf3, k1 == K::kR64, true, 0x2a, o0.id(), o1);
+        rm_form(p, id == x86::Inst::kIdCvtsi2sd ? kPrefixSd : kPrefixSs, k1 == K::kR64, true, kCvtsi, o0.id(), o1);
         break;
       case x86::Inst::kIdCvttsd2si:
       case x86::Inst::kIdCvttss2si:
         if (!is_gp(k0) || (k1 != K::kXmm && k1 != K::kMem) || k2 != K::kNone) return false;
-        rm_form(p, id == x86::Inst::kIdCvttsd2si ? kCvttPrefixSd : kCvttPrefixSs, k0 == K::kR64, true, kCvtt, o0.id(),
-                o1);
+        rm_form(p, id == x86::Inst::kIdCvttsd2si ? kPrefixSd : kPrefixSs, k0 == K::kR64, true, kCvtt, o0.id(), o1);
         break;
       case x86::Inst::kIdMovmskpd:
       case x86::Inst::kIdMovmskps:
         if (k0 != K::kR32 || k1 != K::kXmm || k2 != K::kNone) return false;
-        rm_form(p, id == x86::Inst::kIdMovmskpd ? kMovmskPrefixPd : 0, false, true, kMovmsk, o0.id(), o1);
+        rm_form(p, id == x86::Inst::kIdMovmskpd ? kPrefixPd : 0, false, true, kMovmsk, o0.id(), o1);
         break;
       case x86::Inst::kIdMovq:
       case x86::Inst::kIdMovd:

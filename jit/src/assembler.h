@@ -84,30 +84,43 @@ class FastAssembler final : public asmjit::x86::Assembler {
     return asmjit::x86::Assembler::mov(dst, src);
   }
   // The integer ALU between general registers of one size (01 /r and its
-  // kin) and with an immediate (83 /digit ib, 81 /digit id, the eax form).
-#define WPVM_FAST_ALU(name, inst)                                                                      \
-  using asmjit::x86::Assembler::name;                                                                  \
-  asmjit::Error name(const asmjit::x86::Gp& a, const asmjit::x86::Gp& b) {                             \
-    const uint32_t sig = a.signature().bits();                                                         \
-    if (sig == b.signature().bits() && is_gp_sig(sig) && (a.id() | b.id()) < 16 && fast_ok()) {         \
-      uint8_t* p = _bufferPtr;                                                                         \
-      enc::rr_form(p, 0, sig == asmjit::x86::Gpq::kSignature, false, enc::alu_digit(inst) * 8 + 1, b.id(), \
-                   a.id());                                                                            \
-      _bufferPtr = p;                                                                                  \
-      return asmjit::kErrorOk;                                                                         \
-    }                                                                                                  \
-    return asmjit::x86::Assembler::name(a, b);                                                         \
-  }                                                                                                    \
-  asmjit::Error name(const asmjit::x86::Gp& a, const asmjit::Imm& b) {                                 \
-    const uint32_t sig = a.signature().bits();                                                         \
-    if (is_gp_sig(sig) && a.id() < 16 && b.signature().bits() == kImmIntSignature && fast_ok()) {       \
-      uint8_t* p = _bufferPtr;                                                                         \
-      if (enc::alu_imm(p, enc::alu_digit(inst), sig == asmjit::x86::Gpq::kSignature, a, b.value())) {    \
-        _bufferPtr = p;                                                                                \
-        return asmjit::kErrorOk;                                                                       \
-      }                                                                                                \
-    }                                                                                                  \
-    return asmjit::x86::Assembler::name(a, b);                                                         \
+  // kin), from plain memory to a register (03 /r and its kin) and with an
+  // immediate (83 /digit ib, 81 /digit id, the eax form).
+#define WPVM_FAST_ALU(name, inst)                                                                          \
+  using asmjit::x86::Assembler::name;                                                                      \
+  asmjit::Error name(const asmjit::x86::Gp& a, const asmjit::x86::Gp& b) {                                 \
+    constexpr uint32_t digit = enc::alu_digit(inst);                                                       \
+    const uint32_t sig = a.signature().bits();                                                             \
+    if (sig == b.signature().bits() && is_gp_sig(sig) && (a.id() | b.id()) < 16 && fast_ok()) {             \
+      uint8_t* p = _bufferPtr;                                                                             \
+      enc::rr_form(p, 0, sig == asmjit::x86::Gpq::kSignature, false, enc::alu_rm_reg(digit), b.id(), a.id()); \
+      _bufferPtr = p;                                                                                      \
+      return asmjit::kErrorOk;                                                                             \
+    }                                                                                                      \
+    return asmjit::x86::Assembler::name(a, b);                                                             \
+  }                                                                                                        \
+  asmjit::Error name(const asmjit::x86::Gp& a, const asmjit::x86::Mem& b) {                                \
+    constexpr uint32_t digit = enc::alu_digit(inst);                                                       \
+    const uint32_t sig = a.signature().bits();                                                             \
+    if (is_gp_sig(sig) && a.id() < 16 && enc::plain_mem(b) && fast_ok()) {                                 \
+      uint8_t* p = _bufferPtr;                                                                             \
+      enc::rm_mem_form(p, 0, sig == asmjit::x86::Gpq::kSignature, false, enc::alu_reg_rm(digit), a.id(), b); \
+      _bufferPtr = p;                                                                                      \
+      return asmjit::kErrorOk;                                                                             \
+    }                                                                                                      \
+    return asmjit::x86::Assembler::name(a, b);                                                             \
+  }                                                                                                        \
+  asmjit::Error name(const asmjit::x86::Gp& a, const asmjit::Imm& b) {                                     \
+    constexpr uint32_t digit = enc::alu_digit(inst);                                                       \
+    const uint32_t sig = a.signature().bits();                                                             \
+    if (is_gp_sig(sig) && a.id() < 16 && b.signature().bits() == kImmIntSignature && fast_ok()) {           \
+      uint8_t* p = _bufferPtr;                                                                             \
+      if (enc::alu_imm(p, digit, sig == asmjit::x86::Gpq::kSignature, a, b.value())) {                     \
+        _bufferPtr = p;                                                                                    \
+        return asmjit::kErrorOk;                                                                           \
+      }                                                                                                    \
+    }                                                                                                      \
+    return asmjit::x86::Assembler::name(a, b);                                                             \
   }
   WPVM_FAST_ALU(add, asmjit::x86::Inst::kIdAdd)
   WPVM_FAST_ALU(or_, asmjit::x86::Inst::kIdOr)
@@ -157,7 +170,7 @@ class FastAssembler final : public asmjit::x86::Assembler {
       const uint32_t bsig = b.signature().bits();
       if (const int digit = enc::alu_digit(id); digit >= 0) {
         if (bsig == sig && b.id() < 16) {
-          enc::rr_form(p, 0, w, false, static_cast<uint32_t>(digit) * 8 + 1, b.id(), a.id());
+          enc::rr_form(p, 0, w, false, enc::alu_rm_reg(static_cast<uint32_t>(digit)), b.id(), a.id());
           _bufferPtr = p;
           return asmjit::kErrorOk;
         }
@@ -243,11 +256,11 @@ class FastAssembler final : public asmjit::x86::Assembler {
   // Truncating conversions to a general register, and the sign masks.
   using asmjit::x86::Assembler::cvttsd2si;
   using asmjit::x86::Assembler::cvttss2si;
-  asmjit::Error cvttsd2si(const asmjit::x86::Gp& a, const asmjit::x86::Xmm& b) { return cvtt(a, b, enc::kCvttPrefixSd) ? asmjit::kErrorOk : asmjit::x86::Assembler::cvttsd2si(a, b); }
-  asmjit::Error cvttss2si(const asmjit::x86::Gp& a, const asmjit::x86::Xmm& b) { return cvtt(a, b, enc::kCvttPrefixSs) ? asmjit::kErrorOk : asmjit::x86::Assembler::cvttss2si(a, b); }
+  asmjit::Error cvttsd2si(const asmjit::x86::Gp& a, const asmjit::x86::Xmm& b) { return cvtt(a, b, enc::kPrefixSd) ? asmjit::kErrorOk : asmjit::x86::Assembler::cvttsd2si(a, b); }
+  asmjit::Error cvttss2si(const asmjit::x86::Gp& a, const asmjit::x86::Xmm& b) { return cvtt(a, b, enc::kPrefixSs) ? asmjit::kErrorOk : asmjit::x86::Assembler::cvttss2si(a, b); }
   using asmjit::x86::Assembler::movmskpd;
   using asmjit::x86::Assembler::movmskps;
-  asmjit::Error movmskpd(const asmjit::x86::Gp& a, const asmjit::x86::Xmm& b) { return movmsk(a, b, enc::kMovmskPrefixPd) ? asmjit::kErrorOk : asmjit::x86::Assembler::movmskpd(a, b); }
+  asmjit::Error movmskpd(const asmjit::x86::Gp& a, const asmjit::x86::Xmm& b) { return movmsk(a, b, enc::kPrefixPd) ? asmjit::kErrorOk : asmjit::x86::Assembler::movmskpd(a, b); }
   asmjit::Error movmskps(const asmjit::x86::Gp& a, const asmjit::x86::Xmm& b) { return movmsk(a, b, 0) ? asmjit::kErrorOk : asmjit::x86::Assembler::movmskps(a, b); }
 
   asmjit::Error push(const asmjit::x86::Gp& r) { return push_pop(r, 0x50) ? asmjit::kErrorOk : asmjit::x86::Assembler::push(r); }

@@ -24,8 +24,11 @@ inline bool plain_mem(const asmjit::x86::Mem& m) {
 
 // Opcode bytes of the direct forms (after 0F where `escape` says so).
 inline constexpr uint32_t kMovStore = 0x89, kMovLoad = 0x8b, kLea = 0x8d, kTest = 0x85, kShiftImm = 0xc1,
+                          kRet = 0xc3, kImul = 0xaf /* escaped */, kCvtsi = 0x2a /* escaped */,
                           kCvtt = 0x2c /* escaped */, kMovmsk = 0x50 /* escaped */;
-inline constexpr uint32_t kCvttPrefixSd = 0xf2, kCvttPrefixSs = 0xf3, kMovmskPrefixPd = 0x66;
+// The mandatory prefixes of the scalar double, scalar single and packed
+// double SSE forms.
+inline constexpr uint32_t kPrefixSd = 0xf2, kPrefixSs = 0xf3, kPrefixPd = 0x66;
 
 // The /digit of the integer ALU instructions (add ... cmp), or -1.
 constexpr int alu_digit(asmjit::InstId id) {
@@ -40,6 +43,10 @@ constexpr int alu_digit(asmjit::InstId id) {
     default: return -1;
   }
 }
+// The opcodes of the ALU instruction with that /digit: `op r/m, reg` (01 /r
+// and its kin) and `op reg, r/m` (03 /r and its kin).
+constexpr uint32_t alu_rm_reg(uint32_t digit) { return digit * 8 + 1; }
+constexpr uint32_t alu_reg_rm(uint32_t digit) { return digit * 8 + 3; }
 
 // The /digit of the shifts by an immediate (C1 /digit ib), or -1.
 constexpr int shift_digit(asmjit::InstId id) {
@@ -100,26 +107,36 @@ inline bool fits_i32(int64_t v) { return v == static_cast<int32_t>(v); }
   uint32_t r = (w ? 8u : 0u) | ((reg >> 3) & 1) << 2 | ((index >> 3) & 1) << 1 | ((base >> 3) & 1);
   if (r) put8(p, 0x40 | r);
 }
+// [prefix] [REX] [0F] op: what precedes the ModRM byte of every form here.
+[[gnu::always_inline]] inline void put_opcode(uint8_t*& p, uint32_t prefix, bool w, uint32_t reg, uint32_t index,
+                                              uint32_t base, bool escape, uint32_t op) {
+  if (prefix) put8(p, prefix);
+  put_rex(p, w, reg, index, base);
+  if (escape) put8(p, 0x0f);
+  put8(p, op);
+}
 // [prefix] [REX] [0F] op ModRM: reg field `reg`, r/m the register `rm`.
 [[gnu::always_inline]] inline void rr_form(uint8_t*& p, uint32_t prefix, bool w, bool escape, uint32_t op,
                                            uint32_t reg, uint32_t rm) {
-  if (prefix) put8(p, prefix);
-  put_rex(p, w, reg, 0, rm);
-  if (escape) put8(p, 0x0f);
-  put8(p, op);
+  put_opcode(p, prefix, w, reg, 0, rm, escape, op);
   put8(p, 0xc0 | (reg & 7) << 3 | (rm & 7));
+}
+// [prefix] [REX] [0F] op ModRM for [rip + disp32]: reg field `reg`. p is
+// left at the disp32 (the target less the end of the instruction), which
+// the caller writes.
+[[gnu::always_inline]] inline void rip_form(uint8_t*& p, uint32_t prefix, bool w, bool escape, uint32_t op,
+                                            uint32_t reg) {
+  put_opcode(p, prefix, w, reg, 0, 0, escape, op);
+  put8(p, (reg & 7) << 3 | 5);
 }
 // [prefix] [REX] [0F] op ModRM (SIB, displacement): reg field `reg`, r/m
 // the plain memory operand m.
 [[gnu::always_inline]] inline void rm_mem_form(uint8_t*& p, uint32_t prefix, bool w, bool escape, uint32_t op,
                                                uint32_t reg, const asmjit::x86::Mem& m) {
-  if (prefix) put8(p, prefix);
   uint32_t base = m.baseId();
   bool has_index = m.hasIndex();
   uint32_t index = has_index ? m.indexId() : 0;
-  put_rex(p, w, reg, index, base);
-  if (escape) put8(p, 0x0f);
-  put8(p, op);
+  put_opcode(p, prefix, w, reg, index, base, escape, op);
   base &= 7;
   int32_t disp = m.offsetLo32();
   uint32_t mod = disp == 0 && base != 5 ? 0 : fits_i8(disp) ? 1 : 2;
@@ -160,6 +177,24 @@ inline bool fits_i32(int64_t v) { return v == static_cast<int32_t>(v); }
     put32(p, static_cast<uint32_t>(v));
   } else {
     rm_form(p, 0, w, false, 0x81, digit, rm);
+    put32(p, static_cast<uint32_t>(v));
+  }
+  return true;
+}
+
+// imul of general register `reg` by a general register or plain memory
+// operand `rm` and the immediate v (6B /r ib where v fits 8 bits, else
+// 69 /r id), w for 64 bits. False, writing nothing, if v fits no imm32: a
+// 64-bit operation takes v sign-extended, a 32-bit one also any uint32
+// (which asmjit encodes as an imm32, not as the imm8 of its signed value).
+[[gnu::always_inline]] inline bool imul_imm(uint8_t*& p, bool w, uint32_t reg, const asmjit::Operand_& rm,
+                                            int64_t v) {
+  if (!fits_i32(v) && (w || v != static_cast<uint32_t>(v))) return false;
+  if (fits_i8(v)) {
+    rm_form(p, 0, w, false, 0x6b, reg, rm);
+    put8(p, static_cast<uint32_t>(v));
+  } else {
+    rm_form(p, 0, w, false, 0x69, reg, rm);
     put32(p, static_cast<uint32_t>(v));
   }
   return true;

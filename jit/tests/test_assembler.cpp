@@ -192,7 +192,7 @@ bool enc_alu(InstId id) { return wpvm::jit::enc::alu_digit(id) >= 0; }
 // The typed forms FastAssembler encodes inline: each against asmjit's own
 // (both run through the same typed calls; a form outside the fast ones goes
 // to asmjit in both, so every operand combination is compared).
-TEST_CASE("fast assembler: its typed mov imm, ALU, test, lea, shift, SSE and conversion forms write asmjit's bytes") {
+TEST_CASE("fast assembler: its typed mov imm, ALU (with registers, memory and immediates), test, lea, shift, SSE and conversion forms write asmjit's bytes") {
   Pair p;
   std::vector<Operand> regs = gp_regs(), imm = imms(), mem = mems(0);
   std::vector<Xmm> xmms;
@@ -234,6 +234,12 @@ TEST_CASE("fast assembler: its typed mov imm, ALU, test, lea, shift, SSE and con
     for (const Operand& m : mem) {
       const Mem& mm = m.as<Mem>();
       BOTH(lea(a, mm));
+      BOTH(add(a, mm));
+      BOTH(or_(a, mm));
+      BOTH(and_(a, mm));
+      BOTH(sub(a, mm));
+      BOTH(xor_(a, mm));
+      BOTH(cmp(a, mm));
     }
     for (const Xmm& x : xmms) {
       BOTH(cvttsd2si(a, x));
