@@ -38,7 +38,7 @@ class FastAssembler final : public asmjit::x86::Assembler {
   // asmjit's; asmjit's own overloads stay for the rest): mov between general
   // registers of one size (89 /r), of an immediate to one (enc::mov_imm),
   // between one and plain memory (8B /r, 89 /r), push and pop of a 64-bit
-  // register, then the forms below.
+  // register and ret, then the forms below.
   using asmjit::x86::Assembler::mov;
   using asmjit::x86::Assembler::pop;
   using asmjit::x86::Assembler::push;
@@ -253,6 +253,46 @@ class FastAssembler final : public asmjit::x86::Assembler {
   WPVM_FAST_SHIFT(shr, asmjit::x86::Inst::kIdShr)
   WPVM_FAST_SHIFT(sar, asmjit::x86::Inst::kIdSar)
 #undef WPVM_FAST_SHIFT
+  // imul of a general register by one of its size or plain memory (0F AF /r)
+  // and of one by another and an immediate (enc::imul_imm).
+  using asmjit::x86::Assembler::imul;
+  asmjit::Error imul(const asmjit::x86::Gp& a, const asmjit::x86::Gp& b) {
+    const uint32_t sig = a.signature().bits();
+    if (sig == b.signature().bits() && is_gp_sig(sig) && (a.id() | b.id()) < 16 && fast_ok()) {
+      uint8_t* p = _bufferPtr;
+      enc::rr_form(p, 0, sig == asmjit::x86::Gpq::kSignature, true, enc::kImul, a.id(), b.id());
+      _bufferPtr = p;
+      return asmjit::kErrorOk;
+    }
+    return asmjit::x86::Assembler::imul(a, b);
+  }
+  asmjit::Error imul(const asmjit::x86::Gp& a, const asmjit::x86::Mem& b) {
+    const uint32_t sig = a.signature().bits();
+    if (is_gp_sig(sig) && a.id() < 16 && enc::plain_mem(b) && fast_ok()) {
+      uint8_t* p = _bufferPtr;
+      enc::rm_mem_form(p, 0, sig == asmjit::x86::Gpq::kSignature, true, enc::kImul, a.id(), b);
+      _bufferPtr = p;
+      return asmjit::kErrorOk;
+    }
+    return asmjit::x86::Assembler::imul(a, b);
+  }
+  asmjit::Error imul(const asmjit::x86::Gp& a, const asmjit::x86::Gp& b, const asmjit::Imm& c) {
+    const uint32_t sig = a.signature().bits();
+    if (sig == b.signature().bits() && is_gp_sig(sig) && (a.id() | b.id()) < 16 &&
+        c.signature().bits() == kImmIntSignature && fast_ok()) {
+      uint8_t* p = _bufferPtr;
+      if (enc::imul_imm(p, sig == asmjit::x86::Gpq::kSignature, a.id(), b, c.value())) {
+        _bufferPtr = p;
+        return asmjit::kErrorOk;
+      }
+    }
+    return asmjit::x86::Assembler::imul(a, b, c);
+  }
+  // Conversions from a general register (F2/F3 REX.W 0F 2A /r).
+  using asmjit::x86::Assembler::cvtsi2sd;
+  using asmjit::x86::Assembler::cvtsi2ss;
+  asmjit::Error cvtsi2sd(const asmjit::x86::Xmm& a, const asmjit::x86::Gp& b) { return cvtsi(a, b, enc::kPrefixSd) ? asmjit::kErrorOk : asmjit::x86::Assembler::cvtsi2sd(a, b); }
+  asmjit::Error cvtsi2ss(const asmjit::x86::Xmm& a, const asmjit::x86::Gp& b) { return cvtsi(a, b, enc::kPrefixSs) ? asmjit::kErrorOk : asmjit::x86::Assembler::cvtsi2ss(a, b); }
   // Truncating conversions to a general register, and the sign masks.
   using asmjit::x86::Assembler::cvttsd2si;
   using asmjit::x86::Assembler::cvttss2si;
@@ -263,6 +303,12 @@ class FastAssembler final : public asmjit::x86::Assembler {
   asmjit::Error movmskpd(const asmjit::x86::Gp& a, const asmjit::x86::Xmm& b) { return movmsk(a, b, enc::kPrefixPd) ? asmjit::kErrorOk : asmjit::x86::Assembler::movmskpd(a, b); }
   asmjit::Error movmskps(const asmjit::x86::Gp& a, const asmjit::x86::Xmm& b) { return movmsk(a, b, 0) ? asmjit::kErrorOk : asmjit::x86::Assembler::movmskps(a, b); }
 
+  using asmjit::x86::Assembler::ret;
+  asmjit::Error ret() {
+    if (!fast_ok()) return asmjit::x86::Assembler::ret();
+    *_bufferPtr++ = enc::kRet;
+    return asmjit::kErrorOk;
+  }
   asmjit::Error push(const asmjit::x86::Gp& r) { return push_pop(r, 0x50) ? asmjit::kErrorOk : asmjit::x86::Assembler::push(r); }
   asmjit::Error pop(const asmjit::x86::Gp& r) { return push_pop(r, 0x58) ? asmjit::kErrorOk : asmjit::x86::Assembler::pop(r); }
 
@@ -324,6 +370,14 @@ class FastAssembler final : public asmjit::x86::Assembler {
     if (!is_gp_sig(sig) || (a.id() | b.id()) >= 16 || !fast_ok()) return false;
     uint8_t* p = _bufferPtr;
     enc::rr_form(p, prefix, sig == asmjit::x86::Gpq::kSignature, true, enc::kCvtt, a.id(), b.id());
+    _bufferPtr = p;
+    return true;
+  }
+  bool cvtsi(const asmjit::x86::Xmm& a, const asmjit::x86::Gp& b, uint32_t prefix) {
+    const uint32_t sig = b.signature().bits();
+    if (!is_gp_sig(sig) || (a.id() | b.id()) >= 16 || !fast_ok()) return false;
+    uint8_t* p = _bufferPtr;
+    enc::rr_form(p, prefix, sig == asmjit::x86::Gpq::kSignature, true, enc::kCvtsi, a.id(), b.id());
     _bufferPtr = p;
     return true;
   }

@@ -192,7 +192,7 @@ bool enc_alu(InstId id) { return wpvm::jit::enc::alu_digit(id) >= 0; }
 // The typed forms FastAssembler encodes inline: each against asmjit's own
 // (both run through the same typed calls; a form outside the fast ones goes
 // to asmjit in both, so every operand combination is compared).
-TEST_CASE("fast assembler: its typed mov imm, ALU (with registers, memory and immediates), test, lea, shift, SSE and conversion forms write asmjit's bytes") {
+TEST_CASE("fast assembler: its typed mov imm, ALU (with registers, memory and immediates), test, lea, imul, shift, SSE, conversion and ret forms write asmjit's bytes") {
   Pair p;
   std::vector<Operand> regs = gp_regs(), imm = imms(), mem = mems(0);
   std::vector<Xmm> xmms;
@@ -215,6 +215,8 @@ TEST_CASE("fast assembler: its typed mov imm, ALU (with registers, memory and im
       BOTH(xor_(a, b));
       BOTH(cmp(a, b));
       BOTH(test(a, b));
+      BOTH(imul(a, b));
+      for (const Operand& io : imm) BOTH(imul(a, b, io.as<Imm>()));
     }
     for (const Operand& io : imm) {
       const Imm& i = io.as<Imm>();
@@ -240,8 +242,11 @@ TEST_CASE("fast assembler: its typed mov imm, ALU (with registers, memory and im
       BOTH(sub(a, mm));
       BOTH(xor_(a, mm));
       BOTH(cmp(a, mm));
+      BOTH(imul(a, mm));
     }
     for (const Xmm& x : xmms) {
+      BOTH(cvtsi2sd(x, a));
+      BOTH(cvtsi2ss(x, a));
       BOTH(cvttsd2si(a, x));
       BOTH(cvttss2si(a, x));
       if (ao.size() == 4) {
@@ -267,6 +272,7 @@ TEST_CASE("fast assembler: its typed mov imm, ALU (with registers, memory and im
       BOTH(ucomisd(a, b));
       BOTH(ucomiss(a, b));
     }
+  BOTH(ret());
   // The forms chosen at run time: int_op and sse_op against asmjit's emit.
   namespace I = asmjit::x86::Inst;
   for (InstId id : {I::kIdAdd, I::kIdOr, I::kIdAnd, I::kIdSub, I::kIdXor, I::kIdCmp, I::kIdShl, I::kIdShr, I::kIdSar})
