@@ -105,26 +105,32 @@ void FastAssembler::rel32_to(uint32_t label, size_t at, size_t base) {
   write_delta(at, 0, 0);
 }
 
-// jmp, jcc or call to a jump label: rel8 where the label is bound and near
-// (jmp, jcc), else rel32; the forms asmjit picks.
 Error FastAssembler::emit_jump(InstId id, uint32_t label) {
-  if (label - kJumpLabelBase >= jump_labels_.size() || !ensure_space()) return reportError(kErrorInvalidLabel);
+  if (id == x86::Inst::kIdJmp) return jump_to(kJumpJmp, label);
+  if (id == x86::Inst::kIdCall) return jump_to(kJumpCall, label);
   int cc = jcc_code(id);
-  if (cc < 0 && id != x86::Inst::kIdJmp && id != x86::Inst::kIdCall) return reportError(kErrorInvalidInstruction);
+  if (cc < 0) return reportError(kErrorInvalidInstruction);
+  return jump_to(cc, label);
+}
+
+// rel8 where the label is bound and near (jmp, jcc), else rel32; the forms
+// asmjit picks.
+Error FastAssembler::jump_to(int kind, uint32_t label) {
+  if (label - kJumpLabelBase >= jump_labels_.size() || !ensure_space()) return reportError(kErrorInvalidLabel);
   const JumpLabel& l = jump_labels_[label - kJumpLabelBase];
   size_t at = offset();
   uint8_t* p = _bufferPtr;
-  if (id != x86::Inst::kIdCall && l.offset >= 0 && fits_i8(l.offset - static_cast<int64_t>(at + 2))) {
-    put8(p, cc < 0 ? 0xeb : 0x70 + static_cast<uint32_t>(cc));
+  if (kind != kJumpCall && l.offset >= 0 && fits_i8(l.offset - static_cast<int64_t>(at + 2))) {
+    put8(p, kind == kJumpJmp ? kJmp8 : kJcc8 + static_cast<uint32_t>(kind));
     put8(p, static_cast<uint32_t>(l.offset - static_cast<int64_t>(at + 2)));
     _bufferPtr = p;
     return kErrorOk;
   }
-  if (cc >= 0) {
+  if (kind >= 0) {
     put8(p, 0x0f);
-    put8(p, 0x80 + static_cast<uint32_t>(cc));
+    put8(p, kJcc32 + static_cast<uint32_t>(kind));
   } else {
-    put8(p, id == x86::Inst::kIdCall ? 0xe8 : 0xe9);
+    put8(p, kind == kJumpCall ? kCall32 : kJmp32);
   }
   size_t field = static_cast<size_t>(p - _bufferData);
   _bufferPtr = p + 4;
@@ -169,7 +175,7 @@ FastAssembler::Forward FastAssembler::forward(x86::CondCode cc, bool always) {
     return {0, l};
   }
   uint8_t* p = _bufferPtr;
-  put8(p, always ? 0xeb : 0x70 | static_cast<uint32_t>(cc));
+  put8(p, always ? kJmp8 : kJcc8 + static_cast<uint32_t>(cc));
   put8(p, 0);
   _bufferPtr = p;
   return {offset() - 1, {}};

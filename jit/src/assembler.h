@@ -334,6 +334,43 @@ class FastAssembler final : public asmjit::x86::Assembler {
   // Whether every jump label something refers to is bound.
   bool jump_labels_bound() const;
 
+  // Jumps and calls to a label: to a jump label straight to its encoder
+  // (jump_to), to any other asmjit's. The jcc by their names in asmjit's
+  // CondCode, and jz, jnz.
+  using asmjit::x86::Assembler::call;
+  using asmjit::x86::Assembler::j;
+  using asmjit::x86::Assembler::jmp;
+  asmjit::Error jmp(const asmjit::Label& l) { return is_jump_label(l) ? jump_to(kJumpJmp, l.id()) : asmjit::x86::Assembler::jmp(l); }
+  asmjit::Error call(const asmjit::Label& l) { return is_jump_label(l) ? jump_to(kJumpCall, l.id()) : asmjit::x86::Assembler::call(l); }
+  asmjit::Error j(asmjit::x86::CondCode cc, const asmjit::Label& l) {
+    return is_jump_label(l) ? jump_to(static_cast<int>(cc), l.id()) : asmjit::x86::Assembler::j(cc, l);
+  }
+#define WPVM_FAST_JCC(name, cc)                                                                       \
+  using asmjit::x86::Assembler::name;                                                                 \
+  asmjit::Error name(const asmjit::Label& l) {                                                        \
+    return is_jump_label(l) ? jump_to(static_cast<int>(asmjit::x86::CondCode::cc), l.id())            \
+                            : asmjit::x86::Assembler::name(l);                                        \
+  }
+  WPVM_FAST_JCC(jo, kO)
+  WPVM_FAST_JCC(jno, kNO)
+  WPVM_FAST_JCC(jb, kB)
+  WPVM_FAST_JCC(jae, kAE)
+  WPVM_FAST_JCC(je, kE)
+  WPVM_FAST_JCC(jne, kNE)
+  WPVM_FAST_JCC(jbe, kBE)
+  WPVM_FAST_JCC(ja, kA)
+  WPVM_FAST_JCC(js, kS)
+  WPVM_FAST_JCC(jns, kNS)
+  WPVM_FAST_JCC(jp, kP)
+  WPVM_FAST_JCC(jnp, kNP)
+  WPVM_FAST_JCC(jl, kL)
+  WPVM_FAST_JCC(jge, kGE)
+  WPVM_FAST_JCC(jle, kLE)
+  WPVM_FAST_JCC(jg, kG)
+  WPVM_FAST_JCC(jz, kZ)
+  WPVM_FAST_JCC(jnz, kNZ)
+#undef WPVM_FAST_JCC
+
   Forward jump_forward(asmjit::x86::CondCode cc) { return forward(cc, false); }
   Forward jmp_forward() { return forward(asmjit::x86::CondCode::kO, true); }
   [[nodiscard]] bool bind_forward(const Forward& f);
@@ -396,7 +433,11 @@ class FastAssembler final : public asmjit::x86::Assembler {
     _bufferPtr = p;
     return true;
   }
-  asmjit::Error emit_jump(asmjit::InstId id, uint32_t label);
+  // A jump or call to jump label `label`: kind the condition code of a jcc,
+  // or one of these.
+  static constexpr int kJumpJmp = -1, kJumpCall = -2;
+  asmjit::Error jump_to(int kind, uint32_t label);
+  asmjit::Error emit_jump(asmjit::InstId id, uint32_t label);  // by its instruction id
   void rel32_to(uint32_t label, size_t at, size_t base);
   void write_delta(size_t at, int64_t target, size_t base);  // the int32 target - base at `at`
   // No option, logger or extra register pending, and room for an instruction.

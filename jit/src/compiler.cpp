@@ -784,7 +784,7 @@ void FuncCompiler::branch_on(Val& cond, bool if_true, Label target) {
     free_reg(cond);
   }
   if (!if_true) cc = negateCond(cc);
-  a_.emit(Inst::jccFromCond(cc), target);
+  a_.j(cc, target);
 }
 
 void FuncCompiler::materialize(uint32_t from) {

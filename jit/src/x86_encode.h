@@ -26,6 +26,8 @@ inline bool plain_mem(const asmjit::x86::Mem& m) {
 inline constexpr uint32_t kMovStore = 0x89, kMovLoad = 0x8b, kLea = 0x8d, kTest = 0x85, kShiftImm = 0xc1,
                           kRet = 0xc3, kImul = 0xaf /* escaped */, kCvtsi = 0x2a /* escaped */,
                           kCvtt = 0x2c /* escaped */, kMovmsk = 0x50 /* escaped */;
+// Jumps and calls: jcc rel8 is kJcc8 + cc, jcc rel32 0F kJcc32 + cc.
+inline constexpr uint32_t kJcc8 = 0x70, kJmp8 = 0xeb, kJcc32 = 0x80 /* escaped */, kJmp32 = 0xe9, kCall32 = 0xe8;
 // The mandatory prefixes of the scalar double, scalar single and packed
 // double SSE forms.
 inline constexpr uint32_t kPrefixSd = 0xf2, kPrefixSs = 0xf3, kPrefixPd = 0x66;

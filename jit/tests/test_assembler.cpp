@@ -338,13 +338,19 @@ TEST_CASE("fast assembler: forward jumps land where bound, as asmjit's short jum
 
 TEST_CASE("fast assembler: jump labels give asmjit's bytes for jumps, calls and jump-table entries") {
   Pair p;
+  // Through asmjit's front end (to FastAssembler::_emit), then through
+  // FastAssembler's typed jumps and calls.
   auto both = [&](auto&& emit) {
     emit(*p.ref, [&] { return p.ref->newLabel(); });
     emit(*static_cast<Assembler*>(p.fast), [&] { return p.fast->new_jump_label(); });
     CHECK(p.fast->jump_labels_bound());
     p.compare("jumps");
+    emit(*p.ref, [&] { return p.ref->newLabel(); });
+    emit(*p.fast, [&] { return p.fast->new_jump_label(); });
+    CHECK(p.fast->jump_labels_bound());
+    p.compare("typed jumps");
   };
-  both([](Assembler& a, auto new_label) {
+  both([](auto& a, auto new_label) {
     Label back = new_label(), ahead = new_label(), far = new_label();
     a.bind(back);
     a.add(eax, ecx);
@@ -363,7 +369,25 @@ TEST_CASE("fast assembler: jump labels give asmjit's bytes for jumps, calls and 
     a.jmp(back);
     a.jae(back);
   });
-  both([](Assembler& a, auto new_label) {
+  // Every condition by name and by code, near and far, back and ahead.
+  both([](auto& a, auto new_label) {
+    Label back = new_label(), ahead = new_label();
+    a.bind(back);
+    for (int far = 0; far < 2; ++far) {
+      for (uint32_t cc = 0; cc < 16; ++cc) {
+        a.j(static_cast<CondCode>(cc), back);
+        a.j(static_cast<CondCode>(cc), ahead);
+      }
+      for (const Label& l : {back, ahead}) {
+        a.jo(l), a.jno(l), a.jb(l), a.jae(l), a.je(l), a.jne(l), a.jbe(l), a.ja(l);
+        a.js(l), a.jns(l), a.jp(l), a.jnp(l), a.jl(l), a.jge(l), a.jle(l), a.jg(l), a.jz(l), a.jnz(l);
+      }
+      if (!far)
+        for (int i = 0; i < 40; ++i) a.add(rax, rcx);
+    }
+    a.bind(ahead);
+  });
+  both([](auto& a, auto new_label) {
     Label table = a.newLabel(), one = new_label(), two = new_label();
     a.bind(one);
     a.nop();
