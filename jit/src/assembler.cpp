@@ -85,19 +85,14 @@ Error FastAssembler::align(AlignMode mode, uint32_t alignment) {
   return x86::Assembler::align(mode, alignment);
 }
 
-bool FastAssembler::ensure_space() {
-  if (remainingSpace() >= 16) return true;
+bool FastAssembler::grow() {
   sync_size();
   return code()->growBuffer(&_section->_buffer, 16) == kErrorOk && remainingSpace() >= 16;
 }
 
-void FastAssembler::write_delta(size_t at, int64_t target, size_t base) {
-  int32_t v = static_cast<int32_t>(target - static_cast<int64_t>(base));
-  std::memcpy(_bufferData + at, &v, 4);
-}
-
-// The field at `at` gets label - base: now if the label is bound, else when it is.
-void FastAssembler::rel32_to(uint32_t label, size_t at, size_t base) {
+// The field at `at` gets label - base: now if the label is bound, else when
+// it is.
+inline void FastAssembler::rel32_to(uint32_t label, size_t at, size_t base) {
   JumpLabel& l = jump_labels_[label - kJumpLabelBase];
   if (l.offset >= 0) return write_delta(at, l.offset, base);
   fixups_.push_back({static_cast<uint32_t>(at), static_cast<uint32_t>(base), l.fixups});

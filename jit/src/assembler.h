@@ -14,6 +14,7 @@
 #pragma once
 #include <asmjit/x86.h>
 
+#include <cstring>
 #include <vector>
 
 #include "x86_encode.h"
@@ -396,7 +397,9 @@ class FastAssembler final : public asmjit::x86::Assembler {
     size_t n = offset();
     if (_section->_buffer._size < n) _section->_buffer._size = n;
   }
-  bool ensure_space();
+  // Room for an instruction, the buffer grown if need be.
+  bool ensure_space() { return remainingSpace() >= 16 || grow(); }
+  bool grow();
   static constexpr uint32_t kImmIntSignature =
       asmjit::OperandSignature::fromOpType(asmjit::OperandType::kImm).bits();  // an integer immediate
   static bool is_gp_sig(uint32_t sig) {
@@ -439,7 +442,11 @@ class FastAssembler final : public asmjit::x86::Assembler {
   asmjit::Error jump_to(int kind, uint32_t label);
   asmjit::Error emit_jump(asmjit::InstId id, uint32_t label);  // by its instruction id
   void rel32_to(uint32_t label, size_t at, size_t base);
-  void write_delta(size_t at, int64_t target, size_t base);  // the int32 target - base at `at`
+  // The int32 target - base at `at`.
+  void write_delta(size_t at, int64_t target, size_t base) {
+    int32_t v = static_cast<int32_t>(target - static_cast<int64_t>(base));
+    std::memcpy(_bufferData + at, &v, 4);
+  }
   // No option, logger or extra register pending, and room for an instruction.
   bool fast_ok() const {
     return _instOptions == asmjit::InstOptions::kNone && _forcedInstOptions == asmjit::InstOptions::kNone &&
