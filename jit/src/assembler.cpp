@@ -36,6 +36,7 @@ bool is_gp(K k) { return k == K::kR32 || k == K::kR64; }
 Error FastAssembler::_emit(InstId id, const Operand_& o0, const Operand_& o1, const Operand_& o2,
                            const Operand_* ext) {
   if (is_jump_label(o0)) return emit_jump(id, o0.id());
+  if (is_jump_label_mem(o1) && o2.isNone() && (!ext || ext[0].isNone())) return emit_rip(id, o0, o1.as<x86::Mem>());
   if (fast_ok() && (!ext || ext[0].isNone()) && emit_fast(id, o0, o1, o2)) return kErrorOk;
   sync_size();
   return x86::Assembler::_emit(id, o0, o1, o2, ext);
@@ -130,6 +131,20 @@ Error FastAssembler::jump_to(int kind, uint32_t label) {
   size_t field = static_cast<size_t>(p - _bufferData);
   _bufferPtr = p + 4;
   rel32_to(label, field, field + 4);
+  return kErrorOk;
+}
+
+// [rip + disp32] with the disp32 last: it counts from its own end.
+Error FastAssembler::emit_rip(InstId id, const Operand_& reg, const x86::Mem& m) {
+  const SseOp s = enc::sse_op(id);
+  if (s.op == 0 || reg.signature().bits() != x86::Xmm::kSignature || reg.id() >= 16 || m.hasIndex() ||
+      m.offset() != 0 || m.baseId() - kJumpLabelBase >= jump_labels_.size() || !ensure_space())
+    return reportError(kErrorInvalidArgument);
+  uint8_t* p = _bufferPtr;
+  rip_form(p, s.prefix, false, true, s.op, reg.id());
+  size_t field = static_cast<size_t>(p - _bufferData);
+  _bufferPtr = p + 4;
+  rel32_to(m.baseId(), field, field + 4);
   return kErrorOk;
 }
 

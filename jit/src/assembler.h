@@ -3,9 +3,10 @@
 // asmjit's encoder is table-driven and general (every instruction, every
 // operand combination, options and validation): about 220 instructions of
 // work per instruction the compiler emits. The forms here (mov, the integer
-// ALU, lea, shifts by a constant, push/pop, scalar SSE and its conversions
-// and compares; between registers, 32-bit immediates and
-// [base + index*scale + disp32] memory) cost a fraction of that: through
+// ALU, lea, imul, shifts by a constant, push/pop, ret, scalar SSE and its
+// conversions and compares; between registers, 32-bit immediates and
+// [base + index*scale + disp32] memory, for scalar SSE also [rip + jump
+// label]; jumps and calls to jump labels) cost a fraction of that: through
 // asmjit's generic path (_emit, which classifies the operands) about 150
 // instructions, and, the most frequent of them, called here by their operand
 // types and encoded inline, a few dozen. Their bytes are exactly asmjit's
@@ -192,7 +193,8 @@ class FastAssembler final : public asmjit::x86::Assembler {
     return emit(id, a, b);
   }
   // A scalar SSE instruction chosen at run time (enc::sse_op) of an xmm
-  // register and an xmm register or plain memory operand.
+  // register and an xmm register, a plain memory operand or [rip + jump
+  // label].
   asmjit::Error sse_op(asmjit::InstId id, const asmjit::x86::Xmm& a, const asmjit::Operand_& b) {
     const enc::SseOp s = enc::sse_op(id);
     if (s.op != 0 && a.id() < 16 && fast_ok()) {
@@ -208,6 +210,7 @@ class FastAssembler final : public asmjit::x86::Assembler {
         return asmjit::kErrorOk;
       }
     }
+    if (is_jump_label_mem(b)) return emit_rip(id, a, b.as<asmjit::x86::Mem>());
     return emit(id, a, b);
   }
 
@@ -321,11 +324,14 @@ class FastAssembler final : public asmjit::x86::Assembler {
     size_t rel8_at = 0;
     asmjit::Label label;
   };
-  // Jump labels: labels that only jumps (jmp, jcc), calls and jump-table
-  // entries (embedLabelDelta, against an asmjit label) refer to, bound and
+  // Jump labels: labels that only jumps (jmp, jcc), calls, jump-table
+  // entries (embedLabelDelta, against an asmjit label) and the [rip + label]
+  // memory operand of the scalar SSE instructions (enc::sse_op; `op xmm,
+  // [label]`, as for constants placed after the code) refer to, bound and
   // patched here without asmjit's label bookkeeping. They are no asmjit
-  // labels: never a memory operand, never asked for labelOffset. With a
-  // logger (listings) new_jump_label gives an ordinary asmjit label.
+  // labels: never another memory operand (an error), never asked for
+  // labelOffset. With a logger (listings) new_jump_label gives an ordinary
+  // asmjit label.
   asmjit::Label new_jump_label();
   asmjit::Error bind(const asmjit::Label& label) override;
   // asmjit's own writers, after the section's size is brought up to date.
@@ -381,6 +387,9 @@ class FastAssembler final : public asmjit::x86::Assembler {
 
   static constexpr uint32_t kJumpLabelBase = 0x40000000;  // above any asmjit label id
   static bool is_jump_label(const asmjit::Operand_& o) { return o.isLabel() && o.id() >= kJumpLabelBase; }
+  static bool is_jump_label_mem(const asmjit::Operand_& o) {
+    return o.isMem() && o.as<asmjit::x86::Mem>().hasBaseLabel() && o.as<asmjit::x86::Mem>().baseId() >= kJumpLabelBase;
+  }
   struct JumpLabel {
     int64_t offset = -1;           // bound here, or -1
     uint32_t fixups = UINT32_MAX;  // first of its pending fixups
@@ -441,6 +450,8 @@ class FastAssembler final : public asmjit::x86::Assembler {
   static constexpr int kJumpJmp = -1, kJumpCall = -2;
   asmjit::Error jump_to(int kind, uint32_t label);
   asmjit::Error emit_jump(asmjit::InstId id, uint32_t label);  // by its instruction id
+  // `op xmm, [rip + jump label]` for the scalar SSE instruction id.
+  asmjit::Error emit_rip(asmjit::InstId id, const asmjit::Operand_& reg, const asmjit::x86::Mem& m);
   void rel32_to(uint32_t label, size_t at, size_t base);
   // The int32 target - base at `at`.
   void write_delta(size_t at, int64_t target, size_t base) {

@@ -478,7 +478,7 @@ Mem FuncCompiler::float_const(ValType t, uint64_t bits) {
   if (t != ValType::kF64) bits = static_cast<uint32_t>(bits);
   auto it = std::find_if(float_consts_.begin(), float_consts_.end(), [&](const auto& c) { return c.first == bits; });
   if (it == float_consts_.end()) {
-    float_consts_.emplace_back(bits, a_.newLabel());
+    float_consts_.emplace_back(bits, a_.new_jump_label());
     it = float_consts_.end() - 1;
   }
   return ptr(it->second, 0, t == ValType::kF64 ? 8 : 4);

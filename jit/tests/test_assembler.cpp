@@ -412,3 +412,43 @@ TEST_CASE("fast assembler: jump labels give asmjit's bytes for jumps, calls and 
   p.fast->jmp(p.fast->new_jump_label());
   CHECK_FALSE(p.fast->jump_labels_bound());
 }
+
+TEST_CASE("fast assembler: [rip + jump label] operands of the scalar SSE forms give asmjit's bytes") {
+  Pair p;
+  namespace I = asmjit::x86::Inst;
+  const InstId ids[] = {I::kIdMovsd, I::kIdMovss, I::kIdMovaps, I::kIdXorps, I::kIdAndps, I::kIdAddsd,
+                        I::kIdAddss, I::kIdMulsd, I::kIdMulss, I::kIdSubsd, I::kIdSubss, I::kIdDivsd,
+                        I::kIdDivss, I::kIdSqrtsd, I::kIdSqrtss, I::kIdUcomisd, I::kIdUcomiss, I::kIdComisd,
+                        I::kIdComiss, I::kIdCvtss2sd, I::kIdCvtsd2ss};
+  const uint64_t constant = 0x400921fb54442d18;
+  // Through sse_op, then through asmjit's front end (to FastAssembler::_emit):
+  // a constant placed before the code (bound) and one after it.
+  for (int via = 0; via < 2; ++via) {
+    Label ref_before = p.ref->newLabel(), ref_after = p.ref->newLabel();
+    Label fast_before = p.fast->new_jump_label(), fast_after = p.fast->new_jump_label();
+    p.ref->bind(ref_before);
+    p.ref->embed(&constant, 8);
+    p.fast->bind(fast_before);
+    p.fast->embed(&constant, 8);
+    for (InstId id : ids)
+      for (uint32_t r = 0; r < 16; ++r)
+        for (int k = 0; k < 2; ++k) {
+          p.ref->emit(id, xmm(r), ptr(k ? ref_after : ref_before, 0, 8));
+          const Mem m = ptr(k ? fast_after : fast_before, 0, 8);
+          if (via == 0) CHECK(p.fast->sse_op(id, xmm(r), m) == kErrorOk);
+          else CHECK(p.fast->emit(id, xmm(r), m) == kErrorOk);
+        }
+    p.ref->bind(ref_after);
+    p.ref->embed(&constant, 8);
+    p.fast->bind(fast_after);
+    p.fast->embed(&constant, 8);
+    CHECK(p.fast->jump_labels_bound());
+    p.compare(via == 0 ? "sse_op x, [rip + label]" : "emit x, [rip + label]");
+  }
+  // Anything else with such an operand is an error, and writes nothing.
+  Label l = p.fast->new_jump_label();
+  CHECK(p.fast->mov(rax, ptr(l)) != kErrorOk);
+  CHECK(p.fast->movsd(ptr(l), xmm0) != kErrorOk);
+  CHECK(p.fast->addsd(xmm0, ptr(l, 8)) != kErrorOk);
+  CHECK(p.fast->offset() == 0);
+}
