@@ -328,10 +328,10 @@ bool compile_chunk(const Module& m, const tier::CodeOptions& options, const VmLa
     auto holder = std::make_unique<CodeHolder>();
     CodeHolder& code = *holder;
     code.init(jit_runtime().environment());
-    // Room for about twice the bodies' size up front: growing the buffer
-    // copies it.
+    // Room for three times the bodies' size up front (the code is about 2
+    // to 2.3 times their size): growing the buffer copies it.
     size_t body_bytes = m.bodies[c.end - 1].code_end - m.bodies[c.first].code_offset;
-    code.reserveBuffer(&code.textSection()->buffer(), 2 * body_bytes + 4096);
+    code.reserveBuffer(&code.textSection()->buffer(), 3 * body_bytes + 4096);
     StringLogger logger;
     if (listing) code.setLogger(&logger);
     FastAssembler a(&code);
