@@ -77,11 +77,22 @@ Label FastAssembler::new_jump_label() {
 }
 
 Error FastAssembler::embed(const void* data, size_t size) {
+  if (!_logger && size <= remainingSpace()) {
+    std::memcpy(_bufferPtr, data, size);
+    _bufferPtr += size;
+    return kErrorOk;
+  }
   sync_size();
   return x86::Assembler::embed(data, size);
 }
 
 Error FastAssembler::align(AlignMode mode, uint32_t alignment) {
+  if (mode == AlignMode::kData && fast_ok() && alignment - 1 < 16 && (alignment & (alignment - 1)) == 0) {
+    size_t pad = (alignment - offset() % alignment) % alignment;
+    std::memset(_bufferPtr, 0xcc, pad);
+    _bufferPtr += pad;
+    return kErrorOk;
+  }
   sync_size();
   return x86::Assembler::align(mode, alignment);
 }

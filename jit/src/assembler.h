@@ -334,7 +334,9 @@ class FastAssembler final : public asmjit::x86::Assembler {
   // asmjit label.
   asmjit::Label new_jump_label();
   asmjit::Error bind(const asmjit::Label& label) override;
-  // asmjit's own writers, after the section's size is brought up to date.
+  // Data and data alignment (asmjit's 0xCC filler) written here while the
+  // fast forms are on and there is room; else, and every other alignment,
+  // asmjit's own writers after the section's size is brought up to date.
   asmjit::Error embed(const void* data, size_t size) override;
   asmjit::Error align(asmjit::AlignMode mode, uint32_t alignment) override;
   asmjit::Error embedLabelDelta(const asmjit::Label& label, const asmjit::Label& base, size_t size) override;

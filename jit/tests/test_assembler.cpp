@@ -452,3 +452,17 @@ TEST_CASE("fast assembler: [rip + jump label] operands of the scalar SSE forms g
   CHECK(p.fast->addsd(xmm0, ptr(l, 8)) != kErrorOk);
   CHECK(p.fast->offset() == 0);
 }
+
+TEST_CASE("fast assembler: its data and data alignment are asmjit's bytes") {
+  Pair p;
+  const uint8_t data[24] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24};
+  for (size_t at = 0; at < 24; ++at)
+    for (uint32_t alignment : {0u, 1u, 2u, 4u, 8u, 16u, 32u}) {
+      for (Assembler* a : {p.ref, static_cast<Assembler*>(p.fast)}) {
+        a->embed(data, at);
+        a->align(AlignMode::kData, alignment);
+        a->embed(data, 8);
+      }
+      p.compare("embed, align");
+    }
+}
