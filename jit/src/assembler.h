@@ -329,10 +329,15 @@ class FastAssembler final : public asmjit::x86::Assembler {
   // memory operand of the scalar SSE instructions (enc::sse_op; `op xmm,
   // [label]`, as for constants placed after the code) refer to, bound and
   // patched here without asmjit's label bookkeeping. They are no asmjit
-  // labels: never another memory operand (an error), never asked for
-  // labelOffset. With a logger (listings) new_jump_label gives an ordinary
-  // asmjit label.
+  // labels: never another memory operand (an error), their offsets through
+  // label_offset, not asmjit's labelOffset. With a logger (listings)
+  // new_jump_label gives an ordinary asmjit label.
   asmjit::Label new_jump_label();
+  // Where a bound label, a jump label or asmjit's, lies.
+  uint64_t label_offset(const asmjit::Label& l) const {
+    return is_jump_label(l) ? static_cast<uint64_t>(jump_labels_[l.id() - kJumpLabelBase].offset)
+                            : code()->labelOffset(l);
+  }
   asmjit::Error bind(const asmjit::Label& label) override;
   // Data and data alignment (asmjit's 0xCC filler) written here while the
   // fast forms are on and there is room; else, and every other alignment,

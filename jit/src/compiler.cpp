@@ -45,7 +45,7 @@ FuncCompiler::FuncCompiler(ModuleCtx& mc) : mc_(mc), a_(mc.a), m_(mc.m), defined
 
 void FuncCompiler::reset(uint32_t defined_index, LocalUses& uses) {
   defined_ = defined_index;
-  entry_ = a_.newLabel();
+  entry_ = a_.new_jump_label();
   ok_ = true;
   nparams_ = ndecl_ = 0;
   local_types_.clear();

@@ -384,7 +384,7 @@ bool compile_chunk(const Module& m, const tier::CodeOptions& options, const VmLa
     // Everything the code refers to is in the chunk or reached through the
     // context: nothing to relocate.
     if (code.hasUnresolvedLinks() || !a.jump_labels_bound() || !code.relocEntries().empty()) return false;
-    for (Label l : entries) c.offsets.push_back(static_cast<uint32_t>(code.labelOffset(l)));
+    for (Label l : entries) c.offsets.push_back(static_cast<uint32_t>(a.label_offset(l)));
     c.calls = std::move(mc.calls);
     c.sites = std::move(mc.sites);
     if (listing) {

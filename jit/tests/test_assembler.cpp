@@ -411,6 +411,14 @@ TEST_CASE("fast assembler: jump labels give asmjit's bytes for jumps, calls and 
   // A jump to a label never bound leaves it unresolved.
   p.fast->jmp(p.fast->new_jump_label());
   CHECK_FALSE(p.fast->jump_labels_bound());
+  // Where labels of both kinds lie.
+  Label jump = p.fast->new_jump_label(), plain = p.fast->newLabel();
+  size_t at = p.fast->offset();
+  p.fast->bind(jump);
+  p.fast->nop();
+  p.fast->bind(plain);
+  CHECK(p.fast->label_offset(jump) == at);
+  CHECK(p.fast->label_offset(plain) == at + 1);
 }
 
 TEST_CASE("fast assembler: [rip + jump label] operands of the scalar SSE forms give asmjit's bytes") {
