@@ -189,25 +189,10 @@ bool FastAssembler::jump_labels_bound() const {
                      [](const JumpLabel& l) { return l.fixups == UINT32_MAX; });
 }
 
-FastAssembler::Forward FastAssembler::forward(x86::CondCode cc, bool always) {
-  if (!fast_ok()) {
-    Label l = newLabel();
-    if (always) jmp(l); else j(cc, l);
-    return {0, l};
-  }
-  uint8_t* p = _bufferPtr;
-  put8(p, always ? kJmp8 : kJcc8 + static_cast<uint32_t>(cc));
-  put8(p, 0);
-  _bufferPtr = p;
-  return {offset() - 1, {}};
-}
-
-bool FastAssembler::bind_forward(const Forward& f) {
-  if (f.label.isValid()) return bind(f.label) == kErrorOk;
-  size_t distance = offset() - (f.rel8_at + 1);
-  if (distance > 127) return false;
-  _bufferData[f.rel8_at] = static_cast<uint8_t>(distance);
-  return true;
+FastAssembler::Forward FastAssembler::forward_label(x86::CondCode cc, bool always) {
+  Label l = newLabel();
+  if (always) jmp(l); else j(cc, l);
+  return {0, l};
 }
 
 bool FastAssembler::emit_fast(InstId id, const Operand_& o0, const Operand_& o1, const Operand_& o2) {

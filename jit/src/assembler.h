@@ -385,12 +385,31 @@ class FastAssembler final : public asmjit::x86::Assembler {
   WPVM_FAST_JCC(jnz, kNZ)
 #undef WPVM_FAST_JCC
 
-  Forward jump_forward(asmjit::x86::CondCode cc) { return forward(cc, false); }
-  Forward jmp_forward() { return forward(asmjit::x86::CondCode::kO, true); }
-  [[nodiscard]] bool bind_forward(const Forward& f);
+  Forward jump_forward(asmjit::x86::CondCode cc) {
+    return fast_ok() ? forward_rel8(enc::kJcc8 + static_cast<uint32_t>(cc)) : forward_label(cc, false);
+  }
+  Forward jmp_forward() {
+    return fast_ok() ? forward_rel8(enc::kJmp8) : forward_label(asmjit::x86::CondCode::kO, true);
+  }
+  [[nodiscard]] bool bind_forward(const Forward& f) {
+    if (f.label.isValid()) return bind(f.label) == asmjit::kErrorOk;
+    size_t distance = offset() - (f.rel8_at + 1);
+    if (distance > 127) return false;
+    _bufferData[f.rel8_at] = static_cast<uint8_t>(distance);
+    return true;
+  }
 
  private:
-  Forward forward(asmjit::x86::CondCode cc, bool always);
+  // The jcc or jmp rel8 `op` with a zero rel8, which bind_forward fills in.
+  Forward forward_rel8(uint32_t op) {
+    uint8_t* p = _bufferPtr;
+    enc::put8(p, op);
+    enc::put8(p, 0);
+    _bufferPtr = p;
+    return {offset() - 1, {}};
+  }
+  // While the fast forms are off: the jump to a new asmjit label.
+  Forward forward_label(asmjit::x86::CondCode cc, bool always);
 
   static constexpr uint32_t kJumpLabelBase = 0x40000000;  // above any asmjit label id
   static bool is_jump_label(const asmjit::Operand_& o) { return o.isLabel() && o.id() >= kJumpLabelBase; }
