@@ -484,10 +484,12 @@ class FastAssembler final : public asmjit::x86::Assembler {
     int32_t v = static_cast<int32_t>(target - static_cast<int64_t>(base));
     std::memcpy(_bufferData + at, &v, 4);
   }
-  // No option, logger or extra register pending, and room for an instruction.
+  // No option pending or forced (asmjit forces one, kReserved, while a
+  // logger or validation is on), no extra register, and room for an
+  // instruction.
   bool fast_ok() const {
-    return _instOptions == asmjit::InstOptions::kNone && _forcedInstOptions == asmjit::InstOptions::kNone &&
-           !_logger && !_extraReg.isReg() && remainingSpace() >= 16;
+    return (static_cast<uint32_t>(_instOptions) | static_cast<uint32_t>(_forcedInstOptions)) == 0 &&
+           !_extraReg.isReg() && remainingSpace() >= 16;
   }
 };
 

@@ -474,3 +474,25 @@ TEST_CASE("fast assembler: its data and data alignment are asmjit's bytes") {
       p.compare("embed, align");
     }
 }
+
+// Listings: with a logger every instruction goes through asmjit, which logs
+// it (asmjit forces an option while a logger is on, which turns the fast
+// forms off).
+TEST_CASE("fast assembler: with a logger its instructions are asmjit's, listed") {
+  CodeHolder code;
+  code.init(Environment::host());
+  StringLogger logger;
+  code.setLogger(&logger);
+  wpvm::jit::FastAssembler a(&code);
+  a.mov(eax, ecx);
+  a.add(rax, 1);
+  a.imul(eax, ecx, 3);
+  a.sse_op(Inst::kIdAddsd, xmm0, xmm1);
+  a.ret();
+  Label l = a.new_jump_label();
+  a.jz(l);
+  a.bind(l);
+  std::string text = logger.data();
+  for (const char* want : {"mov eax, ecx", "add rax, 1", "imul eax, ecx, 3", "addsd xmm0, xmm1", "ret", "jz L0"})
+    CHECK_MESSAGE(text.find(want) != std::string::npos, want, " not in ", text);
+}
