@@ -25,6 +25,10 @@ namespace wpvm::jit {
 class FastAssembler final : public asmjit::x86::Assembler {
  public:
   explicit FastAssembler(asmjit::CodeHolder* code) : asmjit::x86::Assembler(code) {}
+  // The code holder may outlive it: the section's size counts every byte.
+  ~FastAssembler() override {
+    if (_section) sync_size();
+  }
 
   asmjit::Error _emit(asmjit::InstId id, const asmjit::Operand_& o0, const asmjit::Operand_& o1,
                       const asmjit::Operand_& o2, const asmjit::Operand_* ext) override;

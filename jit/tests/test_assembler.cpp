@@ -496,3 +496,16 @@ TEST_CASE("fast assembler: with a logger its instructions are asmjit's, listed")
   for (const char* want : {"mov eax, ecx", "add rax, 1", "imul eax, ecx, 3", "addsd xmm0, xmm1", "ret", "jz L0"})
     CHECK_MESSAGE(text.find(want) != std::string::npos, want, " not in ", text);
 }
+
+// The code holder outlives the assembler (a chunk's code is laid out after
+// its compile): what the fast forms wrote counts in the section's size.
+TEST_CASE("fast assembler: the section's size counts its bytes once it is done") {
+  CodeHolder code;
+  code.init(Environment::host());
+  {
+    wpvm::jit::FastAssembler a(&code);
+    a.mov(eax, ecx);
+    a.add(rax, rcx);
+  }
+  CHECK(code.textSection()->buffer().size() == 5);
+}
