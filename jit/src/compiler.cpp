@@ -128,20 +128,20 @@ bool emits_call(Opcode op) {
 
 namespace {
 
-// How count_local_uses steps over a single-byte opcode: one byte, the
-// step's kind in the low bits and kCallsOut when it emits a call.
+// How count_local_uses steps over a single-byte opcode, in one byte. The
+// common steps need no dispatch: kScanLebs LEB128s to skip, or a local's
+// index to count (kScanLocal); the others are kScanSpecial's kinds.
 enum ScanStep : uint8_t {
-  kScanPlain,   // no immediates
-  kScanEnd,     // end: closes a block
-  kScanLocal,   // local.get / set / tee: the index
-  kScanLeb,     // one LEB128
-  kScanLeb2,    // two LEB128s
-  kScanF32,     // four bytes
-  kScanF64,     // eight bytes
-  kScanBlock,   // block / if: a block type
-  kScanLoop,    // loop: a block type
-  kScanSlow,    // a prefix, br_table, select t: read the long way
-  kScanKind = 0x0f,
+  kScanLebs = 0x03,     // mask: LEB128s after the opcode (0, 1, 2)
+  kScanLocal = 0x04,    // local.get / set / tee: the index
+  kScanSpecial = 0x08,  // one of the kinds below, in bits 4-6
+  kScanEnd = 0x08 | 0x00,    // end: closes a block
+  kScanF32 = 0x08 | 0x10,    // four bytes
+  kScanF64 = 0x08 | 0x20,    // eight bytes
+  kScanBlock = 0x08 | 0x30,  // block / if: a block type
+  kScanLoop = 0x08 | 0x40,   // loop: a block type
+  kScanSlow = 0x08 | 0x50,   // a prefix, br_table, select t: read the long way
+  kScanKind = 0x78,
   kCallsOut = 0x80,
 };
 
@@ -156,13 +156,13 @@ const std::array<uint8_t, 256>& scan_steps() {
       }
       uint8_t step = kScanSlow;
       switch (opcode_info(op).imm) {
-        case ImmKind::kNone: step = op == Opcode::End ? kScanEnd : kScanPlain; break;
+        case ImmKind::kNone: step = op == Opcode::End ? kScanEnd : 0; break;
         case ImmKind::kLocal: step = kScanLocal; break;
         case ImmKind::kLabel: case ImmKind::kFunc: case ImmKind::kGlobal: case ImmKind::kTable:
         case ImmKind::kI32: case ImmKind::kI64: case ImmKind::kMemory: case ImmKind::kRefType:
-          step = kScanLeb;
+          step = 1;
           break;
-        case ImmKind::kMemArg: case ImmKind::kCallIndirect: step = kScanLeb2; break;
+        case ImmKind::kMemArg: case ImmKind::kCallIndirect: step = 2; break;
         case ImmKind::kF32: step = kScanF32; break;
         case ImmKind::kF64: step = kScanF64; break;
         case ImmKind::kBlockType: step = op == Opcode::Loop ? kScanLoop : kScanBlock; break;
@@ -227,23 +227,21 @@ void count_local_uses(const Module& m, uint32_t defined_index, LocalUses& u) {
     uint8_t step = steps[b];
     if (step & kCallsOut) u.call_weight += w;
     ++p;
+    if (!(step & kScanSpecial)) {
+      if (step & kScanLocal) {
+        uint32_t index = read_leb_u32(p);
+        if (index < num_locals) weight[index] += w;
+      } else {
+        for (unsigned n = step & kScanLebs; n > 0; --n) skip_leb(p);
+      }
+      continue;
+    }
     switch (step & kScanKind) {
-      case kScanPlain: break;
       case kScanEnd:
         if (!is_loop.empty()) {
           if (is_loop.back()) w = uint64_t{1} << std::min<uint32_t>(4 * --depth, 40);
           is_loop.pop_back();
         }
-        break;
-      case kScanLocal: {
-        uint32_t index = read_leb_u32(p);
-        if (index < num_locals) weight[index] += w;
-        break;
-      }
-      case kScanLeb: skip_leb(p); break;
-      case kScanLeb2:
-        skip_leb(p);
-        skip_leb(p);
         break;
       case kScanF32: p += 4; break;
       case kScanF64: p += 8; break;
