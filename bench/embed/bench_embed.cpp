@@ -128,8 +128,7 @@ double thread_cpu_seconds() {
 // Best of `repeat` compiles of a fresh module, on the calling thread alone
 // and on the pool: wall seconds (and, alone, the thread's CPU seconds). A
 // generated module compiles on its first call; a module from a file (whose
-// imports the benchmark cannot satisfy) through serialize_module, which adds
-// one copy of the code.
+// imports the benchmark cannot satisfy) through Engine::precompile.
 int compile(const Args& a) {
   double alone = 1e9, alone_cpu = 1e9, pool = 1e9;
   size_t code = 0;
@@ -144,8 +143,8 @@ int compile(const Args& a) {
       auto t0 = Clock::now();
       if (a.module.empty()) {
         instantiate_and_call(store, m);
-      } else if (auto s = serialize_module(engine, *m); !s) {
-        std::fprintf(stderr, "compile: %s\n", s.error().to_string().c_str());
+      } else if (auto c = engine.precompile(*m); !c) {
+        std::fprintf(stderr, "compile: %s\n", c.error().to_string().c_str());
         return 1;
       }
       double dt = seconds(Clock::now() - t0), dc = thread_cpu_seconds() - c0;

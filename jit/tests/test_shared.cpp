@@ -128,3 +128,35 @@ TEST_CASE("shared code: native calls make no FuncImpl") {
   static_cast<const InstanceImpl*>(*inst)->for_each_made([&](uint32_t, const FuncImpl*) { ++made; });
   CHECK(made == 1);  // the export only
 }
+
+TEST_CASE("shared code: Engine::precompile compiles once, and instances then start without compiling") {
+  for (bool checked : {false, true}) {
+    CAPTURE(checked);
+    Engine engine(EngineConfig{.tier = Tier::kJit, .explicit_bounds_checks = checked});
+    std::shared_ptr<const Module> m = test::load_wat("shared_code");
+    uint64_t before = jit::modules_compiled();
+    REQUIRE(engine.precompile(*m).ok());
+    CHECK(jit::modules_compiled() - before == 1);
+    REQUIRE(engine.precompile(*m).ok());  // already compiled
+    Store store(engine);
+    auto inst = store.instantiate(m, Linker{});
+    REQUIRE(inst.ok());
+    CallResult r = store.call((*inst)->func("accumulate"), std::vector<Value>{Value::from_i32(5)});
+    REQUIRE(r.ok());
+    CHECK(r.values.at(0).i32 == 5);
+    CHECK(jit::modules_compiled() - before == 1);
+  }
+  // The interpreter tier has nothing to compile ahead.
+  std::shared_ptr<const Module> m = test::load_wat("shared_code");
+  uint64_t before = jit::modules_compiled();
+  CHECK(Engine(EngineConfig{.tier = Tier::kInterp}).precompile(*m).ok());
+  CHECK(jit::modules_compiled() == before);
+}
+
+TEST_CASE("shared code: Engine::precompile refuses a module that was not validated") {
+  auto m = decode_module(test::load_wat("shared_code")->bytes);  // decoded, not validated
+  REQUIRE(m.ok());
+  auto r = Engine(EngineConfig{.tier = Tier::kJit}).precompile(**m);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().kind == ErrorKind::kUsage);
+}

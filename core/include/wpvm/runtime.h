@@ -183,6 +183,14 @@ class Engine {
   void increment_epoch() const;
   uint64_t current_epoch() const;
 
+  // Compiles a validated module's code now, which its first call would
+  // otherwise do (once per module: instances of it, in any store of an
+  // engine with this config, then start without compiling). Nothing to do
+  // with the interpreter tier or in a build without the JIT. kUsage if m was
+  // not validated or the JIT compiled none of its functions (they then run
+  // in the interpreter).
+  Result<void> precompile(const Module& m) const;
+
  private:
   friend struct tier::EngineAccess;
   EngineConfig config_;

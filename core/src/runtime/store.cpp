@@ -208,6 +208,19 @@ static_assert(std::atomic<uint64_t>::is_always_lock_free);
 void Engine::increment_epoch() const { epoch_->fetch_add(1, std::memory_order_relaxed); }
 uint64_t Engine::current_epoch() const { return epoch_->load(std::memory_order_relaxed); }
 
+Result<void> Engine::precompile(const Module& m) const {
+  if (!m.validated) return make_error(ErrorKind::kUsage, kNoOffset, "precompile: the module was not validated");
+  if (config_.tier != Tier::kJit || !code_generator_) return {};
+  tier::CodeOptions options;  // memory 0 as the engine gives it to the module's instances
+  options.guarded_memory = m.memories.empty() || !config_.explicit_bounds_checks;
+  options.consume_fuel = config_.consume_fuel;
+  options.epoch_interruption = config_.epoch_interruption;
+  options.parallel = config_.parallel_compile;
+  if (!tier::native_code(m, *code_generator_, options))
+    return make_error(ErrorKind::kUsage, kNoOffset, "precompile: the JIT compiled none of the module's functions");
+  return {};
+}
+
 Store::Store(const Engine& engine) : impl_(std::make_unique<Impl>(engine)) { impl_->self = this; }
 Store::~Store() = default;
 const Engine& Store::engine() const { return impl_->engine; }
