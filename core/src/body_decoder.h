@@ -248,16 +248,17 @@ void BodyDecoder<E>::branch(Opcode op, const Imm& imm, bool emit) {
     const Ctrl* def = label(imm.index);
     if (!def) return;
     size_t arity = label_types(*def).size();
-    for (uint32_t depth : targets_) {
-      if constexpr (!kCheck) break;
-      const Ctrl* c = label(depth);
-      if (!c) return;
-      std::span<const ValType> types = label_types(*c);
-      if (types.size() != arity) return mismatch();
-      // Check without consuming: pop, then restore the actual operand types.
-      scratch_.resize(arity);
-      for (size_t i = arity; i-- > 0;) scratch_[i] = pop(types[i]);
-      push_all(scratch_);
+    if constexpr (kCheck) {
+      for (uint32_t depth : targets_) {
+        const Ctrl* c = label(depth);
+        if (!c) return;
+        std::span<const ValType> types = label_types(*c);
+        if (types.size() != arity) return mismatch();
+        // Check without consuming: pop, then restore the actual operand types.
+        scratch_.resize(arity);
+        for (size_t i = arity; i-- > 0;) scratch_[i] = pop(types[i]);
+        push_all(scratch_);
+      }
     }
     pop_all(label_types(*def));
     if (emit && r_.ok()) e_.br_table(targets_, imm.index);

@@ -16,13 +16,17 @@ void set_frame_offset(Frame& fr, const Module& m, size_t module_offset) {
 
 CodeGenerator* code_generator(const Store::Impl& store) { return EngineAccess::code_generator(store.engine); }
 
-CodeOptions code_options(const Store::Impl& store, const InstanceImpl& inst) {
+CodeOptions code_options(const EngineConfig& config, bool guarded_memory) {
   CodeOptions o;
-  o.guarded_memory = inst.memories.empty() || inst.memories[0]->lin->guarded;
-  o.consume_fuel = store.engine.config().consume_fuel;
-  o.epoch_interruption = store.engine.config().epoch_interruption;
-  o.parallel = store.engine.config().parallel_compile;
+  o.guarded_memory = guarded_memory;
+  o.consume_fuel = config.consume_fuel;
+  o.epoch_interruption = config.epoch_interruption;
+  o.parallel = config.parallel_compile;
   return o;
+}
+
+CodeOptions code_options(const Store::Impl& store, const InstanceImpl& inst) {
+  return code_options(store.engine.config(), inst.memories.empty() || inst.memories[0]->lin->guarded);
 }
 
 namespace {

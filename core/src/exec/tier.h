@@ -163,6 +163,9 @@ CodeGenerator* code_generator(const Store::Impl& store);
 
 // The options instances of inst's module compile with in this store.
 CodeOptions code_options(const Store::Impl& store, const InstanceImpl& inst);
+// The same from the engine's configuration, for a memory 0 with or without
+// the guarded reservation (what an instance's options are made of).
+CodeOptions code_options(const EngineConfig& config, bool guarded_memory);
 
 // Attaches code read from disk as m's native code from `gen` for `options`
 // (before any instance of m ran).

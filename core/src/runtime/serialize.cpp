@@ -128,10 +128,8 @@ Result<std::vector<uint8_t>> serialize_module(const Engine& engine, const Module
   if (!gen) return make_error(ErrorKind::kUsage, kNoOffset, "this build has no JIT to compile with");
   std::string fingerprint = gen->fingerprint();
   if (fingerprint.empty()) return make_error(ErrorKind::kUsage, kNoOffset, "this CPU cannot run the JIT's code");
-  tier::CodeOptions options;  // a guarded memory 0, as the engine gives a module by default
-  options.consume_fuel = engine.config().consume_fuel;
-  options.epoch_interruption = engine.config().epoch_interruption;
-  options.parallel = engine.config().parallel_compile;
+  // A guarded memory 0, as the engine gives a module by default.
+  tier::CodeOptions options = tier::code_options(engine.config(), true);
   const tier::NativeCode* code = tier::native_code(m, *gen, options);
   if (!code) return make_error(ErrorKind::kUsage, kNoOffset, "the code generator compiled none of the module's functions");
   tier::CodeImage image = gen->image(*code);

@@ -211,11 +211,8 @@ uint64_t Engine::current_epoch() const { return epoch_->load(std::memory_order_r
 Result<void> Engine::precompile(const Module& m) const {
   if (!m.validated) return make_error(ErrorKind::kUsage, kNoOffset, "precompile: the module was not validated");
   if (config_.tier != Tier::kJit || !code_generator_) return {};
-  tier::CodeOptions options;  // memory 0 as the engine gives it to the module's instances
-  options.guarded_memory = m.memories.empty() || !config_.explicit_bounds_checks;
-  options.consume_fuel = config_.consume_fuel;
-  options.epoch_interruption = config_.epoch_interruption;
-  options.parallel = config_.parallel_compile;
+  // Memory 0 as the engine gives it to the module's instances.
+  tier::CodeOptions options = tier::code_options(config_, m.memories.empty() || !config_.explicit_bounds_checks);
   if (!tier::native_code(m, *code_generator_, options))
     return make_error(ErrorKind::kUsage, kNoOffset, "precompile: the JIT compiled none of the module's functions");
   return {};
