@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "exec/reserved.h"
 #include "runtime/runtime_impl.h"
 
 namespace wpvm::interp {
@@ -88,10 +89,10 @@ struct FrameRec {
 // once so calls never allocate. Kept by the store (Store::Impl::interp_state).
 struct ThreadState {
   explicit ThreadState(const EngineConfig& config);
-  std::unique_ptr<Slot[]> stack;
+  exec::Reserved<Slot> stack;
   Slot* stack_end = nullptr;
   Slot* top = nullptr;  // first free slot; nested host->Wasm calls start here
-  std::unique_ptr<FrameRec[]> frames;
+  exec::Reserved<FrameRec> frames;
   uint32_t depth = 0;
   uint32_t max_depth = 0;
 };

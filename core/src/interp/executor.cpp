@@ -35,11 +35,11 @@ ThreadState::ThreadState(const EngineConfig& config) {
   size_t n = budget / sizeof(Slot) + 1024;
   // Not zeroed: frames are initialised on entry, and untouched pages of a
   // large stack then cost no memory.
-  stack = std::make_unique_for_overwrite<Slot[]>(n);
+  stack = exec::Reserved<Slot>(n);
   stack_end = stack.get() + n;
   top = stack.get();
   max_depth = static_cast<uint32_t>(budget / sizeof(FrameRec) + 2);
-  frames = std::make_unique_for_overwrite<FrameRec[]>(max_depth);
+  frames = exec::Reserved<FrameRec>(max_depth);
 }
 
 namespace {

@@ -194,7 +194,9 @@ class Env {
   std::shared_ptr<std::atomic<bool>> gate_;
   void pass_gate() {
     if (!gate_) return;
-    while (!gate_->load()) std::this_thread::yield();
+    // Blocked, not spinning: a waiting thread leaves its core to the threads
+    // still setting up (there are more threads than cores).
+    gate_->wait(false);
     gate_.reset();
   }
 };
@@ -202,6 +204,7 @@ class Env {
 void Env::run(const std::vector<Node>& cmds, size_t first) {
   for (size_t i = first; i < cmds.size(); ++i) command(cmds[i]);
   go_->store(true);
+  go_->notify_all();
   for (auto& [n, t] : threads_)
     if (t.joinable()) t.join();
 }
@@ -213,6 +216,7 @@ void Env::command(const Node& c) {
   if (h == "thread") return thread(c);
   if (h == "wait") {
     go_->store(true);
+    go_->notify_all();
     auto it = threads_.find(c.items.at(1).atom);
     if (it == threads_.end()) return fail_.add("wait for an unknown thread");
     if (it->second.joinable()) it->second.join();
