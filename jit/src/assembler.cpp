@@ -14,7 +14,7 @@ using namespace enc;
 namespace {
 
 // What an operand is, as far as the fast forms go.
-enum class K : uint8_t { kNone, kR32, kR64, kXmm, kMem, kImm, kOther };
+enum class K : uint8_t { kNone, kR8, kR16, kR32, kR64, kXmm, kMem, kImm, kOther };
 
 // By the operand's signature word: registers and integer immediates have
 // exactly their type's.
@@ -25,12 +25,28 @@ enum class K : uint8_t { kNone, kR32, kR64, kXmm, kMem, kImm, kOther };
   if (sig == x86::Gpd::kSignature) return o.id() < 16 ? K::kR32 : K::kOther;
   if (sig == 0) return K::kNone;
   if (sig == x86::Xmm::kSignature) return o.id() < 16 ? K::kXmm : K::kOther;
+  if (sig == x86::GpbLo::kSignature) return o.id() < 16 ? K::kR8 : K::kOther;
+  if (sig == x86::Gpw::kSignature) return o.id() < 16 ? K::kR16 : K::kOther;
   if (sig == kImmInt) return K::kImm;
   if (o.isMem()) return plain_mem(o.as<x86::Mem>()) ? K::kMem : K::kOther;
   return K::kOther;
 }
 
 bool is_gp(K k) { return k == K::kR32 || k == K::kR64; }
+
+// The condition code (as x86 encodes it) of each setcc and cmovcc asmjit
+// names after a condition, -1 for every other instruction.
+struct CondTable {
+  int8_t setcc[x86::Inst::_kIdCount], cmovcc[x86::Inst::_kIdCount];
+  constexpr CondTable() : setcc(), cmovcc() {
+    for (uint32_t i = 0; i < x86::Inst::_kIdCount; ++i) setcc[i] = cmovcc[i] = -1;
+    for (uint8_t cc = 0; cc < 16; ++cc) {
+      setcc[x86::Inst::setccFromCond(static_cast<x86::CondCode>(cc))] = static_cast<int8_t>(cc);
+      cmovcc[x86::Inst::cmovccFromCond(static_cast<x86::CondCode>(cc))] = static_cast<int8_t>(cc);
+    }
+  }
+};
+constexpr CondTable kConds;
 }  // namespace
 
 Error FastAssembler::_emit(InstId id, const Operand_& o0, const Operand_& o1, const Operand_& o2,
@@ -220,7 +236,13 @@ bool FastAssembler::emit_fast(InstId id, const Operand_& o0, const Operand_& o1,
       return false;
     }
   } else if (int sdigit = shift_digit(id); sdigit >= 0) {
-    if (!is_gp(k0) || k1 != K::kImm || k2 != K::kNone) return false;
+    if (!is_gp(k0) || k2 != K::kNone) return false;
+    if (k1 == K::kR8 && o1.id() == x86::Gp::kIdCx) {  // by cl: D3 /digit
+      rm_form(p, 0, w, false, 0xd3, static_cast<uint32_t>(sdigit), o0);
+      _bufferPtr = p;
+      return true;
+    }
+    if (k1 != K::kImm) return false;
     int64_t v = imm(o1);
     if (v < 0 || v > 63) return false;
     if (v == 1) return false;  // (asmjit's choice of encoding for a shift by one: left to it)
@@ -236,10 +258,22 @@ bool FastAssembler::emit_fast(InstId id, const Operand_& o0, const Operand_& o1,
     } else {
       return false;
     }
+  } else if (int cc = kConds.setcc[id < x86::Inst::_kIdCount ? id : 0]; cc >= 0) {
+    if (k0 != K::kR8 || k1 != K::kNone) return false;  // 0F 90+cc /0
+    rr_form(p, 0, false, true, 0x90 + static_cast<uint32_t>(cc), 0, o0.id(), byte_rex(o0.id()));
+  } else if (int mc = kConds.cmovcc[id < x86::Inst::_kIdCount ? id : 0]; mc >= 0) {
+    if (!is_gp(k0) || (k1 != k0 && k1 != K::kMem) || k2 != K::kNone) return false;  // 0F 40+cc /r
+    rm_form(p, 0, w, true, 0x40 + static_cast<uint32_t>(mc), o0.id(), o1);
   } else {
     switch (id) {
       case x86::Inst::kIdMov:
         if (k2 != K::kNone) return false;
+        if (k0 == K::kMem && (k1 == K::kR8 || k1 == K::kR16)) {  // 88 /r, 66 89 /r
+          if (o0.as<x86::Mem>().size() > (k1 == K::kR8 ? 1u : 2u)) return false;
+          rm_form(p, k1 == K::kR16 ? 0x66 : 0, false, false, k1 == K::kR8 ? 0x88 : kMovStore, o1.id(), o0,
+                  k1 == K::kR8 && byte_rex(o1.id()));
+          break;
+        }
         if (is_gp(k0) && k1 == k0) {
           rm_form(p, 0, w, false, kMovStore, o1.id(), o0);
         } else if (is_gp(k0) && k1 == K::kMem) {
@@ -248,6 +282,13 @@ bool FastAssembler::emit_fast(InstId id, const Operand_& o0, const Operand_& o1,
           rm_form(p, 0, w, false, kMovStore, o1.id(), o0);
         } else if (is_gp(k0) && k1 == K::kImm) {
           if (!mov_imm(p, k0 == K::kR64, o0.id(), imm(o1))) return false;
+        } else if (k0 == K::kMem && k1 == K::kImm && o0.as<x86::Mem>().size() <= 2) {
+          uint32_t size = o0.as<x86::Mem>().size();  // C6 /0 ib, 66 C7 /0 iw
+          int64_t v = imm(o1);
+          if (size == 1 ? v < -128 || v > 255 : size != 2 || v < -32768 || v > 65535) return false;
+          rm_form(p, size == 2 ? 0x66 : 0, false, false, size == 1 ? 0xc6 : 0xc7, 0, o0);
+          if (size == 1) put8(p, static_cast<uint32_t>(v));
+          else put16(p, static_cast<uint32_t>(v));
         } else if (k0 == K::kMem && k1 == K::kImm) {
           uint32_t size = o0.as<x86::Mem>().size();
           int64_t v = imm(o1);
@@ -286,8 +327,34 @@ bool FastAssembler::emit_fast(InstId id, const Operand_& o0, const Operand_& o1,
         put8(p, kRet);
         break;
       case x86::Inst::kIdCall:
-        if (k0 != K::kMem || k1 != K::kNone) return false;
-        rm_form(p, 0, false, false, 0xff, 2, o0);
+      case x86::Inst::kIdJmp:  // FF /2, FF /4
+        if ((k0 != K::kMem && k0 != K::kR64) || k1 != K::kNone) return false;
+        rm_form(p, 0, false, false, 0xff, id == x86::Inst::kIdCall ? 2 : 4, o0);
+        break;
+      case x86::Inst::kIdMovzx:
+      case x86::Inst::kIdMovsx: {  // 0F B6/B7, 0F BE/BF
+        if (!is_gp(k0) || k2 != K::kNone) return false;
+        uint32_t size = k1 == K::kR8 ? 1 : k1 == K::kR16 ? 2 : k1 == K::kMem ? o1.as<x86::Mem>().size() : 0;
+        if (size != 1 && size != 2) return false;
+        uint32_t op = (id == x86::Inst::kIdMovzx ? 0xb6 : 0xbe) + (size == 2);
+        rm_form(p, 0, w, true, op, o0.id(), o1, k1 == K::kR8 && byte_rex(o1.id()));
+        break;
+      }
+      case x86::Inst::kIdMovsxd:  // REX.W 63 /r
+        if (k0 != K::kR64 || (k1 != K::kR32 && !(k1 == K::kMem && o1.as<x86::Mem>().size() == 4)) || k2 != K::kNone)
+          return false;
+        rm_form(p, 0, true, false, 0x63, o0.id(), o1);
+        break;
+      case x86::Inst::kIdDiv:
+      case x86::Inst::kIdIdiv:  // F7 /6, F7 /7 (the dividend and results in rdx:rax)
+        if (!is_gp(k0) || k1 != K::kNone) return false;
+        rm_form(p, 0, w, false, 0xf7, id == x86::Inst::kIdDiv ? 6 : 7, o0);
+        break;
+      case x86::Inst::kIdCdq:
+      case x86::Inst::kIdCqo:  // 99, REX.W 99
+        if (k0 != K::kNone) return false;
+        if (id == x86::Inst::kIdCqo) put8(p, 0x48);
+        put8(p, 0x99);
         break;
       case x86::Inst::kIdCvtsi2sd:
       case x86::Inst::kIdCvtsi2ss:

@@ -2,11 +2,13 @@
 // instruction forms the baseline compiler emits most encoded directly.
 // asmjit's encoder is table-driven and general (every instruction, every
 // operand combination, options and validation): about 220 instructions of
-// work per instruction the compiler emits. The forms here (mov, the integer
-// ALU, lea, imul, shifts by a constant, push/pop, ret, scalar SSE and its
-// conversions and compares; between registers, 32-bit immediates and
-// [base + index*scale + disp32] memory, for scalar SSE also [rip + jump
-// label]; jumps and calls to jump labels) cost a fraction of that: through
+// work per instruction the compiler emits. The forms here (mov, also of
+// bytes and words to memory, movzx, movsx, movsxd, the integer ALU, lea,
+// imul, div, idiv, cdq, cqo, shifts and rotates by a constant or cl, setcc,
+// cmovcc, push/pop, ret, scalar SSE and its conversions and compares;
+// between registers, immediates and [base + index*scale + disp32] memory,
+// for scalar SSE also [rip + jump label]; jumps and calls to jump labels and
+// through a register) cost a fraction of that: through
 // asmjit's generic path (_emit, which classifies the operands) about 150
 // instructions, and, the most frequent of them, called here by their operand
 // types and encoded inline, a few dozen. Their bytes are exactly asmjit's

@@ -50,10 +50,13 @@ constexpr int alu_digit(asmjit::InstId id) {
 constexpr uint32_t alu_rm_reg(uint32_t digit) { return digit * 8 + 1; }
 constexpr uint32_t alu_reg_rm(uint32_t digit) { return digit * 8 + 3; }
 
-// The /digit of the shifts by an immediate (C1 /digit ib), or -1.
+// The /digit of the shifts and rotates (C1 /digit ib by an immediate, D3
+// /digit by cl), or -1.
 constexpr int shift_digit(asmjit::InstId id) {
   namespace I = asmjit::x86::Inst;
   switch (id) {
+    case I::kIdRol: return 0;
+    case I::kIdRor: return 1;
     case I::kIdShl: return 4;
     case I::kIdShr: return 5;
     case I::kIdSar: return 7;
@@ -104,23 +107,31 @@ inline bool fits_i32(int64_t v) { return v == static_cast<int32_t>(v); }
   std::memcpy(p, &v, 4);
   p += 4;
 }
-// REX if any of its bits is set.
-[[gnu::always_inline]] inline void put_rex(uint8_t*& p, bool w, uint32_t reg, uint32_t index, uint32_t base) {
-  uint32_t r = (w ? 8u : 0u) | ((reg >> 3) & 1) << 2 | ((index >> 3) & 1) << 1 | ((base >> 3) & 1);
-  if (r) put8(p, 0x40 | r);
+[[gnu::always_inline]] inline void put16(uint8_t*& p, uint32_t v) {
+  put8(p, v);
+  put8(p, v >> 8);
 }
+// REX if any of its bits is set, or if `rex` asks for it: a byte register
+// operand spl, bpl, sil or dil is told from ah, ch, dh, bh by a REX alone.
+[[gnu::always_inline]] inline void put_rex(uint8_t*& p, bool w, uint32_t reg, uint32_t index, uint32_t base,
+                                           bool rex = false) {
+  uint32_t r = (w ? 8u : 0u) | ((reg >> 3) & 1) << 2 | ((index >> 3) & 1) << 1 | ((base >> 3) & 1);
+  if (r || rex) put8(p, 0x40 | r);
+}
+// Whether a byte register operand with this id needs a REX (spl ... dil).
+[[gnu::always_inline]] inline bool byte_rex(uint32_t id) { return id - 4 < 4; }
 // [prefix] [REX] [0F] op: what precedes the ModRM byte of every form here.
 [[gnu::always_inline]] inline void put_opcode(uint8_t*& p, uint32_t prefix, bool w, uint32_t reg, uint32_t index,
-                                              uint32_t base, bool escape, uint32_t op) {
+                                              uint32_t base, bool escape, uint32_t op, bool rex = false) {
   if (prefix) put8(p, prefix);
-  put_rex(p, w, reg, index, base);
+  put_rex(p, w, reg, index, base, rex);
   if (escape) put8(p, 0x0f);
   put8(p, op);
 }
 // [prefix] [REX] [0F] op ModRM: reg field `reg`, r/m the register `rm`.
 [[gnu::always_inline]] inline void rr_form(uint8_t*& p, uint32_t prefix, bool w, bool escape, uint32_t op,
-                                           uint32_t reg, uint32_t rm) {
-  put_opcode(p, prefix, w, reg, 0, rm, escape, op);
+                                           uint32_t reg, uint32_t rm, bool rex = false) {
+  put_opcode(p, prefix, w, reg, 0, rm, escape, op, rex);
   put8(p, 0xc0 | (reg & 7) << 3 | (rm & 7));
 }
 // [prefix] [REX] [0F] op ModRM for [rip + disp32]: reg field `reg`. p is
@@ -134,11 +145,11 @@ inline bool fits_i32(int64_t v) { return v == static_cast<int32_t>(v); }
 // [prefix] [REX] [0F] op ModRM (SIB, displacement): reg field `reg`, r/m
 // the plain memory operand m.
 [[gnu::always_inline]] inline void rm_mem_form(uint8_t*& p, uint32_t prefix, bool w, bool escape, uint32_t op,
-                                               uint32_t reg, const asmjit::x86::Mem& m) {
+                                               uint32_t reg, const asmjit::x86::Mem& m, bool rex = false) {
   uint32_t base = m.baseId();
   bool has_index = m.hasIndex();
   uint32_t index = has_index ? m.indexId() : 0;
-  put_opcode(p, prefix, w, reg, index, base, escape, op);
+  put_opcode(p, prefix, w, reg, index, base, escape, op, rex);
   base &= 7;
   int32_t disp = m.offsetLo32();
   uint32_t mod = disp == 0 && base != 5 ? 0 : fits_i8(disp) ? 1 : 2;
@@ -156,9 +167,9 @@ inline bool fits_i32(int64_t v) { return v == static_cast<int32_t>(v); }
 }
 // Either, by what rm is.
 [[gnu::always_inline]] inline void rm_form(uint8_t*& p, uint32_t prefix, bool w, bool escape, uint32_t op,
-                                           uint32_t reg, const asmjit::Operand_& rm) {
-  if (rm.isMem()) rm_mem_form(p, prefix, w, escape, op, reg, rm.as<asmjit::x86::Mem>());
-  else rr_form(p, prefix, w, escape, op, reg, rm.id());
+                                           uint32_t reg, const asmjit::Operand_& rm, bool rex = false) {
+  if (rm.isMem()) rm_mem_form(p, prefix, w, escape, op, reg, rm.as<asmjit::x86::Mem>(), rex);
+  else rr_form(p, prefix, w, escape, op, reg, rm.id(), rex);
 }
 
 // An integer ALU instruction (add, or, and, sub, xor, cmp: its /digit) of a

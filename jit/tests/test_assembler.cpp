@@ -158,6 +158,93 @@ TEST_CASE("fast assembler: the same bytes as asmjit") {
   p.check(Inst::kIdRet, Operand());
 }
 
+// Byte and word registers (spl ... dil need a REX), sizes of memory
+// operands, condition codes: the generic forms beyond the full-width ones.
+TEST_CASE("fast assembler: byte and word forms, setcc, cmovcc, movzx, movsx, movsxd, call and jmp through a register, shifts by cl, div and cdq write asmjit's bytes") {
+  Pair p;
+  std::vector<Operand> regs = gp_regs(), bytes, words, imm = imms();
+  for (uint32_t i = 0; i < 16; ++i) {
+    bytes.push_back(gpb(i));
+    words.push_back(gpw(i));
+  }
+  for (int64_t x : {int64_t{200}, int64_t{255}, int64_t{256}, int64_t{-200}, int64_t{40000}, int64_t{65535},
+                    int64_t{65536}, int64_t{-32768}, int64_t{-32769}})
+    imm.push_back(Imm(x));
+  std::vector<Operand> mem1 = mems(1), mem2 = mems(2), mem4 = mems(4), mem0 = mems(0);
+  auto each_mem = [&](const std::vector<Operand>& ms, auto&& f) {
+    for (size_t k = 0; k < ms.size(); k += 5) f(ms[k]);
+  };
+  auto count = [&](const char* what, auto&& body) {
+    size_t before = p.fast_forms;
+    body();
+    CHECK_MESSAGE(p.fast_forms > before, "no fast form of ", what);
+  };
+  count("mov m8/m16, r8/r16", [&] {
+    for (const auto* ms : {&mem0, &mem1, &mem2})
+      each_mem(*ms, [&](const Operand& m) {
+        for (const Operand& r : bytes) p.check(Inst::kIdMov, m, r);
+        for (const Operand& r : words) p.check(Inst::kIdMov, m, r);
+      });
+  });
+  count("mov m8/m16, imm", [&] {
+    for (const auto* ms : {&mem1, &mem2})
+      each_mem(*ms, [&](const Operand& m) {
+        for (const Operand& i : imm) p.check(Inst::kIdMov, m, i);
+      });
+  });
+  for (uint32_t cc = 0; cc < 16; ++cc) {
+    count("setcc", [&] {
+      for (const Operand& r : bytes) p.check(Inst::setccFromCond(static_cast<CondCode>(cc)), r);
+    });
+    count("cmovcc", [&] {
+      InstId id = Inst::cmovccFromCond(static_cast<CondCode>(cc));
+      for (const Operand& a : regs) {
+        for (const Operand& b : regs) p.check(id, a, b);
+        each_mem(a.size() == 4 ? mem4 : mem0, [&](const Operand& m) { p.check(id, a, m); });
+      }
+    });
+  }
+  for (InstId id : {Inst::kIdMovzx, Inst::kIdMovsx}) {
+    count("movzx/movsx", [&] {
+      for (const Operand& a : regs) {
+        for (const Operand& b : bytes) p.check(id, a, b);
+        for (const Operand& b : words) p.check(id, a, b);
+        for (const auto* ms : {&mem1, &mem2}) each_mem(*ms, [&](const Operand& m) { p.check(id, a, m); });
+      }
+    });
+  }
+  count("movsxd", [&] {
+    for (const Operand& a : regs) {
+      for (const Operand& b : regs) p.check(Inst::kIdMovsxd, a, b);
+      each_mem(mem4, [&](const Operand& m) { p.check(Inst::kIdMovsxd, a, m); });
+    }
+  });
+  count("call/jmp r", [&] {
+    for (const Operand& a : regs) {
+      p.check(Inst::kIdCall, a);
+      p.check(Inst::kIdJmp, a);
+    }
+  });
+  for (InstId id : {Inst::kIdShl, Inst::kIdShr, Inst::kIdSar, Inst::kIdRol, Inst::kIdRor}) {
+    count("shift", [&] {
+      for (const Operand& a : regs) {
+        p.check(id, a, cl);
+        for (const Operand& i : imm) p.check(id, a, i);
+      }
+    });
+  }
+  count("div/idiv", [&] {
+    for (const Operand& a : regs) {
+      p.check(Inst::kIdDiv, a);
+      p.check(Inst::kIdIdiv, a);
+    }
+  });
+  count("cdq/cqo", [&] {
+    p.check(Inst::kIdCdq, Operand());
+    p.check(Inst::kIdCqo, Operand());
+  });
+}
+
 TEST_CASE("fast assembler: its typed mov, push and pop write asmjit's bytes") {
   Pair p;
   std::vector<Operand> regs = gp_regs(), mem = mems(0), mem8 = mems(8);
