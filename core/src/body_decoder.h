@@ -492,8 +492,17 @@ Result<void> BodyDecoder<E>::decode(uint32_t defined_index) {
     if (sig.typed) {
       // The generic path: every table-typed opcode.
       if (!check_immediates(op, info.imm, imm)) break;
-      for (size_t i = sig.num_pops; i-- > 0;) pop(sig.pops[i]);
-      for (size_t i = 0; i < sig.num_pushes; ++i) push(sig.pushes[i]);
+      if constexpr (kCheck) {
+        for (size_t i = sig.num_pops; i-- > 0;) pop(sig.pops[i]);
+        for (size_t i = 0; i < sig.num_pushes; ++i) push(sig.pushes[i]);
+      } else {
+        // Validated: the pops are there, but for those a polymorphic stack
+        // makes up; a table-typed opcode pushes at most one value.
+        static_assert(std::size(OpSig{}.pushes) == 1);
+        size_t n = vals_.size(), floor = ctrls_.back().height;
+        vals_.resize(n - floor >= sig.num_pops ? n - sig.num_pops : floor);
+        if (sig.num_pushes) vals_.push_back(sig.pushes[0]);
+      }
       emit_op(emit, op, imm, {sig.pops, sig.num_pops}, {sig.pushes, sig.num_pushes});
     } else {
       switch (op) {
