@@ -810,7 +810,7 @@ Result<void> compile(FuncImpl& f) {
   const Module& m = *f.instance->mod;
   uint32_t defined = f.func_index - m.num_imported_funcs;
   const EngineConfig& config = f.store->engine.config();
-  std::atomic<const Code*>& slot = compiled_code(m).interp[detail::interp_variant(config)][defined];
+  std::atomic<const Code*>& slot = compiled_code(m).interp_slots(detail::interp_variant(config))[defined];
   if (const Code* c = slot.load(std::memory_order_acquire)) {
     f.code = c;
     return {};

@@ -3,13 +3,25 @@
 
 namespace wpvm::detail {
 
-CompiledCode::CompiledCode(const Module& m) : num_funcs(static_cast<uint32_t>(m.bodies.size())) {
-  for (auto& v : interp) v = std::make_unique<std::atomic<const interp::Code*>[]>(m.bodies.size());
-}
+CompiledCode::CompiledCode(const Module& m) : num_funcs(static_cast<uint32_t>(m.bodies.size())) {}
 
 CompiledCode::~CompiledCode() {
-  for (auto& v : interp)
-    for (uint32_t i = 0; i < num_funcs; ++i) tier::free_code(v[i].load(std::memory_order_relaxed));
+  for (auto& v : interp_) {
+    std::atomic<const interp::Code*>* slots = v.load(std::memory_order_acquire);
+    if (!slots) continue;
+    for (uint32_t i = 0; i < num_funcs; ++i) tier::free_code(slots[i].load(std::memory_order_relaxed));
+    delete[] slots;
+  }
+}
+
+std::atomic<const interp::Code*>* CompiledCode::interp_slots(size_t variant) {
+  std::atomic<std::atomic<const interp::Code*>*>& v = interp_[variant];
+  std::atomic<const interp::Code*>* slots = v.load(std::memory_order_acquire);
+  if (slots) return slots;
+  auto made = std::make_unique<std::atomic<const interp::Code*>[]>(num_funcs);
+  if (v.compare_exchange_strong(slots, made.get(), std::memory_order_acq_rel, std::memory_order_acquire))
+    return made.release();
+  return slots;  // another thread made them first
 }
 
 CompiledCode& CompiledCodeAccess::of(const Module& m) {

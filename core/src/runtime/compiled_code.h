@@ -48,14 +48,18 @@ struct CompiledCode {
   CompiledCode(const CompiledCode&) = delete;
   CompiledCode& operator=(const CompiledCode&) = delete;
 
-  // Per variant (interp_variant) and defined function: null until
-  // published, then never replaced.
-  std::array<std::unique_ptr<std::atomic<const interp::Code*>[]>, kInterpVariants> interp;
+  // The slots of one variant (interp_variant), one per defined function:
+  // made on the variant's first use, each null until published, then never
+  // replaced. Thread-safe.
+  std::atomic<const interp::Code*>* interp_slots(size_t variant);
   uint32_t num_funcs = 0;
   std::atomic<uint32_t> interp_built{0};  // functions published (for tests and statistics)
 
   std::mutex native_mutex;
   std::vector<NativeVariant> native;  // under native_mutex; entries never removed
+
+ private:
+  std::array<std::atomic<std::atomic<const interp::Code*>*>, kInterpVariants> interp_{};
 };
 
 struct CompiledCodeAccess {
