@@ -466,7 +466,7 @@ Result<void> BodyDecoder<E>::decode(uint32_t defined_index) {
   uint32_t func_index = m_.num_imported_funcs + defined_index;
   type_ = &m_.types[body.type_index];
   locals_.assign(type_->params.begin(), type_->params.end());
-  for (const LocalRun& run : body.locals) locals_.insert(locals_.end(), run.count, run.type);
+  for (const LocalRun& run : m_.locals(body)) locals_.insert(locals_.end(), run.count, run.type);
   r_ = Reader(m_.bytes.data(), body.code_offset, body.code_end);
   vals_.clear();
   ctrls_.clear();

@@ -310,6 +310,7 @@ void ModuleDecoder::code_section(Reader& r) {
     return r.fail_malformed(at, "function and code section have inconsistent lengths");
   }
   m_.bodies.reserve(n);
+  m_.local_runs.reserve(n);  // a run or two per body is common
   for (uint32_t i = 0; i < n && r.ok(); ++i) {
     FunctionBody body;
     uint32_t size = r.count();
@@ -320,17 +321,21 @@ void ModuleDecoder::code_section(Reader& r) {
     Reader br = section_reader(r.offset(), end);
     size_t locals_at = br.offset();
     uint32_t runs = br.count();
+    body.first_local_run = static_cast<uint32_t>(m_.local_runs.size());
+    uint64_t num_locals = 0;
     for (uint32_t k = 0; k < runs && br.ok(); ++k) {
       LocalRun run;
       run.count = br.u32();
       run.type = read_val_type(br);
-      body.num_locals += run.count;
-      if (br.ok() && body.num_locals > body_detail::kMaxLocals) {
+      num_locals += run.count;
+      if (br.ok() && num_locals > body_detail::kMaxLocals) {
         br.fail_malformed(locals_at, "too many locals");
       }
-      body.locals.push_back(run);
+      m_.local_runs.push_back(run);
+      ++body.num_local_runs;
     }
     if (!br.ok()) return r.fail(br.error().kind, br.error().offset, br.error().message);
+    body.num_locals = static_cast<uint32_t>(num_locals);
     body.code_offset = static_cast<uint32_t>(br.offset());
     body.code_end = static_cast<uint32_t>(end);
     body.type_index = m_.func_types[m_.num_imported_funcs + i];
@@ -476,13 +481,25 @@ Result<void> ModuleDecoder::decode() {
 
 }  // namespace
 
-Result<std::shared_ptr<Module>> decode_module(std::span<const uint8_t> bytes) {
-  auto module = std::make_shared<Module>();
-  module->bytes.assign(bytes.begin(), bytes.end());
+namespace {
+Result<std::shared_ptr<Module>> decode(std::shared_ptr<Module> module) {
   ModuleDecoder decoder(*module);
   Result<void> r = decoder.decode();
   if (!r.ok()) return r.error();
   return module;
+}
+}  // namespace
+
+Result<std::shared_ptr<Module>> decode_module(std::span<const uint8_t> bytes) {
+  auto module = std::make_shared<Module>();
+  module->bytes.assign(bytes);
+  return decode(std::move(module));
+}
+
+Result<std::shared_ptr<Module>> decode_module(std::span<const uint8_t> bytes, std::shared_ptr<const void> owner) {
+  auto module = std::make_shared<Module>();
+  module->bytes.borrow(bytes, std::move(owner));
+  return decode(std::move(module));
 }
 
 }  // namespace wpvm

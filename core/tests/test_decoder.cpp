@@ -206,8 +206,8 @@ TEST_CASE("code section: bodies, locals, bounds") {
   REQUIRE(m.ok());
   const FunctionBody& b = m.value()->bodies[0];
   CHECK(b.num_locals == 3);
-  REQUIRE(b.locals.size() == 2);
-  CHECK(b.locals[1].type == ValType::kI64);
+  REQUIRE(b.num_local_runs == 2);
+  CHECK((*m)->locals(b)[1].type == ValType::kI64);
   CHECK(b.code_end - b.code_offset == 1);
 
   Bytes many = cat({leb(0xffffffff), {0x7f}, {0x01, 0x7e}});
@@ -217,6 +217,37 @@ TEST_CASE("code section: bodies, locals, bounds") {
   Bytes two_bodies = module({type_section({}, {}), section(3, {0x01, 0x00}),
                              section(10, cat({{0x02}, body({}, 0, {0x0b}), body({}, 0, {0x0b})}))});
   CHECK(malformed(two_bodies) == "function and code section have inconsistent lengths");
+}
+
+// A module decoded in place reads its bytes where they are and keeps their
+// owner; a copy of a module has bytes of its own or shares that owner.
+TEST_CASE("module bytes: copied or borrowed, and what a copy of the module holds") {
+  Bytes locals = {0x01, 0x7f};  // 1 x i32
+  Bytes bin = module({type_section({}, {}), section(3, {0x01, 0x00}),
+                      section(10, cat({{0x01}, body(locals, 1, {0x0b})}))});
+  auto owned = decode_module(bin);
+  REQUIRE(owned.ok());
+  CHECK((*owned)->bytes.data() != bin.data());
+  Module copy = **owned;
+  owned->reset();
+  CHECK(std::span<const uint8_t>(copy.bytes).size() == bin.size());
+  CHECK(std::equal(copy.bytes.begin(), copy.bytes.end(), bin.begin(), bin.end()));
+
+  auto kept = std::make_shared<Bytes>(bin);
+  std::weak_ptr<Bytes> watch = kept;
+  auto borrowed = decode_module(*kept, kept);
+  REQUIRE(borrowed.ok());
+  CHECK((*borrowed)->bytes.data() == kept->data());
+  CHECK((*borrowed)->code((*borrowed)->bodies[0]).data() == kept->data() + (*borrowed)->bodies[0].code_offset);
+  kept.reset();
+  CHECK_FALSE(watch.expired());  // the module keeps them
+  Module shared = **borrowed;
+  CHECK(shared.bytes.data() == (*borrowed)->bytes.data());
+  borrowed->reset();
+  CHECK_FALSE(watch.expired());  // and so does its copy
+  CHECK(shared.bytes == copy.bytes);
+  shared = Module{};
+  CHECK(watch.expired());
 }
 
 TEST_CASE("constant expression shapes that only validation can reject") {

@@ -210,7 +210,7 @@ void count_local_uses(const Module& m, uint32_t defined_index, LocalUses& u) {
   u.call_weight = 0;
   auto is_v128 = [](ValType t) { return t == ValType::kV128; };
   u.vector = std::ranges::any_of(type.params, is_v128) || std::ranges::any_of(type.results, is_v128) ||
-             std::ranges::any_of(body.locals, [](const LocalRun& r) { return r.type == ValType::kV128; });
+             std::ranges::any_of(m.locals(body), [](const LocalRun& r) { return r.type == ValType::kV128; });
   const uint8_t* base = m.bytes.data();
   const uint8_t* p = base + body.code_offset;
   const uint8_t* end = base + body.code_end;

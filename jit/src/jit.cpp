@@ -59,8 +59,11 @@ class ModuleCode final : public tier::NativeCode {
   // Takes over `base`, `size` bytes of executable memory already registered
   // with the signal handler, which `release` frees.
   ModuleCode(const Module& m, const void* base, size_t size, std::span<const tier::CodeImage::Entry> entries,
-             std::span<const tier::CodeImage::Site> sites, std::function<void()> release)
-      : module_(m), base_(base), size_(size), release_(std::move(release)), sites_(sites.begin(), sites.end()) {
+             std::span<const tier::CodeImage::Site> sites, std::shared_ptr<const void> sites_owner,
+             std::function<void()> release)
+      : module_(m), base_(base), size_(size), release_(std::move(release)), sites_(sites),
+        sites_owner_(std::move(sites_owner)) {
+    starts_.reserve(entries.size());
     for (size_t i = 0; i < entries.size(); ++i) {
       auto begin = reinterpret_cast<uintptr_t>(base) + entries[i].offset;
       starts_.push_back({begin, m.num_imported_funcs + static_cast<uint32_t>(i), entries[i].native});
@@ -104,7 +107,7 @@ class ModuleCode final : public tier::NativeCode {
     out.bytes.assign(p, p + size_);
     for (const FuncStart& s : starts_)
       out.entries.push_back({static_cast<uint32_t>(s.begin - reinterpret_cast<uintptr_t>(base_)), s.native});
-    out.sites = sites_;
+    out.sites.assign(sites_.begin(), sites_.end());
     return out;
   }
 
@@ -115,7 +118,8 @@ class ModuleCode final : public tier::NativeCode {
   std::function<void()> release_;
   std::vector<FuncStart> starts_;
   std::vector<uint32_t> interpreted_;
-  std::vector<tier::CodeImage::Site> sites_;  // ascending native offsets
+  std::span<const tier::CodeImage::Site> sites_;  // ascending native offsets
+  std::shared_ptr<const void> sites_owner_;
 };
 
 const ModuleCode* find_module(uintptr_t pc) {
@@ -424,7 +428,7 @@ std::atomic<uint64_t> g_modules_compiled{0};
 
 // Executable code for m (compiled now, or read from disk). Entries must lie
 // in the code and rise; nothing runs otherwise.
-std::unique_ptr<ModuleCode> load_code(const Module& m, const tier::CodeSource& src, std::string& error) {
+std::unique_ptr<ModuleCode> load_code(const Module& m, tier::CodeSource src, std::string& error) {
   auto refuse = [&](std::string why) -> std::unique_ptr<ModuleCode> {
     if (src.executable && src.release) src.release();
     error = std::move(why);
@@ -457,7 +461,8 @@ std::unique_ptr<ModuleCode> load_code(const Module& m, const tier::CodeSource& s
     error = "too many modules' code in this process";
     return nullptr;
   }
-  return std::make_unique<ModuleCode>(m, base, src.bytes.size(), src.entries, src.sites, std::move(release));
+  return std::make_unique<ModuleCode>(m, base, src.bytes.size(), src.entries, src.sites, std::move(src.sites_owner),
+                                      std::move(release));
 }
 
 // A module's code: its chunks compiled (on the pool when `options.parallel`),
@@ -506,7 +511,12 @@ std::unique_ptr<ModuleCode> compile_module(const Module& m, const tier::CodeOpti
   if (jit_runtime().allocator()->alloc(&rx, &rw, size) != kErrorOk) return nullptr;
   auto* out = static_cast<uint8_t*>(rw);
   std::vector<tier::CodeImage::Entry> entries;
-  std::vector<tier::CodeImage::Site> sites;
+  auto kept_sites = std::make_shared<std::vector<tier::CodeImage::Site>>();
+  std::vector<tier::CodeImage::Site>& sites = *kept_sites;
+  size_t num_sites = 0;
+  for (const Chunk& c : chunks) num_sites += c.sites.size();
+  sites.reserve(num_sites);
+  entries.reserve(offsets.size());
   size_t written = 0;
   for (size_t k = 0; k < chunks.size(); ++k) {
     const Chunk& c = chunks[k];
@@ -526,7 +536,7 @@ std::unique_ptr<ModuleCode> compile_module(const Module& m, const tier::CodeOpti
   std::string error;
   std::span<const uint8_t> bytes(static_cast<const uint8_t*>(rx), size);
   std::unique_ptr<ModuleCode> code =
-      load_code(m, {bytes, entries, sites, true, [rx] { jit_runtime().allocator()->release(rx); }}, error);
+      load_code(m, {bytes, entries, sites, kept_sites, true, [rx] { jit_runtime().allocator()->release(rx); }}, error);
   if (!code) return nullptr;
   g_modules_compiled.fetch_add(1, std::memory_order_relaxed);
   if (want_listing) {
@@ -550,9 +560,9 @@ class Jit final : public tier::CodeGenerator {
   tier::CodeImage image(const tier::NativeCode& code) const override {
     return static_cast<const ModuleCode&>(code).image();
   }
-  std::unique_ptr<tier::NativeCode> load(const Module& m, const tier::CodeSource& code, std::string& error) override {
+  std::unique_ptr<tier::NativeCode> load(const Module& m, tier::CodeSource code, std::string& error) override {
     install_signal_handler();
-    return load_code(m, code, error);
+    return load_code(m, std::move(code), error);
   }
   std::optional<Trap> invoke(Store::Impl& store, FuncImpl& f, Slot* slots) override {
     return invoke_native(store, f, slots);

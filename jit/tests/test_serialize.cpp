@@ -5,7 +5,10 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <algorithm>
 #include <fstream>
+#include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -43,8 +46,8 @@ class ForeignJit final : public tier::CodeGenerator {
   std::optional<Trap> invoke(Store::Impl& s, FuncImpl& f, Slot* slots) override { return real_->invoke(s, f, slots); }
   std::string fingerprint() const override { return "wpvm-jit of another build"; }
   tier::CodeImage image(const tier::NativeCode& c) const override { return real_->image(c); }
-  std::unique_ptr<tier::NativeCode> load(const Module& m, const tier::CodeSource& c, std::string& e) override {
-    return real_->load(m, c, e);
+  std::unique_ptr<tier::NativeCode> load(const Module& m, tier::CodeSource c, std::string& e) override {
+    return real_->load(m, std::move(c), e);
   }
 
  private:
@@ -86,6 +89,32 @@ TEST_CASE("serialize: code read back gives frames the offsets of their instructi
   REQUIRE_MESSAGE(m.ok(), (m.ok() ? "" : m.error().message));
   test::check_frame_offsets(engine, *m);
   CHECK(jit::modules_compiled() == before);  // the file's code ran
+}
+
+// A mapped file's module reads its binary and sites in place, and keeps the
+// mapping: it outlives the file's name. Bytes from a caller are the caller's
+// only for the call, aligned or not: what the module needs is copied.
+TEST_CASE("serialize: modules read in place or copied outlive what they were read from") {
+  Engine engine = jit_engine();
+  std::vector<uint8_t> file = serialized(engine, "frame_offsets");
+  std::string path = "test_serialize_in_place_" + std::to_string(::getpid()) + ".cwasm";
+  std::ofstream(path, std::ios::binary | std::ios::trunc)
+      .write(reinterpret_cast<const char*>(file.data()), static_cast<std::streamsize>(file.size()));
+  auto mapped = deserialize_module_file(engine, path);
+  std::remove(path.c_str());
+  REQUIRE_MESSAGE(mapped.ok(), (mapped.ok() ? "" : mapped.error().message));
+  test::check_frame_offsets(engine, *mapped);
+
+  for (size_t shift : {0u, 1u, 4u}) {  // the sites aligned, misaligned by a byte, by half a site
+    auto buffer = std::make_unique<std::vector<uint8_t>>(shift, uint8_t{0});
+    buffer->insert(buffer->end(), file.begin(), file.end());
+    auto m = deserialize_module(engine, std::span<const uint8_t>(*buffer).subspan(shift));
+    REQUIRE_MESSAGE(m.ok(), (m.ok() ? "" : m.error().message));
+    std::fill(buffer->begin(), buffer->end(), uint8_t{0xcc});
+    buffer.reset();
+    test::check_frame_offsets(engine, *m);
+    CHECK((*m)->bytes == (*mapped)->bytes);
+  }
 }
 
 TEST_CASE("serialize: the module read back is the module written") {

@@ -82,7 +82,7 @@ Result<std::shared_ptr<const Kernel>> KernelCache::get(std::span<const uint8_t> 
     std::lock_guard lock(mutex_);
     auto [lo, hi] = by_hash_.equal_range(h);
     for (auto it = lo; it != hi; ++it) {
-      const std::vector<uint8_t>& kept = (*it->second)->module->bytes;
+      const ModuleBytes& kept = (*it->second)->module->bytes;
       if (!std::equal(bytes.begin(), bytes.end(), kept.begin(), kept.end())) continue;
       lru_.splice(lru_.begin(), lru_, it->second);
       return *it->second;
@@ -109,7 +109,7 @@ std::shared_ptr<const Kernel> KernelCache::find(std::span<const uint8_t> bytes) 
   std::lock_guard lock(mutex_);
   auto [lo, hi] = by_hash_.equal_range(hash_bytes(bytes));
   for (auto it = lo; it != hi; ++it) {
-    const std::vector<uint8_t>& kept = (*it->second)->module->bytes;
+    const ModuleBytes& kept = (*it->second)->module->bytes;
     if (std::equal(bytes.begin(), bytes.end(), kept.begin(), kept.end())) return *it->second;
   }
   return nullptr;

@@ -6,6 +6,7 @@
 // Immutable once validated, but for the engine's private slot of code
 // compiled from it (thread-safe); may be shared by many stores and threads.
 #pragma once
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -78,8 +79,11 @@ struct LocalRun {
 
 struct FunctionBody {
   uint32_t type_index = 0;
-  std::vector<LocalRun> locals;  // as declared, run-length encoded
-  uint64_t num_locals = 0;       // sum of locals[].count (params excluded)
+  // Its local declarations as declared, run-length encoded:
+  // Module::local_runs[first_local_run, + num_local_runs) (Module::locals).
+  uint32_t first_local_run = 0;
+  uint32_t num_local_runs = 0;
+  uint32_t num_locals = 0;       // sum of the runs' counts (params excluded; at most 50,000)
   // Start of the body just past its size LEB (its local declarations): what
   // Frame::func_offset counts from (trap.h).
   uint32_t body_offset = 0;
@@ -115,9 +119,55 @@ struct CustomSection {
   uint32_t size = 0;
 };
 
+// A module's binary: its own copy, or bytes that an owner keeps alive in
+// place (a compiled module's file, mapped). Read-only either way.
+class ModuleBytes {
+ public:
+  ModuleBytes() = default;
+  ModuleBytes(const ModuleBytes& other) { *this = other; }
+  ModuleBytes& operator=(const ModuleBytes& other) {
+    if (this == &other) return *this;
+    if (other.owner_) borrow(other.view_, other.owner_);
+    else assign(other.view_);
+    return *this;
+  }
+  ModuleBytes(ModuleBytes&&) noexcept = default;  // a vector's buffer moves with it
+  ModuleBytes& operator=(ModuleBytes&&) noexcept = default;
+
+  // A copy of b, owned.
+  void assign(std::span<const uint8_t> b) {
+    owner_.reset();
+    owned_.assign(b.begin(), b.end());
+    view_ = owned_;
+  }
+  // b itself, valid while `owner` lives (which this keeps).
+  void borrow(std::span<const uint8_t> b, std::shared_ptr<const void> owner) {
+    owned_.clear();
+    owned_.shrink_to_fit();
+    owner_ = std::move(owner);
+    view_ = b;
+  }
+
+  const uint8_t* data() const { return view_.data(); }
+  size_t size() const { return view_.size(); }
+  bool empty() const { return view_.empty(); }
+  const uint8_t& operator[](size_t i) const { return view_[i]; }
+  const uint8_t* begin() const { return view_.data(); }
+  const uint8_t* end() const { return view_.data() + view_.size(); }
+  operator std::span<const uint8_t>() const { return view_; }
+  friend bool operator==(const ModuleBytes& a, const ModuleBytes& b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin());
+  }
+
+ private:
+  std::vector<uint8_t> owned_;
+  std::shared_ptr<const void> owner_;
+  std::span<const uint8_t> view_;
+};
+
 class Module {
  public:
-  std::vector<uint8_t> bytes;  // the module's binary, owned
+  ModuleBytes bytes;  // the module's binary
 
   std::vector<FuncType> types;
   std::vector<Import> imports;
@@ -134,6 +184,7 @@ class Module {
 
   std::vector<GlobalDef> globals;    // defined globals only
   std::vector<FunctionBody> bodies;  // defined functions only
+  std::vector<LocalRun> local_runs;  // of every body, in order
   std::vector<Export> exports;
   std::optional<uint32_t> start;
   std::vector<ElemSegment> elems;
@@ -155,6 +206,9 @@ class Module {
   detail::CompiledCodeSlot compiled;  // the engine's, see above
 
   const FuncType& func_type(uint32_t func_index) const { return types[func_types[func_index]]; }
+  std::span<const LocalRun> locals(const FunctionBody& b) const {
+    return {local_runs.data() + b.first_local_run, b.num_local_runs};
+  }
   std::span<const uint8_t> code(const FunctionBody& b) const {
     return {bytes.data() + b.code_offset, bytes.data() + b.code_end};
   }
@@ -169,6 +223,9 @@ class Module {
 // Decodes the binary format (structure only; function bodies are checked by
 // validate). Errors are kMalformed with the byte offset.
 Result<std::shared_ptr<Module>> decode_module(std::span<const uint8_t> bytes);
+// The same without a copy: the module reads `bytes` where they are and keeps
+// `owner` (what keeps them valid) alive.
+Result<std::shared_ptr<Module>> decode_module(std::span<const uint8_t> bytes, std::shared_ptr<const void> owner);
 
 // Validates every function body and the module-level rules (kInvalid errors).
 // Sets module.validated.

@@ -23,7 +23,7 @@
 namespace wpvm {
 
 // The format version this build writes and reads.
-inline constexpr uint32_t kCompiledModuleVersion = 2;
+inline constexpr uint32_t kCompiledModuleVersion = 3;
 
 // True if the bytes start like a compiled module (not a .wasm binary).
 bool is_compiled_module(Span<const uint8_t> bytes);
@@ -38,9 +38,10 @@ Result<std::vector<uint8_t>> serialize_module(const Engine& engine, const Module
 Result<std::shared_ptr<const Module>> deserialize_module(const Engine& engine, Span<const uint8_t> bytes);
 
 // The same from a file, mapped rather than read: its code runs in place from
-// the file's pages (what `wpvm run m.cwasm` does). The file must not change
-// while the module lives; `wpvm compile` replaces a file rather than
-// rewriting it, so compiling again never touches a running one.
+// the file's pages (what `wpvm run m.cwasm` does), and the module's binary
+// and the code's instruction sites are read there too, not copied. The file
+// must not change while the module lives; `wpvm compile` replaces a file
+// rather than rewriting it, so compiling again never touches a running one.
 Result<std::shared_ptr<const Module>> deserialize_module_file(const Engine& engine, const std::string& path);
 
 }  // namespace wpvm

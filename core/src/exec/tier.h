@@ -101,6 +101,7 @@ struct CodeSource {
   std::span<const uint8_t> bytes;
   std::span<const CodeImage::Entry> entries;
   std::span<const CodeImage::Site> sites;
+  std::shared_ptr<const void> sites_owner;  // what keeps `sites` valid; the loaded code holds it
   bool executable = false;
   std::function<void()> release;
 };
@@ -128,7 +129,7 @@ class CodeGenerator {
   // The code as position-independent bytes, and code loaded back from them
   // (nullptr, with the reason in `error`, if the image does not fit m).
   virtual CodeImage image(const NativeCode& code) const = 0;
-  virtual std::unique_ptr<NativeCode> load(const Module& m, const CodeSource& code, std::string& error) = 0;
+  virtual std::unique_ptr<NativeCode> load(const Module& m, CodeSource code, std::string& error) = 0;
   // Called before an instance's functions are bound to native code (once per
   // instance): what the code needs in place in the process, e.g. the JIT's
   // fault handler, which a host may have replaced since the module compiled.

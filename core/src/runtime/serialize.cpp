@@ -9,8 +9,10 @@
 //   fingerprint u32 length + bytes (the code generator's)
 //   module      u64 length + the module's binary
 //   entries     u32 count + per defined function u32 offset, u32 native (0/1)
-//   sites       u32 count + per site u32 code offset, u32 module offset
-//               (tier::CodeImage::Site: where trapping code came from)
+//   sites       u32 count, zeros up to the next multiple of 8 bytes, per
+//               site u32 code offset, u32 module offset
+//               (tier::CodeImage::Site: where trapping code came from;
+//               aligned, so that a mapped file's are read in place)
 //   code        u64 length, zeros up to the next multiple of 4096 bytes, the
 //               code (tier::CodeImage::bytes): page-aligned, so a file can be
 //               mapped and its code run in place
@@ -27,6 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <bit>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -44,6 +47,7 @@ constexpr uint32_t kGuardedMemory = 1;
 constexpr uint32_t kConsumeFuel = 2;
 constexpr uint32_t kEpochInterruption = 4;
 constexpr size_t kCodeAlign = 4096;
+constexpr size_t kSiteAlign = 8;
 
 // A fast hash, four independent lanes of 8-byte words (so the multiplies
 // overlap) folded at the end: it catches corruption, it is no signature.
@@ -148,6 +152,7 @@ Result<std::vector<uint8_t>> serialize_module(const Engine& engine, const Module
     w.u32(e.native ? 1 : 0);
   }
   w.u32(static_cast<uint32_t>(image.sites.size()));
+  w.out.resize((w.out.size() + kSiteAlign - 1) / kSiteAlign * kSiteAlign, 0);
   for (const tier::CodeImage::Site& site : image.sites) {
     w.u32(site.native);
     w.u32(site.wasm);
@@ -167,7 +172,8 @@ struct Parts {
   std::string_view fingerprint;
   std::span<const uint8_t> wasm;
   std::vector<tier::CodeImage::Entry> entries;
-  std::vector<tier::CodeImage::Site> sites;
+  std::span<const tier::CodeImage::Site> sites;  // in the bytes, or in owned_sites
+  std::shared_ptr<std::vector<tier::CodeImage::Site>> owned_sites;
   std::span<const uint8_t> code;
   size_t code_offset = 0;  // in the file
 };
@@ -191,7 +197,9 @@ Result<Parts> parse(std::span<const uint8_t> bytes) {
   auto count = wasm ? r.num<uint32_t>("the function count") : std::nullopt;
   auto entries = count ? r.take(uint64_t{8} * *count, "the function entries") : std::nullopt;
   auto site_count = entries ? r.num<uint32_t>("the site count") : std::nullopt;
-  auto sites = site_count ? r.take(uint64_t{8} * *site_count, "the sites") : std::nullopt;
+  auto site_pad = site_count ? r.take((kSiteAlign - r.pos() % kSiteAlign) % kSiteAlign, "the sites' alignment")
+                             : std::nullopt;
+  auto sites = site_pad ? r.take(uint64_t{8} * *site_count, "the sites") : std::nullopt;
   auto code_len = sites ? r.num<uint64_t>("the code's length") : std::nullopt;
   auto pad = code_len ? r.take((kCodeAlign - r.pos() % kCodeAlign) % kCodeAlign, "the code's alignment") : std::nullopt;
   size_t code_offset = r.pos();
@@ -207,15 +215,22 @@ Result<Parts> parse(std::span<const uint8_t> bytes) {
   p.flags = *flags;
   p.fingerprint = std::string_view(reinterpret_cast<const char*>(fp->data()), fp->size());
   p.wasm = *wasm;
+  p.entries.reserve(*count);
   for (uint32_t i = 0; i < *count; ++i) {
     uint32_t e[2];
     std::memcpy(e, entries->data() + 8 * i, 8);
     p.entries.push_back({e[0], e[1] != 0});
   }
-  for (uint32_t i = 0; i < *site_count; ++i) {
-    uint32_t e[2];
-    std::memcpy(e, sites->data() + 8 * i, 8);
-    p.sites.push_back({e[0], e[1]});
+  // Two little-endian u32 each, as a Site is in memory here: read in place
+  // where the bytes are aligned for it (a mapped file's are), else copied.
+  static_assert(sizeof(tier::CodeImage::Site) == 8 && alignof(tier::CodeImage::Site) <= kSiteAlign &&
+                std::endian::native == std::endian::little);
+  if (reinterpret_cast<uintptr_t>(sites->data()) % alignof(tier::CodeImage::Site) == 0) {
+    p.sites = {reinterpret_cast<const tier::CodeImage::Site*>(sites->data()), *site_count};
+  } else {
+    p.owned_sites = std::make_shared<std::vector<tier::CodeImage::Site>>(*site_count);
+    std::memcpy(p.owned_sites->data(), sites->data(), sites->size());
+    p.sites = *p.owned_sites;
   }
   p.code = *code;
   p.code_offset = code_offset;
@@ -244,9 +259,11 @@ Result<tier::CodeGenerator*> generator_for(const Engine& engine, const Parts& p)
   return gen;
 }
 
-// The module of `p` with its code from `code` attached.
-Result<std::shared_ptr<const Module>> assemble(tier::CodeGenerator& gen, const Parts& p, tier::CodeSource code) {
-  auto decoded = decode_module(p.wasm);
+// The module of `p` with its code from `code` attached; its binary read in
+// place if `owner` keeps p's bytes alive, else copied.
+Result<std::shared_ptr<const Module>> assemble(tier::CodeGenerator& gen, Parts& p, tier::CodeSource code,
+                                               std::shared_ptr<const void> owner = {}) {
+  auto decoded = owner ? decode_module(p.wasm, std::move(owner)) : decode_module(p.wasm);
   if (!decoded) {
     if (code.executable && code.release) code.release();
     return decoded.error();
@@ -254,7 +271,7 @@ Result<std::shared_ptr<const Module>> assemble(tier::CodeGenerator& gen, const P
   std::shared_ptr<Module> m = std::move(*decoded);
   m->validated = true;  // validated when the file was made; the checksum covers it since
   std::string error;
-  std::unique_ptr<tier::NativeCode> native = gen.load(*m, code, error);
+  std::unique_ptr<tier::NativeCode> native = gen.load(*m, std::move(code), error);
   if (!native) return make_error(ErrorKind::kMalformed, kNoOffset, "compiled module's code does not fit it: " + error);
   tier::CodeOptions options;
   options.guarded_memory = (p.flags & kGuardedMemory) != 0;
@@ -287,7 +304,10 @@ Result<std::shared_ptr<const Module>> deserialize_module(const Engine& engine, S
   if (!p) return p.error();
   auto gen = generator_for(engine, *p);
   if (!gen) return gen.error();
-  return assemble(**gen, *p, {p->code, p->entries, p->sites, false, {}});
+  // The bytes are the caller's for this call only: the sites are copied.
+  auto sites = p->owned_sites ? p->owned_sites
+                              : std::make_shared<std::vector<tier::CodeImage::Site>>(p->sites.begin(), p->sites.end());
+  return assemble(**gen, *p, {p->code, p->entries, *sites, sites, false, {}});
 }
 
 Result<std::shared_ptr<const Module>> deserialize_module_file(const Engine& engine, const std::string& path) {
@@ -307,8 +327,9 @@ Result<std::shared_ptr<const Module>> deserialize_module_file(const Engine& engi
     ::close(fd);
     return io_error("map");
   }
-  Mapping file(whole, size);
-  auto p = parse(size ? file.bytes() : std::span<const uint8_t>());
+  // Kept while the module lives: its binary is read from here.
+  auto file = std::make_shared<const Mapping>(whole, size);
+  auto p = parse(size ? file->bytes() : std::span<const uint8_t>());
   auto gen = p ? generator_for(engine, *p) : Result<tier::CodeGenerator*>(p.error());
   if (!gen) {
     ::close(fd);
@@ -318,9 +339,13 @@ Result<std::shared_ptr<const Module>> deserialize_module_file(const Engine& engi
   // (A file system mounted noexec refuses that: the code is copied instead.)
   void* code = mmap(nullptr, p->code.size(), PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, static_cast<off_t>(p->code_offset));
   ::close(fd);
-  if (code == MAP_FAILED) return assemble(**gen, *p, {p->code, p->entries, p->sites, false, {}});
+  // The sites are read where they are in the file, which the code keeps.
+  std::shared_ptr<const void> sites_owner = p->owned_sites ? std::shared_ptr<const void>(p->owned_sites) : file;
+  if (code == MAP_FAILED) return assemble(**gen, *p, {p->code, p->entries, p->sites, sites_owner, false, {}}, file);
   size_t n = p->code.size();
-  return assemble(**gen, *p, {{static_cast<const uint8_t*>(code), n}, p->entries, p->sites, true, [code, n] { munmap(code, n); }});
+  return assemble(**gen, *p,
+                  {{static_cast<const uint8_t*>(code), n}, p->entries, p->sites, sites_owner, true, [code, n] { munmap(code, n); }},
+                  file);
 }
 
 }  // namespace wpvm
