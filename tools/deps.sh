@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages wpvm needs to build and test (idempotent).
-# Runs apt-get only when something is missing.
+# Installs the Debian 12 packages wpvm needs to build and test (idempotent),
+# and any named as arguments (tools/bench.sh: python3-matplotlib). Runs
+# apt-get only when something is missing.
 set -euo pipefail
 
 packages=(
@@ -10,6 +11,7 @@ packages=(
   mesa-vulkan-drivers vulkan-tools vulkan-validationlayers spirv-tools
   doctest-dev nlohmann-json3-dev
   wabt clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32
+  "$@"
 )
 
 missing=()

@@ -12,6 +12,7 @@ measures and reports. Extend it by adding rows to KERNELS (problem sizes),
 entries to CONFIGS (ways to run a row) or to RATIOS (summary columns).
 """
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -118,6 +119,7 @@ def main():
                          "lavapipe, which wpvm never picks by itself)")
     ap.add_argument("--only", help="comma-separated kernels")
     ap.add_argument("--configs", help="comma-separated configurations (default: all)")
+    ap.add_argument("--json", help="also write every run's figures (or error) and the ratios to this file")
     opts = ap.parse_args()
     opts.wpvm = opts.wpvm or os.path.join(opts.build, "tools", "wpvm")
     only = set(opts.only.split(",")) if opts.only else None
@@ -130,6 +132,7 @@ def main():
     print(head)
     print("-" * len(head))
     summary = []
+    results = {}
     failed = False
     for kernel, args in KERNELS:
         if only and kernel not in only:
@@ -146,6 +149,8 @@ def main():
                 print(f"{kernel:10} {cfg.name:11} {r['time']:10.5f} {r['rate']:12.1f} {r['unit']:8}{extra}")
             sys.stdout.flush()
         summary.append((kernel, [ratio(res.get(a, {}), res.get(b, {})) for _, a, b in RATIOS]))
+        results[kernel] = {"args": args, "runs": res,
+                           "ratios": {h: ratio(res.get(a, {}), res.get(b, {})) for h, a, b in RATIOS}}
     print()
     print("rate ratios (cpu/seq: speed-up of the CPU device; x/native, x/omp: wpvm over native C)")
     head = f"{'kernel':10}" + "".join(f" {h:>14}" for h, _, _ in RATIOS)
@@ -153,6 +158,9 @@ def main():
     print("-" * len(head))
     for kernel, cols in summary:
         print(f"{kernel:10}" + "".join(f" {c:>14}" for c in cols))
+    if opts.json:
+        with open(opts.json, "w") as f:
+            json.dump({"threads": opts.threads, "kernels": results}, f, indent=1)
     return 1 if failed else 0
 
 
