@@ -126,6 +126,7 @@ def main():
             ('v8-turbofan', lambda nat, w, a: node + ['--no-liftoff', node_js, w] + a),
         ]
     configs = [c for c in configs if c[0] not in o.skip.split(',')]
+    width = max([10] + [len(n) for n in names])  # of the program column
     out = tempfile.mkdtemp(prefix='wpvm-bench-')
     table = {}
     wasm_of = {}
@@ -140,11 +141,11 @@ def main():
                 print(f'{n} {cname}: FAILED\n{text}', file=sys.stderr)
             row[cname] = t
         table[n] = row
-        print(f'{n:10}' + ''.join(f' {c}={row[c]:.3f}s' if row[c] else f' {c}=FAIL' for c, _ in configs), file=sys.stderr)
+        print(f'{n:{width}}' + ''.join(f' {c}={row[c]:.3f}s' if row[c] else f' {c}=FAIL' for c, _ in configs), file=sys.stderr)
 
     names_c = [c for c, _ in configs]
     print('\nseconds (ratio to native)')
-    print(f'{"program":10}' + ''.join(f'{c:>20}' for c in names_c))
+    print(f'{"program":{width}}' + ''.join(f'{c:>20}' for c in names_c))
     logs = {c: [] for c in names_c}
     for n in names:
         row = table[n]
@@ -156,9 +157,9 @@ def main():
                 cells.append(f'{row[c]:9.3f} ({r:6.2f}x)')
             else:
                 cells.append(f'{"FAIL":>20}')
-        print(f'{n:10}' + ''.join(f'{x:>20}' for x in cells))
+        print(f'{n:{width}}' + ''.join(f'{x:>20}' for x in cells))
     geo = {c: math.exp(sum(v) / len(v)) if v else float('nan') for c, v in logs.items()}
-    print(f'{"geomean":10}' + ''.join(f'{geo[c]:19.2f}x' for c in names_c))
+    print(f'{"geomean":{width}}' + ''.join(f'{geo[c]:19.2f}x' for c in names_c))
     if 'jit' in geo and 'interp' in geo:
         print(f'\nJIT speed-up over the interpreter (geomean): {geo["interp"] / geo["jit"]:.2f}x (target >= 8x)')
     if 'jit' in geo and 'v8-liftoff' in geo:
