@@ -10,9 +10,12 @@ the largest module; --json FILE writes the same figures.
                      [--skip CONFIG,...] [--repeat N] [--clock wall|cpu] [--json FILE]
 
 Programs: the PRK kernels run sequentially (the native twins of
-bench/native compiled as plain WASI programs) and small integer/branchy
-programs in bench/programs. Times are per process (best of --repeat runs),
-so they include start-up and compilation: wall-clock, or with --clock cpu
+bench/native compiled as plain WASI programs) and the programs in
+bench/programs: small integer/branchy ones, a CoreMark-style integer
+workload, and PolyBench-style dense, dynamic-programming and stencil
+kernels (these check their results and fail on a mismatch). Times are per
+process (best of --repeat runs), so they include start-up and
+compilation: wall-clock, or with --clock cpu
 the process's user + system CPU time (steadier when other work shares the
 machine)."""
 import argparse
