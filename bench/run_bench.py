@@ -10,9 +10,12 @@ the largest module; --json FILE writes the same figures.
                      [--skip CONFIG,...] [--repeat N] [--clock wall|cpu] [--json FILE]
 
 Programs: the PRK kernels run sequentially (the native twins of
-bench/native compiled as plain WASI programs) and small integer/branchy
-programs in bench/programs. Times are per process (best of --repeat runs),
-so they include start-up and compilation: wall-clock, or with --clock cpu
+bench/native compiled as plain WASI programs) and the programs in
+bench/programs: small integer/branchy ones, a CoreMark-style integer
+workload, and PolyBench-style dense, dynamic-programming and stencil
+kernels (these check their results and fail on a mismatch). Times are per
+process (best of --repeat runs), so they include start-up and
+compilation: wall-clock, or with --clock cpu
 the process's user + system CPU time (steadier when other work shares the
 machine)."""
 import argparse
@@ -45,6 +48,15 @@ PROGRAMS = {
     'crc32': (['100'], ['10']),
     'sort': (['10'], ['2']),
     'vm': (['20000000'], ['2000000']),
+    'coremark': (['12000'], ['700']),
+    'gemm': (['1500'], ['550']),
+    'mm2': (['1200'], ['420']),
+    'lu': (['1700'], ['680']),
+    'floyd_warshall': (['1350'], ['480']),
+    'nussinov': (['1700'], ['680']),
+    'jacobi2d': (['1000', '800'], ['500', '200']),
+    'seidel2d': (['1000', '100'], ['500', '25']),
+    'heat3d': (['120', '200'], ['64', '110']),
 }
 
 
@@ -126,6 +138,7 @@ def main():
             ('v8-turbofan', lambda nat, w, a: node + ['--no-liftoff', node_js, w] + a),
         ]
     configs = [c for c in configs if c[0] not in o.skip.split(',')]
+    width = max([10] + [len(n) for n in names])  # of the program column
     out = tempfile.mkdtemp(prefix='wpvm-bench-')
     table = {}
     wasm_of = {}
@@ -140,11 +153,11 @@ def main():
                 print(f'{n} {cname}: FAILED\n{text}', file=sys.stderr)
             row[cname] = t
         table[n] = row
-        print(f'{n:10}' + ''.join(f' {c}={row[c]:.3f}s' if row[c] else f' {c}=FAIL' for c, _ in configs), file=sys.stderr)
+        print(f'{n:{width}}' + ''.join(f' {c}={row[c]:.3f}s' if row[c] else f' {c}=FAIL' for c, _ in configs), file=sys.stderr)
 
     names_c = [c for c, _ in configs]
     print('\nseconds (ratio to native)')
-    print(f'{"program":10}' + ''.join(f'{c:>20}' for c in names_c))
+    print(f'{"program":{width}}' + ''.join(f'{c:>20}' for c in names_c))
     logs = {c: [] for c in names_c}
     for n in names:
         row = table[n]
@@ -156,9 +169,9 @@ def main():
                 cells.append(f'{row[c]:9.3f} ({r:6.2f}x)')
             else:
                 cells.append(f'{"FAIL":>20}')
-        print(f'{n:10}' + ''.join(f'{x:>20}' for x in cells))
+        print(f'{n:{width}}' + ''.join(f'{x:>20}' for x in cells))
     geo = {c: math.exp(sum(v) / len(v)) if v else float('nan') for c, v in logs.items()}
-    print(f'{"geomean":10}' + ''.join(f'{geo[c]:19.2f}x' for c in names_c))
+    print(f'{"geomean":{width}}' + ''.join(f'{geo[c]:19.2f}x' for c in names_c))
     if 'jit' in geo and 'interp' in geo:
         print(f'\nJIT speed-up over the interpreter (geomean): {geo["interp"] / geo["jit"]:.2f}x (target >= 8x)')
     if 'jit' in geo and 'v8-liftoff' in geo:
