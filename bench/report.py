@@ -5,6 +5,7 @@ a Markdown table beside it.
 
   bench/report.py --build BUILD [--out DIR] [--quick] [--threads 1,2,...]
                   [--repeat N] [--skip-programs] [--skip-prk]
+  bench/report.py --from-json bench/results/NAME.json   (the table and plots again)
 
 * Programs (bench/run_bench.py): every workload (the PRK kernels run
   sequentially, the programs of bench/programs) built from the same C source
@@ -71,7 +72,7 @@ def markdown(report):
     ratios = report.get("program_ratios")
     if ratios:
         engines = [e for e in ENGINES if any(e in r for r in ratios.values())]
-        lines += ["| workload (time / native) | " + " | ".join(engines) + " |",
+        lines += ["| workload, time / native (lower is faster) | " + " | ".join(engines) + " |",
                   "|---|" + "---|" * len(engines)]
         for name, r in ratios.items():
             lines.append(f"| {name} | " + " | ".join(f"{r[e]:.2f}" if r.get(e) else "failed" for e in engines) + " |")
@@ -83,7 +84,8 @@ def markdown(report):
         top = str(max(int(t) for t in prk))
         kernels = prk[top]["kernels"]
         heads = ["jit cpu/seq", "omp/seq", "jit seq/native", "jit cpu/omp", "gpu/omp"]
-        lines += [f"| PRK kernel ({top} threads) | " + " | ".join(heads) + " |", "|---|" + "---|" * len(heads)]
+        lines += [f"| PRK kernel, rate ratios ({top} threads; higher is faster) | " + " | ".join(heads) + " |",
+                  "|---|" + "---|" * len(heads)]
         for k, v in kernels.items():
             lines.append(f"| {k} | " + " | ".join(v["ratios"].get(h, "-") for h in heads) + " |")
         lines.append("")
@@ -97,7 +99,7 @@ def plot_ratios(ratios, path):
     engines = [e for e in ENGINES if any(r.get(e) for r in ratios.values())]
     names = list(ratios) + ["geomean"]
     width = 0.8 / max(len(engines), 1)
-    fig, ax = plt.subplots(figsize=(max(8, 0.55 * len(names) * max(len(engines), 1)), 4.8))
+    fig, ax = plt.subplots(figsize=(min(16, max(8, 0.2 * len(names) * max(len(engines), 1))), 5.2))
     for i, e in enumerate(engines):
         values = [ratios[n].get(e) or 0 for n in ratios] + [geomean([r.get(e) for r in ratios.values()]) or 0]
         ax.bar([x + i * width for x in range(len(names))], values, width, label=e)
@@ -149,7 +151,8 @@ def plot_speedup(prk, path):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--build", required=True, help="meson build directory (its tools/wpvm and PRK guests)")
+    ap.add_argument("--build", help="meson build directory (its tools/wpvm and PRK guests)")
+    ap.add_argument("--from-json", help="write the table and plots of this earlier report, running nothing")
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results"))
     ap.add_argument("--quick", action="store_true", help="small problem sizes (a smoke run, not figures)")
     ap.add_argument("--threads", help="comma-separated thread counts (default: 1 to the number of cores)")
@@ -157,6 +160,14 @@ def main():
     ap.add_argument("--skip-programs", action="store_true")
     ap.add_argument("--skip-prk", action="store_true")
     o = ap.parse_args()
+    if o.from_json:
+        with open(o.from_json) as f:
+            report = json.load(f)
+        write_outputs(report, o.from_json[:-len(".json")] if o.from_json.endswith(".json") else o.from_json,
+                      report.get("date", "")[:10] + "-" + report.get("commit", ""))
+        return 0
+    if not o.build:
+        ap.error("--build is required (or --from-json)")
     wpvm = os.path.join(o.build, "tools", "wpvm")
     threads = [int(t) for t in o.threads.split(",")] if o.threads else list(range(1, (os.cpu_count() or 1) + 1))
     commit = git("rev-parse", "--short", "HEAD") or "unknown"
@@ -189,9 +200,15 @@ def main():
     path = os.path.join(o.out, name)
     with open(path + ".json", "w") as f:
         json.dump(report, f, indent=1)
+    write_outputs(report, path, name)
+    return 1 if failed else 0
+
+
+def write_outputs(report, path, name):
+    """The Markdown table and the plots of `report`, beside path + ".json"."""
     table = markdown(report)
     with open(path + ".md", "w") as f:
-        f.write(f"Benchmark {name}{' (uncommitted changes)' if dirty else ''}, {report['cores']} cores "
+        f.write(f"Benchmark {name}{' (uncommitted changes)' if report.get('dirty') else ''}, {report['cores']} cores "
                 f"({report['cpu']}), load average {report['load_average']:.1f}\n\n{table}")
     written = [path + ".json", path + ".md"]
     if report.get("program_ratios"):
@@ -203,7 +220,6 @@ def main():
     print()
     print(table)
     print("written: " + ", ".join(os.path.relpath(p, ROOT) for p in written))
-    return 1 if failed else 0
 
 
 if __name__ == "__main__":
