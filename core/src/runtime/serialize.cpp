@@ -261,7 +261,7 @@ Result<tier::CodeGenerator*> generator_for(const Engine& engine, const Parts& p)
 
 // The module of `p` with its code from `code` attached; its binary read in
 // place if `owner` keeps p's bytes alive, else copied.
-Result<std::shared_ptr<const Module>> assemble(tier::CodeGenerator& gen, Parts& p, tier::CodeSource code,
+Result<std::shared_ptr<const Module>> assemble(tier::CodeGenerator& gen, const Parts& p, tier::CodeSource code,
                                                std::shared_ptr<const void> owner = {}) {
   auto decoded = owner ? decode_module(p.wasm, std::move(owner)) : decode_module(p.wasm);
   if (!decoded) {
