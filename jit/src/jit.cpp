@@ -630,6 +630,16 @@ std::optional<Trap> invoke_native(Store::Impl& store, FuncImpl& f, Slot* slots) 
 
 uint64_t modules_compiled() { return g_modules_compiled.load(std::memory_order_relaxed); }
 
+Result<size_t> native_functions(const Module& m) {
+  tier::CodeOptions options;
+  options.parallel = false;
+  std::unique_ptr<ModuleCode> code = compile_module(m, options, nullptr);
+  if (!code) return make_error(ErrorKind::kUsage, kNoOffset, "JIT compilation failed");
+  size_t n = 0;
+  for (const tier::CodeImage::Entry& e : code->image().entries) n += e.native ? 1 : 0;
+  return n;
+}
+
 Result<std::string> listing(const Module& m, bool bounds_checks) {
   tier::CodeOptions options;
   options.guarded_memory = !bounds_checks;

@@ -16,6 +16,10 @@ Result<std::string> listing(const Module&, bool) {
   return make_error(ErrorKind::kUsage, kNoOffset, "this build has no JIT");
 }
 
+Result<size_t> native_functions(const Module&) {
+  return make_error(ErrorKind::kUsage, kNoOffset, "this build has no JIT");
+}
+
 uint64_t modules_compiled() { return 0; }
 
 }  // namespace wpvm::jit

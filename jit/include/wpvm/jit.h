@@ -1,7 +1,7 @@
 // The x86-64 JIT, every engine's native tier (EngineConfig::tier = kJit, the
 // default): what it offers besides running code. In a build without the JIT
-// (no asmjit, or not x86-64) this header links too: listing() fails and
-// modules_compiled() is 0.
+// (no asmjit, or not x86-64) this header links too: listing() and
+// native_functions() fail and modules_compiled() is 0.
 #pragma once
 #include <string>
 
@@ -16,6 +16,11 @@ namespace wpvm::jit {
 // with a "func[N] name:" line. bounds_checks: the code for a memory 0
 // without the guarded reservation.
 Result<std::string> listing(const Module& m, bool bounds_checks = false);
+
+// How many of m's defined functions the JIT compiles to native code (the
+// others would run in the interpreter behind a stub), compiled anew; an
+// error if it cannot compile m at all.
+Result<size_t> native_functions(const Module& m);
 
 // How many modules the JIT compiled in this process (each module once per
 // kind of memory it ran with; listings not counted).
