@@ -1,17 +1,22 @@
-// Tests of the interpreter's SIMD instructions (interp/simd_*): that every
-// SIMD opcode has a row, and lanes that are easy to get wrong: NaN
-// propagation in min/max (and its absence in pmin), narrowing saturation,
-// swizzle indices >= 16, shuffle picks from both operands, lane loads at the
-// end of memory, operands sharing slots with the result. The module comes
+// Tests of the SIMD instructions: that every SIMD opcode has a row in the
+// interpreter (interp/simd_*) and a shared value function exactly when it is
+// not a memory instruction (exec/simd.h, value_fn); lanes that are easy to
+// get wrong: NaN propagation in min/max (and its absence in pmin), narrowing
+// saturation, swizzle indices >= 16, shuffle picks from both operands, lane
+// loads at the end of memory, operands sharing slots with the result; and
+// value_fn's results over 16-byte cells (scalars zero-extended, the result
+// aliasing an operand) bit for bit those of the interpreter. The module comes
 // from wat/simd.wat, built by wat2wasm.
 #include <doctest/doctest.h>
 
 #include <array>
 #include <bit>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 
+#include "exec/simd.h"
 #include "interp/simd_exec.h"
 #include "wpvm/runtime.h"
 #include "test_calls.h"
@@ -51,6 +56,58 @@ struct Fixture {
     return r.values[0].v128;
   }
 };
+
+// A 16-byte cell of exec::simd::ValueFn holding v: a v128 fills it, a scalar
+// its first bytes; the rest is junk, as a caller may leave it.
+using Cell = std::array<uint8_t, 16>;
+Cell cell_of(const Value& v) {
+  Cell c;
+  c.fill(0xa5);
+  switch (v.type) {
+    case ValType::kV128: std::memcpy(c.data(), &v.v128, 16); break;
+    case ValType::kI32:
+    case ValType::kF32: std::memcpy(c.data(), &v.i32, 4); break;
+    default: std::memcpy(c.data(), &v.i64, 8); break;
+  }
+  return c;
+}
+
+// Runs the export `name`, one SIMD instruction over its params, on the
+// interpreter and value_fn(op) over the same operands in cells: with the
+// result in a cell of its own, then in the cell of each operand in turn (r
+// aliasing a, b, c). Checks every run writes what the interpreter returns (a
+// scalar zero-extended to 8 bytes) and gives the result's cell.
+Cell agree(Fixture& fx, const char* name, Opcode op, std::vector<Value> args, uint32_t imm = 0,
+           const uint8_t* shuffle = nullptr) {
+  exec::simd::ValueFn fn = exec::simd::value_fn(op);
+  REQUIRE(static_cast<bool>(fn));
+  CallResult r = fx.call(name, args);
+  REQUIRE_MESSAGE(r.ok(), r.trap->to_string());
+  REQUIRE(r.values.size() == 1);
+  const Value& want = r.values[0];
+  size_t n = want.type == ValType::kV128 ? 16 : 8;
+  Cell expect{};
+  if (want.type == ValType::kV128) std::memcpy(expect.data(), &want.v128, 16);
+  else if (want.type == ValType::kI32 || want.type == ValType::kF32) std::memcpy(expect.data(), &want.i32, 4);
+  else std::memcpy(expect.data(), &want.i64, 8);
+
+  Cell result{};
+  for (size_t alias = 0; alias <= args.size(); ++alias) {
+    CAPTURE(name);
+    CAPTURE(alias);  // 0: a cell of its own; 1, 2, 3: r is a, b, c
+    Cell cells[3];
+    for (size_t i = 0; i < args.size(); ++i) cells[i] = cell_of(args[i]);
+    Cell own;
+    own.fill(0xcd);
+    uint8_t* out = own.data();
+    if (alias > 0) out = cells[alias - 1].data();
+    const uint8_t* c = shuffle ? shuffle : args.size() > 2 ? cells[2].data() : nullptr;
+    fn(out, cells[0].data(), args.size() > 1 ? cells[1].data() : nullptr, c, imm);
+    CHECK(std::memcmp(out, expect.data(), n) == 0);
+    if (alias == 0) std::memcpy(result.data(), out, 16);
+  }
+  return result;
+}
 
 constexpr uint32_t kQuietBit32 = 0x00400000u;
 bool is_nan32(uint32_t bits) { return (bits & 0x7f800000u) == 0x7f800000u && (bits & 0x007fffffu) != 0; }
@@ -152,4 +209,81 @@ TEST_CASE("simd: results may overwrite the slots of their operands") {
   CallResult r = fx.call("chain", {Value::from_i32(7)});
   REQUIRE(r.ok());
   CHECK(r.values[0].i32 == 7 + 7 * 4);
+}
+
+TEST_CASE("simd: a value function for every SIMD opcode but the memory ones and v128.const") {
+  size_t fns = 0;
+  for (size_t i = 0; i < static_cast<size_t>(Opcode::kCount); ++i) {
+    auto op = static_cast<Opcode>(i);
+    const OpcodeInfo& info = opcode_info(op);
+    bool memory = info.imm == ImmKind::kMemArg || info.imm == ImmKind::kMemArgLane;
+    bool want = info.feature == Feature::kSimd && !memory && op != Opcode::V128Const;
+    CHECK_MESSAGE((exec::simd::value_fn(op) != nullptr) == want, opcode_text(op));
+    fns += want;
+  }
+  // Of the interpreter's rows, the 22 loads and stores have none.
+  CHECK(fns + 22 == static_cast<size_t>(interp::simd::Op::kCount));
+}
+
+TEST_CASE("simd: value functions agree with the interpreter bit for bit") {
+  Fixture fx;
+  auto v = [](auto lanes) { return Value::from_v128(vec(lanes)); };
+  using I8 = std::array<int8_t, 16>;
+  using I16 = std::array<int16_t, 8>;
+  using U32 = std::array<uint32_t, 4>;
+  using U64 = std::array<uint64_t, 2>;
+  const uint32_t snan = 0x7fa00001u, inf = 0x7f800000u;
+  V128 a8 = vec<int8_t>(I8{-1, 2, -3, 4, 5, -128, 127, 0, 1, -2, 3, -4, 0, 0, -1, 1});
+
+  SUBCASE("scalar results are zero-extended to 8 bytes") {
+    Cell bm = agree(fx, "bitmask8", Opcode::I8x16Bitmask, {Value::from_v128(a8)});
+    uint64_t x;
+    std::memcpy(&x, bm.data(), 8);
+    CHECK(x == 0b0100101000100101u);
+    Cell ex = agree(fx, "extract_s8_5", Opcode::I8x16ExtractLaneS, {Value::from_v128(a8)}, 5);
+    std::memcpy(&x, ex.data(), 8);
+    CHECK(x == 0xffffff80u);  // -128 as an i32, not as an i64
+    agree(fx, "extract_u16_7", Opcode::I16x8ExtractLaneU, {v(I16{0, 0, 0, 0, 0, 0, 0, -2})}, 7);
+    agree(fx, "extract_i64_1", Opcode::I64x2ExtractLane, {v(U64{1, 0x8000000000000001ull})}, 1);
+    Cell ef = agree(fx, "extract_f32_2", Opcode::F32x4ExtractLane, {v(U32{0, 0, snan, 0})}, 2);
+    std::memcpy(&x, ef.data(), 8);
+    CHECK(x == snan);  // the NaN's bits unchanged
+    agree(fx, "all_true16", Opcode::I16x8AllTrue, {v(I16{1, -1, 2, 3, 4, 5, 6, 7})});
+    agree(fx, "all_true16", Opcode::I16x8AllTrue, {v(I16{1, -1, 2, 3, 0, 5, 6, 7})});
+  }
+
+  SUBCASE("replace_lane reads only the lane's bytes of a scalar") {
+    Cell r = agree(fx, "replace_i16_3", Opcode::I16x8ReplaceLane,
+                   {v(I16{0, 1, 2, 3, 4, 5, 6, 7}), Value::from_i32(0x1234abcd)}, 3);
+    CHECK(lanes_of<int16_t>(std::bit_cast<V128>(r)) == I16{0, 1, 2, static_cast<int16_t>(0xabcd), 4, 5, 6, 7});
+    agree(fx, "replace_f64_1", Opcode::F64x2ReplaceLane, {v(U64{1, 2}), Value::from_f64_bits(0x7ff0000000000001ull)}, 1);
+    agree(fx, "splat_i8", Opcode::I8x16Splat, {Value::from_i32(0x1ff)});
+  }
+
+  SUBCASE("shuffle takes its lane indices through c") {
+    const uint8_t idx[16] = {31, 0, 30, 1, 16, 15, 17, 14, 0, 0, 0, 0, 31, 31, 31, 31};  // as in simd.wat
+    V128 a = vec<uint8_t>({10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25});
+    V128 b = vec<uint8_t>({30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45});
+    Cell r = agree(fx, "shuffle", Opcode::I8x16Shuffle, {Value::from_v128(a), Value::from_v128(b)}, 0, idx);
+    CHECK(r[0] == 45);
+    CHECK(r[1] == 10);
+    agree(fx, "swizzle", Opcode::I8x16Swizzle,
+          {Value::from_v128(a), v(std::array<uint8_t, 16>{0, 15, 16, 17, 31, 32, 128, 255, 1, 0x8f, 0x10, 14, 2, 64, 3, 200})});
+    agree(fx, "bitselect", Opcode::V128Bitselect,
+          {v(U64{~0ull, 0x0123456789abcdefull}), v(U64{0, 0xfedcba9876543210ull}), v(U64{0xff00ff00ff00ff00ull, 0x0f0f0f0f0f0f0f0full})});
+  }
+
+  SUBCASE("NaNs, saturation, shift counts") {
+    agree(fx, "f32x4_min", Opcode::F32x4Min, {v(U32{snan, 0x3f800000u, 0x80000000u, inf}), v(U32{0x3f800000u, 0x7fc00000u, 0, inf | 0x80000000u})});
+    agree(fx, "f32x4_pmin", Opcode::F32x4Pmin, {v(U32{snan, 1, 0x80000000u, inf}), v(U32{1, snan, 0, 2})});
+    agree(fx, "f64x2_min", Opcode::F64x2Min, {v(U64{0x7ff0000000000001ull, 0}), v(U64{0, 0x8000000000000000ull})});
+    agree(fx, "demote", Opcode::F32x4DemoteF64x2Zero, {v(U64{0x7ff0000000000001ull, 0x47efffffefffffffull})});
+    agree(fx, "trunc_sat_s", Opcode::I32x4TruncSatF32x4S, {v(U32{snan, inf, inf | 0x80000000u, 0x4f32d05eu /* 3e9 */})});
+    agree(fx, "narrow_s", Opcode::I8x16NarrowI16x8S, {v(I16{300, -300, 127, -128, 128, -129, 0, 32767}), v(I16{-1, 255, 256, -32768, 1, 2, 3, 4})});
+    agree(fx, "narrow_u", Opcode::I8x16NarrowI16x8U, {v(I16{300, -300, 127, -128, 128, -129, 0, 32767}), v(I16{-1, 255, 256, -32768, 1, 2, 3, 4})});
+    agree(fx, "q15mulr", Opcode::I16x8Q15mulrSatS, {v(I16{-32768, -32768, 32767, 1, -1, 16384, 0, 3}), v(I16{-32768, 32767, 32767, 1, -1, 16384, 5, -3})});
+    agree(fx, "extmul_hi_s", Opcode::I32x4ExtmulHighI16x8S, {v(I16{0, 0, 0, 0, -32768, 32767, -1, 2}), v(I16{0, 0, 0, 0, -32768, -32768, -1, 3})});
+    agree(fx, "shl_i32", Opcode::I32x4Shl, {v(U32{1, 0x80000001u, 3, ~0u}), Value::from_i32(33)});
+    agree(fx, "shr_s8", Opcode::I8x16ShrS, {Value::from_v128(a8), Value::from_i32(0xffffff0fu)});
+  }
 }

@@ -1,7 +1,7 @@
 // Exact Wasm numeric semantics the C++ operators do not give directly:
 // trapping division, float->int truncation (trapping and saturating),
 // min/max with Wasm's NaN and signed-zero rules, NaN-quieting rounding. Used
-// by the numeric rows (numeric_ops.def) and the interpreter's SIMD rows.
+// by the numeric rows (numeric_ops.def) and the SIMD rows (simd_ops.def).
 #pragma once
 #include <cmath>
 #include <cstdint>

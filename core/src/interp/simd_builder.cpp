@@ -1,7 +1,8 @@
-// The code builder's SIMD instructions: every opcode of simd_ops.def becomes
-// one IOp::Simd instruction whose operands are laid out as simd_exec.h reads
-// them. The operands are named in the order the Wasm instruction pops them,
-// so one routine serves every shape (v128 or scalar operands, memory, lanes).
+// The code builder's SIMD instructions: every opcode of exec/simd_ops.def
+// becomes one IOp::Simd instruction whose operands are laid out as
+// simd_exec.h reads them. The operands are named in the order the Wasm
+// instruction pops them, so one routine serves every shape (v128 or scalar
+// operands, memory, lanes).
 // SIMD results are never folded into a following local.set or branch.
 #include "interp/builder.h"
 #include "interp/simd_exec.h"

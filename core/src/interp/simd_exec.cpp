@@ -1,97 +1,23 @@
-// The interpreter's SIMD semantics: one function per row of simd_ops.def,
-// written as plain lane loops over a 16-byte value (portable C++, no
-// intrinsics; the compiler vectorises what it can). Lanes are read and
-// written with memcpy, so float lanes keep their NaN bits and no access is
-// misaligned. Memory accesses are bounds-checked like the scalar ones.
+// The interpreter's SIMD instructions: one function per row of
+// exec/simd_ops.def, of the shape simd_exec.h's table holds. A row that is
+// not a memory access is its shared value function (exec/simd.h), inlined
+// with the frame's slots as its cells; loads and stores check bounds like
+// the scalar accesses and take their lane work from exec/simd.h too.
 #include "interp/simd_exec.h"
 
-#include <algorithm>
-#include <bit>
-#include <cmath>
 #include <cstring>
-#include <limits>
-#include <type_traits>
 
-#include "exec/numeric.h"
+#include "exec/simd.h"
 
 namespace wpvm::interp::simd {
 
 namespace {
 
-using s8 = int8_t;
-using u8 = uint8_t;
-using s16 = int16_t;
-using u16 = uint16_t;
-using s32 = int32_t;
-using u32 = uint32_t;
-using s64 = int64_t;
-using u64 = uint64_t;
-using f32 = float;
-using f64 = double;
+using namespace exec::simd;
 
-struct V {
-  uint8_t b[16];
-};
-
-template <class T>
-constexpr int kLanes = 16 / sizeof(T);
-
-template <class T>
-T lane(const V& v, int i) {
-  T x;
-  std::memcpy(&x, v.b + i * sizeof(T), sizeof(T));
-  return x;
-}
-template <class T>
-void set_lane(V& v, int i, T x) {
-  std::memcpy(v.b + i * sizeof(T), &x, sizeof(T));
-}
-
-// Operand access (layout in simd_exec.h).
-V get(const Slot* fp, uint32_t slot) {
-  V v;
-  std::memcpy(v.b, fp + slot, 16);
-  return v;
-}
-void put(Slot* fp, const Word* pc, const V& v) { std::memcpy(fp + pc[1].u.b, v.b, 16); }
-V arg_a(const Slot* fp, const Word* pc) { return get(fp, pc[2].u.a); }
-V arg_b(const Slot* fp, const Word* pc) { return get(fp, pc[2].u.b); }
-uint32_t lane_index(const Word* pc) { return pc[3].u.a; }
-
-// Saturates an int result to the range of lane type T.
-template <class T>
-T sat(int64_t x) {
-  return static_cast<T>(std::clamp<int64_t>(x, std::numeric_limits<T>::min(), std::numeric_limits<T>::max()));
-}
-
-// ---- lane-wise shapes (the generic rows) ----
-
-template <class T, class F>
-V map1(const V& a, F f) {
-  V r;
-  for (int i = 0; i < kLanes<T>; ++i) set_lane<T>(r, i, static_cast<T>(f(lane<T>(a, i))));
-  return r;
-}
-template <class T, class F>
-V map2(const V& a, const V& b, F f) {
-  V r;
-  for (int i = 0; i < kLanes<T>; ++i) set_lane<T>(r, i, static_cast<T>(f(lane<T>(a, i), lane<T>(b, i))));
-  return r;
-}
-template <class T, class F>
-V compare(const V& a, const V& b, F f) {
-  V r;
-  for (int i = 0; i < kLanes<T>; ++i) std::memset(r.b + i * sizeof(T), f(lane<T>(a, i), lane<T>(b, i)) ? 0xff : 0, sizeof(T));
-  return r;
-}
-template <class In, class Out, int kHigh, class F>
-V convert(const V& a, F f) {
-  constexpr int n = std::min(kLanes<In>, kLanes<Out>);
-  constexpr int first = kHigh ? kLanes<In> - n : 0;
-  V r{};
-  for (int i = 0; i < n; ++i) set_lane<Out>(r, i, static_cast<Out>(f(lane<In>(a, first + i))));
-  return r;
-}
+// A slot as a cell of exec::simd::ValueFn: a v128 in slots s, s + 1 fills 16
+// bytes, a scalar slot holds its value in the first bytes, zero-extended.
+uint8_t* cell(Slot* fp, uint32_t slot) { return reinterpret_cast<uint8_t*>(fp + slot); }
 
 // ---- memory ----
 
@@ -101,28 +27,22 @@ uint8_t* address(const Slot* fp, const Word* pc, uint8_t* mem, uint64_t mem_size
   return ea + n > mem_size ? nullptr : mem + ea;
 }
 constexpr uint32_t kOutOfBounds = exec::trap_code(TrapKind::kMemoryOutOfBounds);
+uint32_t lane_index(const Word* pc) { return pc[3].u.a; }
 
 // Loads 8 bytes of In lanes widened to Out lanes; <u8, u8> is the plain 16-byte load.
 template <class In, class Out>
 uint32_t load_extend(Slot* fp, const Word* pc, uint8_t* mem, uint64_t mem_size) {
-  constexpr int n = kLanes<Out>;
-  const uint8_t* p = address(fp, pc, mem, mem_size, n * sizeof(In));
+  const uint8_t* p = address(fp, pc, mem, mem_size, kLanes<Out> * sizeof(In));
   if (!p) return kOutOfBounds;
-  V src{}, r;
-  std::memcpy(src.b, p, n * sizeof(In));
-  for (int i = 0; i < n; ++i) set_lane<Out>(r, i, static_cast<Out>(lane<In>(src, i)));
-  put(fp, pc, r);
+  put(cell(fp, pc[1].u.b), widened<In, Out>(p));
   return 0;
 }
+// The splat of the T at the address (memory as the scalar's cell).
 template <class T>
 uint32_t load_splat(Slot* fp, const Word* pc, uint8_t* mem, uint64_t mem_size) {
   const uint8_t* p = address(fp, pc, mem, mem_size, sizeof(T));
   if (!p) return kOutOfBounds;
-  T x;
-  std::memcpy(&x, p, sizeof(T));
-  V r;
-  for (int i = 0; i < kLanes<T>; ++i) set_lane<T>(r, i, x);
-  put(fp, pc, r);
+  splat<T>(cell(fp, pc[1].u.b), p, nullptr, nullptr, 0);
   return 0;
 }
 template <class T>
@@ -130,8 +50,8 @@ uint32_t load_zero(Slot* fp, const Word* pc, uint8_t* mem, uint64_t mem_size) {
   const uint8_t* p = address(fp, pc, mem, mem_size, sizeof(T));
   if (!p) return kOutOfBounds;
   V r{};
-  std::memcpy(r.b, p, sizeof(T));
-  put(fp, pc, r);
+  set_lane<T>(r, 0, get_scalar<T>(p));
+  put(cell(fp, pc[1].u.b), r);
   return 0;
 }
 // Pops (address, vector): the vector with one lane replaced from memory.
@@ -139,9 +59,7 @@ template <class T>
 uint32_t load_lane(Slot* fp, const Word* pc, uint8_t* mem, uint64_t mem_size) {
   const uint8_t* p = address(fp, pc, mem, mem_size, sizeof(T));
   if (!p) return kOutOfBounds;
-  V r = arg_b(fp, pc);
-  std::memcpy(r.b + lane_index(pc) * sizeof(T), p, sizeof(T));
-  put(fp, pc, r);
+  replace_lane<T>(cell(fp, pc[1].u.b), cell(fp, pc[2].u.b), p, nullptr, lane_index(pc));
   return 0;
 }
 uint32_t store(Slot* fp, const Word* pc, uint8_t* mem, uint64_t mem_size) {
@@ -154,153 +72,31 @@ template <class T>
 uint32_t store_lane(Slot* fp, const Word* pc, uint8_t* mem, uint64_t mem_size) {
   uint8_t* p = address(fp, pc, mem, mem_size, sizeof(T));
   if (!p) return kOutOfBounds;
-  V v = arg_b(fp, pc);
-  std::memcpy(p, v.b + lane_index(pc) * sizeof(T), sizeof(T));
-  return 0;
-}
-
-// ---- lanes ----
-
-// Splat, extract and replace move bit patterns: float lanes use the integer
-// type of their size, so NaN payloads pass unchanged.
-template <class T>
-uint32_t splat(Slot* fp, const Word* pc, uint8_t*, uint64_t) {
-  T x = static_cast<T>(fp[pc[2].u.a]);
-  V r;
-  for (int i = 0; i < kLanes<T>; ++i) set_lane<T>(r, i, x);
-  put(fp, pc, r);
-  return 0;
-}
-// Signed lanes sign-extend to i32; an i32 slot holds its value zero-extended.
-template <class T>
-uint32_t extract_lane(Slot* fp, const Word* pc, uint8_t*, uint64_t) {
-  T x = lane<T>(arg_a(fp, pc), static_cast<int>(lane_index(pc)));
-  if constexpr (sizeof(T) == 8) fp[pc[1].u.b] = static_cast<Slot>(x);
-  else fp[pc[1].u.b] = static_cast<uint32_t>(static_cast<int32_t>(x));
-  return 0;
-}
-template <class T>
-uint32_t replace_lane(Slot* fp, const Word* pc, uint8_t*, uint64_t) {
-  V r = arg_a(fp, pc);
-  set_lane<T>(r, static_cast<int>(lane_index(pc)), static_cast<T>(fp[pc[2].u.b]));
-  put(fp, pc, r);
-  return 0;
-}
-// Lane indices 0-15 pick from a, 16-31 from b (validated < 32).
-uint32_t shuffle(Slot* fp, const Word* pc, uint8_t*, uint64_t) {
-  V a = arg_a(fp, pc), b = arg_b(fp, pc), s = get(fp, pc[3].u.a), r;
-  for (int i = 0; i < 16; ++i) r.b[i] = s.b[i] < 16 ? a.b[s.b[i]] : b.b[s.b[i] & 15];
-  put(fp, pc, r);
-  return 0;
-}
-// Indices out of range (>= 16) give 0.
-uint32_t swizzle(Slot* fp, const Word* pc, uint8_t*, uint64_t) {
-  V a = arg_a(fp, pc), s = arg_b(fp, pc), r;
-  for (int i = 0; i < 16; ++i) r.b[i] = s.b[i] < 16 ? a.b[s.b[i]] : 0;
-  put(fp, pc, r);
-  return 0;
-}
-
-// ---- reductions and other whole-vector shapes ----
-
-uint32_t bitselect(Slot* fp, const Word* pc, uint8_t*, uint64_t) {
-  V a = arg_a(fp, pc), b = arg_b(fp, pc), c = get(fp, pc[3].u.a), r;
-  for (int i = 0; i < 16; ++i) r.b[i] = static_cast<uint8_t>((a.b[i] & c.b[i]) | (b.b[i] & ~c.b[i]));
-  put(fp, pc, r);
-  return 0;
-}
-uint32_t any_true(Slot* fp, const Word* pc, uint8_t*, uint64_t) {
-  V a = arg_a(fp, pc);
-  fp[pc[1].u.b] = (lane<u64>(a, 0) | lane<u64>(a, 1)) != 0;
-  return 0;
-}
-template <class T>
-uint32_t all_true(Slot* fp, const Word* pc, uint8_t*, uint64_t) {
-  V a = arg_a(fp, pc);
-  uint32_t r = 1;
-  for (int i = 0; i < kLanes<T>; ++i) r &= lane<T>(a, i) != 0;
-  fp[pc[1].u.b] = r;
-  return 0;
-}
-template <class T>
-uint32_t bitmask(Slot* fp, const Word* pc, uint8_t*, uint64_t) {
-  V a = arg_a(fp, pc);
-  uint32_t r = 0;
-  for (int i = 0; i < kLanes<T>; ++i) r |= uint32_t{lane<T>(a, i) < 0} << i;
-  fp[pc[1].u.b] = r;
-  return 0;
-}
-// Signed In lanes of a then b, each saturated to Out (signed or unsigned).
-template <class In, class Out>
-uint32_t narrow(Slot* fp, const Word* pc, uint8_t*, uint64_t) {
-  V a = arg_a(fp, pc), b = arg_b(fp, pc), r;
-  constexpr int n = kLanes<In>;
-  for (int i = 0; i < n; ++i) {
-    set_lane<Out>(r, i, sat<Out>(lane<In>(a, i)));
-    set_lane<Out>(r, n + i, sat<Out>(lane<In>(b, i)));
-  }
-  put(fp, pc, r);
-  return 0;
-}
-template <class In, class Out>
-uint32_t extadd_pairwise(Slot* fp, const Word* pc, uint8_t*, uint64_t) {
-  V a = arg_a(fp, pc), r;
-  for (int i = 0; i < kLanes<Out>; ++i)
-    set_lane<Out>(r, i, static_cast<Out>(Out{lane<In>(a, 2 * i)} + Out{lane<In>(a, 2 * i + 1)}));
-  put(fp, pc, r);
-  return 0;
-}
-// Widened products of the low or high halves; they always fit in Out.
-template <class In, class Out, int kHigh>
-uint32_t extmul(Slot* fp, const Word* pc, uint8_t*, uint64_t) {
-  V a = arg_a(fp, pc), b = arg_b(fp, pc), r;
-  constexpr int n = kLanes<Out>, first = kHigh ? n : 0;
-  using Wide = std::conditional_t<std::is_signed_v<Out>, int64_t, uint64_t>;
-  for (int i = 0; i < n; ++i)
-    set_lane<Out>(r, i, static_cast<Out>(Wide{lane<In>(a, first + i)} * Wide{lane<In>(b, first + i)}));
-  put(fp, pc, r);
-  return 0;
-}
-// The sum of two products wraps only for all four inputs -2^15 (to -2^31).
-uint32_t dot_i16x8(Slot* fp, const Word* pc, uint8_t*, uint64_t) {
-  V a = arg_a(fp, pc), b = arg_b(fp, pc), r;
-  for (int i = 0; i < 4; ++i) {
-    int64_t s = int64_t{lane<s16>(a, 2 * i)} * lane<s16>(b, 2 * i) + int64_t{lane<s16>(a, 2 * i + 1)} * lane<s16>(b, 2 * i + 1);
-    set_lane<u32>(r, i, static_cast<u32>(s));
-  }
-  put(fp, pc, r);
+  T x = lane<T>(get(cell(fp, pc[2].u.b)), static_cast<int>(lane_index(pc)));
+  std::memcpy(p, &x, sizeof(T));
   return 0;
 }
 
 // ---- the rows ----
 
-#define WPVM_SIMD_UN(name, L, expr)                                                  \
-  uint32_t op_##name(Slot* fp, const Word* pc, uint8_t*, uint64_t) {                 \
-    put(fp, pc, map1<L>(arg_a(fp, pc), [](L a) { return expr; }));                   \
-    return 0;                                                                        \
+// Every other row is its value function over the frame: r = dst, a and b
+// the operand slots; the word [c] is both the c cell's slot (the shuffle's
+// lane indices, bitselect's mask) and imm (the lane index of extract_lane and
+// replace_lane), as each row reads only the one it has.
+#define WPVM_SIMD_ROW(name)                                                                          \
+  uint32_t op_##name(Slot* fp, const Word* pc, uint8_t*, uint64_t) {                                \
+    row::name(cell(fp, pc[1].u.b), cell(fp, pc[2].u.a), cell(fp, pc[2].u.b), cell(fp, pc[3].u.a), \
+              pc[3].u.a);                                                                            \
+    return 0;                                                                                        \
   }
-#define WPVM_SIMD_BIN(name, L, expr)                                                 \
-  uint32_t op_##name(Slot* fp, const Word* pc, uint8_t*, uint64_t) {                 \
-    put(fp, pc, map2<L>(arg_a(fp, pc), arg_b(fp, pc), [](L a, L b) { return expr; })); \
-    return 0;                                                                        \
-  }
-#define WPVM_SIMD_CMP(name, L, expr)                                                 \
-  uint32_t op_##name(Slot* fp, const Word* pc, uint8_t*, uint64_t) {                 \
-    put(fp, pc, compare<L>(arg_a(fp, pc), arg_b(fp, pc), [](L a, L b) { return expr; })); \
-    return 0;                                                                        \
-  }
-#define WPVM_SIMD_SHIFT(name, L, expr)                                               \
-  uint32_t op_##name(Slot* fp, const Word* pc, uint8_t*, uint64_t) {                 \
-    uint32_t n = static_cast<uint32_t>(fp[pc[2].u.b]) & (sizeof(L) * 8 - 1);         \
-    put(fp, pc, map1<L>(arg_a(fp, pc), [n](L a) { return expr; }));                  \
-    return 0;                                                                        \
-  }
-#define WPVM_SIMD_CONV(name, In, Out, high, expr)                                    \
-  uint32_t op_##name(Slot* fp, const Word* pc, uint8_t*, uint64_t) {                 \
-    put(fp, pc, convert<In, Out, high>(arg_a(fp, pc), [](In a) { return expr; }));   \
-    return 0;                                                                        \
-  }
-#include "interp/simd_ops.def"
+#define WPVM_SIMD_UN(name, lane, expr) WPVM_SIMD_ROW(name)
+#define WPVM_SIMD_BIN(name, lane, expr) WPVM_SIMD_ROW(name)
+#define WPVM_SIMD_CMP(name, lane, expr) WPVM_SIMD_ROW(name)
+#define WPVM_SIMD_SHIFT(name, lane, expr) WPVM_SIMD_ROW(name)
+#define WPVM_SIMD_CONV(name, in, out, high, expr) WPVM_SIMD_ROW(name)
+#define WPVM_SIMD_FN(name, fn) WPVM_SIMD_ROW(name)
+#include "exec/simd_ops.def"
+#undef WPVM_SIMD_ROW
 
 }  // namespace
 
@@ -310,8 +106,9 @@ const Fn kFns[] = {
 #define WPVM_SIMD_CMP(name, lane, expr) op_##name,
 #define WPVM_SIMD_SHIFT(name, lane, expr) op_##name,
 #define WPVM_SIMD_CONV(name, in, out, high, expr) op_##name,
-#define WPVM_SIMD_FN(name, fn) fn,
-#include "interp/simd_ops.def"
+#define WPVM_SIMD_FN(name, fn) op_##name,
+#define WPVM_SIMD_MEM(name, fn) fn,
+#include "exec/simd_ops.def"
 };
 static_assert(std::size(kFns) == static_cast<size_t>(Op::kCount));
 
@@ -323,7 +120,8 @@ Op op_of(Opcode op) {
 #define WPVM_SIMD_SHIFT(name, lane, expr) case Opcode::name: return Op::name;
 #define WPVM_SIMD_CONV(name, in, out, high, expr) case Opcode::name: return Op::name;
 #define WPVM_SIMD_FN(name, fn) case Opcode::name: return Op::name;
-#include "interp/simd_ops.def"
+#define WPVM_SIMD_MEM(name, fn) case Opcode::name: return Op::name;
+#include "exec/simd_ops.def"
     default: return Op::kCount;
   }
 }
@@ -336,7 +134,8 @@ Opcode opcode_of(Op op) {
 #define WPVM_SIMD_SHIFT(name, lane, expr) Opcode::name,
 #define WPVM_SIMD_CONV(name, in, out, high, expr) Opcode::name,
 #define WPVM_SIMD_FN(name, fn) Opcode::name,
-#include "interp/simd_ops.def"
+#define WPVM_SIMD_MEM(name, fn) Opcode::name,
+#include "exec/simd_ops.def"
   };
   return static_cast<size_t>(op) < std::size(kOpcodes) ? kOpcodes[static_cast<size_t>(op)] : Opcode::kCount;
 }

@@ -1,10 +1,11 @@
 // The interpreter's SIMD (128-bit) instructions, kept out of the main
-// threaded loop: every SIMD opcode is one row of simd_ops.def, compiled into
-// one small function, and the executor's single handler IOp::Simd calls it
-// through a table. Speed matters less here than keeping the loop untouched.
+// threaded loop: every SIMD opcode is one row of exec/simd_ops.def, compiled
+// into one small function (simd_exec.cpp), and the executor's single handler
+// IOp::Simd calls it through a table. Speed matters less here than keeping
+// the loop untouched.
 //
 // Instruction layout (4 words):  [h][op, dst][a, b][c, aux]
-//   op   index of the row in simd_ops.def (simd::Op)
+//   op   index of the row in exec/simd_ops.def (simd::Op)
 //   dst  result slot (a v128 takes dst and dst + 1)
 //   a, b, c  operand slots, in the order the Wasm instruction pops them
 //   c    for lane instructions (extract/replace, lane loads/stores): the lane
@@ -29,7 +30,8 @@ enum class Op : uint16_t {
 #define WPVM_SIMD_SHIFT(name, lane, expr) name,
 #define WPVM_SIMD_CONV(name, in, out, high, expr) name,
 #define WPVM_SIMD_FN(name, fn) name,
-#include "interp/simd_ops.def"
+#define WPVM_SIMD_MEM(name, fn) name,
+#include "exec/simd_ops.def"
   kCount
 };
 
