@@ -31,8 +31,9 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-# Engines of the ratio plot, in its order (run_bench.py configuration names).
-ENGINES = ["jit", "interp", "v8-liftoff", "v8-turbofan"]
+# Engines of the ratio plot, in its order (run_bench.py configuration names;
+# jit-simd: the JIT on the guest built with -msimd128).
+ENGINES = ["jit", "jit-simd", "interp", "v8-liftoff", "v8-turbofan"]
 # Bounded-guest overheads are bench/run_bench.py's own report, not this one.
 SKIP_CONFIGS = "jit-fuel,interp-fuel,jit-epoch"
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark: per program, native clang-14 -O2 against wpvm's JIT and
-interpreter (each also with fuel on, and the JIT with epoch checks on) and
-node's V8 (Liftoff only, and the optimising tier), all built from the same
+interpreter (each also with fuel on, and the JIT with epoch checks on; the
+JIT also on the guest built with -msimd128, jit-simd) and node's V8 (Liftoff only, and the optimising tier), all built from the same
 C source. Prints seconds, ratios to native and the geometric means, what
 fuel and epoch checks cost (time on / off), then the JIT's compile speed on
 the largest module; --json FILE writes the same figures.
@@ -77,7 +77,15 @@ def build(name, out):
     wasm = os.path.join(out, name + '.wasm')
     subprocess.run(['clang-14', '-O2'] + flags + srcs + ['-o', native, '-lm'], check=True)
     subprocess.run(['clang-14', '--target=wasm32-wasi', '-O2'] + flags + srcs + ['-o', wasm, '-lm'], check=True)
+    # The same guest with clang's auto-vectoriser targeting Wasm SIMD (the
+    # jit-simd configuration runs it).
+    subprocess.run(['clang-14', '--target=wasm32-wasi', '-O2', '-msimd128'] + flags + srcs +
+                   ['-o', simd_wasm(wasm), '-lm'], check=True)
     return native, wasm
+
+
+def simd_wasm(wasm):
+    return wasm[:-len('.wasm')] + '.simd.wasm'
 
 
 def timed(cmd, repeat, clock):
@@ -123,6 +131,8 @@ def main():
         ('native', lambda nat, w, a: [nat] + a),
         ('jit', lambda nat, w, a: [o.wpvm, 'run', '--tier', 'jit', w] + a),
         ('interp', lambda nat, w, a: [o.wpvm, 'run', '--tier', 'interp', w] + a),
+        # Built with -msimd128: should be no slower than the plain build.
+        ('jit-simd', lambda nat, w, a: [o.wpvm, 'run', '--tier', 'jit', simd_wasm(w)] + a),
         # Fuel and epoch checks on, never running out: what bounding a guest costs.
         ('jit-fuel', lambda nat, w, a: [o.wpvm, 'run', '--tier', 'jit', '--fuel', BOTTOMLESS_FUEL, w] + a),
         ('interp-fuel', lambda nat, w, a: [o.wpvm, 'run', '--tier', 'interp', '--fuel', BOTTOMLESS_FUEL, w] + a),
@@ -180,6 +190,12 @@ def main():
             g = math.exp(sum(math.log(table[n]['jit'] / table[n]['v8-liftoff']) for n in both) / len(both))
             print(f'JIT / V8 Liftoff time (geomean over the {len(both)} programs both ran): {g:.2f} (target < 1)')
     print(f'JIT / native time (geomean): {geo.get("jit", float("nan")):.2f} (target <= 2.0)')
+    both = [n for n in names if table[n].get('jit-simd') and table[n].get('jit')]
+    if both:
+        per = {n: table[n]['jit-simd'] / table[n]['jit'] for n in both}
+        g = math.exp(sum(math.log(r) for r in per.values()) / len(per))
+        print(f'JIT, built with -msimd128 / without (geomean): {g:.3f}, worst {max(per.values()):.3f} '
+              f'({max(per, key=per.get)}) (target <= 1)')
     overheads = {}
     for on, off, what in [('jit-fuel', 'jit', 'fuel, JIT'), ('interp-fuel', 'interp', 'fuel, interpreter'),
                           ('jit-epoch', 'jit', 'epoch checks, JIT')]:
