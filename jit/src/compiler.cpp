@@ -1,6 +1,6 @@
 // The baseline compiler's core (compiler.h): frame, value stack and register
-// cache, control flow, calls. Opcode families are in emit_numeric.cpp and
-// emit_memory.cpp.
+// cache, control flow, calls. Opcode families are in emit_numeric.cpp,
+// emit_memory.cpp, emit_atomic.cpp and emit_simd.cpp.
 #include "compiler.h"
 
 #include <algorithm>
@@ -48,6 +48,8 @@ void FuncCompiler::reset(uint32_t defined_index, LocalUses& uses) {
   entry_ = a_.new_jump_label();
   ok_ = true;
   nparams_ = ndecl_ = 0;
+  slot_ = uses.vector ? 16 : 8;
+  param_slot_.clear();
   local_types_.clear();
   weights_.swap(uses.weight);
   call_weight_ = uses.call_weight;
@@ -67,6 +69,7 @@ void FuncCompiler::reset(uint32_t defined_index, LocalUses& uses) {
   tails_.fill(Label());
   jump_tables_.clear();
   float_consts_.clear();
+  v128_consts_.clear();
   pending_rmw_ = PendingRmw{};
   fuel_.reset();
   if (mc_.options.consume_fuel) {
@@ -91,7 +94,7 @@ void FuncCompiler::pop_ctrl() {
 // ---- frame ----
 
 Mem FuncCompiler::home(uint32_t pos) const {
-  return qword_ptr(rbp, -save_bytes_ - 8 * static_cast<int32_t>(1 + ndecl_ + pos));
+  return qword_ptr(rbp, -save_bytes_ - slot_ * static_cast<int32_t>(1 + ndecl_ + pos));
 }
 
 Mem FuncCompiler::mem_of(const Val& v) const {
@@ -99,8 +102,8 @@ Mem FuncCompiler::mem_of(const Val& v) const {
 }
 
 Mem FuncCompiler::local_mem(uint32_t index) const {
-  if (index < nparams_) return qword_ptr(rbp, 16 + 8 * static_cast<int32_t>(index));
-  return qword_ptr(rbp, -save_bytes_ - 8 * static_cast<int32_t>(1 + index - nparams_));
+  if (index < nparams_) return qword_ptr(rbp, 16 + 8 * static_cast<int32_t>(param_slot_[index]));
+  return qword_ptr(rbp, -save_bytes_ - slot_ * static_cast<int32_t>(1 + index - nparams_));
 }
 
 // The instructions that take a pending load (kMem) as it is.
@@ -209,7 +212,13 @@ void count_local_uses(const Module& m, uint32_t defined_index, LocalUses& u) {
   u.weight.assign(type.params.size() + body.num_locals, 0);
   u.call_weight = 0;
   auto is_v128 = [](ValType t) { return t == ValType::kV128; };
-  u.vector = std::ranges::any_of(type.params, is_v128) || std::ranges::any_of(type.results, is_v128) ||
+  if (u.module_vector < 0) {
+    bool any = std::ranges::any_of(m.global_types, [](const GlobalType& g) { return g.type == ValType::kV128; });
+    for (const FuncType& t : m.types)
+      any = any || std::ranges::any_of(t.params, is_v128) || std::ranges::any_of(t.results, is_v128);
+    u.module_vector = any ? 1 : 0;
+  }
+  u.vector = u.module_vector > 0 ||
              std::ranges::any_of(m.locals(body), [](const LocalRun& r) { return r.type == ValType::kV128; });
   const uint8_t* base = m.bytes.data();
   const uint8_t* p = base + body.code_offset;
@@ -303,7 +312,7 @@ void FuncCompiler::choose_pins() {
       if (gp < callee_saved) saved_gp_.push_back(gp_pins[gp]);
       else caller_saved_pins_.push_back(i);
       ++gp;
-    } else if (is_float(t) && fp < std::size(kXmmPins) && pays) {
+    } else if (in_xmm(t) && fp < std::size(kXmmPins) && pays) {
       pin_[i] = static_cast<int8_t>(kXmmPins[fp++]);
       caller_saved_pins_.push_back(i);
     }
@@ -313,30 +322,36 @@ void FuncCompiler::choose_pins() {
 
 void FuncCompiler::save_pins() {
   for (uint32_t i : caller_saved_pins_) {
-    switch (local_types_[i]) {
-      case ValType::kF64: a_.movsd(local_mem(i), xmm(pin_[i])); break;
-      case ValType::kF32: a_.movss(local_mem(i).cloneResized(4), xmm(pin_[i])); break;
-      default: a_.mov(local_mem(i), gpq(pin_[i])); break;
-    }
+    if (in_xmm(local_types_[i])) store_xmm(local_mem(i), local_types_[i], xmm(pin_[i]));
+    else a_.mov(local_mem(i), gpq(pin_[i]));
   }
 }
 
 void FuncCompiler::restore_pins() {
   for (uint32_t i : caller_saved_pins_) {
-    switch (local_types_[i]) {
-      case ValType::kF64: a_.movsd(xmm(pin_[i]), local_mem(i)); break;
-      case ValType::kF32: a_.movss(xmm(pin_[i]), local_mem(i).cloneResized(4)); break;
-      default: a_.mov(gpq(pin_[i]), local_mem(i)); break;
-    }
+    if (in_xmm(local_types_[i])) load_xmm(xmm(pin_[i]), local_types_[i], local_mem(i));
+    else a_.mov(gpq(pin_[i]), local_mem(i));
   }
+}
+
+void FuncCompiler::load_xmm(Xmm x, ValType t, Mem m) {
+  if (t == ValType::kF64) a_.movsd(x, m.cloneResized(8));
+  else if (t == ValType::kF32) a_.movss(x, m.cloneResized(4));
+  else a_.movups(x, m.cloneResized(16));
+}
+
+void FuncCompiler::store_xmm(Mem m, ValType t, Xmm x) {
+  if (t == ValType::kF64) a_.movsd(m.cloneResized(8), x);
+  else if (t == ValType::kF32) a_.movss(m.cloneResized(4), x);
+  else a_.movups(m.cloneResized(16), x);
 }
 
 void FuncCompiler::set_pinned(uint32_t index, Val& v) {
   uint8_t p = static_cast<uint8_t>(pin_[index]);
-  if (!is_float(v.type)) {
+  if (!in_xmm(v.type)) {
     load_gp_to(gpq(p), v);
   } else if (in_memory(v)) {
-    if (v.type == ValType::kF64) a_.movsd(xmm(p), mem_of(v)); else a_.movss(xmm(p), mem_of(v).cloneResized(4));
+    load_xmm(xmm(p), v.type, mem_of(v));
   } else if (v.loc == Loc::kMem) {
     if (v.type == ValType::kF64) a_.movsd(xmm(p), lin_mem(v)); else a_.movss(xmm(p), lin_mem(v));
   } else {
@@ -374,7 +389,7 @@ uint8_t FuncCompiler::alloc_xmm() {
 void FuncCompiler::free_reg(const Val& v) {
   if (v.loc == Loc::kMem && v.rhs != kNoReg) gp_used_ &= ~(1u << v.rhs);
   if (v.loc != Loc::kReg) return;
-  if (is_float(v.type))
+  if (in_xmm(v.type))
     xmm_used_ &= ~(1u << v.reg);
   else
     gp_used_ &= ~(1u << v.reg);
@@ -382,7 +397,7 @@ void FuncCompiler::free_reg(const Val& v) {
 
 void FuncCompiler::spill_one(bool xmm) {
   for (Val& v : stack_)
-    if (v.loc == Loc::kReg && is_float(v.type) == xmm) {
+    if (v.loc == Loc::kReg && in_xmm(v.type) == xmm) {
       store_val(home(v.pos), v);
       free_reg(v);
       v.loc = Loc::kSlot;
@@ -516,10 +531,8 @@ Xmm FuncCompiler::xmm_of(Val& v) {
     if (v.bits == 0) a_.xorps(xmm(r), xmm(r));
     else if (wide) a_.movsd(xmm(r), const_mem(v));
     else a_.movss(xmm(r), const_mem(v));
-  } else if (wide) {
-    a_.movsd(xmm(r), mem_of(v));
   } else {
-    a_.movss(xmm(r), mem_of(v).cloneResized(4));
+    load_xmm(xmm(r), v.type, mem_of(v));
   }
   v.loc = Loc::kReg;
   v.reg = r;
@@ -529,8 +542,8 @@ Xmm FuncCompiler::xmm_of(Val& v) {
 void FuncCompiler::store_val(const Mem& m, const Val& v) {
   switch (v.loc) {
     case Loc::kReg:
-      if (v.type == ValType::kF64) a_.movsd(m, xmm(v.reg));
-      else if (v.type == ValType::kF32) a_.movss(m.cloneResized(4), xmm(v.reg));
+    case Loc::kPinned:
+      if (in_xmm(v.type)) store_xmm(m, v.type, xmm(v.reg));
       else a_.mov(m, gpq(v.reg));
       break;
     case Loc::kConst:
@@ -545,6 +558,11 @@ void FuncCompiler::store_val(const Mem& m, const Val& v) {
     case Loc::kLocal: {
       Mem src = mem_of(v);
       if (src == m) break;
+      if (v.type == ValType::kV128) {
+        a_.movups(xmm15, src.cloneResized(16));
+        a_.movups(m.cloneResized(16), xmm15);
+        break;
+      }
       a_.mov(rax, src);
       a_.mov(m, rax);
       break;
@@ -554,11 +572,6 @@ void FuncCompiler::store_val(const Mem& m, const Val& v) {
     case Loc::kMem:
       load_gp_to(rax, v);
       a_.mov(m, rax);
-      break;
-    case Loc::kPinned:
-      if (v.type == ValType::kF64) a_.movsd(m, xmm(v.reg));
-      else if (v.type == ValType::kF32) a_.movss(m.cloneResized(4), xmm(v.reg));
-      else a_.mov(m, gpq(v.reg));
       break;
   }
 }
@@ -738,17 +751,15 @@ void FuncCompiler::detach_local(uint32_t index) {
   uint8_t pin = pin_[index] >= 0 ? static_cast<uint8_t>(pin_[index]) : kNoReg;
   for (Val& v : stack_)
     if (((v.loc == Loc::kLocal || v.loc == Loc::kPinned) && v.bits == index) || (pin != kNoReg && reads_reg(v, pin))) {
-      bool fp = is_float(v.type);
+      bool fp = in_xmm(v.type);
       int r = fp ? free_reg_of(xmm_used_, kXmmCount) : free_gp();
       if (r < 0) {
         store_val(home(v.pos), v);
         v.loc = Loc::kSlot;
       } else if (fp) {
         xmm_used_ |= 1u << r;
-        bool wide = v.type == ValType::kF64;
         if (v.loc == Loc::kPinned) a_.movaps(xmm(r), xmm(v.reg));
-        else if (wide) a_.movsd(xmm(r), mem_of(v));
-        else a_.movss(xmm(r), mem_of(v).cloneResized(4));
+        else load_xmm(xmm(r), v.type, mem_of(v));
         v.loc = Loc::kReg;
         v.reg = static_cast<uint8_t>(r);
       } else {
@@ -907,10 +918,11 @@ void FuncCompiler::begin_function(const FuncContext& fc) {
   ndecl_ = static_cast<uint32_t>(fc.locals.size()) - nparams_;
   local_types_.assign(fc.locals.begin(), fc.locals.end());
   results_.assign(fc.type->results.begin(), fc.type->results.end());
-  for (ValType t : local_types_)
-    if (t == ValType::kV128) fail();
-  for (ValType t : results_)
-    if (t == ValType::kV128) fail();
+  uint32_t arg_slots = 0;
+  for (uint32_t i = 0; i < nparams_; ++i) {
+    param_slot_.push_back(arg_slots);
+    arg_slots += slot_width(local_types_[i]);
+  }
   // The prologue's stack check traps at the first instruction.
   at_ = m_.bodies[defined_].code_offset;
 
@@ -929,13 +941,14 @@ void FuncCompiler::begin_function(const FuncContext& fc) {
   a_.jb(trap_label(TrapKind::kCallStackExhausted));
   patch_sub_ = a_.offset() + 3;
   a_.embed(kSub, sizeof kSub);
-  if (ndecl_ > 0) {
+  if (ndecl_ > 0) {  // the declared locals' slots, as 8-byte words
+    uint32_t words = ndecl_ * slot_ / 8;
     a_.xor_(eax, eax);
-    if (ndecl_ <= 8) {
-      for (uint32_t j = 0; j < ndecl_; ++j) a_.mov(local_mem(nparams_ + j), rax);
+    if (words <= 8) {
+      for (uint32_t j = 0; j < words; ++j) a_.mov(qword_ptr(rbp, -save_bytes_ - 8 * static_cast<int32_t>(1 + j)), rax);
     } else {
-      a_.lea(rdi, qword_ptr(rbp, -save_bytes_ - 8 * static_cast<int32_t>(ndecl_)));
-      a_.mov(ecx, ndecl_);
+      a_.lea(rdi, qword_ptr(rbp, -save_bytes_ - 8 * static_cast<int32_t>(words)));
+      a_.mov(ecx, words);
       a_.rep().stosq();
     }
   }
@@ -944,11 +957,9 @@ void FuncCompiler::begin_function(const FuncContext& fc) {
     uint8_t p = static_cast<uint8_t>(pin_[i]);
     ValType t = local_types_[i];
     if (i >= nparams_) {
-      if (is_float(t)) a_.xorps(xmm(p), xmm(p)); else a_.xor_(gpd(p), gpd(p));
-    } else if (t == ValType::kF64) {
-      a_.movsd(xmm(p), local_mem(i));
-    } else if (t == ValType::kF32) {
-      a_.movss(xmm(p), local_mem(i).cloneResized(4));
+      if (in_xmm(t)) a_.xorps(xmm(p), xmm(p)); else a_.xor_(gpd(p), gpd(p));
+    } else if (in_xmm(t)) {
+      load_xmm(xmm(p), t, local_mem(i));
     } else if (t == ValType::kI32) {
       a_.mov(gpd(p), local_mem(i).cloneResized(4));
     } else {
@@ -966,11 +977,12 @@ void FuncCompiler::emit_return() {
   // Results overwrite the parameter slots: read deferred parameters first.
   for (size_t k = 0; k < n; ++k) {
     Val& v = stack_[first + k];
-    if (v.loc == Loc::kLocal && v.bits < nparams_) (is_float(v.type) ? (void)xmm_of(v) : (void)gp_of(v));
+    if (v.loc == Loc::kLocal && v.bits < nparams_) (in_xmm(v.type) ? (void)xmm_of(v) : (void)gp_of(v));
   }
+  int32_t at = 16;
   for (size_t k = 0; k < n; ++k) {
-    Mem dst = qword_ptr(rbp, 16 + 8 * static_cast<int32_t>(k));
-    store_val(dst, stack_[first + k]);
+    store_val(qword_ptr(rbp, at), stack_[first + k]);
+    at += 8 * static_cast<int32_t>(slot_width(results_[k]));
   }
   if (saved_gp_.empty()) {
     a_.mov(rsp, rbp);
@@ -1004,6 +1016,11 @@ void FuncCompiler::end_function(bool reachable) {
     a_.bind(jt.table);
     for (Label l : jt.entries) a_.embedLabelDelta(l, jt.table, 4);
   }
+  if (!v128_consts_.empty()) a_.align(AlignMode::kData, 16);
+  for (auto& [bytes, label] : v128_consts_) {
+    a_.bind(label);
+    a_.embed(bytes.data(), 16);
+  }
   if (!float_consts_.empty()) a_.align(AlignMode::kData, 8);
   for (auto& [bits, label] : float_consts_) {
     a_.bind(label);
@@ -1011,9 +1028,10 @@ void FuncCompiler::end_function(bool reachable) {
   }
 
   uint32_t slots = ndecl_ + max_stack_ + max_out_;
+  if (slots > (1u << 26)) return fail();
   // rsp stays 16-aligned below the saved registers and the frame.
-  int32_t frame = static_cast<int32_t>((slots * 8 + save_bytes_ + 15) & ~15u) - save_bytes_;
-  if (slots > (1u << 26)) fail();
+  uint32_t bytes = (ndecl_ + max_stack_) * slot_ + max_out_ * 8;
+  int32_t frame = static_cast<int32_t>((bytes + save_bytes_ + 15) & ~15u) - save_bytes_;
   uint8_t* buf = mc_.code.textSection()->buffer().data();
   int32_t neg = -frame;
   std::memcpy(buf + patch_lea_, &neg, 4);
@@ -1170,13 +1188,9 @@ void FuncCompiler::unreachable() {
 
 void FuncCompiler::begin_call(const FuncType& t) {
   uint32_t n = static_cast<uint32_t>(t.params.size());
-  for (ValType p : t.params)
-    if (p == ValType::kV128) fail();
-  for (ValType p : t.results)
-    if (p == ValType::kV128) fail();
-  max_out_ = std::max<uint32_t>(max_out_, std::max<uint32_t>(n, static_cast<uint32_t>(t.results.size())));
+  max_out_ = std::max<uint32_t>(max_out_, call_slots(t));
   size_t first = stack_.size() - n;
-  for (uint32_t k = 0; k < n; ++k) store_val(out_mem(k), stack_[first + k]);
+  for (uint32_t k = 0, slot = 0; k < n; slot += slot_width(t.params[k]), ++k) store_val(out_mem(slot), stack_[first + k]);
   for (uint32_t k = 0; k < n; ++k) free_reg(pop());
   flush();
   save_pins();
@@ -1185,15 +1199,15 @@ void FuncCompiler::begin_call(const FuncType& t) {
 void FuncCompiler::end_call(const FuncType& t) {
   reload_memory_base();
   restore_pins();
-  for (uint32_t k = 0; k < t.results.size(); ++k) {
+  for (uint32_t k = 0, slot = 0; k < t.results.size(); slot += slot_width(t.results[k]), ++k) {
     ValType rt = t.results[k];
-    if (is_float(rt)) {
+    if (in_xmm(rt)) {
       uint8_t r = alloc_xmm();
-      if (rt == ValType::kF64) a_.movsd(xmm(r), out_mem(k)); else a_.movss(xmm(r), out_mem(k).cloneResized(4));
+      load_xmm(xmm(r), rt, out_mem(slot));
       push_reg(rt, r);
     } else {
       uint8_t r = alloc_gp();
-      if (rt == ValType::kI32) a_.mov(gpd(r), out_mem(k).cloneResized(4)); else a_.mov(gpq(r), out_mem(k));
+      if (rt == ValType::kI32) a_.mov(gpd(r), out_mem(slot).cloneResized(4)); else a_.mov(gpq(r), out_mem(slot));
       push_reg(rt, r);
     }
   }
@@ -1203,7 +1217,7 @@ void FuncCompiler::end_call(const FuncType& t) {
 // kept in the outgoing slot past the call's arguments and results meanwhile.
 void FuncCompiler::call_through_funcimpl(const FuncType& t) {
   static const FuncImpl probe;
-  uint32_t keep = static_cast<uint32_t>(std::max(t.params.size(), t.results.size()));
+  uint32_t keep = call_slots(t);
   max_out_ = std::max(max_out_, keep + 1);
   Label slow = a_.new_jump_label(), same = a_.new_jump_label(), done = a_.new_jump_label();
   a_.mov(rcx, qword_ptr(rax, static_cast<int32_t>(field_offset(&probe, &probe.native))));
@@ -1334,7 +1348,7 @@ void FuncCompiler::select(ValType t) {
     a_.test(rc.r32(), rc.r32());
     free_reg(c);
   }
-  if (is_float(t)) {
+  if (in_xmm(t)) {
     Xmm xa = xmm_of(a);
     Xmm xb = xmm_read(b);
     Label keep = a_.new_jump_label();
@@ -1358,7 +1372,7 @@ void FuncCompiler::select(ValType t) {
   push_reg(t, a.reg);
 }
 
-void FuncCompiler::op(Opcode op, const Imm& imm, std::span<const ValType> /*pops*/, std::span<const ValType> pushes) {
+void FuncCompiler::op(Opcode op, const Imm& imm, std::span<const ValType> pops, std::span<const ValType> pushes) {
   if (!ok_) return;
   if (pending_rmw_.active) {
     if (op == Opcode::Drop) {
@@ -1380,15 +1394,11 @@ void FuncCompiler::op(Opcode op, const Imm& imm, std::span<const ValType> /*pops
       default: break;
     }
   }
-  // No v128 reaches here but through a global or a select: a function with a
-  // v128 local, signature, block type or SIMD opcode is not compiled (the use
-  // scan finds it), and calls check their signatures (begin_call).
   switch (op) {
     case Opcode::Nop: return;
     case Opcode::Drop: free_reg(pop()); return;
     case Opcode::Select:
     case Opcode::SelectT:
-      if (pushes[0] == ValType::kV128) return fail();
       return select(pushes[0]);
     case Opcode::LocalGet: {
       if (pin_[imm.index] >= 0) return push_pinned(imm.index);
@@ -1408,7 +1418,7 @@ void FuncCompiler::op(Opcode op, const Imm& imm, std::span<const ValType> /*pops
         return;
       }
       if (v.loc == Loc::kLocal && v.bits == imm.index) return;
-      if (v.loc == Loc::kLocal) is_float(v.type) ? (void)xmm_of(v) : (void)gp_of(v);
+      if (v.loc == Loc::kLocal) in_xmm(v.type) ? (void)xmm_of(v) : (void)gp_of(v);
       detach_local(imm.index);
       store_val(local_mem(imm.index), v);
       free_reg(v);
@@ -1439,7 +1449,7 @@ void FuncCompiler::op(Opcode op, const Imm& imm, std::span<const ValType> /*pops
       Val& v = stack_.back();
       if (in_memory(v) || v.loc == Loc::kPinned || v.loc == Loc::kMem) {  // keep it in a register for the next user
         Val t = pop();
-        if (is_float(t.type)) xmm_of(t); else gp_of(t);
+        if (in_xmm(t.type)) xmm_of(t); else gp_of(t);
         stack_.push_back(t);
       }
       detach_local(imm.index);
@@ -1448,11 +1458,10 @@ void FuncCompiler::op(Opcode op, const Imm& imm, std::span<const ValType> /*pops
     }
     case Opcode::GlobalGet: {
       ValType t = m_.global_types[imm.index].type;
-      if (t == ValType::kV128) return fail();
       load_vm_word(rcx, mc_.layout.global(imm.index));
-      if (is_float(t)) {
+      if (in_xmm(t)) {
         uint8_t r = alloc_xmm();
-        if (t == ValType::kF64) a_.movsd(xmm(r), qword_ptr(rcx)); else a_.movss(xmm(r), dword_ptr(rcx));
+        load_xmm(xmm(r), t, ptr(rcx));
         push_reg(t, r);
       } else {
         uint8_t r = alloc_gp();
@@ -1462,9 +1471,8 @@ void FuncCompiler::op(Opcode op, const Imm& imm, std::span<const ValType> /*pops
       return;
     }
     case Opcode::GlobalSet: {
-      if (m_.global_types[imm.index].type == ValType::kV128) return fail();
       Val v = pop();
-      if (in_memory(v)) (is_float(v.type) ? (void)xmm_of(v) : (void)gp_of(v));
+      if (in_memory(v)) (in_xmm(v.type) ? (void)xmm_of(v) : (void)gp_of(v));
       load_vm_word(rcx, mc_.layout.global(imm.index));
       if (v.type == ValType::kI32 && v.loc == Loc::kConst) {
         a_.mov(dword_ptr(rcx), static_cast<uint32_t>(v.bits));
@@ -1514,6 +1522,7 @@ void FuncCompiler::op(Opcode op, const Imm& imm, std::span<const ValType> /*pops
   if (memory_or_table_op(op, imm)) return;
   NumericHelper h = numeric_helper(op);
   if (h.fn && pushes.size() == 1) return numeric_helper_call(op, pushes[0]);
+  if (simd_op(op, imm, pops, pushes)) return;
   fail();
 }
 

@@ -19,13 +19,17 @@
 //   ExecContext::fuel by the entry trampoline, written back by its exit and
 //   around every call through call_slow, which reloads it; JIT-to-JIT calls
 //   share it as it is; without consume_fuel r13 is an ordinary pin).
-//   Arguments are 8-byte slots just above the return address ([rbp+16+8*i]
-//   in the callee); results are written back to the same slots. rbx, r12 and
+//   Arguments are 8-byte slots just above the return address, from
+//   [rbp+16] in the callee, a v128 taking two (slot_width, as the
+//   interpreter lays them out); results are written back to the same slots. rbx, r12 and
 //   r13 are callee-saved (pinned locals); all other registers are
 //   caller-saved. A call to another instance's function switches
 //   ExecContext::vm around it.
-// Frame: [rbp-8*(1+j)] declared locals, then operand-stack home slots, then
-//   the outgoing argument area at [rsp].
+// Frame: below the saved pins, declared locals [rbp-w*(1+j)], then
+//   operand-stack home slots, then the outgoing argument area at [rsp]
+//   (8-byte slots). w, the frame slot's width, is 8 bytes, or 16 in a
+//   function with a v128 value anywhere (count_local_uses), where every
+//   local and operand slot can then hold one.
 #pragma once
 #include <asmjit/x86.h>
 
@@ -177,6 +181,8 @@ class FuncCompiler {
   asmjit::x86::Mem home(uint32_t pos) const;
   asmjit::x86::Mem mem_of(const Val& v) const;  // kSlot / kLocal operand
   static bool in_memory(const Val& v) { return v.loc == Loc::kSlot || v.loc == Loc::kLocal; }
+  // Which register file a value of type t lives in: XMM for f32, f64 and v128.
+  static bool in_xmm(ValType t) { return t == ValType::kF32 || t == ValType::kF64 || t == ValType::kV128; }
   asmjit::x86::Mem local_mem(uint32_t index) const;
   static asmjit::x86::Mem out_mem(uint32_t k);
 
@@ -196,6 +202,9 @@ class FuncCompiler {
   asmjit::x86::Gp gp_read(Val& v);  // v in some GP register, read only (pinned locals in place)
   asmjit::x86::Xmm xmm_read(Val& v);
   asmjit::x86::Xmm xmm_of(Val& v);  // v (popped) in an XMM register the caller owns
+  // An f32, f64 or v128 between an XMM register and memory, by type.
+  void load_xmm(asmjit::x86::Xmm x, ValType t, asmjit::x86::Mem m);
+  void store_xmm(asmjit::x86::Mem m, ValType t, asmjit::x86::Xmm x);
   void load_gp_to(asmjit::x86::Gp dst, const Val& v);  // any GP (e.g. an ABI register)
   void store_val(const asmjit::x86::Mem& m, const Val& v);  // 8-byte slot
   void flush();            // registers and deferred locals -> home slots
@@ -265,6 +274,14 @@ class FuncCompiler {
   void conversion(Opcode op);
   void truncation(Opcode op);
   bool memory_access(Opcode op, const Imm& imm);
+  // SIMD (emit_simd.cpp): the instructions compiled inline, then the rest
+  // through their shared semantics (exec/simd.h) called on the operands'
+  // home slots.
+  bool simd_op(Opcode op, const Imm& imm, std::span<const ValType> pops, std::span<const ValType> pushes);
+  bool simd_inline(Opcode op, const Imm& imm);
+  bool simd_memory(Opcode op, const Imm& imm);
+  void simd_value_call(Opcode op, const Imm& imm, std::span<const ValType> pops, std::span<const ValType> pushes);
+  asmjit::x86::Mem v128_const(const uint8_t* bytes);
   asmjit::x86::Mem address(Val& addr, uint64_t offset, uint32_t size, asmjit::x86::Gp& addr_reg,
                            bool in_place = false);
   void check_bounds(asmjit::x86::Gp addr_reg, uint64_t offset, uint32_t size);  // explicit check, rax = end
@@ -304,6 +321,8 @@ class FuncCompiler {
   asmjit::Label entry_;
   bool ok_ = true;
   uint32_t nparams_ = 0, ndecl_ = 0;
+  uint8_t slot_ = 8;  // a frame slot's width (the frame, above)
+  std::vector<uint32_t> param_slot_;  // per parameter, its first 8-byte argument slot
   std::vector<ValType> local_types_;
   // Static use counts of the locals and of the calls, weighted by loop
   // nesting (count_local_uses); the heaviest locals get the pinned
@@ -349,6 +368,8 @@ class FuncCompiler {
   std::vector<JumpTable> jump_tables_;
   // Float constants read from memory (rip-relative), emitted after the code.
   std::vector<std::pair<uint64_t, asmjit::Label>> float_consts_;
+  // The same for 16-byte constants (v128.const, shuffle and lane masks).
+  std::vector<std::pair<std::array<uint8_t, 16>, asmjit::Label>> v128_consts_;
   asmjit::x86::Mem const_mem(const Val& v);
   asmjit::x86::Mem float_const(ValType t, uint64_t bits);
 };
@@ -375,9 +396,11 @@ struct LocalUses {
   std::vector<uint64_t> weight;  // per local, parameters first
   uint64_t call_weight = 0;
   // A v128 value somewhere (signature, locals, a SIMD opcode, a block or
-  // select type): the compiler takes no v128, so the interpreter runs the
-  // function, decided before compiling it.
+  // select type, or, in a module with a v128 in any function type or global,
+  // anywhere: a call's result or a global.get): the function's frame slots
+  // are 16 bytes wide.
   bool vector = false;
+  int8_t module_vector = -1;  // the module's part of that (-1: not known yet)
   // The scan's storage, kept from one function to the next.
   std::vector<uint8_t> nesting;  // per open block: whether it is a loop
   std::vector<uint32_t> targets;

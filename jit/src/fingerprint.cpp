@@ -8,7 +8,9 @@
 #include <asmjit/x86.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <string>
+#include <string_view>
 
 #include "fingerprint.h"
 #include "helpers.h"
@@ -67,11 +69,19 @@ std::string build_id() {
 
 }  // namespace
 
+bool use_avx() {
+  // WPVM_JIT_AVX=0 keeps to SSE on a CPU with AVX (the tests run both).
+  static const bool avx = asmjit::CpuInfo::host().hasFeature(asmjit::CpuFeatures::X86::kAVX) &&
+                          std::string_view(std::getenv("WPVM_JIT_AVX") ? std::getenv("WPVM_JIT_AVX") : "") != "0";
+  return avx;
+}
+
 std::string fingerprint() {
-  // The code uses SSE4.1 (roundsd) beyond the x86-64 baseline.
+  // The code uses SSE4.1 (roundsd, the SIMD instructions) beyond the x86-64
+  // baseline, and AVX encodings where the CPU has them.
   if (!asmjit::CpuInfo::host().hasFeature(asmjit::CpuFeatures::X86::kSSE4_1)) return {};
   static const std::string f = [] {
-    std::string s = "wpvm-jit x86-64+sse4.1; asmjit " + std::to_string(ASMJIT_LIBRARY_VERSION) + "; " + build_id();
+    std::string s = std::string("wpvm-jit x86-64+sse4.1") + (use_avx() ? "+avx" : "") + "; asmjit " + std::to_string(ASMJIT_LIBRARY_VERSION) + "; " + build_id();
     s += "; helpers " + std::to_string(helper_table().size()) + ", vm header " + std::to_string(sizeof(VmHeader)) +
          ", context " + std::to_string(sizeof(ExecContext));
     return s;

@@ -8,4 +8,8 @@ namespace wpvm::jit {
 // CPU features its code needs; "" if this CPU lacks them.
 std::string fingerprint();
 
+// Whether compiled code uses AVX (VEX) encodings: decided once from the
+// CPU (and WPVM_JIT_AVX=0, which keeps to SSE), and part of the fingerprint.
+bool use_avx();
+
 }  // namespace wpvm::jit

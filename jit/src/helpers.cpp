@@ -11,6 +11,7 @@
 
 #include "exec/bulk.h"
 #include "exec/numeric.h"
+#include "exec/simd.h"
 #include "exec/slot_tags.h"
 #include "exec/tier.h"
 #include "runtime/atomics.h"
@@ -177,6 +178,9 @@ const HelperTable& table() {
              f(&helper::table_grow), f(&exec::table_fill), f(&exec::table_copy), f(&exec::table_init),
              f(&exec::elem_drop), f(&helper::call_slow), f(&capture_backtrace), trap_exit()})
       h.add(a);
+    // The SIMD instructions' semantics (emit_simd.cpp calls those it does not inline).
+    for (size_t op = 0; op < static_cast<size_t>(Opcode::kCount); ++op)
+      if (exec::simd::ValueFn v = exec::simd::value_fn(static_cast<Opcode>(op))) h.add(f(v));
     return h;
   }();
   return t;

@@ -322,10 +322,47 @@ void emit_interpreter_stub(Assembler& a, const VmLayout& layout, uint32_t func_i
   a.call(trap_exit);
 }
 
+// The functions set_refused_functions names (fault injection for the
+// interpreter fallback): read under a lock, only when armed.
+struct Refusals {
+  std::mutex mutex;
+  std::vector<std::string> names;
+  std::atomic<bool> armed{false};
+  Refusals() {
+    if (const char* env = std::getenv("WPVM_JIT_REFUSE")) set(env);
+  }
+  void set(std::string_view list) {
+    std::lock_guard lock(mutex);
+    names.clear();
+    for (size_t at = 0; at <= list.size();) {
+      size_t end = std::min(list.find(',', at), list.size());
+      if (end > at) names.emplace_back(list.substr(at, end - at));
+      at = end + 1;
+    }
+    armed = !names.empty();
+  }
+  // Whether module m's function func_index is named in the list.
+  bool refuses(const Module& m, uint32_t func_index) {
+    if (!armed.load(std::memory_order_relaxed)) return false;
+    std::lock_guard lock(mutex);
+    auto named = [&](std::string_view n) { return std::find(names.begin(), names.end(), n) != names.end(); };
+    if (named(m.func_name(func_index))) return true;
+    for (const Export& e : m.exports)
+      if (e.kind == ExternKind::kFunc && e.index == func_index && named(e.name)) return true;
+    return false;
+  }
+};
+
+Refusals& refusals() {
+  static Refusals r;
+  return r;
+}
+
 // Compiles chunk c's functions; those that fail (ok[i] false) get a stub.
-// Returns false if code generation itself failed. A function using v128 is
-// known by the use scan and gets its stub at once; one that fails midway
-// otherwise restarts the chunk without it (its partial code is unusable).
+// Returns false if code generation itself failed. The compiler takes every
+// valid function, so a failure is a limit (a frame too large) or a bug; a
+// function that fails midway restarts the chunk without it (its partial
+// code is unusable).
 bool compile_chunk(const Module& m, const tier::CodeOptions& options, const VmLayout& layout, Chunk& c,
                    std::vector<uint8_t>& ok, bool listing) {
   for (;;) {
@@ -352,16 +389,14 @@ bool compile_chunk(const Module& m, const tier::CodeOptions& options, const VmLa
         std::string name(m.func_name(func_index));
         a.commentf("\nfunc[%u]%s%s:", func_index, name.empty() ? "" : " ", name.c_str());
       }
-      if (ok[i]) {
-        count_local_uses(m, i, uses);
-        if (uses.vector) ok[i] = false;
-      }
+      if (ok[i] && refusals().refuses(m, func_index)) ok[i] = false;
       if (!ok[i]) {
         entries.push_back(a.newLabel());
         a.bind(entries.back());
         emit_interpreter_stub(a, layout, func_index, mc.trap_exit, options.consume_fuel);
         continue;
       }
+      count_local_uses(m, i, uses);
       fc.reset(i, uses);
       entries.push_back(fc.entry());
       auto r = decoder.decode(i);
@@ -629,6 +664,8 @@ std::optional<Trap> invoke_native(Store::Impl& store, FuncImpl& f, Slot* slots) 
 }
 
 uint64_t modules_compiled() { return g_modules_compiled.load(std::memory_order_relaxed); }
+
+void set_refused_functions(std::string_view names) { refusals().set(names); }
 
 Result<size_t> native_functions(const Module& m) {
   tier::CodeOptions options;

@@ -20,6 +20,8 @@ Result<size_t> native_functions(const Module&) {
   return make_error(ErrorKind::kUsage, kNoOffset, "this build has no JIT");
 }
 
+void set_refused_functions(std::string_view) {}
+
 uint64_t modules_compiled() { return 0; }
 
 }  // namespace wpvm::jit

@@ -57,7 +57,7 @@ TEST_CASE("the scan steps over every immediate form") {
   CHECK_FALSE(u.vector);
 }
 
-TEST_CASE("v128 anywhere marks the function for the interpreter") {
+TEST_CASE("v128 anywhere gives the function 16-byte frame slots") {
   // v128.const 0; drop
   Bytes simd = {0xfd, 0x0c, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x1a, 0x0b};
   CHECK(scan(simd).vector);

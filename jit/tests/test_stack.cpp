@@ -7,6 +7,7 @@
 
 #include "runtime/runtime_impl.h"
 #include "wpvm/runtime.h"
+#include "refuse.h"
 #include "test_calls.h"
 #include "test_wasm_file.h"
 
@@ -17,6 +18,8 @@ using namespace wpvm;
 constexpr Tier kTiers[] = {Tier::kInterp, Tier::kJit};
 
 struct Fixture {
+  // The JIT leaves these to the interpreter: code mixing the tiers.
+  test::Refuse refuse{"rec_v128,mix_v128"};
   Engine engine;
   Store store{engine};
   Instance* inst = nullptr;

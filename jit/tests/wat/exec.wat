@@ -134,7 +134,8 @@
   (func (export "load_unreach") (param i32) (result i32) (i32.load (local.get 0)) unreachable)
   (func (export "rotl_clz") (param i32 i32) (result i32)
     (i32.add (i32.rotl (local.get 0) (local.get 1)) (i32.clz (local.get 0))))
-  ;; SIMD stays interpreted: interpreter -> native (add) -> back.
+  ;; Interpreted when the test has the JIT refuse it (jit::set_refused_functions):
+  ;; interpreter -> native (add) -> back.
   (func $simd_calls (export "simd_calls") (param i32) (result i32)
     (i32x4.extract_lane 0 (i32x4.splat (call $add (local.get 0) (i32.const 1)))))
   ;; native -> interpreted (simd_calls) -> native (add)
