@@ -868,6 +868,123 @@ bool FuncCompiler::simd_inline(Opcode op, const Imm& imm) {
       push_reg(ValType::kV128, v.reg);
       return true;
     }
+    case Opcode::I64x2ShrS: {
+      // No 64-bit arithmetic shift: logical, then the sign bits restored,
+      // (x >>> n ^ m) - m for m = 2^63 >>> n.
+      uint8_t sign[16] = {};
+      sign[7] = sign[15] = 0x80;
+      Val n = pop();
+      Val v = pop();
+      if (n.loc == Loc::kConst) {
+        a_.mov(eax, static_cast<uint32_t>(n.bits) & 63);
+      } else {
+        Gp c = gp_read(n);
+        a_.mov(eax, c.r32());
+        a_.and_(eax, 63);
+        free_reg(n);
+      }
+      a_.movd(kTmp2, eax);
+      Xmm d = xmm_of(v);
+      a_.movaps(kTmp, v128_const(sign));
+      a_.psrlq(kTmp, kTmp2);
+      a_.psrlq(d, kTmp2);
+      a_.pxor(d, kTmp);
+      a_.psubq(d, kTmp);
+      push_reg(ValType::kV128, v.reg);
+      return true;
+    }
+    case Opcode::I64x2Abs: {
+      // m = each lane's sign, all bits: (x ^ m) - m.
+      Val v = pop();
+      Xmm d = xmm_of(v);
+      a_.movaps(kTmp, d);
+      a_.psrad(kTmp, 31);
+      a_.pshufd(kTmp, kTmp, 0xf5);
+      a_.pxor(d, kTmp);
+      a_.psubq(d, kTmp);
+      push_reg(ValType::kV128, v.reg);
+      return true;
+    }
+    case Opcode::I32x4TruncSatF32x4U: {
+      // Negatives and NaN to 0 first. Lanes below 2^31 convert directly;
+      // the others as x - 2^31, added back; beyond 2^32, 0xffffffff.
+      Val v = pop();
+      Xmm d = xmm_of(v);
+      a_.xorps(kTmp, kTmp);
+      a_.maxps(d, kTmp);
+      a_.pcmpeqd(kTmp, kTmp);
+      a_.psrld(kTmp, 1);
+      a_.cvtdq2ps(kTmp, kTmp);  // 2^31
+      a_.movaps(kTmp2, d);
+      a_.subps(kTmp2, kTmp);
+      a_.cmpps(kTmp, kTmp2, 2);  // 2^31 <= x - 2^31: beyond the range
+      a_.cvttps2dq(kTmp2, kTmp2);
+      a_.pxor(kTmp2, kTmp);
+      a_.pxor(kTmp, kTmp);
+      a_.pmaxsd(kTmp2, kTmp);
+      a_.cvttps2dq(d, d);
+      a_.paddd(d, kTmp2);
+      push_reg(ValType::kV128, v.reg);
+      return true;
+    }
+    case Opcode::F64x2ConvertLowI32x4U: {
+      // Each lane as the low word of a double whose high word is 0x43300000
+      // (2^52 + lane, exactly), minus 2^52.
+      uint8_t high[16], two52[16];
+      for (int i = 0; i < 16; i += 4) {
+        uint32_t w = 0x43300000u;
+        std::memcpy(high + i, &w, 4);
+      }
+      for (int i = 0; i < 16; i += 8) {
+        uint64_t q = 0x4330000000000000ull;
+        std::memcpy(two52 + i, &q, 8);
+      }
+      Val v = pop();
+      Xmm d = xmm_of(v);
+      a_.unpcklps(d, v128_const(high));
+      a_.subpd(d, v128_const(two52));
+      push_reg(ValType::kV128, v.reg);
+      return true;
+    }
+    case Opcode::I32x4TruncSatF64x2SZero: {
+      // NaN lanes to 0 and the rest clamped to INT32_MAX above (cvttpd2dq
+      // gives INT32_MIN below the range, as due).
+      uint8_t max[16];
+      for (int i = 0; i < 16; i += 8) {
+        double m = 2147483647.0;
+        std::memcpy(max + i, &m, 8);
+      }
+      Val v = pop();
+      Xmm d = xmm_of(v);
+      a_.movapd(kTmp, d);
+      a_.cmppd(kTmp, d, 0);
+      a_.andpd(kTmp, v128_const(max));
+      a_.minpd(d, kTmp);
+      a_.cvttpd2dq(d, d);
+      push_reg(ValType::kV128, v.reg);
+      return true;
+    }
+    case Opcode::I32x4TruncSatF64x2UZero: {
+      // Clamped to [0, UINT32_MAX] (NaN to 0), truncated, and the low word
+      // of 2^52 + x taken.
+      uint8_t max[16], two52[16];
+      for (int i = 0; i < 16; i += 8) {
+        double m = 4294967295.0;
+        uint64_t q = 0x4330000000000000ull;
+        std::memcpy(max + i, &m, 8);
+        std::memcpy(two52 + i, &q, 8);
+      }
+      Val v = pop();
+      Xmm d = xmm_of(v);
+      a_.xorpd(kTmp, kTmp);
+      a_.maxpd(d, kTmp);
+      a_.minpd(d, v128_const(max));
+      a_.roundpd(d, d, 3);
+      a_.addpd(d, v128_const(two52));
+      a_.shufps(d, kTmp, 0x88);
+      push_reg(ValType::kV128, v.reg);
+      return true;
+    }
     case Opcode::I8x16Shl: case Opcode::I8x16ShrU: case Opcode::I8x16ShrS: {
       // x86 has no byte shifts: a constant count shifts words and masks off
       // what crossed between bytes (shr_s: bytes widened to words and back).
