@@ -42,6 +42,9 @@ class KernelCache {
  public:
   static constexpr size_t kMaxEntries = 256;
   static constexpr size_t kMaxBytes = size_t{64} << 20;
+  // get compares the bytes of this many most recently used kernels directly,
+  // before it hashes.
+  static constexpr size_t kRecent = 4;
 
   Result<std::shared_ptr<const Kernel>> get(std::span<const uint8_t> bytes);
   // The cached kernel of exactly these bytes, if any; its recency is unchanged.
