@@ -57,7 +57,11 @@ Result<std::shared_ptr<const Kernel>> check_kernel(std::shared_ptr<const Module>
   k->func_index = *func;
   k->num_buffers = static_cast<uint32_t>((m.func_type(*func).params.size() - 3) / 2);
   k->memory = &m.imports[0];
+  // wasm-ld gives every C kernel a __stack_pointer; a kernel whose code
+  // never touches it (a loop kernel at -O2) keeps no stack and needs no
+  // regions.
   k->stack = find_shadow_stack(m);
+  if (k->stack && !code_may_use_global(m, k->stack->global_index)) k->stack.reset();
   k->module = std::move(module);
   return std::shared_ptr<const Kernel>(std::move(k));
 }

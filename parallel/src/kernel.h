@@ -23,7 +23,7 @@ struct Kernel {
   uint32_t func_index = 0;   // of the `kernel` export
   uint32_t num_buffers = 0;  // (ptr, len) pairs after the three leading params
   const Import* memory = nullptr;  // the one import (in module)
-  std::optional<ShadowStack> stack;  // a C kernel's __stack_pointer, if it keeps one
+  std::optional<ShadowStack> stack;  // a C kernel's __stack_pointer, if its code uses one
 };
 
 // Checks the kernel rules of a validated module; the error message says which
