@@ -60,11 +60,13 @@ inline void cpu_pause() {
 #endif
 }
 
-// One step of a wait loop: a pause, and every 64th step a yield, so that a
-// waiting thread on a machine with more threads than cores lets the thread
-// it waits for run.
-inline void relax(uint32_t& spins) {
-  if (++spins % 64 == 0)
+// Step `spins` of a wait loop: a pause, and every 64th step a yield (a
+// system call that returns at once when the core has nothing else to run):
+// on a busy machine the thread waited for (the caller, a helper holding a
+// chunk) may share the waiter's core. When the team has more threads than
+// the machine has cores (`crowded`), every step yields.
+inline void relax(uint32_t spins, bool crowded) {
+  if (crowded || spins % 64 == 63)
     std::this_thread::yield();
   else
     cpu_pause();
@@ -118,7 +120,7 @@ class CpuDevice final : public Device {
     // Every chunk is claimed: no helper joins any more, and those that did
     // finish the chunk they hold.
     state_.fetch_and(~kOpen, std::memory_order_relaxed);
-    for (uint32_t spins = 0; state_.load(std::memory_order_acquire) & kJoinedMask;) relax(spins);
+    for (uint32_t spins = 0; state_.load(std::memory_order_acquire) & kJoinedMask; ++spins) relax(spins, p.crowded);
   }
 
  private:
@@ -146,11 +148,13 @@ class CpuDevice final : public Device {
           // indices 1..threads-1 while they run a helper, index 0 is the
           // caller's.
           arena(static_cast<int>(threads), 1),
+          crowded(threads > static_cast<uint32_t>(tbb::info::default_concurrency())),
           slots(threads) {}
 
     uint32_t threads;
     tbb::global_control allow;
     tbb::task_arena arena;
+    bool crowded;  // more threads than cores: waiters yield (relax)
     tbb::task_group helpers;  // every helper task, waited for by the destructor
     std::vector<Slot> slots;  // by slot index
   };
@@ -194,8 +198,8 @@ class CpuDevice final : public Device {
         spins = 0;
         continue;
       }
-      if (spins % 64 == 63 && std::chrono::steady_clock::now() > deadline) break;
-      relax(spins);
+      if (++spins % 64 == 0 && std::chrono::steady_clock::now() > deadline) break;
+      relax(spins, p.crowded);
     }
     helpers_.fetch_sub(1, std::memory_order_relaxed);
   }
