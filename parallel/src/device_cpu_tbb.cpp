@@ -5,8 +5,9 @@
 //
 // A job is handed to the team without a oneTBB call: the caller publishes it
 // in `state_`, helpers that are waiting for work (lingering) join it, and
-// everyone, the caller included, claims chunks of iterations from one
-// counter until none is left. Helpers stay for kLinger after their last job
+// everyone, the caller included, claims chunks of iterations, first of its
+// own share (slot i: the i-th of T contiguous ranges), then of the others',
+// until none is left. Helpers stay for kLinger after their last job
 // before they give their thread back to oneTBB, so a guest issuing calls
 // back to back (p2p: one call per anti-diagonal) pays no thread wake-up per
 // call; when none is lingering the device enqueues new helpers into the
@@ -108,7 +109,11 @@ class CpuDevice final : public Device {
     job_ = &job;
     sink_ = &sink;
     grain_ = grain;
-    next_.store(0, std::memory_order_relaxed);
+    // Slot i's own share: the i-th of `threads` contiguous ranges.
+    for (uint32_t i = 0; i < p.threads; ++i) {
+      p.ranges[i].next.store(uint64_t{job.num_iterations} * i / p.threads, std::memory_order_relaxed);
+      p.ranges[i].end = uint64_t{job.num_iterations} * (i + 1) / p.threads;
+    }
     uint64_t generation = ++generation_;
     if (chunks == 1 || p.threads == 1) {
       take_chunks(p, 0, generation);  // nothing to share: the caller alone
@@ -124,6 +129,13 @@ class CpuDevice final : public Device {
   }
 
  private:
+  // Iterations [next, end) of one slot's share of the current job not yet
+  // claimed; `end` is written before the job is published.
+  struct Range {
+    alignas(64) std::atomic<uint64_t> next{0};
+    uint64_t end = 0;
+  };
+
   struct Slot {
     Worker worker;
     BoundKernel bound;
@@ -149,6 +161,7 @@ class CpuDevice final : public Device {
           // caller's.
           arena(static_cast<int>(threads), 1),
           crowded(threads > static_cast<uint32_t>(tbb::info::default_concurrency())),
+          ranges(new Range[threads]),
           slots(threads) {}
 
     uint32_t threads;
@@ -156,6 +169,7 @@ class CpuDevice final : public Device {
     tbb::task_arena arena;
     bool crowded;  // more threads than cores: waiters yield (relax)
     tbb::task_group helpers;  // every helper task, waited for by the destructor
+    std::unique_ptr<Range[]> ranges;  // by slot index
     std::vector<Slot> slots;  // by slot index
   };
 
@@ -205,28 +219,38 @@ class CpuDevice final : public Device {
   }
 
   // Runs chunks of the current job on slot `index` until none is left (or
-  // the job stops at a trap). Chunks are claimed in increasing order, so
-  // every chunk below a trapping iteration was claimed before it and runs.
+  // the job stops at a trap): first from the slot's own range, then from the
+  // others' (those of helpers that are late or slower). As with OpenMP's
+  // static schedule, a slot keeps the same share of every call (p2p: the
+  // same band of tile rows on every anti-diagonal), so the data it wrote in
+  // the last call is still in its core's cache; taking every chunk from one
+  // shared counter made neighbouring tiles change cores at every call, and
+  // each tile waited for cache lines from the other core. Within a range
+  // chunks are claimed in increasing order, so every chunk below a trapping
+  // iteration is claimed before it or still unclaimed, and runs.
   void take_chunks(Pool& p, uint32_t index, uint64_t generation) {
     const ExecJob& job = *job_;
     JobSink& sink = *sink_;
     Slot& slot = p.slots[index];
     slot.generation = generation;
     bool bound = false;
-    for (;;) {
-      uint64_t begin = next_.fetch_add(grain_, std::memory_order_relaxed);
-      if (begin >= job.num_iterations || begin >= sink.stop_at()) return;
-      auto end = static_cast<uint32_t>(std::min<uint64_t>(begin + grain_, job.num_iterations));
-      if (!bound) {
-        // The arena gives each of its threads a distinct index below
-        // threads for as long as it runs there: that slot's worker is ours.
-        auto b = job.bind(slot.worker, index);
-        if (!b) return sink.fail(b.error());
-        slot.bound = *b;
-        bound = true;
+    for (uint32_t k = 0; k < p.threads; ++k) {
+      Range& range = p.ranges[(index + k) % p.threads];
+      for (;;) {
+        uint64_t begin = range.next.fetch_add(grain_, std::memory_order_relaxed);
+        if (begin >= range.end || begin >= sink.stop_at()) break;
+        auto end = static_cast<uint32_t>(std::min<uint64_t>(begin + grain_, range.end));
+        if (!bound) {
+          // The arena gives each of its threads a distinct index below
+          // threads for as long as it runs there: that slot's worker is ours.
+          auto b = job.bind(slot.worker, index);
+          if (!b) return sink.fail(b.error());
+          slot.bound = *b;
+          bound = true;
+        }
+        slot.worker.run(slot.bound, job.buffer_args, job.num_iterations, job.block_size,
+                        static_cast<uint32_t>(begin), end, sink);
       }
-      slot.worker.run(slot.bound, job.buffer_args, job.num_iterations, job.block_size,
-                      static_cast<uint32_t>(begin), end, sink);
     }
   }
 
@@ -246,7 +270,6 @@ class CpuDevice final : public Device {
   uint32_t grain_ = 1;
   uint64_t generation_ = 0;
   alignas(64) std::atomic<uint64_t> state_{0};
-  alignas(64) std::atomic<uint64_t> next_{0};  // the first iteration not yet claimed
   alignas(64) std::atomic<uint32_t> helpers_{0};  // helpers lingering or enqueued
   std::atomic<bool> stopping_{false};
 };
