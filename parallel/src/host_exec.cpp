@@ -32,17 +32,27 @@ bool kernel_shaped(const FuncType& t, size_t buffers) {
 // Reads `count` buffer handles at `ptr`; all must belong to one device (the
 // first one seen if `device` is still null).
 Errno Host::collect_buffers(Memory* mem, uint32_t ptr, uint32_t count, Device*& device, BufferList& out) {
-  for (uint32_t i = 0; i < count; ++i) {
-    Buffer* b = find_buffer(get_u32(*mem, ptr + 4 * i));
-    if (!b) return fail(Errno::kInvalidHandle, "unknown buffer handle in a buffer list");
-    if (!device) device = b->device;
-    if (b->device != device) return fail(Errno::kInvalidHandle, "a buffer of another device in a buffer list");
-    if (!b->addr) return fail(Errno::kInvalidArgument, "a buffer in a buffer list was never written");
-    out.args.push_back(*b->addr);
-    out.args.push_back(b->size);
-    out.buffers.push_back(b);
+  const char* problem = nullptr;
+  Errno e = Errno::kSuccess;
+  {
+    std::lock_guard lock(mutex_);  // once for the list (fail takes it too)
+    for (uint32_t i = 0; i < count && !problem; ++i) {
+      Buffer* b = buffers_.find(get_u32(*mem, ptr + 4 * i));
+      if (!b) {
+        e = Errno::kInvalidHandle, problem = "unknown buffer handle in a buffer list";
+      } else if (device && b->device != device) {
+        e = Errno::kInvalidHandle, problem = "a buffer of another device in a buffer list";
+      } else if (!b->addr) {
+        e = Errno::kInvalidArgument, problem = "a buffer in a buffer list was never written";
+      } else {
+        device = b->device;
+        out.args.push_back(*b->addr);
+        out.args.push_back(b->size);
+        out.buffers.push_back(b);
+      }
+    }
   }
-  return Errno::kSuccess;
+  return problem ? fail(e, problem) : Errno::kSuccess;
 }
 
 // The (in_ptr, in_count, out_ptr, out_count) quadruple starting at a[in_at].
@@ -51,6 +61,11 @@ Errno Host::check_lists(Memory* mem, std::span<const Value> a, size_t in_at, Buf
   uint32_t out_ptr = a[in_at + 2].i32, out_count = a[in_at + 3].i32;
   if (!in_bounds(mem, in_ptr, uint64_t{4} * in_count) || !in_bounds(mem, out_ptr, uint64_t{4} * out_count))
     return fail(Errno::kOutOfBounds, "a buffer list outside memory");
+  // One allocation each for the usual few buffers (a guest's count is not
+  // trusted beyond that: the handles may be garbage).
+  size_t expect = std::min<uint64_t>(uint64_t{in_count} + out_count, 16);
+  out.args.reserve(2 * expect);
+  out.buffers.reserve(expect);
   if (Errno e = collect_buffers(mem, in_ptr, in_count, out.device, out); e != Errno::kSuccess) return e;
   return collect_buffers(mem, out_ptr, out_count, out.device, out);
 }
@@ -59,9 +74,15 @@ Errno Host::check_lists(Memory* mem, std::span<const Value> a, size_t in_at, Buf
 // on CPU devices both would alias the same region, on a GPU each would be
 // written back over the other.
 Errno Host::check_overlaps(const BufferList& list) {
-  std::vector<const Buffer*> sorted;
+  constexpr size_t kOnStack = 16;  // no allocation for the usual few buffers
+  const Buffer* few[kOnStack];
+  std::vector<const Buffer*> many;
+  if (list.buffers.size() > kOnStack) many.resize(list.buffers.size());
+  const Buffer** first = many.empty() ? few : many.data();
+  size_t n = 0;
   for (const Buffer* b : list.buffers)
-    if (b->size > 0) sorted.push_back(b);
+    if (b->size > 0) first[n++] = b;
+  std::span<const Buffer*> sorted(first, n);
   std::sort(sorted.begin(), sorted.end(), [](const Buffer* x, const Buffer* y) { return *x->addr < *y->addr; });
   for (size_t i = 1; i < sorted.size(); ++i) {
     const Buffer* prev = sorted[i - 1];
@@ -126,7 +147,7 @@ Outcome Host::run(Device& device, ExecJob& job, const char* what) {
   device.exec(job, sink);
   // The kernel instances drew from the caller's fuel.
   if (job.caller)
-    if (auto left = job.caller->get_fuel())
+    if (auto left = fuel_left(*job.caller))
       (void)job.caller->set_fuel(*left - std::min(*left, sink.fuel_used.load(std::memory_order_relaxed)));
   if (sink.first_trap) {
     auto& [iteration, t] = *sink.first_trap;
@@ -194,12 +215,20 @@ Outcome Host::parallel_exec(Caller& c, std::span<const Value> a) {
   if (Errno e = check_memory_fits(k, *mem); e != Errno::kSuccess) return e;
   if (job.num_iterations == 0) return Errno::kSuccess;
   job.buffer_args = list.args;
-  std::shared_ptr<const Kernel> shared = *kernel;
   job.caller = &c.store();
-  job.bind = [&](Worker& w, uint32_t slot) -> Result<BoundKernel> {
-    auto bound = w.kernel_instance(engine, *job.caller, shared, *mem);
+  // What binding needs, captured as one pointer (std::function keeps it
+  // without allocating).
+  struct BindContext {
+    const Engine& engine;
+    Store& caller;
+    const std::shared_ptr<const Kernel>& kernel;
+    Memory& mem;
+    const StackLease& stacks;
+  } ctx{engine, c.store(), *kernel, *mem, stacks};
+  job.bind = [ctx = &ctx](Worker& w, uint32_t slot) -> Result<BoundKernel> {
+    auto bound = w.kernel_instance(ctx->engine, ctx->caller, ctx->kernel, ctx->mem);
     if (bound) reset_globals(*bound->instance);  // nothing carries over from an earlier call
-    return with_caller_limits(with_stack(std::move(bound), shared->stack, stacks, slot), *job.caller);
+    return with_caller_limits(with_stack(std::move(bound), ctx->kernel->stack, ctx->stacks, slot), ctx->caller);
   };
   job.buffers = list.buffers;
   job.spirv_module = k.module.get();

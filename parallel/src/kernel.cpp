@@ -57,7 +57,11 @@ Result<std::shared_ptr<const Kernel>> check_kernel(std::shared_ptr<const Module>
   k->func_index = *func;
   k->num_buffers = static_cast<uint32_t>((m.func_type(*func).params.size() - 3) / 2);
   k->memory = &m.imports[0];
+  // wasm-ld gives every C kernel a __stack_pointer; a kernel whose code
+  // never touches it (a loop kernel at -O2) keeps no stack and needs no
+  // regions.
   k->stack = find_shadow_stack(m);
+  if (k->stack && !code_may_use_global(m, k->stack->global_index)) k->stack.reset();
   k->module = std::move(module);
   return std::shared_ptr<const Kernel>(std::move(k));
 }
@@ -77,6 +81,20 @@ uint64_t hash_bytes(std::span<const uint8_t> bytes) {
 }
 
 Result<std::shared_ptr<const Kernel>> KernelCache::get(std::span<const uint8_t> bytes) {
+  {
+    // A guest sends the same few kernels again and again (p2p: one per
+    // anti-diagonal): the most recently used ones are compared first, which
+    // costs less than hashing the bytes (a memcmp stops at the first
+    // difference, or at once when the lengths differ).
+    std::lock_guard lock(mutex_);
+    size_t looked = 0;
+    for (auto it = lru_.begin(); it != lru_.end() && looked < kRecent; ++it, ++looked) {
+      const ModuleBytes& kept = (*it)->module->bytes;
+      if (kept.size() != bytes.size() || std::memcmp(kept.data(), bytes.data(), bytes.size()) != 0) continue;
+      lru_.splice(lru_.begin(), lru_, it);
+      return lru_.front();
+    }
+  }
   uint64_t h = hash_bytes(bytes);
   {
     std::lock_guard lock(mutex_);

@@ -23,7 +23,7 @@ struct Kernel {
   uint32_t func_index = 0;   // of the `kernel` export
   uint32_t num_buffers = 0;  // (ptr, len) pairs after the three leading params
   const Import* memory = nullptr;  // the one import (in module)
-  std::optional<ShadowStack> stack;  // a C kernel's __stack_pointer, if it keeps one
+  std::optional<ShadowStack> stack;  // a C kernel's __stack_pointer, if its code uses one
 };
 
 // Checks the kernel rules of a validated module; the error message says which
@@ -42,6 +42,9 @@ class KernelCache {
  public:
   static constexpr size_t kMaxEntries = 256;
   static constexpr size_t kMaxBytes = size_t{64} << 20;
+  // get compares the bytes of this many most recently used kernels directly,
+  // before it hashes.
+  static constexpr size_t kRecent = 4;
 
   Result<std::shared_ptr<const Kernel>> get(std::span<const uint8_t> bytes);
   // The cached kernel of exactly these bytes, if any; its recency is unchanged.

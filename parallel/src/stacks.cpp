@@ -42,6 +42,26 @@ std::optional<ShadowStack> find_shadow_stack(const Module& m) {
   return std::nullopt;
 }
 
+bool code_may_use_global(const Module& m, uint32_t index) {
+  constexpr uint8_t kGlobalGet = 0x23, kGlobalSet = 0x24;
+  for (const FunctionBody& body : m.bodies) {
+    std::span<const uint8_t> code = m.code(body);
+    for (size_t i = 0; i < code.size(); ++i) {
+      if (code[i] != kGlobalGet && code[i] != kGlobalSet) continue;
+      // The immediate: an unsigned LEB128 of at most 5 bytes (maybe padded).
+      uint64_t value = 0;
+      for (size_t j = i + 1, shift = 0; j < code.size() && shift < 35; ++j, shift += 7) {
+        value |= uint64_t{code[j] & 0x7fu} << shift;
+        if (!(code[j] & 0x80)) {
+          if (value == index) return true;
+          break;
+        }
+      }
+    }
+  }
+  return false;
+}
+
 StackLease::StackLease(StackLease&& o) noexcept { *this = std::move(o); }
 
 StackLease& StackLease::operator=(StackLease&& o) noexcept {

@@ -36,6 +36,12 @@ struct ShadowStack {
 // initialiser is a non-zero multiple of 16, is taken to be the stack pointer.
 std::optional<ShadowStack> find_shadow_stack(const Module& m);
 
+// Whether the code of `m` may read or write global `index` (a global.get or
+// global.set of it). Cautious: it looks for either opcode's byte followed by
+// a LEB128 of the index anywhere in the function bodies, so the bytes of
+// other instructions' immediates may give a wrong yes, never a wrong no.
+bool code_may_use_global(const Module& m, uint32_t index);
+
 class StackRegions;
 
 // Regions leased to one job: region i's top (exclusive end, 16-byte aligned)

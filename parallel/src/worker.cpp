@@ -19,6 +19,14 @@ struct InKernel {
 
 bool in_kernel_on_this_thread() { return kernel_depth > 0; }
 
+std::optional<uint64_t> fuel_left(const Store& store) {
+  // Asked only when the engine consumes fuel: otherwise the answer is an
+  // error, whose message would be built (and allocated) for nothing.
+  if (!store.engine().config().consume_fuel) return std::nullopt;
+  auto fuel = store.get_fuel();
+  return fuel ? std::optional<uint64_t>(*fuel) : std::nullopt;
+}
+
 void JobSink::lower_stop(uint32_t to) {
   uint32_t cur = stop_at_.load(std::memory_order_relaxed);
   while (to < cur && !stop_at_.compare_exchange_weak(cur, to, std::memory_order_relaxed)) {
@@ -100,7 +108,7 @@ void Worker::run(const BoundKernel& kernel, std::span<const uint32_t> buffer_arg
   struct FuelUsed {
     Store& store;
     JobSink& sink;
-    Result<uint64_t> before = store.get_fuel();
+    std::optional<uint64_t> before = fuel_left(store);
     ~FuelUsed() {
       if (before) sink.fuel_used.fetch_add(*before - *store.get_fuel(), std::memory_order_relaxed);
     }

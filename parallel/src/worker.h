@@ -32,6 +32,9 @@ struct BoundKernel {
 // calls then see it: nested parallel calls are refused, never deadlocked).
 bool in_kernel_on_this_thread();
 
+// The store's fuel left, when its engine consumes fuel.
+std::optional<uint64_t> fuel_left(const Store& store);
+
 // The outcome of one job. A trap in iteration t cancels only the iterations
 // above t: the lower ones still run, so the trap reported is the lowest one
 // whatever the scheduling, as on the sequential device.

@@ -137,4 +137,28 @@ TEST_CASE("the stack pointer is found by name, by export, or by wasm-ld's layout
   CHECK_FALSE(find_shadow_stack(**trivial).has_value());
 }
 
+TEST_CASE("a kernel whose code never touches its stack pointer gets no stack regions") {
+  // k_wasm_ld carries wasm-ld's __stack_pointer but reads and writes only
+  // its call counter (global 1); k_stack's code moves its stack pointer.
+  auto w = load_module(wasm_bytes("k_wasm_ld"));
+  REQUIRE(w.ok());
+  auto ws = find_shadow_stack(**w);
+  REQUIRE(ws.has_value());
+  CHECK_FALSE(code_may_use_global(**w, ws->global_index));
+  CHECK(code_may_use_global(**w, 1));
+  auto k = load_module(wasm_bytes("k_stack"));
+  REQUIRE(k.ok());
+  CHECK(code_may_use_global(**k, find_shadow_stack(**k)->global_index));
+  for (uint32_t hint : {kSeq, kCpu}) {
+    CAPTURE(hint);
+    Fixture f("caller", 2);
+    uint32_t dev = f.device(hint);
+    uint32_t out = f.buffer(dev, kData, 4 * 64);
+    uint32_t len = f.put_kernel("k_wasm_ld");
+    uint64_t pages = f.mem->pages();
+    REQUIRE(f.exec(dev, len, 64, 1, {}, {out}) == WASI_PARALLEL_SUCCESS);
+    CHECK(f.mem->pages() == pages);  // nothing appended for stacks
+  }
+}
+
 }  // namespace wpvm::parallel::test

@@ -254,8 +254,8 @@ uint64_t Store::epoch_deadline() const { return impl_->epoch_deadline; }
 
 void inherit_interruption(Store& to, const Store& from) {
   to.impl().epoch_deadline = from.epoch_deadline();
-  auto fuel = from.get_fuel();
-  if (fuel && to.engine().config().consume_fuel) to.impl().fuel = *fuel;
+  if (!to.engine().config().consume_fuel || !from.engine().config().consume_fuel) return;
+  if (auto fuel = from.get_fuel()) to.impl().fuel = *fuel;
 }
 
 Func* Store::create_host_func(FuncType type, HostFn fn, std::string debug_name) {
