@@ -985,15 +985,66 @@ bool FuncCompiler::simd_inline(Opcode op, const Imm& imm) {
       push_reg(ValType::kV128, v.reg);
       return true;
     }
+    case Opcode::I64x2GtS: case Opcode::I64x2LtS: case Opcode::I64x2LeS: case Opcode::I64x2GeS: {
+      // pcmpgtq (SSE4.2; without it the semantics are called): le and ge
+      // are the negations of gt and lt.
+      if (!use_sse42()) return false;
+      bool swap = op == Opcode::I64x2LtS || op == Opcode::I64x2GeS;
+      bool negate = op == Opcode::I64x2LeS || op == Opcode::I64x2GeS;
+      Val vb = pop();
+      Val va = pop();
+      Val& dst = swap ? vb : va;
+      Val& src = swap ? va : vb;
+      Xmm d = xmm_of(dst);
+      Xmm s = xmm_read(src);
+      a_.pcmpgtq(d, s);
+      if (negate) {
+        a_.pcmpeqd(kTmp, kTmp);
+        a_.pxor(d, kTmp);
+      }
+      free_reg(src);
+      push_reg(ValType::kV128, dst.reg);
+      return true;
+    }
     case Opcode::I8x16Shl: case Opcode::I8x16ShrU: case Opcode::I8x16ShrS: {
-      // x86 has no byte shifts: a constant count shifts words and masks off
-      // what crossed between bytes (shr_s: bytes widened to words and back).
-      // A count in a register calls the semantics.
-      if (stack_.back().loc != Loc::kConst) return false;
+      // x86 has no byte shifts: words are shifted and what crossed between
+      // bytes masked off (shr_s: bytes widened to words and back).
+      uint8_t mask[16];
+      if (stack_.back().loc != Loc::kConst) {
+        // The count in a register: the mask is all ones shifted the same
+        // way, one byte of it repeated (pshufb).
+        Val n = pop();
+        Gp c = gp_read(n);
+        a_.mov(eax, c.r32());
+        a_.and_(eax, 7);
+        free_reg(n);
+        Val v = pop();
+        Xmm d = xmm_of(v);
+        if (op == Opcode::I8x16ShrS) {
+          a_.add(eax, 8);
+          a_.movd(kTmp2, eax);
+          a_.movaps(kTmp, d);
+          a_.punpckhbw(kTmp, kTmp);
+          a_.punpcklbw(d, d);
+          a_.psraw(kTmp, kTmp2);
+          a_.psraw(d, kTmp2);
+          a_.packsswb(d, kTmp);
+        } else {
+          bool left = op == Opcode::I8x16Shl;
+          splat_bytes(mask, left ? 0 : 1);  // the byte of each word that has the byte mask
+          a_.movd(kTmp2, eax);
+          a_.pcmpeqd(kTmp, kTmp);
+          a_.emit(left ? Inst::kIdPsllw : Inst::kIdPsrlw, kTmp, kTmp2);
+          a_.pshufb(kTmp, v128_const(mask));
+          a_.emit(left ? Inst::kIdPsllw : Inst::kIdPsrlw, d, kTmp2);
+          a_.pand(d, kTmp);
+        }
+        push_reg(ValType::kV128, v.reg);
+        return true;
+      }
       uint32_t n = static_cast<uint32_t>(pop().bits) & 7;
       Val v = pop();
       Xmm d = xmm_of(v);
-      uint8_t mask[16];
       if (op == Opcode::I8x16ShrS) {
         a_.movaps(kTmp, d);
         a_.punpckhbw(kTmp, kTmp);

@@ -69,19 +69,33 @@ std::string build_id() {
 
 }  // namespace
 
+namespace {
+
+// Whether the CPU has `feature` and the environment variable `off` is not "0"
+// (the tests run the code for CPUs without it too).
+bool feature_on(uint32_t feature, const char* off) {
+  const char* v = std::getenv(off);
+  return asmjit::CpuInfo::host().hasFeature(feature) && std::string_view(v ? v : "") != "0";
+}
+
+}  // namespace
+
 bool use_avx() {
-  // WPVM_JIT_AVX=0 keeps to SSE on a CPU with AVX (the tests run both).
-  static const bool avx = asmjit::CpuInfo::host().hasFeature(asmjit::CpuFeatures::X86::kAVX) &&
-                          std::string_view(std::getenv("WPVM_JIT_AVX") ? std::getenv("WPVM_JIT_AVX") : "") != "0";
+  static const bool avx = feature_on(asmjit::CpuFeatures::X86::kAVX, "WPVM_JIT_AVX");
   return avx;
+}
+
+bool use_sse42() {
+  static const bool sse42 = feature_on(asmjit::CpuFeatures::X86::kSSE4_2, "WPVM_JIT_SSE42");
+  return sse42;
 }
 
 std::string fingerprint() {
   // The code uses SSE4.1 (roundsd, the SIMD instructions) beyond the x86-64
-  // baseline, and AVX encodings where the CPU has them.
+  // baseline, and SSE4.2 (pcmpgtq) and AVX encodings where the CPU has them.
   if (!asmjit::CpuInfo::host().hasFeature(asmjit::CpuFeatures::X86::kSSE4_1)) return {};
   static const std::string f = [] {
-    std::string s = std::string("wpvm-jit x86-64+sse4.1") + (use_avx() ? "+avx" : "") + "; asmjit " + std::to_string(ASMJIT_LIBRARY_VERSION) + "; " + build_id();
+    std::string s = std::string("wpvm-jit x86-64+sse4.1") + (use_sse42() ? "+sse4.2" : "") + (use_avx() ? "+avx" : "") + "; asmjit " + std::to_string(ASMJIT_LIBRARY_VERSION) + "; " + build_id();
     s += "; helpers " + std::to_string(helper_table().size()) + ", vm header " + std::to_string(sizeof(VmHeader)) +
          ", context " + std::to_string(sizeof(ExecContext));
     return s;

@@ -9,7 +9,10 @@ namespace wpvm::jit {
 std::string fingerprint();
 
 // Whether compiled code uses AVX (VEX) encodings: decided once from the
-// CPU (and WPVM_JIT_AVX=0, which keeps to SSE), and part of the fingerprint.
+// CPU (WPVM_JIT_AVX=0 keeps to SSE), and part of the fingerprint.
 bool use_avx();
+// Whether it uses SSE4.2 (pcmpgtq, the i64x2 signed comparisons), likewise
+// (WPVM_JIT_SSE42=0: not).
+bool use_sse42();
 
 }  // namespace wpvm::jit
