@@ -596,6 +596,18 @@ void FuncCompiler::materialize_op() {
   if (!stack_.empty() && stack_.back().loc == Loc::kOp && !is_address(stack_.back())) gp_of(stack_.back());
 }
 
+bool FuncCompiler::is_and(const Val& v) {
+  return v.loc == Loc::kOp && (v.op == Opcode::I32And || v.op == Opcode::I64And);
+}
+
+// x & y only tested against zero: test sets the flags and needs no register.
+void FuncCompiler::emit_test(const Val& v) {
+  bool is64 = v.op == Opcode::I64And;
+  Gp x = is64 ? Gp(gpq(v.reg)) : Gp(gpd(v.reg));
+  if (v.rhs != kNoReg) a_.test(x, is64 ? Gp(gpq(v.rhs)) : Gp(gpd(v.rhs)));
+  else a_.test(x, asmjit::Imm(static_cast<int32_t>(v.bits)));
+}
+
 // a op b as a kOp. The address form (op = add) is base + index << scale +
 // disp over pinned registers, one lea; pinned locals, constants and other
 // address forms combine into it. Any other op is x op= rhs on a pinned x.
@@ -787,6 +799,8 @@ void FuncCompiler::branch_on(Val& cond, bool if_true, Label target) {
   CondCode cc = CondCode::kNZ;
   if (cond.loc == Loc::kCond) {
     cc = static_cast<CondCode>(cond.bits);
+  } else if (is_and(cond)) {
+    emit_test(cond);
   } else {
     Gp r = gp_read(cond);  // a pinned local in place
     a_.test(r.r32(), r.r32());
@@ -1064,10 +1078,10 @@ void FuncCompiler::loop(BlockSig sig) {
 
 void FuncCompiler::if_(BlockSig sig) {
   if (!ok_) return;  // after a failure the code is discarded
-  materialize_op();
+  if (stack_.empty() || !is_and(stack_.back())) materialize_op();
   materialize_mem();
   Val cond = pop();
-  if (cond.loc != Loc::kCond && cond.loc != Loc::kPinned) gp_of(cond);
+  if (cond.loc != Loc::kCond && cond.loc != Loc::kPinned && !is_and(cond)) gp_of(cond);
   flush();  // stores only: a condition in the flags survives
   uint32_t h = static_cast<uint32_t>(stack_.size() - sig.params.size());
   materialize(h);
@@ -1119,7 +1133,7 @@ void FuncCompiler::br(uint32_t depth) {
 
 void FuncCompiler::br_if(uint32_t depth) {
   if (!ok_) return;  // after a failure the code is discarded
-  materialize_op();
+  if (stack_.empty() || !is_and(stack_.back())) materialize_op();
   materialize_mem();
   Val cond = pop();
   Ctrl& t = ctrl_at(depth);
@@ -1388,7 +1402,13 @@ void FuncCompiler::op(Opcode op, const Imm& imm, std::span<const ValType> pops, 
   // A pending value on top is computed now unless this instruction takes it.
   if (!stack_.empty()) {
     switch (stack_.back().loc) {
-      case Loc::kOp: if (op != Opcode::LocalSet && op != Opcode::LocalTee) materialize_op(); break;
+      case Loc::kOp:
+        if ((op == Opcode::I32Eqz || op == Opcode::I64Eqz) && is_and(stack_.back())) {
+          emit_test(pop());
+          return push_cond(CondCode::kE);
+        }
+        if (op != Opcode::LocalSet && op != Opcode::LocalTee) materialize_op();
+        break;
       case Loc::kMem: if (!folds_load(op)) materialize_mem(); break;
       case Loc::kCond:  // select uses the flags; local.set/tee set the local from them (plain moves keep them)
         if (op != Opcode::Select && op != Opcode::SelectT && op != Opcode::LocalSet && op != Opcode::LocalTee)

@@ -211,6 +211,10 @@ class FuncCompiler {
   void flush();            // registers and deferred locals -> home slots
   void materialize_cond();  // a kCond on top -> a register
   void materialize_op();    // a kOp on top -> a register
+  // A kOp and (x & y) that is only compared with zero (eqz, br_if, if) is
+  // a test instead, into the flags.
+  static bool is_and(const Val& v);
+  void emit_test(const Val& v);
   void materialize_mem();   // a kMem on top -> a register
   void materialize_top() {
     materialize_cond();
