@@ -16,6 +16,9 @@
 #include <ctime>
 #include <map>
 #include <mutex>
+#include <string_view>
+
+#include <unistd.h>
 
 #include "assembler.h"
 #include "body_decoder.h"
@@ -461,6 +464,30 @@ void print_stats(const Module& m, const std::vector<uint8_t>& ok, size_t chunks,
 
 std::atomic<uint64_t> g_modules_compiled{0};
 
+// WPVM_PERF_MAP=1: each function's code range and name appended to
+// /tmp/perf-PID.map, where perf (record/report/top) looks for symbols of
+// code without an ELF image, as for other JITs.
+void write_perf_map(const Module& m, uintptr_t base, size_t size, std::span<const tier::CodeImage::Entry> entries) {
+  static const bool on = [] {
+    const char* v = std::getenv("WPVM_PERF_MAP");
+    return v && *v && std::string_view(v) != "0";
+  }();
+  if (!on) return;
+  static std::mutex mutex;
+  std::lock_guard lock(mutex);
+  std::string path = "/tmp/perf-" + std::to_string(getpid()) + ".map";
+  std::FILE* f = std::fopen(path.c_str(), "a");
+  if (!f) return;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    size_t end = i + 1 < entries.size() ? entries[i + 1].offset : size;
+    uint32_t index = m.num_imported_funcs + static_cast<uint32_t>(i);
+    std::string_view name = m.func_name(index);
+    std::fprintf(f, "%lx %zx wasm[%u]%s%.*s\n", static_cast<unsigned long>(base + entries[i].offset),
+                 end - entries[i].offset, index, name.empty() ? "" : " ", static_cast<int>(name.size()), name.data());
+  }
+  std::fclose(f);
+}
+
 // Executable code for m (compiled now, or read from disk). Entries must lie
 // in the code and rise; nothing runs otherwise.
 std::unique_ptr<ModuleCode> load_code(const Module& m, tier::CodeSource src, std::string& error) {
@@ -496,6 +523,7 @@ std::unique_ptr<ModuleCode> load_code(const Module& m, tier::CodeSource src, std
     error = "too many modules' code in this process";
     return nullptr;
   }
+  write_perf_map(m, begin, src.bytes.size(), src.entries);
   return std::make_unique<ModuleCode>(m, base, src.bytes.size(), src.entries, src.sites, std::move(src.sites_owner),
                                       std::move(release));
 }
