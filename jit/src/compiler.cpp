@@ -1210,11 +1210,11 @@ void FuncCompiler::begin_call(const FuncType& t) {
   save_pins();
 }
 
-void FuncCompiler::end_call(const FuncType& t, bool same_instance) {
-  // A callee of this instance leaves r14 as it found it: its prologue loads
-  // the same memory 0, whose base never moves (linear_memory.cpp), and it
-  // reloads after calls of its own into other instances.
-  if (!same_instance) reload_memory_base();
+void FuncCompiler::end_call(const FuncType& t) {
+  // r14 is as it was: a callee of this instance loads the same memory 0,
+  // whose base never moves (linear_memory.cpp); call_slow's C++ and the
+  // entry trampoline preserve it; only a call into another instance
+  // reloads it (call_through_funcimpl).
   restore_pins();
   for (uint32_t k = 0, slot = 0; k < t.results.size(); slot += slot_width(t.results[k]), ++k) {
     ValType rt = t.results[k];
@@ -1250,6 +1250,7 @@ void FuncCompiler::call_through_funcimpl(const FuncType& t) {
   call_site();
   a_.mov(rcx, out_mem(keep));
   a_.mov(qword_ptr(r15, kCtxVm), rcx);
+  reload_memory_base();  // the callee's prologue set its own
   a_.jmp(done);
   a_.bind(same);
   a_.call(rcx);
@@ -1282,7 +1283,7 @@ void FuncCompiler::call_direct(uint32_t func_index) {
     load_vm_word(rax, mc_.layout.func(func_index));
     call_through_funcimpl(t);
   }
-  end_call(t, func_index >= imported);
+  end_call(t);
 }
 
 void FuncCompiler::call_indirect(const Imm& imm) {
@@ -1307,7 +1308,7 @@ void FuncCompiler::call_indirect(const Imm& imm) {
   a_.cmp(dword_ptr(rax, static_cast<int32_t>(field_offset(&probe, &probe.sig_id))), ecx);
   a_.jne(trap_label(TrapKind::kIndirectCallTypeMismatch));
   call_through_funcimpl(t);
-  end_call(t, false);
+  end_call(t);
 }
 
 void FuncCompiler::call_helper(const void* fn, std::span<const HelperArg> before, uint32_t npops,

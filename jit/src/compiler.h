@@ -14,8 +14,8 @@
 //
 // Native calling convention (every function of every module):
 //   r15 = ExecContext* (pinned), r14 = memory 0 base (set by each prologue
-//   from the context, reloaded after calls that may enter another instance;
-//   a direct call keeps it), r13 = the fuel left in code
+//   from the context, reloaded after a call that entered another instance;
+//   any other call keeps it), r13 = the fuel left in code
 //   compiled with CodeOptions::consume_fuel (kFuelReg: loaded from
 //   ExecContext::fuel by the entry trampoline, written back by its exit and
 //   around every call through call_slow, which reloads it; JIT-to-JIT calls
@@ -314,7 +314,7 @@ class FuncCompiler {
   void call_indirect(const Imm& imm);
   void call_through_funcimpl(const FuncType& t);  // FuncImpl* in rax
   void begin_call(const FuncType& t);
-  void end_call(const FuncType& t, bool same_instance);  // same_instance: a direct call of a defined function
+  void end_call(const FuncType& t);
   void select(ValType t);
 
   ModuleCtx& mc_;
