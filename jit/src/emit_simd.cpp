@@ -357,6 +357,24 @@ bool FuncCompiler::simd_memory(Opcode op, const Imm& imm) {
 // The instructions with a short SSE4.1 form. False for the others (nothing
 // emitted).
 bool FuncCompiler::simd_inline(Opcode op, const Imm& imm) {
+  // The two common shapes: an operation computed in place in the (only)
+  // operand's register d, and one computed into the first operand's
+  // register d reading the second from s.
+  auto unary = [&](auto&& body) {
+    Val v = pop();
+    body(xmm_of(v));
+    push_reg(ValType::kV128, v.reg);
+    return true;
+  };
+  auto binary = [&](auto&& body) {
+    Val b = pop();
+    Val a = pop();
+    Xmm d = xmm_of(a);
+    body(d, xmm_read(b));
+    free_reg(b);
+    push_reg(ValType::kV128, a.reg);
+    return true;
+  };
   // dst = a op b (or b op a).
   if (Binop b = binop_of(op); b.id != Inst::kIdNone) {
     Val vb = pop();
@@ -433,12 +451,10 @@ bool FuncCompiler::simd_inline(Opcode op, const Imm& imm) {
       return true;
     }
     case Opcode::V128Not: {
-      Val v = pop();
-      Xmm d = xmm_of(v);
-      a_.pcmpeqd(kTmp, kTmp);
-      a_.pxor(d, kTmp);
-      push_reg(ValType::kV128, v.reg);
-      return true;
+      return unary([&](Xmm d) {
+        a_.pcmpeqd(kTmp, kTmp);
+        a_.pxor(d, kTmp);
+      });
     }
     case Opcode::I8x16Neg: case Opcode::I16x8Neg: case Opcode::I32x4Neg: case Opcode::I64x2Neg: {
       static constexpr InstId kSub[] = {Inst::kIdPsubb, Inst::kIdPsubw, Inst::kIdPsubd, Inst::kIdPsubq};
@@ -460,11 +476,9 @@ bool FuncCompiler::simd_inline(Opcode op, const Imm& imm) {
       uint8_t mask[16];
       for (int i = 0; i < 16; ++i) mask[i] = neg ? 0 : 0xff;
       for (int i = wide ? 7 : 3; i < 16; i += wide ? 8 : 4) mask[i] = neg ? 0x80 : 0x7f;
-      Val v = pop();
-      Xmm d = xmm_of(v);
-      if (neg) a_.xorps(d, v128_const(mask)); else a_.andps(d, v128_const(mask));
-      push_reg(ValType::kV128, v.reg);
-      return true;
+      return unary([&](Xmm d) {
+        if (neg) a_.xorps(d, v128_const(mask)); else a_.andps(d, v128_const(mask));
+      });
     }
     case Opcode::V128Bitselect: {
       // (a & c) | (b & ~c) = ((a ^ b) & c) ^ b
@@ -548,11 +562,9 @@ bool FuncCompiler::simd_inline(Opcode op, const Imm& imm) {
       return true;
     }
     case Opcode::F32x4Splat: case Opcode::F64x2Splat: {
-      Val v = pop();
-      Xmm d = xmm_of(v);
-      if (op == Opcode::F32x4Splat) a_.shufps(d, d, 0); else a_.movddup(d, d);
-      push_reg(ValType::kV128, v.reg);
-      return true;
+      return unary([&](Xmm d) {
+        if (op == Opcode::F32x4Splat) a_.shufps(d, d, 0); else a_.movddup(d, d);
+      });
     }
     case Opcode::I8x16ExtractLaneS: case Opcode::I8x16ExtractLaneU: case Opcode::I16x8ExtractLaneS:
     case Opcode::I16x8ExtractLaneU: case Opcode::I32x4ExtractLane: case Opcode::I64x2ExtractLane: {
@@ -653,19 +665,14 @@ bool FuncCompiler::simd_inline(Opcode op, const Imm& imm) {
     case Opcode::I16x8Q15mulrSatS: {
       // pmulhrsw rounds as Wasm does; only -0x8000 * -0x8000 overflows, to
       // 0x8000 where 0x7fff is due: flip exactly those lanes.
-      Val b = pop();
-      Val a = pop();
-      Xmm d = xmm_of(a);
-      Xmm s = xmm_read(b);
-      uint8_t min16[16];
-      for (int i = 0; i < 16; i += 2) min16[i] = 0, min16[i + 1] = 0x80;
-      a_.pmulhrsw(d, s);
-      a_.movaps(kTmp, v128_const(min16));
-      a_.pcmpeqw(kTmp, d);
-      a_.pxor(d, kTmp);
-      free_reg(b);
-      push_reg(ValType::kV128, a.reg);
-      return true;
+      return binary([&](Xmm d, Xmm s) {
+        uint8_t min16[16];
+        for (int i = 0; i < 16; i += 2) min16[i] = 0, min16[i + 1] = 0x80;
+        a_.pmulhrsw(d, s);
+        a_.movaps(kTmp, v128_const(min16));
+        a_.pcmpeqw(kTmp, d);
+        a_.pxor(d, kTmp);
+      });
     }
     case Opcode::F32x4Min: case Opcode::F64x2Min: case Opcode::F32x4Max: case Opcode::F64x2Max: {
       // minps/maxps give their second operand when either is NaN or both
@@ -706,19 +713,17 @@ bool FuncCompiler::simd_inline(Opcode op, const Imm& imm) {
       static constexpr uint8_t kCounts[16] = {0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4};
       uint8_t low[16];
       splat_bytes(low, 0x0f);
-      Val v = pop();
-      Xmm d = xmm_of(v);
-      a_.movaps(kTmp, d);
-      a_.psrlw(kTmp, 4);
-      a_.pand(kTmp, v128_const(low));
-      a_.pand(d, v128_const(low));
-      a_.movaps(kTmp2, v128_const(kCounts));
-      a_.pshufb(kTmp2, d);
-      a_.movaps(d, v128_const(kCounts));
-      a_.pshufb(d, kTmp);
-      a_.paddb(d, kTmp2);
-      push_reg(ValType::kV128, v.reg);
-      return true;
+      return unary([&](Xmm d) {
+        a_.movaps(kTmp, d);
+        a_.psrlw(kTmp, 4);
+        a_.pand(kTmp, v128_const(low));
+        a_.pand(d, v128_const(low));
+        a_.movaps(kTmp2, v128_const(kCounts));
+        a_.pshufb(kTmp2, d);
+        a_.movaps(d, v128_const(kCounts));
+        a_.pshufb(d, kTmp);
+        a_.paddb(d, kTmp2);
+      });
     }
     case Opcode::I16x8ExtaddPairwiseI8x16S: case Opcode::I16x8ExtaddPairwiseI8x16U: {
       // pmaddubsw multiplies unsigned bytes of its first operand by signed
@@ -751,53 +756,41 @@ bool FuncCompiler::simd_inline(Opcode op, const Imm& imm) {
         uint32_t k = 0x10000;
         std::memcpy(back + i, &k, 4);
       }
-      Val v = pop();
-      Xmm d = xmm_of(v);
-      bool u = op == Opcode::I32x4ExtaddPairwiseI16x8U;
-      if (u) a_.pxor(d, v128_const(bias));
-      a_.pmaddwd(d, v128_const(ones));
-      if (u) a_.paddd(d, v128_const(back));
-      push_reg(ValType::kV128, v.reg);
-      return true;
+      return unary([&](Xmm d) {
+        bool u = op == Opcode::I32x4ExtaddPairwiseI16x8U;
+        if (u) a_.pxor(d, v128_const(bias));
+        a_.pmaddwd(d, v128_const(ones));
+        if (u) a_.paddd(d, v128_const(back));
+      });
     }
     case Opcode::I16x8ExtmulLowI8x16S: case Opcode::I16x8ExtmulHighI8x16S: case Opcode::I16x8ExtmulLowI8x16U:
     case Opcode::I16x8ExtmulHighI8x16U: {
       bool high = op == Opcode::I16x8ExtmulHighI8x16S || op == Opcode::I16x8ExtmulHighI8x16U;
       InstId ext = op == Opcode::I16x8ExtmulLowI8x16S || op == Opcode::I16x8ExtmulHighI8x16S ? Inst::kIdPmovsxbw
                                                                                              : Inst::kIdPmovzxbw;
-      Val b = pop();
-      Val a = pop();
-      Xmm d = xmm_of(a);
-      Xmm s = xmm_read(b);
-      if (high) {
-        a_.pshufd(kTmp, s, 0xee);
-        a_.pshufd(d, d, 0xee);
-        a_.emit(ext, kTmp, kTmp);
-      } else {
-        a_.emit(ext, kTmp, s);
-      }
-      a_.emit(ext, d, d);
-      a_.pmullw(d, kTmp);
-      free_reg(b);
-      push_reg(ValType::kV128, a.reg);
-      return true;
+      return binary([&](Xmm d, Xmm s) {
+        if (high) {
+          a_.pshufd(kTmp, s, 0xee);
+          a_.pshufd(d, d, 0xee);
+          a_.emit(ext, kTmp, kTmp);
+        } else {
+          a_.emit(ext, kTmp, s);
+        }
+        a_.emit(ext, d, d);
+        a_.pmullw(d, kTmp);
+      });
     }
     case Opcode::I32x4ExtmulLowI16x8S: case Opcode::I32x4ExtmulHighI16x8S: case Opcode::I32x4ExtmulLowI16x8U:
     case Opcode::I32x4ExtmulHighI16x8U: {
       // The low and high halves of the 16-bit products, interleaved.
       bool high = op == Opcode::I32x4ExtmulHighI16x8S || op == Opcode::I32x4ExtmulHighI16x8U;
       bool sign = op == Opcode::I32x4ExtmulLowI16x8S || op == Opcode::I32x4ExtmulHighI16x8S;
-      Val b = pop();
-      Val a = pop();
-      Xmm d = xmm_of(a);
-      Xmm s = xmm_read(b);
-      a_.movaps(kTmp, d);
-      a_.pmullw(d, s);
-      if (sign) a_.pmulhw(kTmp, s); else a_.pmulhuw(kTmp, s);
-      if (high) a_.punpckhwd(d, kTmp); else a_.punpcklwd(d, kTmp);
-      free_reg(b);
-      push_reg(ValType::kV128, a.reg);
-      return true;
+      return binary([&](Xmm d, Xmm s) {
+        a_.movaps(kTmp, d);
+        a_.pmullw(d, s);
+        if (sign) a_.pmulhw(kTmp, s); else a_.pmulhuw(kTmp, s);
+        if (high) a_.punpckhwd(d, kTmp); else a_.punpcklwd(d, kTmp);
+      });
     }
     case Opcode::I64x2ExtmulLowI32x4S: case Opcode::I64x2ExtmulHighI32x4S: case Opcode::I64x2ExtmulLowI32x4U:
     case Opcode::I64x2ExtmulHighI32x4U: {
@@ -805,68 +798,54 @@ bool FuncCompiler::simd_inline(Opcode op, const Imm& imm) {
       bool high = op == Opcode::I64x2ExtmulHighI32x4S || op == Opcode::I64x2ExtmulHighI32x4U;
       bool sign = op == Opcode::I64x2ExtmulLowI32x4S || op == Opcode::I64x2ExtmulHighI32x4S;
       uint32_t order = high ? 0xfa : 0x50;
-      Val b = pop();
-      Val a = pop();
-      Xmm d = xmm_of(a);
-      Xmm s = xmm_read(b);
-      a_.pshufd(kTmp, s, order);
-      a_.pshufd(d, d, order);
-      if (sign) a_.pmuldq(d, kTmp); else a_.pmuludq(d, kTmp);
-      free_reg(b);
-      push_reg(ValType::kV128, a.reg);
-      return true;
+      return binary([&](Xmm d, Xmm s) {
+        a_.pshufd(kTmp, s, order);
+        a_.pshufd(d, d, order);
+        if (sign) a_.pmuldq(d, kTmp); else a_.pmuludq(d, kTmp);
+      });
     }
     case Opcode::I64x2Mul: {
       // From 32-bit halves: lo*lo + ((hi_a*lo_b + lo_a*hi_b) << 32).
-      Val b = pop();
-      Val a = pop();
-      Xmm d = xmm_of(a);
-      Xmm s = xmm_read(b);
-      a_.movaps(kTmp, d);
-      a_.psrlq(kTmp, 32);
-      a_.pmuludq(kTmp, s);
-      a_.movaps(kTmp2, s);
-      a_.psrlq(kTmp2, 32);
-      a_.pmuludq(kTmp2, d);
-      a_.paddq(kTmp, kTmp2);
-      a_.psllq(kTmp, 32);
-      a_.pmuludq(d, s);
-      a_.paddq(d, kTmp);
-      free_reg(b);
-      push_reg(ValType::kV128, a.reg);
-      return true;
+      return binary([&](Xmm d, Xmm s) {
+        a_.movaps(kTmp, d);
+        a_.psrlq(kTmp, 32);
+        a_.pmuludq(kTmp, s);
+        a_.movaps(kTmp2, s);
+        a_.psrlq(kTmp2, 32);
+        a_.pmuludq(kTmp2, d);
+        a_.paddq(kTmp, kTmp2);
+        a_.psllq(kTmp, 32);
+        a_.pmuludq(d, s);
+        a_.paddq(d, kTmp);
+      });
     }
     case Opcode::I32x4TruncSatF32x4S: {
       // NaN lanes to 0; cvttps2dq gives 0x80000000 out of range, which for
       // lanes that were positive becomes 0x7fffffff.
-      Val v = pop();
-      Xmm d = xmm_of(v);
-      a_.movaps(kTmp, d);
-      a_.cmpps(kTmp, kTmp, 0);
-      a_.pand(d, kTmp);
-      a_.pxor(kTmp, d);
-      a_.cvttps2dq(d, d);
-      a_.pand(kTmp, d);
-      a_.psrad(kTmp, 31);
-      a_.pxor(d, kTmp);
-      push_reg(ValType::kV128, v.reg);
-      return true;
+      return unary([&](Xmm d) {
+        a_.movaps(kTmp, d);
+        a_.cmpps(kTmp, kTmp, 0);
+        a_.pand(d, kTmp);
+        a_.pxor(kTmp, d);
+        a_.cvttps2dq(d, d);
+        a_.pand(kTmp, d);
+        a_.psrad(kTmp, 31);
+        a_.pxor(d, kTmp);
+      });
     }
     case Opcode::F32x4ConvertI32x4U: {
       // The low 16 bits and the rest converted apart (each exactly), the
       // rest halved to fit the signed range and doubled after.
-      Val v = pop();
-      Xmm d = xmm_of(v);
-      a_.pxor(kTmp, kTmp);
-      a_.pblendw(kTmp, d, 0x55);
-      a_.psubd(d, kTmp);
-      a_.cvtdq2ps(kTmp, kTmp);
-      a_.psrld(d, 1);
-      a_.cvtdq2ps(d, d);
-      a_.addps(d, d);
-      a_.addps(d, kTmp);
-      push_reg(ValType::kV128, v.reg);
-      return true;
+      return unary([&](Xmm d) {
+        a_.pxor(kTmp, kTmp);
+        a_.pblendw(kTmp, d, 0x55);
+        a_.psubd(d, kTmp);
+        a_.cvtdq2ps(kTmp, kTmp);
+        a_.psrld(d, 1);
+        a_.cvtdq2ps(d, d);
+        a_.addps(d, d);
+        a_.addps(d, kTmp);
+      });
     }
     case Opcode::I64x2ShrS: {
       // No 64-bit arithmetic shift: logical, then the sign bits restored,
@@ -895,37 +874,33 @@ bool FuncCompiler::simd_inline(Opcode op, const Imm& imm) {
     }
     case Opcode::I64x2Abs: {
       // m = each lane's sign, all bits: (x ^ m) - m.
-      Val v = pop();
-      Xmm d = xmm_of(v);
-      a_.movaps(kTmp, d);
-      a_.psrad(kTmp, 31);
-      a_.pshufd(kTmp, kTmp, 0xf5);
-      a_.pxor(d, kTmp);
-      a_.psubq(d, kTmp);
-      push_reg(ValType::kV128, v.reg);
-      return true;
+      return unary([&](Xmm d) {
+        a_.movaps(kTmp, d);
+        a_.psrad(kTmp, 31);
+        a_.pshufd(kTmp, kTmp, 0xf5);
+        a_.pxor(d, kTmp);
+        a_.psubq(d, kTmp);
+      });
     }
     case Opcode::I32x4TruncSatF32x4U: {
       // Negatives and NaN to 0 first. Lanes below 2^31 convert directly;
       // the others as x - 2^31, added back; beyond 2^32, 0xffffffff.
-      Val v = pop();
-      Xmm d = xmm_of(v);
-      a_.xorps(kTmp, kTmp);
-      a_.maxps(d, kTmp);
-      a_.pcmpeqd(kTmp, kTmp);
-      a_.psrld(kTmp, 1);
-      a_.cvtdq2ps(kTmp, kTmp);  // 2^31
-      a_.movaps(kTmp2, d);
-      a_.subps(kTmp2, kTmp);
-      a_.cmpps(kTmp, kTmp2, 2);  // 2^31 <= x - 2^31: beyond the range
-      a_.cvttps2dq(kTmp2, kTmp2);
-      a_.pxor(kTmp2, kTmp);
-      a_.pxor(kTmp, kTmp);
-      a_.pmaxsd(kTmp2, kTmp);
-      a_.cvttps2dq(d, d);
-      a_.paddd(d, kTmp2);
-      push_reg(ValType::kV128, v.reg);
-      return true;
+      return unary([&](Xmm d) {
+        a_.xorps(kTmp, kTmp);
+        a_.maxps(d, kTmp);
+        a_.pcmpeqd(kTmp, kTmp);
+        a_.psrld(kTmp, 1);
+        a_.cvtdq2ps(kTmp, kTmp);  // 2^31
+        a_.movaps(kTmp2, d);
+        a_.subps(kTmp2, kTmp);
+        a_.cmpps(kTmp, kTmp2, 2);  // 2^31 <= x - 2^31: beyond the range
+        a_.cvttps2dq(kTmp2, kTmp2);
+        a_.pxor(kTmp2, kTmp);
+        a_.pxor(kTmp, kTmp);
+        a_.pmaxsd(kTmp2, kTmp);
+        a_.cvttps2dq(d, d);
+        a_.paddd(d, kTmp2);
+      });
     }
     case Opcode::F64x2ConvertLowI32x4U: {
       // Each lane as the low word of a double whose high word is 0x43300000
@@ -939,12 +914,10 @@ bool FuncCompiler::simd_inline(Opcode op, const Imm& imm) {
         uint64_t q = 0x4330000000000000ull;
         std::memcpy(two52 + i, &q, 8);
       }
-      Val v = pop();
-      Xmm d = xmm_of(v);
-      a_.unpcklps(d, v128_const(high));
-      a_.subpd(d, v128_const(two52));
-      push_reg(ValType::kV128, v.reg);
-      return true;
+      return unary([&](Xmm d) {
+        a_.unpcklps(d, v128_const(high));
+        a_.subpd(d, v128_const(two52));
+      });
     }
     case Opcode::I32x4TruncSatF64x2SZero: {
       // NaN lanes to 0 and the rest clamped to INT32_MAX above (cvttpd2dq
@@ -954,15 +927,13 @@ bool FuncCompiler::simd_inline(Opcode op, const Imm& imm) {
         double m = 2147483647.0;
         std::memcpy(max + i, &m, 8);
       }
-      Val v = pop();
-      Xmm d = xmm_of(v);
-      a_.movapd(kTmp, d);
-      a_.cmppd(kTmp, d, 0);
-      a_.andpd(kTmp, v128_const(max));
-      a_.minpd(d, kTmp);
-      a_.cvttpd2dq(d, d);
-      push_reg(ValType::kV128, v.reg);
-      return true;
+      return unary([&](Xmm d) {
+        a_.movapd(kTmp, d);
+        a_.cmppd(kTmp, d, 0);
+        a_.andpd(kTmp, v128_const(max));
+        a_.minpd(d, kTmp);
+        a_.cvttpd2dq(d, d);
+      });
     }
     case Opcode::I32x4TruncSatF64x2UZero: {
       // Clamped to [0, UINT32_MAX] (NaN to 0), truncated, and the low word
@@ -974,16 +945,14 @@ bool FuncCompiler::simd_inline(Opcode op, const Imm& imm) {
         std::memcpy(max + i, &m, 8);
         std::memcpy(two52 + i, &q, 8);
       }
-      Val v = pop();
-      Xmm d = xmm_of(v);
-      a_.xorpd(kTmp, kTmp);
-      a_.maxpd(d, kTmp);
-      a_.minpd(d, v128_const(max));
-      a_.roundpd(d, d, 3);
-      a_.addpd(d, v128_const(two52));
-      a_.shufps(d, kTmp, 0x88);
-      push_reg(ValType::kV128, v.reg);
-      return true;
+      return unary([&](Xmm d) {
+        a_.xorpd(kTmp, kTmp);
+        a_.maxpd(d, kTmp);
+        a_.minpd(d, v128_const(max));
+        a_.roundpd(d, d, 3);
+        a_.addpd(d, v128_const(two52));
+        a_.shufps(d, kTmp, 0x88);
+      });
     }
     case Opcode::I64x2GtS: case Opcode::I64x2LtS: case Opcode::I64x2LeS: case Opcode::I64x2GeS: {
       // pcmpgtq (SSE4.2; without it the semantics are called): le and ge
@@ -1018,51 +987,47 @@ bool FuncCompiler::simd_inline(Opcode op, const Imm& imm) {
         a_.mov(eax, c.r32());
         a_.and_(eax, 7);
         free_reg(n);
-        Val v = pop();
-        Xmm d = xmm_of(v);
+        return unary([&](Xmm d) {
+          if (op == Opcode::I8x16ShrS) {
+            a_.add(eax, 8);
+            a_.movd(kTmp2, eax);
+            a_.movaps(kTmp, d);
+            a_.punpckhbw(kTmp, kTmp);
+            a_.punpcklbw(d, d);
+            a_.psraw(kTmp, kTmp2);
+            a_.psraw(d, kTmp2);
+            a_.packsswb(d, kTmp);
+          } else {
+            bool left = op == Opcode::I8x16Shl;
+            splat_bytes(mask, left ? 0 : 1);  // the byte of each word that has the byte mask
+            a_.movd(kTmp2, eax);
+            a_.pcmpeqd(kTmp, kTmp);
+            a_.emit(left ? Inst::kIdPsllw : Inst::kIdPsrlw, kTmp, kTmp2);
+            a_.pshufb(kTmp, v128_const(mask));
+            a_.emit(left ? Inst::kIdPsllw : Inst::kIdPsrlw, d, kTmp2);
+            a_.pand(d, kTmp);
+          }
+        });
+      }
+      uint32_t n = static_cast<uint32_t>(pop().bits) & 7;
+      return unary([&](Xmm d) {
         if (op == Opcode::I8x16ShrS) {
-          a_.add(eax, 8);
-          a_.movd(kTmp2, eax);
           a_.movaps(kTmp, d);
           a_.punpckhbw(kTmp, kTmp);
           a_.punpcklbw(d, d);
-          a_.psraw(kTmp, kTmp2);
-          a_.psraw(d, kTmp2);
+          a_.psraw(kTmp, 8 + n);
+          a_.psraw(d, 8 + n);
           a_.packsswb(d, kTmp);
+        } else if (op == Opcode::I8x16Shl) {
+          splat_bytes(mask, static_cast<uint8_t>(0xff << n));
+          a_.psllw(d, n);
+          a_.pand(d, v128_const(mask));
         } else {
-          bool left = op == Opcode::I8x16Shl;
-          splat_bytes(mask, left ? 0 : 1);  // the byte of each word that has the byte mask
-          a_.movd(kTmp2, eax);
-          a_.pcmpeqd(kTmp, kTmp);
-          a_.emit(left ? Inst::kIdPsllw : Inst::kIdPsrlw, kTmp, kTmp2);
-          a_.pshufb(kTmp, v128_const(mask));
-          a_.emit(left ? Inst::kIdPsllw : Inst::kIdPsrlw, d, kTmp2);
-          a_.pand(d, kTmp);
+          splat_bytes(mask, static_cast<uint8_t>(0xff >> n));
+          a_.psrlw(d, n);
+          a_.pand(d, v128_const(mask));
         }
-        push_reg(ValType::kV128, v.reg);
-        return true;
-      }
-      uint32_t n = static_cast<uint32_t>(pop().bits) & 7;
-      Val v = pop();
-      Xmm d = xmm_of(v);
-      if (op == Opcode::I8x16ShrS) {
-        a_.movaps(kTmp, d);
-        a_.punpckhbw(kTmp, kTmp);
-        a_.punpcklbw(d, d);
-        a_.psraw(kTmp, 8 + n);
-        a_.psraw(d, 8 + n);
-        a_.packsswb(d, kTmp);
-      } else if (op == Opcode::I8x16Shl) {
-        splat_bytes(mask, static_cast<uint8_t>(0xff << n));
-        a_.psllw(d, n);
-        a_.pand(d, v128_const(mask));
-      } else {
-        splat_bytes(mask, static_cast<uint8_t>(0xff >> n));
-        a_.psrlw(d, n);
-        a_.pand(d, v128_const(mask));
-      }
-      push_reg(ValType::kV128, v.reg);
-      return true;
+      });
     }
     case Opcode::I8x16Ne: case Opcode::I16x8Ne: case Opcode::I32x4Ne: case Opcode::I64x2Ne:
     case Opcode::I8x16LeS: case Opcode::I16x8LeS: case Opcode::I32x4LeS: case Opcode::I8x16LeU:
@@ -1073,24 +1038,19 @@ bool FuncCompiler::simd_inline(Opcode op, const Imm& imm) {
       // a <= b is min(a, b) == a, a >= b is max(a, b) == a; ne, lt_u and
       // gt_u are the negations of eq, ge_u and le_u.
       Compare c = compare_of(op);
-      Val b = pop();
-      Val a = pop();
-      Xmm d = xmm_of(a);
-      Xmm s = xmm_read(b);
-      if (c.minmax != Inst::kIdNone) {
-        a_.movaps(kTmp, d);
-        a_.emit(c.minmax, d, s);
-        a_.emit(c.eq, d, kTmp);
-      } else {
-        a_.emit(c.eq, d, s);
-      }
-      if (c.negate) {
-        a_.pcmpeqd(kTmp, kTmp);
-        a_.pxor(d, kTmp);
-      }
-      free_reg(b);
-      push_reg(ValType::kV128, a.reg);
-      return true;
+      return binary([&](Xmm d, Xmm s) {
+        if (c.minmax != Inst::kIdNone) {
+          a_.movaps(kTmp, d);
+          a_.emit(c.minmax, d, s);
+          a_.emit(c.eq, d, kTmp);
+        } else {
+          a_.emit(c.eq, d, s);
+        }
+        if (c.negate) {
+          a_.pcmpeqd(kTmp, kTmp);
+          a_.pxor(d, kTmp);
+        }
+      });
     }
     default: return false;
   }

@@ -37,6 +37,7 @@
 #include <string_view>
 #include <vector>
 
+#include "body_decoder_imm.h"
 #include "opcode.h"
 #include "runtime/runtime_impl.h"
 #include "wpvm/jit.h"
@@ -85,15 +86,12 @@ struct Traits {
   std::string error;       // why the generator cannot place the opcode
 };
 
+// A signature letter of opcodes.def as the decoder reads it; nullopt for
+// the reference types, which no SIMD instruction takes.
 std::optional<ValType> val_type_of(char c) {
-  switch (c) {
-    case 'i': return ValType::kI32;
-    case 'I': return ValType::kI64;
-    case 'f': return ValType::kF32;
-    case 'F': return ValType::kF64;
-    case 'v': return ValType::kV128;
-    default: return std::nullopt;
-  }
+  ValType t = body_detail::sig_char_type(c);
+  if (t == ValType::kFuncRef || t == ValType::kExternRef) return std::nullopt;
+  return t;
 }
 
 // The bytes a v128.load* / v128.store* accesses, from its text: "" 16,
