@@ -266,6 +266,41 @@ TEST_CASE("interp: builder folds operands, local.set, compare+branch and address
   CHECK(fx.trap("store_add", {I32(0xfffffffbu), I32(1)}) == TrapKind::kMemoryOutOfBounds);
 }
 
+TEST_CASE("interp: builder fuses loop latches and loads into their arithmetic") {
+  Fixture fx("interp_basic");
+  auto listing = [&](const char* name) {
+    auto* f = static_cast<FuncImpl*>(fx.inst->func(name));
+    REQUIRE(interp::compile(*f).ok());
+    return interp::dump(*f->code);
+  };
+  CHECK(listing("count_up").find("I32AddBrIfNe") != std::string::npos);
+  CHECK(listing("count_lt").find("I32AddBrIfLtS") != std::string::npos);  // swapped
+  CHECK(listing("count_down").find("I32AddBrIfNez") != std::string::npos);
+  CHECK(fx.i32("count_up", {I32(5)}) == 5);
+  CHECK(fx.i32("count_lt", {I32(10)}) == 12);
+  CHECK(fx.i32("count_down", {I32(4)}) == 10);
+
+  CHECK(listing("f64_add_load").find("F64Add_F64Load ") != std::string::npos);
+  CHECK(listing("f64_mul_load_add").find("F64Mul_F64LoadAdd") != std::string::npos);
+  CHECK(listing("i32_add_load_first").find("I32Add_I32Load ") != std::string::npos);  // commuted
+  CHECK(listing("i32_sub_load_first").find("I32Sub_I32Load") == std::string::npos);   // does not commute
+  CHECK(listing("i32_xor_load8").find("I32Xor_I32Load8U ") != std::string::npos);
+  CHECK(fx.call("store", {I32(16), I32(0)}).ok());
+  CHECK(fx.call("store", {I32(20), I32(0x40090000u)}).ok());  // 3.125 at 16
+  CallResult r = fx.call("f64_add_load", {I32(16), F64(0.5)});
+  REQUIRE(r.ok());
+  CHECK(r.values[0].f64() == 3.625);
+  r = fx.call("f64_mul_load_add", {I32(4), I32(4), F64(2.0)});  // 4 + 4 + offset 8
+  REQUIRE(r.ok());
+  CHECK(r.values[0].f64() == 6.25);
+  CHECK(fx.i32("i32_add_load_first", {I32(20), I32(1)}) == 0x40090001u);
+  CHECK(fx.i32("i32_sub_load_first", {I32(20), I32(1)}) == 0x4008ffffu);
+  CHECK(fx.i32("i32_xor_load8", {I32(20), I32(0xff)}) == 0xf6u);  // byte 22 is 0x09
+  CHECK(fx.trap("f64_add_load", {I32(65529), F64(0)}) == TrapKind::kMemoryOutOfBounds);
+  CHECK(fx.trap("f64_mul_load_add", {I32(65528), I32(0), F64(0)}) == TrapKind::kMemoryOutOfBounds);
+  CHECK(fx.trap("i32_xor_load8", {I32(65534), I32(0)}) == TrapKind::kMemoryOutOfBounds);
+}
+
 TEST_CASE("interp: unbounded Wasm->host->Wasm recursion traps instead of overflowing the native stack") {
   Engine engine{EngineConfig{.tier = Tier::kInterp}};
   Store store(engine);

@@ -64,6 +64,45 @@ IOp with_fuel(IOp op) {
   }
 }
 
+// The loop-latch form of a fused compare-and-branch (I32AddBrIf*), and the
+// one whose compared operands are swapped (a < b is b > a).
+struct Latch {
+  IOp branch, latch, swapped;
+};
+constexpr Latch kLatches[] = {
+    {IOp::BrIfI32Eq, IOp::I32AddBrIfEq, IOp::I32AddBrIfEq},    {IOp::BrIfI32Ne, IOp::I32AddBrIfNe, IOp::I32AddBrIfNe},
+    {IOp::BrIfI32LtS, IOp::I32AddBrIfLtS, IOp::I32AddBrIfGtS}, {IOp::BrIfI32LtU, IOp::I32AddBrIfLtU, IOp::I32AddBrIfGtU},
+    {IOp::BrIfI32GtS, IOp::I32AddBrIfGtS, IOp::I32AddBrIfLtS}, {IOp::BrIfI32GtU, IOp::I32AddBrIfGtU, IOp::I32AddBrIfLtU},
+    {IOp::BrIfI32LeS, IOp::I32AddBrIfLeS, IOp::I32AddBrIfGeS}, {IOp::BrIfI32LeU, IOp::I32AddBrIfLeU, IOp::I32AddBrIfGeU},
+    {IOp::BrIfI32GeS, IOp::I32AddBrIfGeS, IOp::I32AddBrIfLeS}, {IOp::BrIfI32GeU, IOp::I32AddBrIfGeU, IOp::I32AddBrIfLeU},
+    {IOp::BrIfI32Eqz, IOp::I32AddBrIfEqz, IOp::kCount},        {IOp::BrIfI32Nez, IOp::I32AddBrIfNez, IOp::kCount},
+};
+const Latch* latch_of(IOp branch) {
+  for (const Latch& l : kLatches)
+    if (l.branch == branch) return &l;
+  return nullptr;
+}
+
+// The fused form of numeric row `bin` whose second operand is load row
+// `load` (WPVM_LOAD_OP; the LoadAdd form follows it), or kCount.
+IOp load_op(IOp bin, IOp load) {
+#define WPVM_LOAD_OP(b, l) \
+  if (bin == IOp::b && load == IOp::l) return IOp::b##_##l;
+#include "interp/interp_ops.def"
+  return IOp::kCount;
+}
+
+// Integer rows whose operands may be swapped (float ones are left as they
+// are: which NaN an operation returns may depend on the order).
+bool commutes(IOp op) {
+  switch (op) {
+    case IOp::I32Add: case IOp::I32Mul: case IOp::I32And: case IOp::I32Or: case IOp::I32Xor:
+    case IOp::I64Add: case IOp::I64Mul:
+      return true;
+    default: return false;
+  }
+}
+
 // The words of a Fuel instruction, which a fuel-paying branch lands past.
 constexpr size_t kFuelWords = 2;
 constexpr size_t kNone = SIZE_MAX;
@@ -83,6 +122,7 @@ bool may_trap(IOp op) {
 #define WPVM_LOAD(name, mem_t, out) set(IOp::name), set(IOp::name##Add);
 #define WPVM_STORE(name, in, mem_t) set(IOp::name), set(IOp::name##Add);
 #define WPVM_BRANCH(name) set(IOp::name##Fuel);
+#define WPVM_LOAD_OP(bin, load) set(IOp::bin##_##load), set(IOp::bin##_##load##Add);
 #include "interp/interp_ops.def"
 #define WPVM_ALOAD(name, mem_t, out) set(IOp::name);
 #define WPVM_ASTORE(name, in, mem_t) set(IOp::name);
@@ -185,6 +225,7 @@ void Builder::land(std::vector<Fix>& fixes) {
 }
 
 void Builder::note_result(size_t dst_word) {
+  prev_ = last_;
   last_ = Last{};
   last_.word_end = words_.size();
   last_.dst_word = dst_word;
@@ -354,7 +395,7 @@ void Builder::if_(BlockSig sig) {
   Ctrl& c = ctrls_.back();
   Ctrl tmp;  // collects the else branch field
   size_t cost = kNone;
-  if (!try_fused_branch(cond, true, tmp, cost)) {
+  if (!try_fused_branch(cond, true, tmp, cost) && !try_latch(IOp::BrIfI32Eqz, enc(cond), enc(cond), tmp)) {
     bool pays = emit_branch_op(IOp::BrUnless);
     emit_pair(S(enc(cond)), N(0));
     cost = emit_target(tmp, pays);
@@ -409,10 +450,68 @@ bool Builder::try_fused_branch(const Entry& cond, bool invert, Ctrl& target, siz
   if (!f) return false;
   Last l = last_;
   drop_last(l);
-  bool pays = emit_branch_op(invert ? f->negated : f->taken);
+  IOp branch = invert ? f->negated : f->taken;
+  last_ = prev_;  // the instruction before the compare, which may be a latch's add
+  if (try_latch(branch, l.a, l.op == IOp::I32Eqz ? l.a : l.b, target)) return true;
+  bool pays = emit_branch_op(branch);
   emit_pair(S(l.a), l.op == IOp::I32Eqz ? N(0) : S(l.b));
   cost = emit_target(target, pays);
   last_.word_end = SIZE_MAX;
+  return true;
+}
+
+// A branch on `a branch b` (encoded operands; a == b for Eqz and Nez) that
+// follows an i32.add of one of them becomes a loop latch: the add and the
+// branch are one instruction. Not in code built for fuel, whose branches pay.
+bool Builder::try_latch(IOp branch, uint32_t a, uint32_t b, Ctrl& target) {
+  const Latch* f = latch_of(branch);
+  if (fuel_ || !f || last_.op != IOp::I32Add || last_.word_end != words_.size()) return false;
+  uint32_t dst = words_[last_.dst_word].u.a;
+  IOp op = f->latch;
+  uint32_t other = b;
+  if (a != dst) {
+    if (b != dst || f->swapped == IOp::kCount) return false;
+    op = f->swapped;
+    other = a;
+  }
+  bool unary = f->swapped == IOp::kCount;
+  Last add = last_;
+  drop_last(add);
+  emit_op(op);
+  emit_pair(S(dst), S(add.a));
+  emit_pair(S(add.b), unary ? N(0) : S(other));
+  emit_target(target);
+  last_.word_end = SIZE_MAX;
+  return true;
+}
+
+// A binary row whose second operand (either, for integer rows that commute)
+// is the value the last instruction loaded, and nobody else reads, takes the
+// load in: one instruction (WPVM_LOAD_OP), which traps where the load would.
+bool Builder::try_load_op(IOp bin, const Entry& a, const Entry& b) {
+  if (!last_.is_load || last_.word_end != words_.size()) return false;
+  bool second = b.kind == Kind::kStack && b.pos == last_.pos;
+  bool first = !second && a.kind == Kind::kStack && a.pos == last_.pos && commutes(bin);
+  IOp fused = load_op(bin, last_.op);
+  if ((!first && !second) || fused == IOp::kCount) return false;
+  Last load = last_;
+  drop_last(load);
+  uint32_t at = at_;
+  at_ = load.at;  // a trap is the load's
+  size_t w = emit_op(load.add_form ? static_cast<IOp>(static_cast<size_t>(fused) + 1) : fused);
+  at_ = at;
+  emit_pair(S(kStackTag | a.pos), S(enc(second ? a : b)));
+  if (load.add_form) {
+    emit_pair(S(load.a), S(load.b));
+    emit_pair(N(load.offset), N(0));
+  } else {
+    emit_pair(S(load.a), N(load.offset));
+  }
+  note_result(w + 1);
+  last_.word_begin = w;
+  last_.fix_begin = load.fix_begin;
+  last_.pos = a.pos;
+  last_.op = fused;
   return true;
 }
 
@@ -431,7 +530,7 @@ void Builder::br_if(uint32_t depth) {
   uint32_t src = top_pos() - n;
   size_t cost = kNone;
   if (n == 0 || src == t.base_pos) {
-    if (!try_fused_branch(cond, false, t, cost)) {
+    if (!try_fused_branch(cond, false, t, cost) && !try_latch(IOp::BrIfI32Nez, enc(cond), enc(cond), t)) {
       bool pays = emit_branch_op(IOp::BrIf);
       emit_pair(S(enc(cond)), N(0));
       cost = emit_target(t, pays);
@@ -502,7 +601,7 @@ void Builder::local_set(uint32_t index, bool tee) {
     // Retarget the producing instruction's result to the local.
     words_[last_.dst_word].u.a = slot;
     stack_.pop_back();
-    last_.word_end = SIZE_MAX;
+    last_.pos = kNoPos;
     if (tee) stack_.push_back(Entry{v.type, Kind::kLocal, slot, v.pos});
     return;
   }
@@ -557,6 +656,7 @@ bool Builder::numeric(Opcode op, const Imm& imm) {
     }
     case RowKind::kBin: {
       Entry b = pop(), a = pop();
+      if (try_load_op(row.iop, a, b)) return true;
       size_t at = emit_op(row.iop);
       emit_pair(S(kStackTag | a.pos), S(enc(a)));
       emit_pair(S(enc(b)), N(0));
@@ -572,22 +672,34 @@ bool Builder::numeric(Opcode op, const Imm& imm) {
       Entry a = pop();
       uint32_t offset = static_cast<uint32_t>(imm.mem.offset);
       size_t at;
-      if (a.kind == Kind::kStack && last_.word_end == words_.size() && last_.pos == a.pos &&
-          last_.op == IOp::I32Add) {
+      bool add_form = a.kind == Kind::kStack && last_.word_end == words_.size() && last_.pos == a.pos &&
+                      last_.op == IOp::I32Add;
+      uint32_t x = enc(a), y = 0;
+      if (add_form) {
         // The address is an i32.add nobody else reads: fold it into the load.
         Last l = last_;
         drop_last(l);
         fix_begin = l.fix_begin;
+        x = l.a;
+        y = l.b;
         at = emit_op(static_cast<IOp>(static_cast<size_t>(row.iop) + 1));
-        emit_pair(S(kStackTag | a.pos), S(l.a));
-        emit_pair(S(l.b), N(offset));
+        emit_pair(S(kStackTag | a.pos), S(x));
+        emit_pair(S(y), N(offset));
       } else {
         at = emit_op(row.iop);
-        emit_pair(S(kStackTag | a.pos), S(enc(a)));
+        emit_pair(S(kStackTag | a.pos), S(x));
         emit_pair(N(offset), N(0));
       }
       note_result(at + 1);
+      last_.word_begin = at;
+      last_.fix_begin = fix_begin;
       last_.pos = a.pos;
+      last_.is_load = true;  // the operator that reads it may take it in (try_load_op)
+      last_.add_form = add_form;
+      last_.a = x;
+      last_.b = y;
+      last_.offset = offset;
+      last_.at = at_;
       break;
     }
     case RowKind::kStore: {

@@ -63,6 +63,7 @@ enum class IOp : uint16_t {
 #define WPVM_BIN_TRAP(name, in, out, fn) name,
 #define WPVM_LOAD(name, mem_t, out) name, name##Add,
 #define WPVM_STORE(name, in, mem_t) name, name##Add,
+#define WPVM_LOAD_OP(bin, load) bin##_##load, bin##_##load##Add,
 #include "interp/interp_ops.def"
 #define WPVM_ALOAD(name, mem_t, out) name,
 #define WPVM_ASTORE(name, in, mem_t) name,

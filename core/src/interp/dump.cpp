@@ -19,6 +19,7 @@ const char* const kNames[] = {
 #define WPVM_BIN_TRAP(name, in, out, fn) #name,
 #define WPVM_LOAD(name, mem_t, out) #name, #name "Add",
 #define WPVM_STORE(name, in, mem_t) #name, #name "Add",
+#define WPVM_LOAD_OP(bin, load) #bin "_" #load, #bin "_" #load "Add",
 #include "interp/interp_ops.def"
 #define WPVM_ALOAD(name, mem_t, out) #name,
 #define WPVM_ASTORE(name, in, mem_t) #name,
@@ -63,6 +64,12 @@ size_t length(IOp op, const Word* w) {
     case IOp::CallIndirect: case IOp::TableGrow: case IOp::TableFill: case IOp::TableInit: return 4;
     case IOp::TableCopy: return 5;
     case IOp::Simd: return 4;  // simd_exec.h
+    case IOp::I32AddBrIfEq: case IOp::I32AddBrIfNe: case IOp::I32AddBrIfLtS: case IOp::I32AddBrIfLtU:
+    case IOp::I32AddBrIfGtS: case IOp::I32AddBrIfGtU: case IOp::I32AddBrIfLeS: case IOp::I32AddBrIfLeU:
+    case IOp::I32AddBrIfGeS: case IOp::I32AddBrIfGeU: case IOp::I32AddBrIfEqz: case IOp::I32AddBrIfNez:
+      return 4;
+#define WPVM_LOAD_OP(bin, load) case IOp::bin##_##load##Add: return 4;
+#include "interp/interp_ops.def"
     // The atomics (builder_atomics.cpp): address pair, then operands and offset.
 #define WPVM_ALOAD(name, mem_t, out) case IOp::name: return 3;
 #define WPVM_ASTORE(name, in, mem_t) case IOp::name: return 3;
