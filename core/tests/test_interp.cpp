@@ -4,6 +4,7 @@
 // and trap backtraces. Modules come from wat/*.wat, built by wat2wasm.
 #include <doctest/doctest.h>
 
+#include <bit>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -299,6 +300,32 @@ TEST_CASE("interp: builder fuses loop latches and loads into their arithmetic") 
   CHECK(fx.trap("f64_add_load", {I32(65529), F64(0)}) == TrapKind::kMemoryOutOfBounds);
   CHECK(fx.trap("f64_mul_load_add", {I32(65528), I32(0), F64(0)}) == TrapKind::kMemoryOutOfBounds);
   CHECK(fx.trap("i32_xor_load8", {I32(65534), I32(0)}) == TrapKind::kMemoryOutOfBounds);
+
+  CHECK(listing("f64_store_add").find("F64Add_F64Store") != std::string::npos);
+  CHECK(listing("f64_add_to").find("F64Add_F64Load_F64Store") != std::string::npos);
+  std::string next = listing("f64_add_next");
+  CHECK(next.find("F64Add_F64Load ") != std::string::npos);
+  CHECK(next.find("F64Add_F64Load_F64Store") == std::string::npos);
+  auto f64_at = [&](uint32_t addr) {
+    CallResult lo = fx.call("load", {I32(addr)}), hi = fx.call("load", {I32(addr + 4)});
+    REQUIRE((lo.ok() && hi.ok()));
+    return std::bit_cast<double>(uint64_t{hi.values[0].i32} << 32 | lo.values[0].i32);
+  };
+  CHECK(fx.call("f64_store_add", {I32(24), F64(1.5), F64(2.25)}).ok());
+  CHECK(f64_at(32) == 3.75);
+  CHECK(fx.call("f64_add_to", {I32(32), F64(0.25)}).ok());
+  CHECK(f64_at(32) == 4.0);
+  CHECK(fx.call("f64_add_next", {I32(16), F64(1.0)}).ok());  // 3.125 at 16, plus 1, to 24
+  CHECK(f64_at(24) == 4.125);
+  CHECK(f64_at(16) == 3.125);
+  CHECK(fx.trap("f64_store_add", {I32(65528), F64(0), F64(0)}) == TrapKind::kMemoryOutOfBounds);
+  // The read-modify-write traps where the load does: body offset 7 (past
+  // the empty locals vector and three local.gets).
+  CallResult r2 = fx.call("f64_add_to", {I32(65529), F64(0)});
+  REQUIRE(!r2.ok());
+  CHECK(r2.trap->kind == TrapKind::kMemoryOutOfBounds);
+  REQUIRE(r2.trap->backtrace.size() == 1);
+  CHECK(r2.trap->backtrace[0].func_offset == 7);
 }
 
 TEST_CASE("interp: unbounded Wasm->host->Wasm recursion traps instead of overflowing the native stack") {

@@ -92,6 +92,24 @@ IOp load_op(IOp bin, IOp load) {
   return IOp::kCount;
 }
 
+// The fused form of numeric row `bin` whose result store row `store`
+// writes (WPVM_OP_STORE), or kCount.
+IOp op_store(IOp bin, IOp store) {
+#define WPVM_OP_STORE(b, s) \
+  if (bin == IOp::b && store == IOp::s) return IOp::b##_##s;
+#include "interp/interp_ops.def"
+  return IOp::kCount;
+}
+
+// The read-modify-write form of Bin_Load `fused` (plain address form) whose
+// result store row `store` writes back (WPVM_LOAD_OP_STORE), or kCount.
+IOp load_op_store(IOp fused, IOp store) {
+#define WPVM_LOAD_OP_STORE(b, l, s) \
+  if (fused == IOp::b##_##l && store == IOp::s) return IOp::b##_##l##_##s;
+#include "interp/interp_ops.def"
+  return IOp::kCount;
+}
+
 // Integer rows whose operands may be swapped (float ones are left as they
 // are: which NaN an operation returns may depend on the order).
 bool commutes(IOp op) {
@@ -123,6 +141,8 @@ bool may_trap(IOp op) {
 #define WPVM_STORE(name, in, mem_t) set(IOp::name), set(IOp::name##Add);
 #define WPVM_BRANCH(name) set(IOp::name##Fuel);
 #define WPVM_LOAD_OP(bin, load) set(IOp::bin##_##load), set(IOp::bin##_##load##Add);
+#define WPVM_OP_STORE(bin, store) set(IOp::bin##_##store);
+#define WPVM_LOAD_OP_STORE(bin, load, store) set(IOp::bin##_##load##_##store);
 #include "interp/interp_ops.def"
 #define WPVM_ALOAD(name, mem_t, out) set(IOp::name);
 #define WPVM_ASTORE(name, in, mem_t) set(IOp::name);
@@ -511,7 +531,37 @@ bool Builder::try_load_op(IOp bin, const Entry& a, const Entry& b) {
   last_.word_begin = w;
   last_.fix_begin = load.fix_begin;
   last_.pos = a.pos;
-  last_.op = fused;
+  last_.op = load.add_form ? static_cast<IOp>(static_cast<size_t>(fused) + 1) : fused;
+  last_.a = enc(second ? a : b);
+  last_.addr = load.a;
+  last_.offset = load.offset;
+  last_.at = load.at;
+  return true;
+}
+
+// A store of the value the last instruction computed, which nobody else
+// reads: an arithmetic row is fused with it (Bin_Store); a Bin_Load whose
+// address is the store's, a local, becomes one read-modify-write
+// (Bin_Load_Store), whose trap is the load's.
+bool Builder::try_op_store(IOp store, const Entry& addr, const Entry& v, uint32_t offset) {
+  if (v.kind != Kind::kStack || last_.word_end != words_.size() || last_.pos != v.pos) return false;
+  Last l = last_;
+  if (IOp fused = op_store(l.op, store); fused != IOp::kCount) {
+    drop_last(l);
+    emit_op(fused);
+    emit_pair(S(l.a), S(l.b));
+    emit_pair(S(enc(addr)), N(offset));
+    return true;
+  }
+  IOp fused = load_op_store(l.op, store);
+  if (fused == IOp::kCount || addr.kind != Kind::kLocal || l.addr != enc(addr) || l.offset != offset) return false;
+  drop_last(l);
+  uint32_t at = at_;
+  at_ = l.at;
+  emit_op(fused);
+  at_ = at;
+  emit_pair(S(l.a), S(l.addr));
+  emit_pair(N(offset), N(0));
   return true;
 }
 
@@ -705,6 +755,10 @@ bool Builder::numeric(Opcode op, const Imm& imm) {
     case RowKind::kStore: {
       Entry v = pop(), a = pop();
       uint32_t offset = static_cast<uint32_t>(imm.mem.offset);
+      if (try_op_store(row.iop, a, v, offset)) {
+        last_.word_end = SIZE_MAX;
+        return true;
+      }
       if (a.kind == Kind::kStack && last_.word_end == words_.size() && last_.pos == a.pos &&
           last_.op == IOp::I32Add) {
         // As for loads; the value was not computed after the add (it is deferred).

@@ -109,6 +109,7 @@ class Builder {
   bool try_fused_branch(const Entry& cond, bool invert, Ctrl& target, size_t& cost);
   bool try_latch(IOp branch, uint32_t a, uint32_t b, Ctrl& target);
   bool try_load_op(IOp bin, const Entry& a, const Entry& b);
+  bool try_op_store(IOp store, const Entry& addr, const Entry& v, uint32_t offset);
   void local_set(uint32_t index, bool tee);
   void emit_call(std::optional<uint32_t> func, std::span<const ValType> params,
                  std::span<const ValType> results, std::optional<Entry> index, const Imm& imm);
@@ -156,6 +157,7 @@ class Builder {
     bool add_form = false;      // the load's address is the sum a + b
     IOp op = IOp::kCount;
     uint32_t a = 0, b = 0;      // encoded operands (a load's address operands)
+    uint32_t addr = 0;          // a fused Bin_Load's address (plain form)
     uint32_t offset = 0;        // a load's offset
     uint32_t at = 0;            // a load's module offset
     uint32_t pos = 0;           // stack pos of the result

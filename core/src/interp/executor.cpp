@@ -83,6 +83,10 @@ Trap make_trap(TrapKind kind, FuncImpl* fn, const Word* pc, const ThreadState& t
 #define WPVM_LOAD(name, mem_t, out) \
   using LoadMem_##name = mem_t;     \
   [[gnu::always_inline]] inline Slot load_slot_##name(mem_t v) { return WR_##out(v); }
+// StoreMem_S is what the store row S writes to memory, store_mem_S made of a slot.
+#define WPVM_STORE(name, in, mem_t) \
+  using StoreMem_##name = mem_t;    \
+  [[gnu::always_inline]] inline mem_t store_mem_##name(Slot s) { return static_cast<mem_t>(RD_##in(s)); }
 #include "interp/interp_ops.def"
 
 // The whole interpreter. With store == nullptr it only reports its handler table.
@@ -100,6 +104,8 @@ std::optional<Trap> run(Store::Impl* store, FuncImpl* entry, Slot* entry_fp, con
 #define WPVM_LOAD(name, mem_t, out) &&L_##name, &&L_##name##Add,
 #define WPVM_STORE(name, in, mem_t) &&L_##name, &&L_##name##Add,
 #define WPVM_LOAD_OP(bin, load) &&L_##bin##_##load, &&L_##bin##_##load##Add,
+#define WPVM_OP_STORE(bin, store) &&L_##bin##_##store,
+#define WPVM_LOAD_OP_STORE(bin, load, store) &&L_##bin##_##load##_##store,
 #include "interp/interp_ops.def"
 #define WPVM_ALOAD(name, mem_t, out) &&L_##name,
 #define WPVM_ASTORE(name, in, mem_t) &&L_##name,
@@ -652,6 +658,29 @@ L_Simd:
     fp[pc[1].u.a] = bin_##bin(fp[pc[1].u.b], load_slot_##load(v));       \
     pc += 4;                                                             \
     DISPATCH();                                                          \
+  }
+// [h][a, b][addr, offset]: stores a bin b
+#define WPVM_OP_STORE(bin, store)                                         \
+  L_##bin##_##store : {                                                   \
+    uint64_t ea = uint64_t{RD_u32(fp[pc[2].u.a])} + pc[2].u.b;            \
+    if (ea + sizeof(StoreMem_##store) > mem_size) TRAP(MemoryOutOfBounds); \
+    StoreMem_##store v = store_mem_##store(bin_##bin(fp[pc[1].u.a], fp[pc[1].u.b])); \
+    std::memcpy(mem_base + ea, &v, sizeof v);                             \
+    pc += 3;                                                              \
+    DISPATCH();                                                           \
+  }
+// [h][a, addr][offset, -]: x = a bin x for the x at addr + offset
+#define WPVM_LOAD_OP_STORE(bin, load, store)                              \
+  L_##bin##_##load##_##store : {                                          \
+    static_assert(sizeof(LoadMem_##load) == sizeof(StoreMem_##store));    \
+    uint64_t ea = uint64_t{RD_u32(fp[pc[1].u.b])} + pc[2].u.a;            \
+    if (ea + sizeof(LoadMem_##load) > mem_size) TRAP(MemoryOutOfBounds);  \
+    LoadMem_##load x;                                                     \
+    std::memcpy(&x, mem_base + ea, sizeof x);                             \
+    StoreMem_##store v = store_mem_##store(bin_##bin(fp[pc[1].u.a], load_slot_##load(x))); \
+    std::memcpy(mem_base + ea, &v, sizeof v);                             \
+    pc += 3;                                                              \
+    DISPATCH();                                                           \
   }
 #include "interp/interp_ops.def"
 #include "interp/exec_atomics.inc"

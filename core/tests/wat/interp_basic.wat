@@ -91,4 +91,12 @@
     (i32.sub (i32.load (local.get 0)) (local.get 1)))
   (func (export "i32_xor_load8") (param i32 i32) (result i32)
     (i32.xor (local.get 1) (i32.load8_u offset=2 (local.get 0))))
+  ;; Stores fused with the arithmetic before them; x[i] += v in one.
+  (func (export "f64_store_add") (param i32 f64 f64)
+    (f64.store offset=8 (local.get 0) (f64.add (local.get 1) (local.get 2))))
+  (func (export "f64_add_to") (param i32 f64)
+    (f64.store (local.get 0) (f64.add (local.get 1) (f64.load (local.get 0)))))
+  ;; Not a read-modify-write: the store's offset differs from the load's.
+  (func (export "f64_add_next") (param i32 f64)
+    (f64.store offset=8 (local.get 0) (f64.add (local.get 1) (f64.load (local.get 0)))))
 )
