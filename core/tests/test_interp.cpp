@@ -261,6 +261,11 @@ TEST_CASE("interp: builder folds operands, local.set, compare+branch and address
   CHECK(fx.trap("load_add", {I32(0xfffffffbu)}) == TrapKind::kMemoryOutOfBounds);  // 0xffffffff + 1
   CHECK(fx.trap("load_add", {I32(65531)}) == TrapKind::kMemoryOutOfBounds);
 
+  CHECK(listing("load_index").find("I32LoadScaled") != std::string::npos);
+  CHECK(fx.i32("load_index", {I32(0xfffffff4u), I32(3)}) == 0x00112233u);  // -12 + 12 wraps to 0, then offset 1
+  CHECK(fx.i32("load_index", {I32(0), I32(0x40000000u)}) == 0x00112233u);   // the shift wraps to 0
+  CHECK(fx.trap("load_index", {I32(65532), I32(1)}) == TrapKind::kMemoryOutOfBounds);
+
   CHECK(listing("store_add").find("I32StoreAdd") != std::string::npos);
   CHECK(fx.call("store_add", {I32(0xfffffffcu), I32(0xa1b2c3d4u)}).ok());  // wraps to 0, offset 1
   CHECK(fx.i32("load", {I32(1)}) == 0xa1b2c3d4u);

@@ -137,7 +137,7 @@ bool may_trap(IOp op) {
     auto set = [&t](IOp o) { t[static_cast<size_t>(o)] = true; };
 #define WPVM_UN_TRAP(name, in, out, fn) set(IOp::name);
 #define WPVM_BIN_TRAP(name, in, out, fn) set(IOp::name);
-#define WPVM_LOAD(name, mem_t, out) set(IOp::name), set(IOp::name##Add);
+#define WPVM_LOAD(name, mem_t, out) set(IOp::name), set(IOp::name##Add), set(IOp::name##Scaled);
 #define WPVM_STORE(name, in, mem_t) set(IOp::name), set(IOp::name##Add);
 #define WPVM_BRANCH(name) set(IOp::name##Fuel);
 #define WPVM_LOAD_OP(bin, load) set(IOp::bin##_##load), set(IOp::bin##_##load##Add);
@@ -724,17 +724,31 @@ bool Builder::numeric(Opcode op, const Imm& imm) {
       size_t at;
       bool add_form = a.kind == Kind::kStack && last_.word_end == words_.size() && last_.pos == a.pos &&
                       last_.op == IOp::I32Add;
+      bool scaled = false;
       uint32_t x = enc(a), y = 0;
       if (add_form) {
-        // The address is an i32.add nobody else reads: fold it into the load.
-        Last l = last_;
-        drop_last(l);
-        fix_begin = l.fix_begin;
+        // The address is an i32.add nobody else reads: fold it into the load,
+        // and the i32.shl by a constant just before it that computes one of
+        // its operands (an array index): x + (y << shift).
+        Last l = last_, s = prev_;
         x = l.a;
         y = l.b;
-        at = emit_op(static_cast<IOp>(static_cast<size_t>(row.iop) + 1));
+        uint32_t shifted = kStackTag | s.pos;
+        uint32_t shift = 0;
+        if (s.op == IOp::I32Shl && s.word_end == l.word_begin && s.pos != kNoPos && (s.b & kConstTag) &&
+            !(s.b & kStackTag) && (l.a == shifted || l.b == shifted)) {
+          scaled = true;
+          shift = static_cast<uint32_t>(code_.consts[s.b & kTagMask]) & 31;
+          if (l.a == shifted) x = l.b;
+          y = s.a;
+          l = s;
+        }
+        drop_last(l);
+        fix_begin = l.fix_begin;
+        at = emit_op(static_cast<IOp>(static_cast<size_t>(row.iop) + (scaled ? 2 : 1)));
         emit_pair(S(kStackTag | a.pos), S(x));
         emit_pair(S(y), N(offset));
+        if (scaled) emit_pair(N(shift), N(0));
       } else {
         at = emit_op(row.iop);
         emit_pair(S(kStackTag | a.pos), S(x));
@@ -744,7 +758,8 @@ bool Builder::numeric(Opcode op, const Imm& imm) {
       last_.word_begin = at;
       last_.fix_begin = fix_begin;
       last_.pos = a.pos;
-      last_.is_load = true;  // the operator that reads it may take it in (try_load_op)
+      // The operator that reads it may take it in (try_load_op), unless scaled.
+      last_.is_load = !scaled;
       last_.add_form = add_form;
       last_.a = x;
       last_.b = y;

@@ -61,7 +61,7 @@ enum class IOp : uint16_t {
 #define WPVM_BIN(name, in, out, expr) name,
 #define WPVM_UN_TRAP(name, in, out, fn) name,
 #define WPVM_BIN_TRAP(name, in, out, fn) name,
-#define WPVM_LOAD(name, mem_t, out) name, name##Add,
+#define WPVM_LOAD(name, mem_t, out) name, name##Add, name##Scaled,
 #define WPVM_STORE(name, in, mem_t) name, name##Add,
 #define WPVM_LOAD_OP(bin, load) bin##_##load, bin##_##load##Add,
 #define WPVM_OP_STORE(bin, store) bin##_##store,

@@ -17,7 +17,7 @@ const char* const kNames[] = {
 #define WPVM_BIN(name, in, out, expr) #name,
 #define WPVM_UN_TRAP(name, in, out, fn) #name,
 #define WPVM_BIN_TRAP(name, in, out, fn) #name,
-#define WPVM_LOAD(name, mem_t, out) #name, #name "Add",
+#define WPVM_LOAD(name, mem_t, out) #name, #name "Add", #name "Scaled",
 #define WPVM_STORE(name, in, mem_t) #name, #name "Add",
 #define WPVM_LOAD_OP(bin, load) #bin "_" #load, #bin "_" #load "Add",
 #define WPVM_OP_STORE(bin, store) #bin "_" #store,
@@ -71,6 +71,7 @@ size_t length(IOp op, const Word* w) {
     case IOp::I32AddBrIfGeS: case IOp::I32AddBrIfGeU: case IOp::I32AddBrIfEqz: case IOp::I32AddBrIfNez:
       return 4;
 #define WPVM_LOAD_OP(bin, load) case IOp::bin##_##load##Add: return 4;
+#define WPVM_LOAD(name, mem_t, out) case IOp::name##Scaled: return 4;
 #include "interp/interp_ops.def"
     // The atomics (builder_atomics.cpp): address pair, then operands and offset.
 #define WPVM_ALOAD(name, mem_t, out) case IOp::name: return 3;

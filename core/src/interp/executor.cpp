@@ -101,7 +101,7 @@ std::optional<Trap> run(Store::Impl* store, FuncImpl* entry, Slot* entry_fp, con
 #define WPVM_BIN(name, in, out, expr) &&L_##name,
 #define WPVM_UN_TRAP(name, in, out, fn) &&L_##name,
 #define WPVM_BIN_TRAP(name, in, out, fn) &&L_##name,
-#define WPVM_LOAD(name, mem_t, out) &&L_##name, &&L_##name##Add,
+#define WPVM_LOAD(name, mem_t, out) &&L_##name, &&L_##name##Add, &&L_##name##Scaled,
 #define WPVM_STORE(name, in, mem_t) &&L_##name, &&L_##name##Add,
 #define WPVM_LOAD_OP(bin, load) &&L_##bin##_##load, &&L_##bin##_##load##Add,
 #define WPVM_OP_STORE(bin, store) &&L_##bin##_##store,
@@ -616,6 +616,17 @@ L_Simd:
     std::memcpy(&v, mem_base + ea, sizeof v);                            \
     fp[pc[1].u.a] = WR_##out(v);                                         \
     pc += 3;                                                             \
+    DISPATCH();                                                          \
+  }                                                                      \
+  /* [h][dst, x][y, offset][shift, -]: the address is x + (y << shift) */ \
+  L_##name##Scaled : {                                                   \
+    uint32_t addr = RD_u32(fp[pc[1].u.b]) + (RD_u32(fp[pc[2].u.a]) << pc[3].u.a); \
+    uint64_t ea = uint64_t{addr} + pc[2].u.b;                            \
+    if (ea + sizeof(mem_t) > mem_size) TRAP(MemoryOutOfBounds);          \
+    mem_t v;                                                             \
+    std::memcpy(&v, mem_base + ea, sizeof v);                            \
+    fp[pc[1].u.a] = WR_##out(v);                                         \
+    pc += 4;                                                             \
     DISPATCH();                                                          \
   }
 #define WPVM_STORE(name, in, mem_t)                                      \

@@ -54,6 +54,9 @@
   ;; The i32.add wraps before the offset is added (fused into the load).
   (func (export "load_add") (param i32) (result i32)
     (i32.load offset=1 (i32.add (local.get 0) (i32.const 4))))
+  ;; An array element: the shift by a constant is folded too (x + (y << 2)).
+  (func (export "load_index") (param i32 i32) (result i32)
+    (i32.load offset=1 (i32.add (local.get 0) (i32.shl (local.get 1) (i32.const 2)))))
   (func (export "store_add") (param i32 i32)
     (i32.store offset=1 (i32.add (local.get 0) (i32.const 4)) (local.get 1)))
   (func (export "store") (param i32 i32) (i32.store (local.get 0) (local.get 1)))
