@@ -652,6 +652,23 @@ void Builder::local_set(uint32_t index, bool tee) {
     words_[last_.dst_word].u.a = slot;
     stack_.pop_back();
     last_.pos = kNoPos;
+    // Two i32.adds in a row, this one's result now a local's (induction
+    // variables): one instruction. (An add whose result stays on the stack
+    // may still be folded into a load, or end a loop latch.)
+    if (last_.op == IOp::I32Add && prev_.op == IOp::I32Add && prev_.word_end == last_.word_begin) {
+      Last first = prev_, second = last_;
+      uint32_t d1 = words_[first.dst_word].u.a;
+      drop_last(first);
+      size_t w = emit_op(IOp::I32Add2);
+      emit_pair(S(d1), S(first.a));
+      emit_pair(S(first.b), S(slot));
+      emit_pair(S(second.a), S(second.b));
+      note_result(w + 1);
+      last_.word_begin = w;
+      last_.fix_begin = first.fix_begin;
+      last_.op = IOp::I32Add2;
+      last_.pos = kNoPos;
+    }
     if (tee) stack_.push_back(Entry{v.type, Kind::kLocal, slot, v.pos});
     return;
   }

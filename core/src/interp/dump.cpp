@@ -69,6 +69,7 @@ size_t length(IOp op, const Word* w) {
     case IOp::I32AddBrIfEq: case IOp::I32AddBrIfNe: case IOp::I32AddBrIfLtS: case IOp::I32AddBrIfLtU:
     case IOp::I32AddBrIfGtS: case IOp::I32AddBrIfGtU: case IOp::I32AddBrIfLeS: case IOp::I32AddBrIfLeU:
     case IOp::I32AddBrIfGeS: case IOp::I32AddBrIfGeU: case IOp::I32AddBrIfEqz: case IOp::I32AddBrIfNez:
+    case IOp::I32Add2:
       return 4;
 #define WPVM_LOAD_OP(bin, load) case IOp::bin##_##load##Add: return 4;
 #define WPVM_LOAD(name, mem_t, out) case IOp::name##Scaled: return 4;

@@ -447,6 +447,12 @@ L_Select2: {
   pc += 3;
   DISPATCH();
 }
+// [h][d1, a1][b1, d2][a2, b2]: d1 = a1 + b1, then d2 = a2 + b2 (i32)
+L_I32Add2:
+  fp[pc[1].u.a] = WR_u32(RD_u32(fp[pc[1].u.b]) + RD_u32(fp[pc[2].u.a]));
+  fp[pc[2].u.b] = WR_u32(RD_u32(fp[pc[3].u.a]) + RD_u32(fp[pc[3].u.b]));
+  pc += 4;
+  DISPATCH();
 // [h][slot, -][global, -]
 L_GlobalGet:
   fp[pc[1].u.a] = inst->globals[pc[2].u.a]->cell[0];

@@ -78,9 +78,14 @@
     (loop $l
       (br_if $l (i32.gt_s (local.get $n) (local.tee $i (i32.add (local.get $i) (i32.const 3))))))
     (local.get $i))
+  ;; Two adds in a row where the second reads the first's result.
+  (func (export "add_chain") (param i32 i32) (result i32) (local i32)
+    (local.set 1 (i32.add (local.get 0) (local.get 1)))
+    (local.set 2 (i32.add (local.get 1) (local.get 1)))
+    (local.get 2))
   (func (export "count_down") (param $k i32) (result i32) (local $s i32)
     (loop $l
-      (local.set $s (i32.add (local.get $s) (local.get $k)))
+      (local.set $s (i32.sub (local.get $s) (local.get $k)))
       (br_if $l (local.tee $k (i32.add (local.get $k) (i32.const -1)))))
     (local.get $s))
   ;; Loads fused into the arithmetic that reads them.
