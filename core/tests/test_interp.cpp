@@ -283,6 +283,9 @@ TEST_CASE("interp: builder fuses loop latches and loads into their arithmetic") 
   CHECK(listing("count_up").find("I32AddBrIfNe") != std::string::npos);
   CHECK(listing("count_lt").find("I32AddBrIfLtS") != std::string::npos);  // swapped
   CHECK(listing("count_down").find("I32AddBrIfNez") != std::string::npos);
+  CHECK(listing("sum_below").find("I32Add2BrIfLtU") != std::string::npos);  // swapped
+  CHECK(fx.i32("sum_below", {I32(101)}) == 5050);
+  CHECK(fx.i32("sum_below", {I32(1)}) == 0);
   CHECK(listing("add_chain").find("I32Add2") != std::string::npos);
   CHECK(fx.i32("add_chain", {I32(3), I32(4)}) == 14);  // the second add reads the first's result
   CHECK(fx.i32("count_up", {I32(5)}) == 5);

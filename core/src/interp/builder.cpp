@@ -66,16 +66,23 @@ IOp with_fuel(IOp op) {
 
 // The loop-latch form of a fused compare-and-branch (I32AddBrIf*), and the
 // one whose compared operands are swapped (a < b is b > a).
+// latch2 and swapped2: the same after an I32Add2.
 struct Latch {
-  IOp branch, latch, swapped;
+  IOp branch, latch, swapped, latch2, swapped2;
 };
 constexpr Latch kLatches[] = {
-    {IOp::BrIfI32Eq, IOp::I32AddBrIfEq, IOp::I32AddBrIfEq},    {IOp::BrIfI32Ne, IOp::I32AddBrIfNe, IOp::I32AddBrIfNe},
-    {IOp::BrIfI32LtS, IOp::I32AddBrIfLtS, IOp::I32AddBrIfGtS}, {IOp::BrIfI32LtU, IOp::I32AddBrIfLtU, IOp::I32AddBrIfGtU},
-    {IOp::BrIfI32GtS, IOp::I32AddBrIfGtS, IOp::I32AddBrIfLtS}, {IOp::BrIfI32GtU, IOp::I32AddBrIfGtU, IOp::I32AddBrIfLtU},
-    {IOp::BrIfI32LeS, IOp::I32AddBrIfLeS, IOp::I32AddBrIfGeS}, {IOp::BrIfI32LeU, IOp::I32AddBrIfLeU, IOp::I32AddBrIfGeU},
-    {IOp::BrIfI32GeS, IOp::I32AddBrIfGeS, IOp::I32AddBrIfLeS}, {IOp::BrIfI32GeU, IOp::I32AddBrIfGeU, IOp::I32AddBrIfLeU},
-    {IOp::BrIfI32Eqz, IOp::I32AddBrIfEqz, IOp::kCount},        {IOp::BrIfI32Nez, IOp::I32AddBrIfNez, IOp::kCount},
+    {IOp::BrIfI32Eq, IOp::I32AddBrIfEq, IOp::I32AddBrIfEq, IOp::I32Add2BrIfEq, IOp::I32Add2BrIfEq},
+    {IOp::BrIfI32Ne, IOp::I32AddBrIfNe, IOp::I32AddBrIfNe, IOp::I32Add2BrIfNe, IOp::I32Add2BrIfNe},
+    {IOp::BrIfI32LtS, IOp::I32AddBrIfLtS, IOp::I32AddBrIfGtS, IOp::I32Add2BrIfLtS, IOp::I32Add2BrIfGtS},
+    {IOp::BrIfI32LtU, IOp::I32AddBrIfLtU, IOp::I32AddBrIfGtU, IOp::I32Add2BrIfLtU, IOp::I32Add2BrIfGtU},
+    {IOp::BrIfI32GtS, IOp::I32AddBrIfGtS, IOp::I32AddBrIfLtS, IOp::I32Add2BrIfGtS, IOp::I32Add2BrIfLtS},
+    {IOp::BrIfI32GtU, IOp::I32AddBrIfGtU, IOp::I32AddBrIfLtU, IOp::I32Add2BrIfGtU, IOp::I32Add2BrIfLtU},
+    {IOp::BrIfI32LeS, IOp::I32AddBrIfLeS, IOp::I32AddBrIfGeS, IOp::I32Add2BrIfLeS, IOp::I32Add2BrIfGeS},
+    {IOp::BrIfI32LeU, IOp::I32AddBrIfLeU, IOp::I32AddBrIfGeU, IOp::I32Add2BrIfLeU, IOp::I32Add2BrIfGeU},
+    {IOp::BrIfI32GeS, IOp::I32AddBrIfGeS, IOp::I32AddBrIfLeS, IOp::I32Add2BrIfGeS, IOp::I32Add2BrIfLeS},
+    {IOp::BrIfI32GeU, IOp::I32AddBrIfGeU, IOp::I32AddBrIfLeU, IOp::I32Add2BrIfGeU, IOp::I32Add2BrIfLeU},
+    {IOp::BrIfI32Eqz, IOp::I32AddBrIfEqz, IOp::kCount, IOp::I32Add2BrIfEqz, IOp::kCount},
+    {IOp::BrIfI32Nez, IOp::I32AddBrIfNez, IOp::kCount, IOp::I32Add2BrIfNez, IOp::kCount},
 };
 const Latch* latch_of(IOp branch) {
   for (const Latch& l : kLatches)
@@ -482,24 +489,34 @@ bool Builder::try_fused_branch(const Entry& cond, bool invert, Ctrl& target, siz
 
 // A branch on `a branch b` (encoded operands; a == b for Eqz and Nez) that
 // follows an i32.add of one of them becomes a loop latch: the add and the
-// branch are one instruction. Not in code built for fuel, whose branches pay.
+// branch are one instruction; after an I32Add2 whose second add it is, the
+// three are. Not in code built for fuel, whose branches pay.
 bool Builder::try_latch(IOp branch, uint32_t a, uint32_t b, Ctrl& target) {
   const Latch* f = latch_of(branch);
-  if (fuel_ || !f || last_.op != IOp::I32Add || last_.word_end != words_.size()) return false;
-  uint32_t dst = words_[last_.dst_word].u.a;
-  IOp op = f->latch;
+  bool pair = last_.op == IOp::I32Add2;
+  if (fuel_ || !f || (last_.op != IOp::I32Add && !pair) || last_.word_end != words_.size()) return false;
+  // The add's operand words: [dst, a][b, -], or the pair's [d1, a1][b1, dst][a, b].
+  Word w1 = words_[last_.word_begin + 1], w2 = words_[last_.word_begin + 2];
+  Word w3 = pair ? words_[last_.word_begin + 3] : Word{};
+  uint32_t dst = pair ? w2.u.b : w1.u.a;
+  bool unary = f->swapped == IOp::kCount;
+  IOp op = pair ? f->latch2 : f->latch;
   uint32_t other = b;
   if (a != dst) {
-    if (b != dst || f->swapped == IOp::kCount) return false;
-    op = f->swapped;
+    if (b != dst || unary) return false;
+    op = pair ? f->swapped2 : f->swapped;
     other = a;
   }
-  bool unary = f->swapped == IOp::kCount;
-  Last add = last_;
-  drop_last(add);
+  drop_last(last_);
   emit_op(op);
-  emit_pair(S(dst), S(add.a));
-  emit_pair(S(add.b), unary ? N(0) : S(other));
+  emit_pair(S(w1.u.a), S(w1.u.b));
+  if (pair) {
+    emit_pair(S(w2.u.a), S(w2.u.b));
+    emit_pair(S(w3.u.a), S(w3.u.b));
+    emit_pair(unary ? N(0) : S(other), N(0));
+  } else {
+    emit_pair(S(w2.u.a), unary ? N(0) : S(other));
+  }
   emit_target(target);
   last_.word_end = SIZE_MAX;
   return true;

@@ -71,6 +71,10 @@ size_t length(IOp op, const Word* w) {
     case IOp::I32AddBrIfGeS: case IOp::I32AddBrIfGeU: case IOp::I32AddBrIfEqz: case IOp::I32AddBrIfNez:
     case IOp::I32Add2:
       return 4;
+    case IOp::I32Add2BrIfEq: case IOp::I32Add2BrIfNe: case IOp::I32Add2BrIfLtS: case IOp::I32Add2BrIfLtU:
+    case IOp::I32Add2BrIfGtS: case IOp::I32Add2BrIfGtU: case IOp::I32Add2BrIfLeS: case IOp::I32Add2BrIfLeU:
+    case IOp::I32Add2BrIfGeS: case IOp::I32Add2BrIfGeU: case IOp::I32Add2BrIfEqz: case IOp::I32Add2BrIfNez:
+      return 6;
 #define WPVM_LOAD_OP(bin, load) case IOp::bin##_##load##Add: return 4;
 #define WPVM_LOAD(name, mem_t, out) case IOp::name##Scaled: return 4;
 #include "interp/interp_ops.def"

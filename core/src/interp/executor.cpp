@@ -387,6 +387,29 @@ L_BrIfI32NezFuel:
   ADD_BR_IF(GeS, s32, >=)
   ADD_BR_IF(GeU, u32, >=)
 #undef ADD_BR_IF
+// [h][d1, a1][b1, dst][a, b][c, -][target]: d1 = a1 + b1, dst = a + b, then
+// branch if dst op c (Eqz, Nez: dst op 0)
+#define ADD2_BR_IF(name, tag, op, rhs)                                                  \
+  L_I32Add2BrIf##name : {                                                               \
+    fp[pc[1].u.a] = WR_u32(RD_u32(fp[pc[1].u.b]) + RD_u32(fp[pc[2].u.a]));              \
+    const uint64_t sum_ = WR_u32(RD_u32(fp[pc[3].u.a]) + RD_u32(fp[pc[3].u.b]));        \
+    fp[pc[2].u.b] = sum_;                                                               \
+    pc = (RD_##tag(sum_) op (rhs)) ? pc[5].target : pc + 6;                             \
+    DISPATCH();                                                                         \
+  }
+  ADD2_BR_IF(Eq, u32, ==, RD_u32(fp[pc[4].u.a]))
+  ADD2_BR_IF(Ne, u32, !=, RD_u32(fp[pc[4].u.a]))
+  ADD2_BR_IF(LtS, s32, <, RD_s32(fp[pc[4].u.a]))
+  ADD2_BR_IF(LtU, u32, <, RD_u32(fp[pc[4].u.a]))
+  ADD2_BR_IF(GtS, s32, >, RD_s32(fp[pc[4].u.a]))
+  ADD2_BR_IF(GtU, u32, >, RD_u32(fp[pc[4].u.a]))
+  ADD2_BR_IF(LeS, s32, <=, RD_s32(fp[pc[4].u.a]))
+  ADD2_BR_IF(LeU, u32, <=, RD_u32(fp[pc[4].u.a]))
+  ADD2_BR_IF(GeS, s32, >=, RD_s32(fp[pc[4].u.a]))
+  ADD2_BR_IF(GeU, u32, >=, RD_u32(fp[pc[4].u.a]))
+  ADD2_BR_IF(Eqz, u32, ==, 0u)
+  ADD2_BR_IF(Nez, u32, !=, 0u)
+#undef ADD2_BR_IF
 // [h][dst, a][b, -][target]: dst = a + b, then branch if dst == 0 / != 0
 L_I32AddBrIfEqz: {
   const uint32_t sum = RD_u32(fp[pc[1].u.b]) + RD_u32(fp[pc[2].u.a]);

@@ -78,6 +78,13 @@
     (loop $l
       (br_if $l (i32.gt_s (local.get $n) (local.tee $i (i32.add (local.get $i) (i32.const 3))))))
     (local.get $i))
+  ;; Two adds, the second ending a latch: one instruction for the three.
+  (func (export "sum_below") (param $n i32) (result i32) (local $i i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (local.get $i)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.gt_u (local.get $n) (local.get $i))))
+    (local.get $s))
   ;; Two adds in a row where the second reads the first's result.
   (func (export "add_chain") (param i32 i32) (result i32) (local i32)
     (local.set 1 (i32.add (local.get 0) (local.get 1)))
