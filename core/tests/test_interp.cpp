@@ -4,6 +4,7 @@
 // and trap backtraces. Modules come from wat/*.wat, built by wat2wasm.
 #include <doctest/doctest.h>
 
+#include <bit>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -253,6 +254,7 @@ TEST_CASE("interp: builder folds operands, local.set, compare+branch and address
   std::string sum = listing("sum_to");
   CHECK(sum.find("BrIfI32GeS") != std::string::npos);  // i32.ge_s + br_if fused
   CHECK(sum.find("Copy") == std::string::npos);        // every local.set folded
+  CHECK(sum.find("I32Add2") != std::string::npos);     // s += i; i += 1 in one
   CHECK(listing("load_add").find("I32LoadAdd") != std::string::npos);
 
   CHECK(fx.call("store", {I32(0), I32(0x11223344)}).ok());
@@ -260,10 +262,81 @@ TEST_CASE("interp: builder folds operands, local.set, compare+branch and address
   CHECK(fx.trap("load_add", {I32(0xfffffffbu)}) == TrapKind::kMemoryOutOfBounds);  // 0xffffffff + 1
   CHECK(fx.trap("load_add", {I32(65531)}) == TrapKind::kMemoryOutOfBounds);
 
+  CHECK(listing("load_index").find("I32LoadScaled") != std::string::npos);
+  CHECK(fx.i32("load_index", {I32(0xfffffff4u), I32(3)}) == 0x00112233u);  // -12 + 12 wraps to 0, then offset 1
+  CHECK(fx.i32("load_index", {I32(0), I32(0x40000000u)}) == 0x00112233u);   // the shift wraps to 0
+  CHECK(fx.trap("load_index", {I32(65532), I32(1)}) == TrapKind::kMemoryOutOfBounds);
+
   CHECK(listing("store_add").find("I32StoreAdd") != std::string::npos);
   CHECK(fx.call("store_add", {I32(0xfffffffcu), I32(0xa1b2c3d4u)}).ok());  // wraps to 0, offset 1
   CHECK(fx.i32("load", {I32(1)}) == 0xa1b2c3d4u);
   CHECK(fx.trap("store_add", {I32(0xfffffffbu), I32(1)}) == TrapKind::kMemoryOutOfBounds);
+}
+
+TEST_CASE("interp: builder fuses loop latches and loads into their arithmetic") {
+  Fixture fx("interp_basic");
+  auto listing = [&](const char* name) {
+    auto* f = static_cast<FuncImpl*>(fx.inst->func(name));
+    REQUIRE(interp::compile(*f).ok());
+    return interp::dump(*f->code);
+  };
+  CHECK(listing("count_up").find("I32AddBrIfNe") != std::string::npos);
+  CHECK(listing("count_lt").find("I32AddBrIfLtS") != std::string::npos);  // swapped
+  CHECK(listing("count_down").find("I32AddBrIfNez") != std::string::npos);
+  CHECK(listing("sum_below").find("I32Add2BrIfLtU") != std::string::npos);  // swapped
+  CHECK(fx.i32("sum_below", {I32(101)}) == 5050);
+  CHECK(fx.i32("sum_below", {I32(1)}) == 0);
+  CHECK(listing("add_chain").find("I32Add2") != std::string::npos);
+  CHECK(fx.i32("add_chain", {I32(3), I32(4)}) == 14);  // the second add reads the first's result
+  CHECK(fx.i32("count_up", {I32(5)}) == 5);
+  CHECK(fx.i32("count_lt", {I32(10)}) == 12);
+  CHECK(fx.i32("count_down", {I32(4)}) == static_cast<uint32_t>(-10));
+
+  CHECK(listing("f64_add_load").find("F64Add_F64Load ") != std::string::npos);
+  CHECK(listing("f64_mul_load_add").find("F64Mul_F64LoadAdd") != std::string::npos);
+  CHECK(listing("i32_add_load_first").find("I32Add_I32Load ") != std::string::npos);  // commuted
+  CHECK(listing("i32_sub_load_first").find("I32Sub_I32Load") == std::string::npos);   // does not commute
+  CHECK(listing("i32_xor_load8").find("I32Xor_I32Load8U ") != std::string::npos);
+  CHECK(fx.call("store", {I32(16), I32(0)}).ok());
+  CHECK(fx.call("store", {I32(20), I32(0x40090000u)}).ok());  // 3.125 at 16
+  CallResult r = fx.call("f64_add_load", {I32(16), F64(0.5)});
+  REQUIRE(r.ok());
+  CHECK(r.values[0].f64() == 3.625);
+  r = fx.call("f64_mul_load_add", {I32(4), I32(4), F64(2.0)});  // 4 + 4 + offset 8
+  REQUIRE(r.ok());
+  CHECK(r.values[0].f64() == 6.25);
+  CHECK(fx.i32("i32_add_load_first", {I32(20), I32(1)}) == 0x40090001u);
+  CHECK(fx.i32("i32_sub_load_first", {I32(20), I32(1)}) == 0x4008ffffu);
+  CHECK(fx.i32("i32_xor_load8", {I32(20), I32(0xff)}) == 0xf6u);  // byte 22 is 0x09
+  CHECK(fx.trap("f64_add_load", {I32(65529), F64(0)}) == TrapKind::kMemoryOutOfBounds);
+  CHECK(fx.trap("f64_mul_load_add", {I32(65528), I32(0), F64(0)}) == TrapKind::kMemoryOutOfBounds);
+  CHECK(fx.trap("i32_xor_load8", {I32(65534), I32(0)}) == TrapKind::kMemoryOutOfBounds);
+
+  CHECK(listing("f64_store_add").find("F64Add_F64Store") != std::string::npos);
+  CHECK(listing("f64_add_to").find("F64Add_F64Load_F64Store") != std::string::npos);
+  std::string next = listing("f64_add_next");
+  CHECK(next.find("F64Add_F64Load ") != std::string::npos);
+  CHECK(next.find("F64Add_F64Load_F64Store") == std::string::npos);
+  auto f64_at = [&](uint32_t addr) {
+    CallResult lo = fx.call("load", {I32(addr)}), hi = fx.call("load", {I32(addr + 4)});
+    REQUIRE((lo.ok() && hi.ok()));
+    return std::bit_cast<double>(uint64_t{hi.values[0].i32} << 32 | lo.values[0].i32);
+  };
+  CHECK(fx.call("f64_store_add", {I32(24), F64(1.5), F64(2.25)}).ok());
+  CHECK(f64_at(32) == 3.75);
+  CHECK(fx.call("f64_add_to", {I32(32), F64(0.25)}).ok());
+  CHECK(f64_at(32) == 4.0);
+  CHECK(fx.call("f64_add_next", {I32(16), F64(1.0)}).ok());  // 3.125 at 16, plus 1, to 24
+  CHECK(f64_at(24) == 4.125);
+  CHECK(f64_at(16) == 3.125);
+  CHECK(fx.trap("f64_store_add", {I32(65528), F64(0), F64(0)}) == TrapKind::kMemoryOutOfBounds);
+  // The read-modify-write traps where the load does: body offset 7 (past
+  // the empty locals vector and three local.gets).
+  CallResult r2 = fx.call("f64_add_to", {I32(65529), F64(0)});
+  REQUIRE(!r2.ok());
+  CHECK(r2.trap->kind == TrapKind::kMemoryOutOfBounds);
+  REQUIRE(r2.trap->backtrace.size() == 1);
+  CHECK(r2.trap->backtrace[0].func_offset == 7);
 }
 
 TEST_CASE("interp: unbounded Wasm->host->Wasm recursion traps instead of overflowing the native stack") {
@@ -414,7 +487,7 @@ TEST_CASE("interp: with fuel, a loop's branches pay the segments they enter, and
   // pays the loop's body and header when not taken, the code after the loop
   // when taken; the back-edge has nothing left to pay. The one other Fuel
   // is the exit's, for the other ways in (none here).
-  CHECK(listing.find("BrIfI32GeSFuel 1,0 @16 1,13") != std::string::npos);
+  CHECK(listing.find("BrIfI32GeSFuel 1,0 @14 1,13") != std::string::npos);
   CHECK(listing.find("BrFuel") == std::string::npos);
   CHECK(listing.find("   0 Fuel 4,0\n") == 0);
   size_t fuels = 0;

@@ -64,6 +64,70 @@ IOp with_fuel(IOp op) {
   }
 }
 
+// The loop-latch form of a fused compare-and-branch (I32AddBrIf*), and the
+// one whose compared operands are swapped (a < b is b > a).
+// latch2 and swapped2: the same after an I32Add2.
+struct Latch {
+  IOp branch, latch, swapped, latch2, swapped2;
+};
+constexpr Latch kLatches[] = {
+    {IOp::BrIfI32Eq, IOp::I32AddBrIfEq, IOp::I32AddBrIfEq, IOp::I32Add2BrIfEq, IOp::I32Add2BrIfEq},
+    {IOp::BrIfI32Ne, IOp::I32AddBrIfNe, IOp::I32AddBrIfNe, IOp::I32Add2BrIfNe, IOp::I32Add2BrIfNe},
+    {IOp::BrIfI32LtS, IOp::I32AddBrIfLtS, IOp::I32AddBrIfGtS, IOp::I32Add2BrIfLtS, IOp::I32Add2BrIfGtS},
+    {IOp::BrIfI32LtU, IOp::I32AddBrIfLtU, IOp::I32AddBrIfGtU, IOp::I32Add2BrIfLtU, IOp::I32Add2BrIfGtU},
+    {IOp::BrIfI32GtS, IOp::I32AddBrIfGtS, IOp::I32AddBrIfLtS, IOp::I32Add2BrIfGtS, IOp::I32Add2BrIfLtS},
+    {IOp::BrIfI32GtU, IOp::I32AddBrIfGtU, IOp::I32AddBrIfLtU, IOp::I32Add2BrIfGtU, IOp::I32Add2BrIfLtU},
+    {IOp::BrIfI32LeS, IOp::I32AddBrIfLeS, IOp::I32AddBrIfGeS, IOp::I32Add2BrIfLeS, IOp::I32Add2BrIfGeS},
+    {IOp::BrIfI32LeU, IOp::I32AddBrIfLeU, IOp::I32AddBrIfGeU, IOp::I32Add2BrIfLeU, IOp::I32Add2BrIfGeU},
+    {IOp::BrIfI32GeS, IOp::I32AddBrIfGeS, IOp::I32AddBrIfLeS, IOp::I32Add2BrIfGeS, IOp::I32Add2BrIfLeS},
+    {IOp::BrIfI32GeU, IOp::I32AddBrIfGeU, IOp::I32AddBrIfLeU, IOp::I32Add2BrIfGeU, IOp::I32Add2BrIfLeU},
+    {IOp::BrIfI32Eqz, IOp::I32AddBrIfEqz, IOp::kCount, IOp::I32Add2BrIfEqz, IOp::kCount},
+    {IOp::BrIfI32Nez, IOp::I32AddBrIfNez, IOp::kCount, IOp::I32Add2BrIfNez, IOp::kCount},
+};
+const Latch* latch_of(IOp branch) {
+  for (const Latch& l : kLatches)
+    if (l.branch == branch) return &l;
+  return nullptr;
+}
+
+// The fused form of numeric row `bin` whose second operand is load row
+// `load` (WPVM_LOAD_OP; the LoadAdd form follows it), or kCount.
+IOp load_op(IOp bin, IOp load) {
+#define WPVM_LOAD_OP(b, l) \
+  if (bin == IOp::b && load == IOp::l) return IOp::b##_##l;
+#include "interp/interp_ops.def"
+  return IOp::kCount;
+}
+
+// The fused form of numeric row `bin` whose result store row `store`
+// writes (WPVM_OP_STORE), or kCount.
+IOp op_store(IOp bin, IOp store) {
+#define WPVM_OP_STORE(b, s) \
+  if (bin == IOp::b && store == IOp::s) return IOp::b##_##s;
+#include "interp/interp_ops.def"
+  return IOp::kCount;
+}
+
+// The read-modify-write form of Bin_Load `fused` (plain address form) whose
+// result store row `store` writes back (WPVM_LOAD_OP_STORE), or kCount.
+IOp load_op_store(IOp fused, IOp store) {
+#define WPVM_LOAD_OP_STORE(b, l, s) \
+  if (fused == IOp::b##_##l && store == IOp::s) return IOp::b##_##l##_##s;
+#include "interp/interp_ops.def"
+  return IOp::kCount;
+}
+
+// Integer rows whose operands may be swapped (float ones are left as they
+// are: which NaN an operation returns may depend on the order).
+bool commutes(IOp op) {
+  switch (op) {
+    case IOp::I32Add: case IOp::I32Mul: case IOp::I32And: case IOp::I32Or: case IOp::I32Xor:
+    case IOp::I64Add: case IOp::I64Mul:
+      return true;
+    default: return false;
+  }
+}
+
 // The words of a Fuel instruction, which a fuel-paying branch lands past.
 constexpr size_t kFuelWords = 2;
 constexpr size_t kNone = SIZE_MAX;
@@ -80,9 +144,12 @@ bool may_trap(IOp op) {
     auto set = [&t](IOp o) { t[static_cast<size_t>(o)] = true; };
 #define WPVM_UN_TRAP(name, in, out, fn) set(IOp::name);
 #define WPVM_BIN_TRAP(name, in, out, fn) set(IOp::name);
-#define WPVM_LOAD(name, mem_t, out) set(IOp::name), set(IOp::name##Add);
+#define WPVM_LOAD(name, mem_t, out) set(IOp::name), set(IOp::name##Add), set(IOp::name##Scaled);
 #define WPVM_STORE(name, in, mem_t) set(IOp::name), set(IOp::name##Add);
 #define WPVM_BRANCH(name) set(IOp::name##Fuel);
+#define WPVM_LOAD_OP(bin, load) set(IOp::bin##_##load), set(IOp::bin##_##load##Add);
+#define WPVM_OP_STORE(bin, store) set(IOp::bin##_##store);
+#define WPVM_LOAD_OP_STORE(bin, load, store) set(IOp::bin##_##load##_##store);
 #include "interp/interp_ops.def"
 #define WPVM_ALOAD(name, mem_t, out) set(IOp::name);
 #define WPVM_ASTORE(name, in, mem_t) set(IOp::name);
@@ -185,6 +252,7 @@ void Builder::land(std::vector<Fix>& fixes) {
 }
 
 void Builder::note_result(size_t dst_word) {
+  prev_ = last_;
   last_ = Last{};
   last_.word_end = words_.size();
   last_.dst_word = dst_word;
@@ -354,7 +422,7 @@ void Builder::if_(BlockSig sig) {
   Ctrl& c = ctrls_.back();
   Ctrl tmp;  // collects the else branch field
   size_t cost = kNone;
-  if (!try_fused_branch(cond, true, tmp, cost)) {
+  if (!try_fused_branch(cond, true, tmp, cost) && !try_latch(IOp::BrIfI32Eqz, enc(cond), enc(cond), tmp)) {
     bool pays = emit_branch_op(IOp::BrUnless);
     emit_pair(S(enc(cond)), N(0));
     cost = emit_target(tmp, pays);
@@ -409,10 +477,108 @@ bool Builder::try_fused_branch(const Entry& cond, bool invert, Ctrl& target, siz
   if (!f) return false;
   Last l = last_;
   drop_last(l);
-  bool pays = emit_branch_op(invert ? f->negated : f->taken);
+  IOp branch = invert ? f->negated : f->taken;
+  last_ = prev_;  // the instruction before the compare, which may be a latch's add
+  if (try_latch(branch, l.a, l.op == IOp::I32Eqz ? l.a : l.b, target)) return true;
+  bool pays = emit_branch_op(branch);
   emit_pair(S(l.a), l.op == IOp::I32Eqz ? N(0) : S(l.b));
   cost = emit_target(target, pays);
   last_.word_end = SIZE_MAX;
+  return true;
+}
+
+// A branch on `a branch b` (encoded operands; a == b for Eqz and Nez) that
+// follows an i32.add of one of them becomes a loop latch: the add and the
+// branch are one instruction; after an I32Add2 whose second add it is, the
+// three are. Not in code built for fuel, whose branches pay.
+bool Builder::try_latch(IOp branch, uint32_t a, uint32_t b, Ctrl& target) {
+  const Latch* f = latch_of(branch);
+  bool pair = last_.op == IOp::I32Add2;
+  if (fuel_ || !f || (last_.op != IOp::I32Add && !pair) || last_.word_end != words_.size()) return false;
+  // The add's operand words: [dst, a][b, -], or the pair's [d1, a1][b1, dst][a, b].
+  Word w1 = words_[last_.word_begin + 1], w2 = words_[last_.word_begin + 2];
+  Word w3 = pair ? words_[last_.word_begin + 3] : Word{};
+  uint32_t dst = pair ? w2.u.b : w1.u.a;
+  bool unary = f->swapped == IOp::kCount;
+  IOp op = pair ? f->latch2 : f->latch;
+  uint32_t other = b;
+  if (a != dst) {
+    if (b != dst || unary) return false;
+    op = pair ? f->swapped2 : f->swapped;
+    other = a;
+  }
+  drop_last(last_);
+  emit_op(op);
+  emit_pair(S(w1.u.a), S(w1.u.b));
+  if (pair) {
+    emit_pair(S(w2.u.a), S(w2.u.b));
+    emit_pair(S(w3.u.a), S(w3.u.b));
+    emit_pair(unary ? N(0) : S(other), N(0));
+  } else {
+    emit_pair(S(w2.u.a), unary ? N(0) : S(other));
+  }
+  emit_target(target);
+  last_.word_end = SIZE_MAX;
+  return true;
+}
+
+// A binary row whose second operand (either, for integer rows that commute)
+// is the value the last instruction loaded, and nobody else reads, takes the
+// load in: one instruction (WPVM_LOAD_OP), which traps where the load would.
+bool Builder::try_load_op(IOp bin, const Entry& a, const Entry& b) {
+  if (!last_.is_load || last_.word_end != words_.size()) return false;
+  bool second = b.kind == Kind::kStack && b.pos == last_.pos;
+  bool first = !second && a.kind == Kind::kStack && a.pos == last_.pos && commutes(bin);
+  IOp fused = load_op(bin, last_.op);
+  if ((!first && !second) || fused == IOp::kCount) return false;
+  Last load = last_;
+  drop_last(load);
+  uint32_t at = at_;
+  at_ = load.at;  // a trap is the load's
+  size_t w = emit_op(load.add_form ? static_cast<IOp>(static_cast<size_t>(fused) + 1) : fused);
+  at_ = at;
+  emit_pair(S(kStackTag | a.pos), S(enc(second ? a : b)));
+  if (load.add_form) {
+    emit_pair(S(load.a), S(load.b));
+    emit_pair(N(load.offset), N(0));
+  } else {
+    emit_pair(S(load.a), N(load.offset));
+  }
+  note_result(w + 1);
+  last_.word_begin = w;
+  last_.fix_begin = load.fix_begin;
+  last_.pos = a.pos;
+  last_.op = load.add_form ? static_cast<IOp>(static_cast<size_t>(fused) + 1) : fused;
+  last_.a = enc(second ? a : b);
+  last_.addr = load.a;
+  last_.offset = load.offset;
+  last_.at = load.at;
+  return true;
+}
+
+// A store of the value the last instruction computed, which nobody else
+// reads: an arithmetic row is fused with it (Bin_Store); a Bin_Load whose
+// address is the store's, a local, becomes one read-modify-write
+// (Bin_Load_Store), whose trap is the load's.
+bool Builder::try_op_store(IOp store, const Entry& addr, const Entry& v, uint32_t offset) {
+  if (v.kind != Kind::kStack || last_.word_end != words_.size() || last_.pos != v.pos) return false;
+  Last l = last_;
+  if (IOp fused = op_store(l.op, store); fused != IOp::kCount) {
+    drop_last(l);
+    emit_op(fused);
+    emit_pair(S(l.a), S(l.b));
+    emit_pair(S(enc(addr)), N(offset));
+    return true;
+  }
+  IOp fused = load_op_store(l.op, store);
+  if (fused == IOp::kCount || addr.kind != Kind::kLocal || l.addr != enc(addr) || l.offset != offset) return false;
+  drop_last(l);
+  uint32_t at = at_;
+  at_ = l.at;
+  emit_op(fused);
+  at_ = at;
+  emit_pair(S(l.a), S(l.addr));
+  emit_pair(N(offset), N(0));
   return true;
 }
 
@@ -431,7 +597,7 @@ void Builder::br_if(uint32_t depth) {
   uint32_t src = top_pos() - n;
   size_t cost = kNone;
   if (n == 0 || src == t.base_pos) {
-    if (!try_fused_branch(cond, false, t, cost)) {
+    if (!try_fused_branch(cond, false, t, cost) && !try_latch(IOp::BrIfI32Nez, enc(cond), enc(cond), t)) {
       bool pays = emit_branch_op(IOp::BrIf);
       emit_pair(S(enc(cond)), N(0));
       cost = emit_target(t, pays);
@@ -502,7 +668,24 @@ void Builder::local_set(uint32_t index, bool tee) {
     // Retarget the producing instruction's result to the local.
     words_[last_.dst_word].u.a = slot;
     stack_.pop_back();
-    last_.word_end = SIZE_MAX;
+    last_.pos = kNoPos;
+    // Two i32.adds in a row, this one's result now a local's (induction
+    // variables): one instruction. (An add whose result stays on the stack
+    // may still be folded into a load, or end a loop latch.)
+    if (last_.op == IOp::I32Add && prev_.op == IOp::I32Add && prev_.word_end == last_.word_begin) {
+      Last first = prev_, second = last_;
+      uint32_t d1 = words_[first.dst_word].u.a;
+      drop_last(first);
+      size_t w = emit_op(IOp::I32Add2);
+      emit_pair(S(d1), S(first.a));
+      emit_pair(S(first.b), S(slot));
+      emit_pair(S(second.a), S(second.b));
+      note_result(w + 1);
+      last_.word_begin = w;
+      last_.fix_begin = first.fix_begin;
+      last_.op = IOp::I32Add2;
+      last_.pos = kNoPos;
+    }
     if (tee) stack_.push_back(Entry{v.type, Kind::kLocal, slot, v.pos});
     return;
   }
@@ -557,6 +740,7 @@ bool Builder::numeric(Opcode op, const Imm& imm) {
     }
     case RowKind::kBin: {
       Entry b = pop(), a = pop();
+      if (try_load_op(row.iop, a, b)) return true;
       size_t at = emit_op(row.iop);
       emit_pair(S(kStackTag | a.pos), S(enc(a)));
       emit_pair(S(enc(b)), N(0));
@@ -572,27 +756,58 @@ bool Builder::numeric(Opcode op, const Imm& imm) {
       Entry a = pop();
       uint32_t offset = static_cast<uint32_t>(imm.mem.offset);
       size_t at;
-      if (a.kind == Kind::kStack && last_.word_end == words_.size() && last_.pos == a.pos &&
-          last_.op == IOp::I32Add) {
-        // The address is an i32.add nobody else reads: fold it into the load.
-        Last l = last_;
+      bool add_form = a.kind == Kind::kStack && last_.word_end == words_.size() && last_.pos == a.pos &&
+                      last_.op == IOp::I32Add;
+      bool scaled = false;
+      uint32_t x = enc(a), y = 0;
+      if (add_form) {
+        // The address is an i32.add nobody else reads: fold it into the load,
+        // and the i32.shl by a constant just before it that computes one of
+        // its operands (an array index): x + (y << shift).
+        Last l = last_, s = prev_;
+        x = l.a;
+        y = l.b;
+        uint32_t shifted = kStackTag | s.pos;
+        uint32_t shift = 0;
+        if (s.op == IOp::I32Shl && s.word_end == l.word_begin && s.pos != kNoPos && (s.b & kConstTag) &&
+            !(s.b & kStackTag) && (l.a == shifted || l.b == shifted)) {
+          scaled = true;
+          shift = static_cast<uint32_t>(code_.consts[s.b & kTagMask]) & 31;
+          if (l.a == shifted) x = l.b;
+          y = s.a;
+          l = s;
+        }
         drop_last(l);
         fix_begin = l.fix_begin;
-        at = emit_op(static_cast<IOp>(static_cast<size_t>(row.iop) + 1));
-        emit_pair(S(kStackTag | a.pos), S(l.a));
-        emit_pair(S(l.b), N(offset));
+        at = emit_op(static_cast<IOp>(static_cast<size_t>(row.iop) + (scaled ? 2 : 1)));
+        emit_pair(S(kStackTag | a.pos), S(x));
+        emit_pair(S(y), N(offset));
+        if (scaled) emit_pair(N(shift), N(0));
       } else {
         at = emit_op(row.iop);
-        emit_pair(S(kStackTag | a.pos), S(enc(a)));
+        emit_pair(S(kStackTag | a.pos), S(x));
         emit_pair(N(offset), N(0));
       }
       note_result(at + 1);
+      last_.word_begin = at;
+      last_.fix_begin = fix_begin;
       last_.pos = a.pos;
+      // The operator that reads it may take it in (try_load_op), unless scaled.
+      last_.is_load = !scaled;
+      last_.add_form = add_form;
+      last_.a = x;
+      last_.b = y;
+      last_.offset = offset;
+      last_.at = at_;
       break;
     }
     case RowKind::kStore: {
       Entry v = pop(), a = pop();
       uint32_t offset = static_cast<uint32_t>(imm.mem.offset);
+      if (try_op_store(row.iop, a, v, offset)) {
+        last_.word_end = SIZE_MAX;
+        return true;
+      }
       if (a.kind == Kind::kStack && last_.word_end == words_.size() && last_.pos == a.pos &&
           last_.op == IOp::I32Add) {
         // As for loads; the value was not computed after the add (it is deferred).

@@ -107,6 +107,9 @@ class Builder {
   // Instruction families.
   void emit_branch(Ctrl& target);
   bool try_fused_branch(const Entry& cond, bool invert, Ctrl& target, size_t& cost);
+  bool try_latch(IOp branch, uint32_t a, uint32_t b, Ctrl& target);
+  bool try_load_op(IOp bin, const Entry& a, const Entry& b);
+  bool try_op_store(IOp store, const Entry& addr, const Entry& v, uint32_t offset);
   void local_set(uint32_t index, bool tee);
   void emit_call(std::optional<uint32_t> func, std::span<const ValType> params,
                  std::span<const ValType> results, std::optional<Entry> index, const Imm& imm);
@@ -141,15 +144,26 @@ class Builder {
   bool epoch_ = false;
 
   // Peephole state: the last instruction, if its result may be retargeted to
-  // a local (local.set folding) or fused with a following branch.
+  // a local (local.set folding) or fused with what follows. word_end is
+  // SIZE_MAX once anything may stand between it and the next instruction
+  // (a label, an instruction that does not note itself); pos is kNoPos once
+  // its result is no longer the stack entry it pushed (retargeted to a local).
+  static constexpr uint32_t kNoPos = UINT32_MAX;
   struct Last {
     size_t word_begin = 0, word_end = SIZE_MAX, fix_begin = 0;
     size_t dst_word = 0;        // word whose .u.a is the result slot
     bool is_cmp = false;
+    bool is_load = false;       // a load row (op), plain or with a folded add
+    bool add_form = false;      // the load's address is the sum a + b
     IOp op = IOp::kCount;
-    uint32_t a = 0, b = 0;      // encoded compare operands
+    uint32_t a = 0, b = 0;      // encoded operands (a load's address operands)
+    uint32_t addr = 0;          // a fused Bin_Load's address (plain form)
+    uint32_t offset = 0;        // a load's offset
+    uint32_t at = 0;            // a load's module offset
     uint32_t pos = 0;           // stack pos of the result
   } last_;
+  // The instruction before last_, as last_ was when last_ was emitted.
+  Last prev_;
   // Takes back the last instruction (a peephole replaces it).
   void drop_last(const Last& l);
 };

@@ -61,8 +61,11 @@ enum class IOp : uint16_t {
 #define WPVM_BIN(name, in, out, expr) name,
 #define WPVM_UN_TRAP(name, in, out, fn) name,
 #define WPVM_BIN_TRAP(name, in, out, fn) name,
-#define WPVM_LOAD(name, mem_t, out) name, name##Add,
+#define WPVM_LOAD(name, mem_t, out) name, name##Add, name##Scaled,
 #define WPVM_STORE(name, in, mem_t) name, name##Add,
+#define WPVM_LOAD_OP(bin, load) bin##_##load, bin##_##load##Add,
+#define WPVM_OP_STORE(bin, store) bin##_##store,
+#define WPVM_LOAD_OP_STORE(bin, load, store) bin##_##load##_##store,
 #include "interp/interp_ops.def"
 #define WPVM_ALOAD(name, mem_t, out) name,
 #define WPVM_ASTORE(name, in, mem_t) name,

@@ -17,8 +17,11 @@ const char* const kNames[] = {
 #define WPVM_BIN(name, in, out, expr) #name,
 #define WPVM_UN_TRAP(name, in, out, fn) #name,
 #define WPVM_BIN_TRAP(name, in, out, fn) #name,
-#define WPVM_LOAD(name, mem_t, out) #name, #name "Add",
+#define WPVM_LOAD(name, mem_t, out) #name, #name "Add", #name "Scaled",
 #define WPVM_STORE(name, in, mem_t) #name, #name "Add",
+#define WPVM_LOAD_OP(bin, load) #bin "_" #load, #bin "_" #load "Add",
+#define WPVM_OP_STORE(bin, store) #bin "_" #store,
+#define WPVM_LOAD_OP_STORE(bin, load, store) #bin "_" #load "_" #store,
 #include "interp/interp_ops.def"
 #define WPVM_ALOAD(name, mem_t, out) #name,
 #define WPVM_ASTORE(name, in, mem_t) #name,
@@ -63,6 +66,18 @@ size_t length(IOp op, const Word* w) {
     case IOp::CallIndirect: case IOp::TableGrow: case IOp::TableFill: case IOp::TableInit: return 4;
     case IOp::TableCopy: return 5;
     case IOp::Simd: return 4;  // simd_exec.h
+    case IOp::I32AddBrIfEq: case IOp::I32AddBrIfNe: case IOp::I32AddBrIfLtS: case IOp::I32AddBrIfLtU:
+    case IOp::I32AddBrIfGtS: case IOp::I32AddBrIfGtU: case IOp::I32AddBrIfLeS: case IOp::I32AddBrIfLeU:
+    case IOp::I32AddBrIfGeS: case IOp::I32AddBrIfGeU: case IOp::I32AddBrIfEqz: case IOp::I32AddBrIfNez:
+    case IOp::I32Add2:
+      return 4;
+    case IOp::I32Add2BrIfEq: case IOp::I32Add2BrIfNe: case IOp::I32Add2BrIfLtS: case IOp::I32Add2BrIfLtU:
+    case IOp::I32Add2BrIfGtS: case IOp::I32Add2BrIfGtU: case IOp::I32Add2BrIfLeS: case IOp::I32Add2BrIfLeU:
+    case IOp::I32Add2BrIfGeS: case IOp::I32Add2BrIfGeU: case IOp::I32Add2BrIfEqz: case IOp::I32Add2BrIfNez:
+      return 6;
+#define WPVM_LOAD_OP(bin, load) case IOp::bin##_##load##Add: return 4;
+#define WPVM_LOAD(name, mem_t, out) case IOp::name##Scaled: return 4;
+#include "interp/interp_ops.def"
     // The atomics (builder_atomics.cpp): address pair, then operands and offset.
 #define WPVM_ALOAD(name, mem_t, out) case IOp::name: return 3;
 #define WPVM_ASTORE(name, in, mem_t) case IOp::name: return 3;

@@ -71,6 +71,24 @@ Trap make_trap(TrapKind kind, FuncImpl* fn, const Word* pc, const ThreadState& t
   return t;
 }
 
+// For the fused forms (WPVM_LOAD_OP in interp_ops.def): bin_X computes the
+// numeric row X on two slots; LoadMem_L is what the load row L reads from
+// memory and load_slot_L the slot it makes of it.
+#define WPVM_BIN(name, in, out, expr)                                  \
+  [[gnu::always_inline]] inline Slot bin_##name(Slot sa, Slot sb) {    \
+    T_##in a = RD_##in(sa);                                            \
+    T_##in b = RD_##in(sb);                                            \
+    return WR_##out(expr);                                             \
+  }
+#define WPVM_LOAD(name, mem_t, out) \
+  using LoadMem_##name = mem_t;     \
+  [[gnu::always_inline]] inline Slot load_slot_##name(mem_t v) { return WR_##out(v); }
+// StoreMem_S is what the store row S writes to memory, store_mem_S made of a slot.
+#define WPVM_STORE(name, in, mem_t) \
+  using StoreMem_##name = mem_t;    \
+  [[gnu::always_inline]] inline mem_t store_mem_##name(Slot s) { return static_cast<mem_t>(RD_##in(s)); }
+#include "interp/interp_ops.def"
+
 // The whole interpreter. With store == nullptr it only reports its handler table.
 // Built at -O2 whatever the build type: GCC's -O3 made this function's
 // handlers about twice as slow on loop-heavy code (measured on a matrix
@@ -83,8 +101,11 @@ std::optional<Trap> run(Store::Impl* store, FuncImpl* entry, Slot* entry_fp, con
 #define WPVM_BIN(name, in, out, expr) &&L_##name,
 #define WPVM_UN_TRAP(name, in, out, fn) &&L_##name,
 #define WPVM_BIN_TRAP(name, in, out, fn) &&L_##name,
-#define WPVM_LOAD(name, mem_t, out) &&L_##name, &&L_##name##Add,
+#define WPVM_LOAD(name, mem_t, out) &&L_##name, &&L_##name##Add, &&L_##name##Scaled,
 #define WPVM_STORE(name, in, mem_t) &&L_##name, &&L_##name##Add,
+#define WPVM_LOAD_OP(bin, load) &&L_##bin##_##load, &&L_##bin##_##load##Add,
+#define WPVM_OP_STORE(bin, store) &&L_##bin##_##store,
+#define WPVM_LOAD_OP_STORE(bin, load, store) &&L_##bin##_##load##_##store,
 #include "interp/interp_ops.def"
 #define WPVM_ALOAD(name, mem_t, out) &&L_##name,
 #define WPVM_ASTORE(name, in, mem_t) &&L_##name,
@@ -346,6 +367,63 @@ L_BrIfI32NezFuel:
   FUEL_BRANCH(RD_u32(fp[pc[1].u.a]) != 0, 3, pc[2].target);
 #undef FUEL_BRANCH
 
+// Loop latches. [h][dst, a][b, c][target]: dst = a + b, then branch if
+// dst op c (c is read after dst is written: it may be dst).
+#define ADD_BR_IF(name, tag, op)                                                        \
+  L_I32AddBrIf##name : {                                                                \
+    const uint64_t sum_ = WR_u32(RD_u32(fp[pc[1].u.b]) + RD_u32(fp[pc[2].u.a]));        \
+    fp[pc[1].u.a] = sum_;                                                               \
+    pc = (RD_##tag(sum_) op RD_##tag(fp[pc[2].u.b])) ? pc[3].target : pc + 4;           \
+    DISPATCH();                                                                         \
+  }
+  ADD_BR_IF(Eq, u32, ==)
+  ADD_BR_IF(Ne, u32, !=)
+  ADD_BR_IF(LtS, s32, <)
+  ADD_BR_IF(LtU, u32, <)
+  ADD_BR_IF(GtS, s32, >)
+  ADD_BR_IF(GtU, u32, >)
+  ADD_BR_IF(LeS, s32, <=)
+  ADD_BR_IF(LeU, u32, <=)
+  ADD_BR_IF(GeS, s32, >=)
+  ADD_BR_IF(GeU, u32, >=)
+#undef ADD_BR_IF
+// [h][d1, a1][b1, dst][a, b][c, -][target]: d1 = a1 + b1, dst = a + b, then
+// branch if dst op c (Eqz, Nez: dst op 0)
+#define ADD2_BR_IF(name, tag, op, rhs)                                                  \
+  L_I32Add2BrIf##name : {                                                               \
+    fp[pc[1].u.a] = WR_u32(RD_u32(fp[pc[1].u.b]) + RD_u32(fp[pc[2].u.a]));              \
+    const uint64_t sum_ = WR_u32(RD_u32(fp[pc[3].u.a]) + RD_u32(fp[pc[3].u.b]));        \
+    fp[pc[2].u.b] = sum_;                                                               \
+    pc = (RD_##tag(sum_) op (rhs)) ? pc[5].target : pc + 6;                             \
+    DISPATCH();                                                                         \
+  }
+  ADD2_BR_IF(Eq, u32, ==, RD_u32(fp[pc[4].u.a]))
+  ADD2_BR_IF(Ne, u32, !=, RD_u32(fp[pc[4].u.a]))
+  ADD2_BR_IF(LtS, s32, <, RD_s32(fp[pc[4].u.a]))
+  ADD2_BR_IF(LtU, u32, <, RD_u32(fp[pc[4].u.a]))
+  ADD2_BR_IF(GtS, s32, >, RD_s32(fp[pc[4].u.a]))
+  ADD2_BR_IF(GtU, u32, >, RD_u32(fp[pc[4].u.a]))
+  ADD2_BR_IF(LeS, s32, <=, RD_s32(fp[pc[4].u.a]))
+  ADD2_BR_IF(LeU, u32, <=, RD_u32(fp[pc[4].u.a]))
+  ADD2_BR_IF(GeS, s32, >=, RD_s32(fp[pc[4].u.a]))
+  ADD2_BR_IF(GeU, u32, >=, RD_u32(fp[pc[4].u.a]))
+  ADD2_BR_IF(Eqz, u32, ==, 0u)
+  ADD2_BR_IF(Nez, u32, !=, 0u)
+#undef ADD2_BR_IF
+// [h][dst, a][b, -][target]: dst = a + b, then branch if dst == 0 / != 0
+L_I32AddBrIfEqz: {
+  const uint32_t sum = RD_u32(fp[pc[1].u.b]) + RD_u32(fp[pc[2].u.a]);
+  fp[pc[1].u.a] = WR_u32(sum);
+  pc = sum == 0 ? pc[3].target : pc + 4;
+  DISPATCH();
+}
+L_I32AddBrIfNez: {
+  const uint32_t sum = RD_u32(fp[pc[1].u.b]) + RD_u32(fp[pc[2].u.a]);
+  fp[pc[1].u.a] = WR_u32(sum);
+  pc = sum != 0 ? pc[3].target : pc + 4;
+  DISPATCH();
+}
+
 // [h][src, count]: results to slots [0, count), then back to the caller.
 L_Return: {
   uint32_t src = pc[1].u.a, n = pc[1].u.b;
@@ -392,6 +470,12 @@ L_Select2: {
   pc += 3;
   DISPATCH();
 }
+// [h][d1, a1][b1, d2][a2, b2]: d1 = a1 + b1, then d2 = a2 + b2 (i32)
+L_I32Add2:
+  fp[pc[1].u.a] = WR_u32(RD_u32(fp[pc[1].u.b]) + RD_u32(fp[pc[2].u.a]));
+  fp[pc[2].u.b] = WR_u32(RD_u32(fp[pc[3].u.a]) + RD_u32(fp[pc[3].u.b]));
+  pc += 4;
+  DISPATCH();
 // [h][slot, -][global, -]
 L_GlobalGet:
   fp[pc[1].u.a] = inst->globals[pc[2].u.a]->cell[0];
@@ -562,6 +646,17 @@ L_Simd:
     fp[pc[1].u.a] = WR_##out(v);                                         \
     pc += 3;                                                             \
     DISPATCH();                                                          \
+  }                                                                      \
+  /* [h][dst, x][y, offset][shift, -]: the address is x + (y << shift) */ \
+  L_##name##Scaled : {                                                   \
+    uint32_t addr = RD_u32(fp[pc[1].u.b]) + (RD_u32(fp[pc[2].u.a]) << pc[3].u.a); \
+    uint64_t ea = uint64_t{addr} + pc[2].u.b;                            \
+    if (ea + sizeof(mem_t) > mem_size) TRAP(MemoryOutOfBounds);          \
+    mem_t v;                                                             \
+    std::memcpy(&v, mem_base + ea, sizeof v);                            \
+    fp[pc[1].u.a] = WR_##out(v);                                         \
+    pc += 4;                                                             \
+    DISPATCH();                                                          \
   }
 #define WPVM_STORE(name, in, mem_t)                                      \
   L_##name : {                                                           \
@@ -581,6 +676,51 @@ L_Simd:
     std::memcpy(mem_base + ea, &v, sizeof v);                            \
     pc += 3;                                                             \
     DISPATCH();                                                          \
+  }
+// [h][dst, a][addr, offset] and [h][dst, a][x, y][offset, -]: dst = a bin
+// (what load reads), the address as the load row's
+#define WPVM_LOAD_OP(bin, load)                                          \
+  L_##bin##_##load : {                                                   \
+    uint64_t ea = uint64_t{RD_u32(fp[pc[2].u.a])} + pc[2].u.b;           \
+    if (ea + sizeof(LoadMem_##load) > mem_size) TRAP(MemoryOutOfBounds); \
+    LoadMem_##load v;                                                    \
+    std::memcpy(&v, mem_base + ea, sizeof v);                            \
+    fp[pc[1].u.a] = bin_##bin(fp[pc[1].u.b], load_slot_##load(v));       \
+    pc += 3;                                                             \
+    DISPATCH();                                                          \
+  }                                                                      \
+  L_##bin##_##load##Add : {                                              \
+    uint32_t addr = RD_u32(fp[pc[2].u.a]) + RD_u32(fp[pc[2].u.b]);       \
+    uint64_t ea = uint64_t{addr} + pc[3].u.a;                            \
+    if (ea + sizeof(LoadMem_##load) > mem_size) TRAP(MemoryOutOfBounds); \
+    LoadMem_##load v;                                                    \
+    std::memcpy(&v, mem_base + ea, sizeof v);                            \
+    fp[pc[1].u.a] = bin_##bin(fp[pc[1].u.b], load_slot_##load(v));       \
+    pc += 4;                                                             \
+    DISPATCH();                                                          \
+  }
+// [h][a, b][addr, offset]: stores a bin b
+#define WPVM_OP_STORE(bin, store)                                         \
+  L_##bin##_##store : {                                                   \
+    uint64_t ea = uint64_t{RD_u32(fp[pc[2].u.a])} + pc[2].u.b;            \
+    if (ea + sizeof(StoreMem_##store) > mem_size) TRAP(MemoryOutOfBounds); \
+    StoreMem_##store v = store_mem_##store(bin_##bin(fp[pc[1].u.a], fp[pc[1].u.b])); \
+    std::memcpy(mem_base + ea, &v, sizeof v);                             \
+    pc += 3;                                                              \
+    DISPATCH();                                                           \
+  }
+// [h][a, addr][offset, -]: x = a bin x for the x at addr + offset
+#define WPVM_LOAD_OP_STORE(bin, load, store)                              \
+  L_##bin##_##load##_##store : {                                          \
+    static_assert(sizeof(LoadMem_##load) == sizeof(StoreMem_##store));    \
+    uint64_t ea = uint64_t{RD_u32(fp[pc[1].u.b])} + pc[2].u.a;            \
+    if (ea + sizeof(LoadMem_##load) > mem_size) TRAP(MemoryOutOfBounds);  \
+    LoadMem_##load x;                                                     \
+    std::memcpy(&x, mem_base + ea, sizeof x);                             \
+    StoreMem_##store v = store_mem_##store(bin_##bin(fp[pc[1].u.a], load_slot_##load(x))); \
+    std::memcpy(mem_base + ea, &v, sizeof v);                             \
+    pc += 3;                                                              \
+    DISPATCH();                                                           \
   }
 #include "interp/interp_ops.def"
 #include "interp/exec_atomics.inc"

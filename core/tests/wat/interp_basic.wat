@@ -54,6 +54,9 @@
   ;; The i32.add wraps before the offset is added (fused into the load).
   (func (export "load_add") (param i32) (result i32)
     (i32.load offset=1 (i32.add (local.get 0) (i32.const 4))))
+  ;; An array element: the shift by a constant is folded too (x + (y << 2)).
+  (func (export "load_index") (param i32 i32) (result i32)
+    (i32.load offset=1 (i32.add (local.get 0) (i32.shl (local.get 1) (i32.const 2)))))
   (func (export "store_add") (param i32 i32)
     (i32.store offset=1 (i32.add (local.get 0) (i32.const 4)) (local.get 1)))
   (func (export "store") (param i32 i32) (i32.store (local.get 0) (local.get 1)))
@@ -64,4 +67,51 @@
   (type $i64_i64 (func (param i64) (result i64)))
   (func (export "call_ind") (param i32 i64) (result i64)
     (call_indirect $t (type $i64_i64) (local.get 1) (local.get 0)))
+  ;; Loop latches: the add and the branch that tests its result fuse.
+  (func (export "count_up") (param $n i32) (result i32) (local $i i32)
+    (loop $l
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.ne (local.get $i) (local.get $n))))
+    (local.get $i))
+  ;; n > i + 3 is i + 3 < n: the add's result is the compare's second operand.
+  (func (export "count_lt") (param $n i32) (result i32) (local $i i32)
+    (loop $l
+      (br_if $l (i32.gt_s (local.get $n) (local.tee $i (i32.add (local.get $i) (i32.const 3))))))
+    (local.get $i))
+  ;; Two adds, the second ending a latch: one instruction for the three.
+  (func (export "sum_below") (param $n i32) (result i32) (local $i i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (local.get $i)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.gt_u (local.get $n) (local.get $i))))
+    (local.get $s))
+  ;; Two adds in a row where the second reads the first's result.
+  (func (export "add_chain") (param i32 i32) (result i32) (local i32)
+    (local.set 1 (i32.add (local.get 0) (local.get 1)))
+    (local.set 2 (i32.add (local.get 1) (local.get 1)))
+    (local.get 2))
+  (func (export "count_down") (param $k i32) (result i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.sub (local.get $s) (local.get $k)))
+      (br_if $l (local.tee $k (i32.add (local.get $k) (i32.const -1)))))
+    (local.get $s))
+  ;; Loads fused into the arithmetic that reads them.
+  (func (export "f64_add_load") (param i32 f64) (result f64)
+    (f64.add (local.get 1) (f64.load (local.get 0))))
+  (func (export "f64_mul_load_add") (param i32 i32 f64) (result f64)
+    (f64.mul (local.get 2) (f64.load offset=8 (i32.add (local.get 0) (local.get 1)))))
+  (func (export "i32_add_load_first") (param i32 i32) (result i32)
+    (i32.add (i32.load (local.get 0)) (local.get 1)))
+  (func (export "i32_sub_load_first") (param i32 i32) (result i32)
+    (i32.sub (i32.load (local.get 0)) (local.get 1)))
+  (func (export "i32_xor_load8") (param i32 i32) (result i32)
+    (i32.xor (local.get 1) (i32.load8_u offset=2 (local.get 0))))
+  ;; Stores fused with the arithmetic before them; x[i] += v in one.
+  (func (export "f64_store_add") (param i32 f64 f64)
+    (f64.store offset=8 (local.get 0) (f64.add (local.get 1) (local.get 2))))
+  (func (export "f64_add_to") (param i32 f64)
+    (f64.store (local.get 0) (f64.add (local.get 1) (f64.load (local.get 0)))))
+  ;; Not a read-modify-write: the store's offset differs from the load's.
+  (func (export "f64_add_next") (param i32 f64)
+    (f64.store offset=8 (local.get 0) (f64.add (local.get 1) (f64.load (local.get 0)))))
 )
