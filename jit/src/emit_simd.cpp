@@ -1,9 +1,11 @@
 // SIMD (v128) instructions. A v128 lives in an XMM register or in a 16-byte
-// frame slot (compiler.h). The instructions with a short SSE4.1 form are
-// compiled inline here (memory accesses through the same address and bounds
-// logic as the scalar ones); every other one calls its semantics, the one
-// definition the interpreter runs too (exec/simd.h), on the operands' home
-// slots.
+// frame slot (compiler.h). Every instruction is compiled inline here, in
+// SSE4.1 (memory accesses through the same address and bounds logic as the
+// scalar ones), with AVX encodings for the lane-wise binary operations and
+// SSE4.2's pcmpgtq where the CPU has them (fingerprint.h). Without SSE4.2,
+// the i64x2 signed comparisons call their semantics, the one definition the
+// interpreter runs too (exec/simd.h), on the operands' home slots; so does
+// anything simd_inline declines.
 #include <cstring>
 
 #include "compiler.h"
@@ -354,8 +356,8 @@ bool FuncCompiler::simd_memory(Opcode op, const Imm& imm) {
   return true;
 }
 
-// The instructions with a short SSE4.1 form. False for the others (nothing
-// emitted).
+// The instructions compiled inline: all of them, but the i64x2 signed
+// comparisons without SSE4.2. False for those (nothing emitted).
 bool FuncCompiler::simd_inline(Opcode op, const Imm& imm) {
   // The two common shapes: an operation computed in place in the (only)
   // operand's register d, and one computed into the first operand's
