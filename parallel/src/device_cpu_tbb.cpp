@@ -189,12 +189,17 @@ class CpuDevice final : public Device {
   void call_helpers(Pool& p, uint32_t want) {
     uint32_t have = helpers_.load(std::memory_order_relaxed);
     if (have >= want) return;
-    helpers_.fetch_add(want - have, std::memory_order_relaxed);
+    // Release: with the helper's acquire load below, everything written
+    // before (the device, its pool) happens before the helper runs, by
+    // atomics of our own rather than oneTBB's hand-off inside its (for
+    // ThreadSanitizer, invisible) library.
+    helpers_.fetch_add(want - have, std::memory_order_release);
     for (uint32_t i = have; i < want; ++i) p.arena.enqueue(p.helpers.defer([this, &p] { helper(p); }));
   }
 
   // A helper task: joins every job published while it lingers.
   void helper(Pool& p) {
+    (void)helpers_.load(std::memory_order_acquire);  // pairs with call_helpers' release
     auto index = static_cast<uint32_t>(tbb::this_task_arena::current_thread_index());
     // Only oneTBB's workers run helpers, outside the reserved slot 0; the
     // destructor's thread runs the ones still queued after stopping_.
